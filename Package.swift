@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// Tessera: raw text to a small language model, in Swift.
+import PackageDescription
+
+let package = Package(
+    name: "Tessera",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tessera", targets: ["tessera"]),
+        .library(name: "TextNormalization", targets: ["TextNormalization"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "Embeddings", targets: ["Embeddings"]),
+        .library(name: "TensorOps", targets: ["TensorOps"]),
+        .library(name: "TransformerLM", targets: ["TransformerLM"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc")]
+        ),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "TextNormalization", dependencies: ["CICU"]),
+        .target(name: "Tokenization", dependencies: ["TextNormalization"]),
+        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization"]),
+        .target(name: "TensorOps", dependencies: ["COpenBLAS"]),
+        .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
+        .executableTarget(
+            name: "tessera",
+            dependencies: [
+                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "TransformerLM", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Shim over OpenBLAS's CBLAS interface (Debian: libopenblas-dev).
+#include <cblas.h>

@@ -1,0 +1,1 @@
+// Embeddings: placeholder until its issue lands.

@@ -1,0 +1,3 @@
+// Tokenization: vocabulary training (BPE, WordPiece), encoding and tokenizer files.
+// Built on TextNormalization's normalizer and pre-tokenizers.
+@_exported import TextNormalization

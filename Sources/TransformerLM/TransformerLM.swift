@@ -1,0 +1,1 @@
+// TransformerLM: placeholder until its issue lands.

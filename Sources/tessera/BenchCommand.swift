@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `tessera bench`: machine-readable performance figures, one JSON object per line.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput; prints JSON lines.",
+        subcommands: [BenchNormalizeCommand.self, BenchPretokenizeCommand.self]
+    )
+}

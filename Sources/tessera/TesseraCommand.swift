@@ -1,0 +1,17 @@
+// tessera: the command line of Tessera. One file per command; each stage's work is done by
+// its library module, the commands only parse options and move bytes.
+import ArgumentParser
+
+/// The `tessera` command and its subcommands.
+@main
+struct TesseraCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tessera",
+        abstract: "Raw text to a small language model: normalize, tokenize, embed, train.",
+        subcommands: [
+            NormalizeCommand.self,
+            PretokenizeCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}
