@@ -5,6 +5,12 @@ import Darwin
 #endif
 import TextNormalization
 
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#else
+private let systemRead = Darwin.read
+#endif
+
 /// An llm.c token file: a 256 × int32 little-endian header (magic 20240520, version 1 for
 /// uint16 ids or 2 for uint32 ids, token count), then the ids, little-endian.
 ///
@@ -79,7 +85,7 @@ public struct TokenShard: Sendable {
         var bytes = [UInt8](repeating: 0, count: size)
         var got = 0
         while got < size {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, size - got) }
+            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + got, size - got) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { throw TokenShardError.unreadable(path: path, reason: "short read at byte \(got)") }
             got += n
