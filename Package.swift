@@ -37,6 +37,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], exclude: ["Fixtures"]),
     ]
 )
