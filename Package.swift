@@ -38,5 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], exclude: ["Fixtures"]),
+        // Runs the built `tessera` executable; depends on no library so it only sees the command line.
+        .testTarget(name: "TesseraCLITests"),
     ]
 )
