@@ -1,0 +1,76 @@
+import Foundation
+
+/// Strict reading of JSON configuration files: the user's JSON is laid over the JSON of the
+/// defaults, and every field it names must exist there with a value of the same kind.
+///
+/// ```swift
+/// let config = try StrictJSON.decode(PipelineConfig.self, defaults: PipelineConfig(), from: data, file: "pipeline.json")
+/// ```
+public enum StrictJSON {
+    /// A configuration file that does not fit the schema of the defaults.
+    public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
+        /// The file.
+        public let file: String
+        /// The dotted path of the field (e.g. `lm.steps`), empty for the whole document.
+        public let field: String
+        /// What was wrong.
+        public let message: String
+
+        public var description: String {
+            field.isEmpty ? "\(file): \(message)" : "\(file): field '\(field)': \(message)"
+        }
+    }
+
+    /// Decodes `data` over `defaults`: fields the user leaves out keep their default values.
+    public static func decode<T: Codable>(_ type: T.Type, defaults: T, from data: Data, file: String) throws -> T {
+        let base = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(defaults))
+        let user: JSONValue
+        do {
+            user = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ConfigError(file: file, field: "", message: "not valid JSON (\(describe(error)))")
+        }
+        let merged = try merge(user, over: base, path: "", file: file)
+        do {
+            return try JSONDecoder().decode(T.self, from: JSONEncoder().encode(merged))
+        } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
+            throw ConfigError(file: file, field: dotted(context.codingPath), message: "expected \(expected): \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ConfigError(file: file, field: dotted(context.codingPath), message: context.debugDescription)
+        }
+    }
+
+    /// Lays `user` over `base`, checking names and kinds.
+    static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String) throws -> JSONValue {
+        if case .object(let baseObject) = base {
+            guard case .object(let userObject) = user else {
+                throw ConfigError(file: file, field: path, message: "expected an object, found \(user.kind)")
+            }
+            var result = baseObject
+            for (key, value) in userObject.sorted(by: { $0.key < $1.key }) {
+                let field = path.isEmpty ? key : "\(path).\(key)"
+                guard let existing = baseObject[key] else {
+                    let known = baseObject.keys.sorted().joined(separator: ", ")
+                    throw ConfigError(file: file, field: field, message: "unknown field (known here: \(known))")
+                }
+                result[key] = try merge(value, over: existing, path: field, file: file)
+            }
+            return .object(result)
+        }
+        guard user.fits(base) else {
+            throw ConfigError(file: file, field: path, message: "expected \(base.kind), found \(user.kind)")
+        }
+        return user
+    }
+
+    private static func dotted(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
