@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     ]
 )

@@ -36,7 +36,26 @@ public enum StrictJSON {
         } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
             throw ConfigError(file: file, field: dotted(context.codingPath), message: "expected \(expected): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
+            // Foundation reports a fraction given for an integer without its path: find it.
+            if context.codingPath.isEmpty, let (field, value) = fractions(user, over: base, path: "").first {
+                throw ConfigError(file: file, field: field, message: "expected an integer, found \(value)")
+            }
             throw ConfigError(file: file, field: dotted(context.codingPath), message: context.debugDescription)
+        }
+    }
+
+    /// Fields where the user gave a fractional number and the default is a whole number.
+    static func fractions(_ user: JSONValue, over base: JSONValue, path: String) -> [(String, Double)] {
+        switch (user, base) {
+        case (.object(let u), .object(let b)):
+            return u.keys.sorted().flatMap { key -> [(String, Double)] in
+                guard let bv = b[key], let uv = u[key] else { return [] }
+                return fractions(uv, over: bv, path: path.isEmpty ? key : "\(path).\(key)")
+            }
+        case (.number(let d), .integer) where d != d.rounded():
+            return [(path, d)]
+        default:
+            return []
         }
     }
 
