@@ -27,9 +27,15 @@ public enum TokenizerFile {
         guard let root = object as? [String: Any] else {
             throw TokenizerError.malformed(source: path, what: "expected a JSON object at the top level")
         }
-        if root["model"] == nil, path.hasSuffix("vocab.json") || root.values.allSatisfy({ $0 is Int }) {
+        if !(root["model"] is [String: Any]), !root.isEmpty, root.values.allSatisfy({ ($0 as? Int) != nil }) {
+            // GPT-2's vocab.json (or encoder.json): merges.txt (or vocab.bpe) lies beside it.
             let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            return try loadVocabAndMerges(vocab: path, merges: (dir.isEmpty ? "" : dir + "/") + "merges.txt")
+            let prefix = dir.isEmpty ? "" : dir + "/"
+            var merges = prefix + "merges.txt"
+            if !FileManager.default.fileExists(atPath: merges) && FileManager.default.fileExists(atPath: prefix + "vocab.bpe") {
+                merges = prefix + "vocab.bpe"
+            }
+            return try loadVocabAndMerges(vocab: path, merges: merges)
         }
         return try parseTokenizer(root, source: path)
     }
