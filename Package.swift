@@ -38,5 +38,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -40,7 +40,8 @@ public enum TokenizerFile {
         return try parseTokenizer(root, source: path)
     }
 
-    /// Loads GPT-2 style `vocab.json` + `merges.txt` as a byte-level BPE tokenizer.
+    /// Loads GPT-2 style `vocab.json` + `merges.txt` as a byte-level BPE tokenizer (ByteLevel split
+    /// and decoder, no added tokens — as Hugging Face's `BPE.from_file` with a ByteLevel pre-tokenizer).
     public static func loadVocabAndMerges(vocab: String, merges: String) throws -> Tokenizer {
         let vocabBytes = try readFile(vocab)
         guard let map = (try? JSONSerialization.jsonObject(with: Data(vocabBytes))) as? [String: Any] else {
@@ -58,9 +59,8 @@ public enum TokenizerFile {
             pairs.append((String(parts[0]), String(parts[1])))
         }
         let model = try BPEModel(vocabulary: vocabulary, merges: pairs, source: merges)
-        var added: [AddedToken] = []
-        if let eot = vocabulary.id(for: "<|endoftext|>") { added.append(AddedToken(id: eot, content: "<|endoftext|>")) }
-        return Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: .bpe(model), decoder: .byteLevel, addedTokens: added)
+        // As Hugging Face's BPE.from_file: no added tokens (so "<|endoftext|>" in text is plain text).
+        return Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: .bpe(model), decoder: .byteLevel)
     }
 
     /// Loads a WordPiece `vocab.txt` (one token per line) with BERT uncased settings.

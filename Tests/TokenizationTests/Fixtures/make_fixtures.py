@@ -18,6 +18,13 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
 - hf_byte_bpe_4k.json       HF BpeTrainer(vocab_size=4000, min_frequency=2,
                             special_tokens=["<|endoftext|>"], initial_alphabet=ByteLevel.alphabet())
                             + ByteLevel(add_prefix_space=False), trained on Corpora/en/*.txt.
+- bytebpe_expected.txt      ids of every sample line under hf_byte_bpe_4k.json (HF encode).
+- likelihood_wordpiece_600.txt  an independent Python implementation (below) of WordPiece
+                            training with likelihood scoring — merge the pair maximizing
+                            count(ab)/(count(a)·count(b)), ties to the higher count(ab), then the
+                            smaller pair of ids — on the words of Corpora/en/alice29.txt as HF's
+                            BertNormalizer(lowercase) + BertPreTokenizer split them; vocab 600,
+                            min_frequency 2, one token per line by id.
 - hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
                             [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
                             BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
@@ -107,6 +114,8 @@ def main():
     bpe.train(CORPORA_EN, trainer)
     bpe.save(os.path.join(HERE, "hf_byte_bpe_4k.json"))
 
+    write_expected(os.path.join(HERE, "bytebpe_expected.txt"), bpe, lines, offsets=False)
+
     wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     wp.normalizer = normalizers.BertNormalizer(lowercase=True)
     wp.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
@@ -119,5 +128,63 @@ def main():
             f.write(token + "\n")
 
 
+def likelihood_wordpiece(path, vocab_size, min_frequency, specials):
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts = {}
+    with open(path, "rb") as f:
+        for raw in f.read().decode("utf-8").splitlines(keepends=True):
+            for word, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(raw)):
+                counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: w.encode("utf-8"))
+    vocab = list(specials)
+    ids = {t: i for i, t in enumerate(vocab)}
+    def add(t):
+        if t not in ids:
+            ids[t] = len(vocab)
+            vocab.append(t)
+        return ids[t]
+    for c in sorted({c for w in words for c in w}):
+        add(c)
+    symbols = [[add(c if i == 0 else "##" + c) for i, c in enumerate(w)] for w in words]
+    weights = [counts[w] for w in words]
+    while len(vocab) < vocab_size:
+        pair_counts, sym_counts = {}, {}
+        for syms, wt in zip(symbols, weights):
+            for i, s in enumerate(syms):
+                sym_counts[s] = sym_counts.get(s, 0) + wt
+                if i + 1 < len(syms):
+                    pair_counts[(s, syms[i + 1])] = pair_counts.get((s, syms[i + 1]), 0) + wt
+        best = None
+        for (a, b), c in pair_counts.items():
+            if c < min_frequency:
+                continue
+            key = (c / (sym_counts[a] * sym_counts[b]), c, (-a, -b))
+            if best is None or key > best[0]:
+                best = (key, (a, b))
+        if best is None:
+            break
+        a, b = best[1]
+        tb = vocab[b][2:] if vocab[b].startswith("##") else vocab[b]
+        new = add(vocab[a] + tb)
+        for syms in symbols:
+            i = 0
+            while i + 1 < len(syms):
+                if syms[i] == a and syms[i + 1] == b:
+                    syms[i:i + 2] = [new]
+                i += 1
+    return vocab
+
+
+def write_likelihood():
+    vocab = likelihood_wordpiece(os.path.join(ROOT, "Corpora", "en", "alice29.txt"), 600, 2,
+                                 ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+    with open(os.path.join(HERE, "likelihood_wordpiece_600.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for token in vocab:
+            f.write(token + "\n")
+
+
 if __name__ == "__main__":
     main()
+    write_likelihood()
