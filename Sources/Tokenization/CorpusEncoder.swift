@@ -51,9 +51,12 @@ public struct CorpusEncoder {
                 pending.append(contentsOf: chunk)
                 total += chunk.count
                 if pending.count >= batch {
-                    let cut = CorpusEncoder.safeCut(pending, before: pending.count)
-                    encodeParallel(pending, upTo: cut, into: &result)
-                    pending.removeFirst(cut)
+                    // Keep the last line back: whether the text goes on after it is not known yet.
+                    let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
+                    if cut < pending.count - 1 {
+                        encodeParallel(pending, upTo: cut, into: &result)
+                        pending.removeFirst(cut)
+                    }
                 }
                 progress?(total)
             }
@@ -62,12 +65,18 @@ public struct CorpusEncoder {
         return result
     }
 
-    /// A position ≤ `limit` to cut the text at without changing the tokens: just after a line
-    /// feed that is followed by a printable ASCII character; `limit` if there is none.
+    /// A position < `limit` to cut the text at without changing the tokens, or `limit` if there
+    /// is none. A cut goes after a lone line end between printable characters: `x\n|y` or
+    /// `x\r|\ny` — there every pre-tokenizer (GPT-2's whitespace lookahead included) splits the
+    /// same way whether or not the text continues.
     static func safeCut(_ text: [UInt8], before limit: Int, notBefore floor: Int = 0) -> Int {
+        @inline(__always) func printable(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
         var i = limit - 1
-        while i > floor {
-            if text[i - 1] == 0x0A && text[i] > 0x20 && text[i] < 0x7F { return i }
+        while i >= max(floor, 2) {
+            if printable(text[i - 2]) {
+                if text[i - 1] == 0x0A && printable(text[i]) { return i }
+                if text[i - 1] == 0x0D && text[i] == 0x0A && i + 1 < text.count && printable(text[i + 1]) { return i }
+            }
             i -= 1
         }
         return limit
@@ -88,10 +97,13 @@ public struct CorpusEncoder {
         var outputs = [[UInt32]](repeating: [], count: bounds.count - 1)
         text.withUnsafeBufferPointer { buffer in
             outputs.withUnsafeMutableBufferPointer { outs in
-                runParallel(count: bounds.count - 1) { job, session in
+                // Each worker uses its own session and writes only its own jobs' slots.
+                let context = UncheckedSendable((buffer, outs, sessions, bounds))
+                CorpusEncoder.parallelFor(count: bounds.count - 1, workers: threads) { job, worker in
+                    let (buffer, outs, sessions, bounds) = context.value
                     var ids: [UInt32] = []
                     ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
-                    session.encode(UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
+                    sessions[worker].encode(UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
                     outs[job] = ids
                 }
             }
@@ -99,24 +111,19 @@ public struct CorpusEncoder {
         for o in outputs { result.append(contentsOf: o) }
     }
 
-    /// Runs `count` jobs on the workers; job `j` runs on session `j % threads`, so a session is
-    /// never used by two threads at once.
-    private func runParallel(count: Int, _ body: (Int, TokenizerSession) -> Void) {
-        if threads == 1 || count == 1 {
-            for j in 0..<count { body(j, sessions[0]) }
+    /// Runs jobs `0..<count` on up to `workers` threads; `body(job, worker)` — a worker runs its
+    /// jobs one after another, so per-worker state needs no lock.
+    static func parallelFor(count: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
+        if workers <= 1 || count <= 1 {
+            for j in 0..<count { body(j, 0) }
             return
         }
-        let workers = min(threads, count)
-        withoutActuallyEscaping(body) { escapable in
-            // Each worker uses its own session and writes only its own jobs' outputs.
-            let box = UncheckedSendable((escapable, sessions))
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let (work, sessions) = box.value
-                var j = w
-                while j < count {
-                    work(j, sessions[w])
-                    j += workers
-                }
+        let w = min(workers, count)
+        DispatchQueue.concurrentPerform(iterations: w) { k in
+            var j = k
+            while j < count {
+                body(j, k)
+                j += w
             }
         }
     }
@@ -134,8 +141,11 @@ public struct CorpusEncoder {
             func flush() throws {
                 var outputs = [[UInt8]](repeating: [], count: batch.count)
                 outputs.withUnsafeMutableBufferPointer { outs in
-                    runParallel(count: batch.count) { job, session in
-                        outs[job] = formatLines(batch[job], format: format, addSpecialTokens: addSpecialTokens, offsets: offsets, session: session)
+                    let context = UncheckedSendable((outs, batch, self))
+                    CorpusEncoder.parallelFor(count: batch.count, workers: threads) { job, worker in
+                        let (outs, batch, encoder) = context.value
+                        outs[job] = encoder.formatLines(batch[job], format: format, addSpecialTokens: addSpecialTokens, offsets: offsets,
+                                                        session: encoder.sessions[worker])
                     }
                 }
                 for o in outputs { try write(o) }
