@@ -41,5 +41,6 @@ let package = Package(
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )

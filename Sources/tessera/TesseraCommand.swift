@@ -11,6 +11,10 @@ struct TesseraCommand: ParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             PretokenizeCommand.self,
+            TrainTokenizerCommand.self,
+            CountCommand.self,
+            EncodeCommand.self,
+            DecodeCommand.self,
             BenchCommand.self,
         ]
     )

@@ -1,0 +1,213 @@
+/// A byte-pair-encoding model: a vocabulary and a ranked list of merges, applied to each
+/// pre-tokenized word as Hugging Face's `BPE` model does (the lowest-ranked adjacent pair is
+/// merged first, the leftmost when it occurs more than once).
+///
+/// In byte-level mode the initial symbols are the word's bytes, looked up as their
+/// ``ByteLevelAlphabet`` characters; otherwise they are its characters (with the optional
+/// continuing-subword prefix and end-of-word suffix).
+///
+/// ```swift
+/// let model = try BPEModel(vocabulary: v, merges: [("Ġ", "t"), ("h", "e")])
+/// ```
+public struct BPEModel: Sendable {
+    // MARK: State
+
+    /// The tokens.
+    public private(set) var vocabulary: Vocabulary
+    /// The merges in rank order, as ids.
+    public private(set) var merges: [MergePair]
+    /// Pair → rank << 32 | merged id. A pair listed twice keeps its last rank, as in Hugging Face.
+    var mergeTable: PairTable
+    /// The unknown token, used for characters outside the vocabulary.
+    public var unknownToken: String?
+    /// Prefix of tokens that continue a word (e.g. `##`).
+    public var continuingSubwordPrefix: String?
+    /// Suffix of tokens that end a word (e.g. `</w>`).
+    public var endOfWordSuffix: String?
+    /// Fuse consecutive unknown characters into one unknown token.
+    public var fuseUnknown: Bool
+    /// Spell characters outside the vocabulary as `<0xXX>` byte tokens.
+    public var byteFallback: Bool
+    /// Take a word that is in the vocabulary as it is, without merging.
+    public var ignoreMerges: Bool
+    /// The id of each byte's alphabet character (`UInt32.max` when absent).
+    let byteIDs: [UInt32]
+
+    /// A merge: two ids.
+    public struct MergePair: Sendable, Hashable {
+        /// Left and right ids.
+        public var left: UInt32, right: UInt32
+        /// Creates a merge.
+        public init(_ left: UInt32, _ right: UInt32) { self.left = left; self.right = right }
+    }
+
+    // MARK: Creating
+
+    /// Creates a model from a vocabulary and merges given as token strings; throws when a merge
+    /// names a token (or makes one) outside the vocabulary.
+    public init(vocabulary: Vocabulary, merges: [(String, String)], unknownToken: String? = nil,
+                continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
+                fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false,
+                source: String = "BPE model") throws {
+        self.vocabulary = vocabulary
+        self.unknownToken = unknownToken
+        self.continuingSubwordPrefix = continuingSubwordPrefix
+        self.endOfWordSuffix = endOfWordSuffix
+        self.fuseUnknown = fuseUnknown
+        self.byteFallback = byteFallback
+        self.ignoreMerges = ignoreMerges
+        var table = PairTable(capacity: merges.count)
+        var pairs: [MergePair] = []
+        pairs.reserveCapacity(merges.count)
+        let prefixCount = continuingSubwordPrefix?.unicodeScalars.count ?? 0
+        for (rank, (a, b)) in merges.enumerated() {
+            guard let ia = vocabulary.id(for: a) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: a) }
+            guard let ib = vocabulary.id(for: b) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: b) }
+            let merged = a + String(String.UnicodeScalarView(b.unicodeScalars.dropFirst(prefixCount)))
+            guard let im = vocabulary.id(for: merged) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: merged) }
+            table.set(PairTable.key(ia, ib), UInt64(rank) << 32 | UInt64(im))
+            pairs.append(MergePair(ia, ib))
+        }
+        self.merges = pairs
+        self.mergeTable = table
+        self.byteIDs = (0..<256).map { vocabulary.id(for: ByteLevelAlphabet.encode([UInt8($0)])) ?? .max }
+    }
+
+    /// The merges as token strings.
+    public var mergeStrings: [(String, String)] {
+        merges.map { (vocabulary.tokens[Int($0.left)], vocabulary.tokens[Int($0.right)]) }
+    }
+
+    // MARK: Encoding
+
+    /// Reusable buffers for ``encodeWord(_:byteLevel:scratch:ids:ends:)``.
+    struct Scratch {
+        var symbols: [UInt32] = []
+        var lengths: [UInt32] = []
+        var ranks: [UInt32] = []
+        var key: [UInt8] = []
+    }
+
+    /// Encodes one word, appending its ids and, for each, the byte offset in `word` where it ends.
+    func encodeWord(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch: inout Scratch,
+                    ids: inout [UInt32], ends: inout [UInt32]) {
+        guard let base = word.baseAddress, !word.isEmpty else { return }
+        let n = word.count
+        scratch.symbols.removeAll(keepingCapacity: true)
+        scratch.lengths.removeAll(keepingCapacity: true)
+        let unknownID = unknownToken.flatMap { vocabulary.id(for: $0) }
+        if byteLevel {
+            if ignoreMerges {
+                scratch.key.removeAll(keepingCapacity: true)
+                ByteLevelAlphabet.append(word, to: &scratch.key)
+                if let id = scratch.key.withUnsafeBufferPointer({ vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }) {
+                    ids.append(id); ends.append(UInt32(n)); return
+                }
+            }
+            var lastWasUnknown = false
+            for i in 0..<n {
+                let id = byteIDs[Int(base[i])]
+                if id != .max {
+                    scratch.symbols.append(id); scratch.lengths.append(1); lastWasUnknown = false
+                } else if let unk = unknownID {
+                    if fuseUnknown && lastWasUnknown { scratch.lengths[scratch.lengths.count - 1] += 1 } else {
+                        scratch.symbols.append(unk); scratch.lengths.append(1)
+                    }
+                    lastWasUnknown = true
+                } else if let last = scratch.lengths.indices.last {
+                    scratch.lengths[last] += 1  // dropped, but its bytes stay covered by the previous token's offsets
+                }
+            }
+        } else {
+            if ignoreMerges, let id = vocabulary.id(bytes: base, count: n) {
+                ids.append(id); ends.append(UInt32(n)); return
+            }
+            initialCharacterSymbols(base, n, unknownID: unknownID, scratch: &scratch)
+        }
+        mergeSymbols(&scratch)
+        var end: UInt32 = 0
+        for k in 0..<scratch.symbols.count {
+            end += scratch.lengths[k]
+            ids.append(scratch.symbols[k])
+            ends.append(end)
+        }
+    }
+
+    private func initialCharacterSymbols(_ base: UnsafePointer<UInt8>, _ n: Int, unknownID: UInt32?, scratch: inout Scratch) {
+        let prefix = continuingSubwordPrefix.map { Array($0.utf8) } ?? []
+        let suffix = endOfWordSuffix.map { Array($0.utf8) } ?? []
+        var i = 0
+        var lastWasUnknown = false
+        while i < n {
+            var len = UTF8Validation.sequenceLength(base, at: i, end: n)
+            if len == 0 { len = 1 }
+            scratch.key.removeAll(keepingCapacity: true)
+            if i > 0 { scratch.key.append(contentsOf: prefix) }
+            scratch.key.append(contentsOf: UnsafeBufferPointer(start: base + i, count: len))
+            if i + len == n { scratch.key.append(contentsOf: suffix) }
+            let found = scratch.key.withUnsafeBufferPointer { vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }
+            if let id = found {
+                scratch.symbols.append(id); scratch.lengths.append(UInt32(len)); lastWasUnknown = false
+            } else if byteFallback, let ids = byteFallbackIDs(base + i, len) {
+                for (k, id) in ids.enumerated() { scratch.symbols.append(id); scratch.lengths.append(k == 0 ? UInt32(len) : 0) }
+                lastWasUnknown = false
+            } else if let unk = unknownID {
+                if fuseUnknown && lastWasUnknown { scratch.lengths[scratch.lengths.count - 1] += UInt32(len) } else {
+                    scratch.symbols.append(unk); scratch.lengths.append(UInt32(len))
+                }
+                lastWasUnknown = true
+            } else if let last = scratch.lengths.indices.last {
+                scratch.lengths[last] += UInt32(len)
+            }
+            i += len
+        }
+    }
+
+    private func byteFallbackIDs(_ p: UnsafePointer<UInt8>, _ len: Int) -> [UInt32]? {
+        var out: [UInt32] = []
+        for k in 0..<len {
+            let hex = String(p[k], radix: 16, uppercase: true)
+            guard let id = vocabulary.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") else { return nil }
+            out.append(id)
+        }
+        return out
+    }
+
+    /// Applies merges: repeatedly the lowest-ranked adjacent pair, leftmost first.
+    private func mergeSymbols(_ s: inout Scratch) {
+        let count = s.symbols.count
+        guard count > 1 else { return }
+        s.ranks.removeAll(keepingCapacity: true)
+        for k in 0..<(count - 1) { s.ranks.append(rank(s.symbols[k], s.symbols[k + 1])) }
+        let remaining = s.symbols.withUnsafeMutableBufferPointer { sym -> Int in
+            s.lengths.withUnsafeMutableBufferPointer { len in
+                s.ranks.withUnsafeMutableBufferPointer { rk in
+                    var n = count
+                    while n > 1 {
+                        var best = UInt32.max, at = -1
+                        for k in 0..<(n - 1) where rk[k] < best { best = rk[k]; at = k }
+                        if at < 0 { break }
+                        let merged = mergeTable.find(PairTable.key(sym[at], sym[at + 1]))!
+                        sym[at] = UInt32(truncatingIfNeeded: merged)
+                        len[at] += len[at + 1]
+                        // Close the gap at at+1.
+                        for k in (at + 1)..<(n - 1) { sym[k] = sym[k + 1]; len[k] = len[k + 1] }
+                        for k in (at + 1)..<max(at + 1, n - 2) { rk[k] = rk[k + 1] }
+                        n -= 1
+                        if at > 0 { rk[at - 1] = rank(sym[at - 1], sym[at]) }
+                        if at < n - 1 { rk[at] = rank(sym[at], sym[at + 1]) }
+                    }
+                    return n
+                }
+            }
+        }
+        s.symbols.removeLast(count - remaining)
+        s.lengths.removeLast(count - remaining)
+    }
+
+    @inline(__always)
+    private func rank(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        guard let v = mergeTable.find(PairTable.key(a, b)) else { return .max }
+        return UInt32(truncatingIfNeeded: v >> 32)
+    }
+}

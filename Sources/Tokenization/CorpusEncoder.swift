@@ -1,0 +1,241 @@
+import Dispatch
+
+/// Encodes whole files with one tokenizer on several threads, keeping the input order.
+///
+/// Line formats (`ids`, `tokens`, `jsonl`) encode each line on its own, without its line
+/// terminator (`\n` or `\r\n`). The token stream (`encodeStream`) encodes the text as it is,
+/// newlines included, cut into chunks only where the pre-tokenizer would split anyway.
+///
+/// ```swift
+/// let encoder = CorpusEncoder(tokenizer: tok, threads: 2)
+/// let ids = try encoder.encodeStream(paths: ["a.txt", "b.txt"], separator: tok.endOfTextID)
+/// ```
+public struct CorpusEncoder {
+    /// Output layout of ``encodeLines(paths:format:addSpecialTokens:offsets:write:)``.
+    public enum LineFormat: String, Sendable, CaseIterable {
+        /// Ids separated by spaces.
+        case ids
+        /// Token strings separated by spaces.
+        case tokens
+        /// One JSON object per line: `ids`, `tokens` and optionally `offsets` (byte ranges in the line).
+        case jsonl
+    }
+
+    /// The tokenizer.
+    public let tokenizer: Tokenizer
+    /// Worker threads.
+    public let threads: Int
+    /// Bytes of input handed to one worker at a time.
+    public var chunkBytes = 1 << 20
+    private let sessions: [TokenizerSession]
+
+    /// Creates an encoder with `threads` workers (at least one).
+    public init(tokenizer: Tokenizer, threads: Int = 1) {
+        self.tokenizer = tokenizer
+        self.threads = max(1, threads)
+        sessions = (0..<max(1, threads)).map { _ in TokenizerSession(tokenizer) }
+    }
+
+    // MARK: Token stream
+
+    /// Encodes the files as one token stream; `separator` (e.g. the end-of-text id) goes between files.
+    /// `progress` is called with the bytes read so far.
+    public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil) throws -> [UInt32] {
+        var result: [UInt32] = []
+        var total = 0
+        for (k, path) in paths.enumerated() {
+            if k > 0, let separator { result.append(separator) }
+            var pending: [UInt8] = []
+            let batch = chunkBytes * threads
+            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+                pending.append(contentsOf: chunk)
+                total += chunk.count
+                if pending.count >= batch {
+                    // Keep the last line back: whether the text goes on after it is not known yet.
+                    let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
+                    if cut < pending.count - 1 {
+                        encodeParallel(pending, upTo: cut, into: &result)
+                        pending.removeFirst(cut)
+                    }
+                }
+                progress?(total)
+            }
+            encodeParallel(pending, upTo: pending.count, into: &result)
+        }
+        return result
+    }
+
+    /// A position < `limit` to cut the text at without changing the tokens, or `limit` if there
+    /// is none. A cut goes after a lone line end between printable characters: `x\n|y` or
+    /// `x\r|\ny` — there every pre-tokenizer (GPT-2's whitespace lookahead included) splits the
+    /// same way whether or not the text continues.
+    static func safeCut(_ text: [UInt8], before limit: Int, notBefore floor: Int = 0) -> Int {
+        @inline(__always) func printable(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
+        var i = limit - 1
+        while i >= max(floor, 2) {
+            if printable(text[i - 2]) {
+                if text[i - 1] == 0x0A && printable(text[i]) { return i }
+                if text[i - 1] == 0x0D && text[i] == 0x0A && i + 1 < text.count && printable(text[i + 1]) { return i }
+            }
+            i -= 1
+        }
+        return limit
+    }
+
+    private func encodeParallel(_ text: [UInt8], upTo end: Int, into result: inout [UInt32]) {
+        guard end > 0 else { return }
+        // Split [0, end) into pieces of about chunkBytes at safe points.
+        var bounds = [0]
+        while end - bounds.last! > chunkBytes + chunkBytes / 2 {
+            let target = bounds.last! + chunkBytes
+            var cut = CorpusEncoder.safeCut(text, before: target, notBefore: bounds.last! + chunkBytes / 2)
+            if cut >= target { cut = CorpusEncoder.safeCut(text, before: end, notBefore: target) }
+            if cut >= end { break }
+            bounds.append(cut)
+        }
+        bounds.append(end)
+        var outputs = [[UInt32]](repeating: [], count: bounds.count - 1)
+        text.withUnsafeBufferPointer { buffer in
+            outputs.withUnsafeMutableBufferPointer { outs in
+                // Each worker uses its own session and writes only its own jobs' slots.
+                let context = UncheckedSendable((buffer, outs, sessions, bounds))
+                CorpusEncoder.parallelFor(count: bounds.count - 1, workers: threads) { job, worker in
+                    let (buffer, outs, sessions, bounds) = context.value
+                    var ids: [UInt32] = []
+                    ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
+                    sessions[worker].encode(UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
+                    outs[job] = ids
+                }
+            }
+        }
+        for o in outputs { result.append(contentsOf: o) }
+    }
+
+    /// Runs jobs `0..<count` on up to `workers` threads; `body(job, worker)` — a worker runs its
+    /// jobs one after another, so per-worker state needs no lock.
+    static func parallelFor(count: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
+        if workers <= 1 || count <= 1 {
+            for j in 0..<count { body(j, 0) }
+            return
+        }
+        let w = min(workers, count)
+        DispatchQueue.concurrentPerform(iterations: w) { k in
+            var j = k
+            while j < count {
+                body(j, k)
+                j += w
+            }
+        }
+    }
+
+    // MARK: Lines
+
+    /// Encodes every line of the files and hands formatted output to `write`, in input order.
+    public func encodeLines(paths: [String], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+                            progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void) throws {
+        var total = 0
+        for path in paths {
+            var batch: [[UInt8]] = []
+            var batchBytes = 0
+            var carry: [UInt8] = []
+            func flush() throws {
+                var outputs = [[UInt8]](repeating: [], count: batch.count)
+                outputs.withUnsafeMutableBufferPointer { outs in
+                    let context = UncheckedSendable((outs, batch, self))
+                    CorpusEncoder.parallelFor(count: batch.count, workers: threads) { job, worker in
+                        let (outs, batch, encoder) = context.value
+                        outs[job] = encoder.formatLines(batch[job], format: format, addSpecialTokens: addSpecialTokens, offsets: offsets,
+                                                        session: encoder.sessions[worker])
+                    }
+                }
+                for o in outputs { try write(o) }
+                batch.removeAll()
+                batchBytes = 0
+            }
+            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+                total += chunk.count
+                // Complete lines go to the batch; a trailing partial line waits for the next chunk.
+                var lastLF = chunk.count - 1
+                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF < 0 { carry.append(contentsOf: chunk); return }
+                var piece = carry
+                piece.append(contentsOf: chunk[0...lastLF])
+                carry = Array(chunk[(lastLF + 1)...])
+                batchBytes += piece.count
+                batch.append(piece)
+                if batchBytes >= chunkBytes * threads * 2 { try flush() }
+                progress?(total)
+            }
+            if !carry.isEmpty { carry.append(0x0A); batch.append(carry) }
+            try flush()
+        }
+    }
+
+    /// Encodes and formats complete lines (each ending in `\n`).
+    private func formatLines(_ text: [UInt8], format: LineFormat, addSpecialTokens: Bool, offsets: Bool, session: TokenizerSession) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count * 2)
+        var ids: [UInt32] = []
+        var ranges: [Range<Int>] = []
+        text.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            var start = 0
+            for i in 0..<buffer.count where base[i] == 0x0A {
+                var end = i
+                if end > start && base[end - 1] == 0x0D { end -= 1 }
+                let line = UnsafeBufferPointer(start: base + start, count: end - start)
+                ids.removeAll(keepingCapacity: true)
+                ranges.removeAll(keepingCapacity: true)
+                if offsets && format == .jsonl {
+                    session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids, offsets: &ranges)
+                } else {
+                    session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids)
+                }
+                switch format {
+                case .ids:
+                    for (k, id) in ids.enumerated() { if k > 0 { out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                case .tokens:
+                    for (k, id) in ids.enumerated() {
+                        if k > 0 { out.append(0x20) }
+                        out.append(contentsOf: Array((tokenizer.token(for: id) ?? "").utf8))
+                    }
+                case .jsonl:
+                    out.append(contentsOf: Array("{\"ids\": [".utf8))
+                    for (k, id) in ids.enumerated() { if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                    out.append(contentsOf: Array("], \"tokens\": [".utf8))
+                    for (k, id) in ids.enumerated() {
+                        if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                        out.append(contentsOf: Array(JSONText.string(tokenizer.token(for: id) ?? "").utf8))
+                    }
+                    out.append(0x5D)
+                    if offsets {
+                        out.append(contentsOf: Array(", \"offsets\": [".utf8))
+                        for (k, r) in ranges.enumerated() {
+                            if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                            out.append(0x5B); CorpusEncoder.appendDecimal(r.lowerBound, to: &out)
+                            out.append(contentsOf: [0x2C, 0x20]); CorpusEncoder.appendDecimal(r.upperBound, to: &out); out.append(0x5D)
+                        }
+                        out.append(0x5D)
+                    }
+                    out.append(0x7D)
+                }
+                out.append(0x0A)
+                start = i + 1
+            }
+        }
+        return out
+    }
+
+    /// Appends the decimal digits of a non-negative integer.
+    @inline(__always)
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 { out.append(UInt8(0x30 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = value, n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[n] = UInt8(0x30 + v % 10); v /= 10; n += 1 }
+            for k in stride(from: n - 1, through: 0, by: -1) { out.append(d[k]) }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/// A complete tokenizer: normalizer → pre-tokenizer → model → post-processor → decoder, with
+/// added tokens matched whole in the input. Encodes id-for-id like Hugging Face `tokenizers`
+/// for the components it reads (see ``TokenizerFile``).
+///
+/// For bulk work make a ``TokenizerSession`` per thread: it keeps a word cache and buffers.
+///
+/// ```swift
+/// let tok = try Tokenizer.load(fromFile: "Vocab/en-bpe-8k.json")
+/// let ids = tok.encode("Hello world")
+/// tok.decode(ids)   // "Hello world"
+/// ```
+public struct Tokenizer: TokenCodec {
+    // MARK: Components
+
+    /// Text normalization before splitting.
+    public var normalizer: Normalizer
+    /// The word split.
+    public var preTokenization: PreTokenization
+    /// Words to tokens.
+    public var model: TokenModel
+    /// Special tokens added by `addSpecialTokens`.
+    public var postProcessor: PostProcessor
+    /// Ids back to text.
+    public var decoder: TokenDecoder
+    /// Tokens matched whole in the input (specials and user additions).
+    public private(set) var addedTokens: [AddedToken]
+    /// Whether added tokens are looked for in input text.
+    public var matchAddedTokens: Bool = true
+    /// Bytes each id decodes to under the byte-level decoder (empty otherwise): offsets into ``decodeArena``.
+    let decodeStarts: [Int32]
+    let decodeArena: [UInt8]
+    private let addedByID: [UInt32: AddedToken]
+
+    /// Assembles a tokenizer. Added tokens must have ids inside the vocabulary or just after it.
+    public init(normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
+                postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken] = []) {
+        self.normalizer = normalizer
+        self.preTokenization = preTokenization
+        self.model = model
+        self.postProcessor = postProcessor
+        self.decoder = decoder
+        self.addedTokens = addedTokens
+        var byID: [UInt32: AddedToken] = [:]
+        for t in addedTokens { byID[t.id] = t }
+        self.addedByID = byID
+        var starts: [Int32] = [0]
+        var arena: [UInt8] = []
+        if decoder == .byteLevel {
+            for token in model.vocabulary.tokens {
+                for scalar in token.unicodeScalars {
+                    if let b = ByteLevelAlphabet.byte(for: scalar) { arena.append(b) } else { arena.append(contentsOf: Array(String(scalar).utf8)) }
+                }
+                starts.append(Int32(arena.count))
+            }
+        }
+        decodeStarts = starts
+        decodeArena = arena
+    }
+
+    // MARK: TokenCodec
+
+    /// Number of ids: the model's vocabulary plus added tokens beyond it.
+    public var vocabularySize: Int {
+        max(model.vocabulary.count, (addedTokens.map { Int($0.id) }.max() ?? -1) + 1)
+    }
+
+    /// The id of `<|endoftext|>` (or `</s>`, `[SEP]`), if present.
+    public var endOfTextID: UInt32? {
+        for name in ["<|endoftext|>", "</s>", "<eos>", "[SEP]"] {
+            if let t = addedTokens.first(where: { $0.content == name }) { return t.id }
+            if let id = model.vocabulary.id(for: name) { return id }
+        }
+        return nil
+    }
+
+    /// Encodes text without special tokens.
+    public func encode(_ text: String) -> [UInt32] {
+        let session = TokenizerSession(self)
+        var ids: [UInt32] = []
+        var copy = text
+        copy.withUTF8 { session.encode($0, addSpecialTokens: false, ids: &ids) }
+        return ids
+    }
+
+    /// Decodes ids to text (special tokens kept); invalid UTF-8 becomes U+FFFD.
+    public func decode(_ ids: [UInt32]) -> String {
+        String(decoding: decodeBytes(ids), as: UTF8.self)
+    }
+
+    /// The token string of `id`.
+    public func token(for id: UInt32) -> String? {
+        if let t = addedByID[id] { return t.content }
+        return model.vocabulary.token(id)
+    }
+
+    /// The id of a token string (added tokens included).
+    public func id(for token: String) -> UInt32? {
+        if let t = addedTokens.first(where: { $0.content == token }) { return t.id }
+        return model.vocabulary.id(for: token)
+    }
+
+    // MARK: Decoding
+
+    /// Decodes ids to bytes (for byte-level models, exactly the bytes that were encoded).
+    public func decodeBytes(_ ids: [UInt32], skipSpecialTokens: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        switch decoder {
+        case .byteLevel:
+            decodeArena.withUnsafeBufferPointer { arena in
+                for id in ids {
+                    if let t = addedByID[id] {
+                        if !(skipSpecialTokens && t.special) { out.append(contentsOf: Array(t.content.utf8)) }
+                    } else if Int(id) + 1 < decodeStarts.count {
+                        out.append(contentsOf: arena[Int(decodeStarts[Int(id)])..<Int(decodeStarts[Int(id) + 1])])
+                    }
+                }
+            }
+        default:
+            var tokens: [String] = []
+            for id in ids {
+                if let t = addedByID[id], skipSpecialTokens && t.special { continue }
+                if let s = token(for: id) { tokens.append(s) }
+            }
+            out = Array(decodeTokens(tokens).utf8)
+        }
+        return out
+    }
+
+    private func decodeTokens(_ tokens: [String]) -> String {
+        switch decoder {
+        case .none, .byteLevel:
+            return tokens.joined(separator: " ")
+        case .wordPiece(let prefix, let cleanup):
+            var out = ""
+            for (i, var token) in tokens.enumerated() {
+                if i != 0 {
+                    if token.hasPrefix(prefix) { token.removeFirst(prefix.count) } else { token = " " + token }
+                }
+                if cleanup { token = Tokenizer.cleanup(token) }
+                out += token
+            }
+            return out
+        case .bpeSuffix(let suffix):
+            var out = ""
+            for (i, token) in tokens.enumerated() {
+                out += token.replacingAll(suffix, with: i == tokens.count - 1 ? "" : " ")
+            }
+            return out
+        }
+    }
+
+    /// Hugging Face's WordPiece decoder clean-up of spaces before punctuation and contractions.
+    static func cleanup(_ s: String) -> String {
+        var t = s
+        for (a, b) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+                       (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")] {
+            t = t.replacingAll(a, with: b)
+        }
+        return t
+    }
+}
+
+extension String {
+    /// Replaces every non-overlapping occurrence of `target`, left to right (no Foundation).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        let s = Array(utf8), t = Array(target.utf8), r = Array(replacement.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count && s[i] == t[0] && Array(s[i..<(i + t.count)]) == t {
+                out.append(contentsOf: r)
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

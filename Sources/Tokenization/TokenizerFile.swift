@@ -1,0 +1,410 @@
+import Foundation
+
+/// Reading and writing tokenizers in the formats the ecosystem uses: Hugging Face
+/// `tokenizer.json`, WordPiece `vocab.txt`, and GPT-2's `vocab.json` + `merges.txt`.
+///
+/// Components Tessera does not implement are rejected with an error naming them, never ignored
+/// (truncation and padding settings, which do not change ids, are the exception: they are dropped).
+///
+/// ```swift
+/// let tok = try TokenizerFile.load("tokenizer.json")
+/// try TokenizerFile.save(tok, to: "copy.json")
+/// ```
+public enum TokenizerFile {
+    // MARK: Loading
+
+    /// Loads `path`: a `tokenizer.json`, a `vocab.txt` (BERT uncased WordPiece), or a `vocab.json`
+    /// with its `merges.txt` beside it (GPT-2 byte-level BPE).
+    public static func load(_ path: String) throws -> Tokenizer {
+        if path.hasSuffix(".txt") { return try loadVocabTxt(path) }
+        let bytes = try readFile(path)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+        } catch {
+            throw TokenizerError.malformed(source: path, what: "not valid JSON (corrupt or truncated file?): \(describeJSONError(error))")
+        }
+        guard let root = object as? [String: Any] else {
+            throw TokenizerError.malformed(source: path, what: "expected a JSON object at the top level")
+        }
+        if !(root["model"] is [String: Any]), !root.isEmpty, root.values.allSatisfy({ ($0 as? Int) != nil }) {
+            // GPT-2's vocab.json (or encoder.json): merges.txt (or vocab.bpe) lies beside it.
+            let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            let prefix = dir.isEmpty ? "" : dir + "/"
+            var merges = prefix + "merges.txt"
+            if !FileManager.default.fileExists(atPath: merges) && FileManager.default.fileExists(atPath: prefix + "vocab.bpe") {
+                merges = prefix + "vocab.bpe"
+            }
+            return try loadVocabAndMerges(vocab: path, merges: merges)
+        }
+        return try parseTokenizer(root, source: path)
+    }
+
+    /// Loads GPT-2 style `vocab.json` + `merges.txt` as a byte-level BPE tokenizer (ByteLevel split
+    /// and decoder, no added tokens — as Hugging Face's `BPE.from_file` with a ByteLevel pre-tokenizer).
+    public static func loadVocabAndMerges(vocab: String, merges: String) throws -> Tokenizer {
+        let vocabBytes = try readFile(vocab)
+        guard let map = (try? JSONSerialization.jsonObject(with: Data(vocabBytes))) as? [String: Any] else {
+            throw TokenizerError.malformed(source: vocab, what: "not a JSON object of token → id (corrupt or truncated file?)")
+        }
+        let vocabulary = try vocabularyFromMap(map, source: vocab)
+        let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var pairs: [(String, String)] = []
+        for (k, line) in mergeLines.enumerated() {
+            if line.isEmpty || (k == 0 && line.hasPrefix("#version")) { continue }
+            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw TokenizerError.malformed(source: merges, what: "line \(k + 1): expected two tokens separated by one space, found \(quoted(String(line)))")
+            }
+            pairs.append((String(parts[0]), String(parts[1])))
+        }
+        let model = try BPEModel(vocabulary: vocabulary, merges: pairs, source: merges)
+        // As Hugging Face's BPE.from_file: no added tokens (so "<|endoftext|>" in text is plain text).
+        return Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: .bpe(model), decoder: .byteLevel)
+    }
+
+    /// Loads a WordPiece `vocab.txt` (one token per line) with BERT uncased settings.
+    public static func loadVocabTxt(_ path: String, lowercase: Bool = true) throws -> Tokenizer {
+        let text = String(decoding: try readFile(path), as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        if lines.last == "" { lines.removeLast() }
+        let vocabulary = try Vocabulary(tokens: lines, source: path)
+        let model = try WordPieceModel(vocabulary: vocabulary, source: path)
+        var added: [AddedToken] = []
+        for name in ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] {
+            if let id = vocabulary.id(for: name) { added.append(AddedToken(id: id, content: name)) }
+        }
+        let cls = added.first { $0.content == "[CLS]" }, sep = added.first { $0.content == "[SEP]" }
+        return Tokenizer(normalizer: Normalizer(lowercase: lowercase, stripAccents: lowercase, clean: true),
+                         preTokenization: .bert(splitCJK: true), model: .wordPiece(model),
+                         postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
+                         decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
+    }
+
+    // MARK: Parsing tokenizer.json
+
+    static func parseTokenizer(_ root: [String: Any], source: String) throws -> Tokenizer {
+        // Added tokens.
+        var added: [AddedToken] = []
+        if let list = root["added_tokens"], !(list is NSNull) {
+            guard let array = list as? [[String: Any]] else { throw TokenizerError.malformed(source: source, what: "\"added_tokens\" must be an array of objects") }
+            for (k, entry) in array.enumerated() {
+                guard let id = entry["id"] as? Int, id >= 0, let content = entry["content"] as? String else {
+                    throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
+                }
+                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"] as? Bool ?? false))
+            }
+        }
+        // Normalizer.
+        var normalizer = Normalizer()
+        var splitCJK = false
+        if let n = root["normalizer"], !(n is NSNull) {
+            try foldNormalizer(n, into: &normalizer, cjk: &splitCJK, source: source)
+        }
+        // Model.
+        guard let modelObject = root["model"] as? [String: Any] else {
+            throw TokenizerError.malformed(source: source, what: "missing \"model\" object")
+        }
+        let model = try parseModel(modelObject, source: source)
+        // Pre-tokenizer.
+        var preTokenization = PreTokenization.none
+        if let p = root["pre_tokenizer"], !(p is NSNull) {
+            preTokenization = try parsePreTokenizer(p, cjk: splitCJK, source: source)
+        }
+        // Post-processor.
+        var post = PostProcessor()
+        if let p = root["post_processor"], !(p is NSNull) {
+            try parsePostProcessor(p, into: &post, preTokenization: &preTokenization, vocabulary: model.vocabulary, added: added, source: source)
+        }
+        // Decoder.
+        var decoder = TokenDecoder.none
+        if let d = root["decoder"], !(d is NSNull) {
+            decoder = try parseDecoder(d, source: source)
+        }
+        return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: post,
+                         decoder: decoder, addedTokens: added)
+    }
+
+    private static func typeOf(_ object: Any, _ component: String, source: String) throws -> (String, [String: Any]) {
+        guard let dict = object as? [String: Any], let type = dict["type"] as? String else {
+            throw TokenizerError.malformed(source: source, what: "\"\(component)\" must be an object with a string \"type\"")
+        }
+        return (type, dict)
+    }
+
+    private static func foldNormalizer(_ object: Any, into n: inout Normalizer, cjk: inout Bool, source: String) throws {
+        let (type, dict) = try typeOf(object, "normalizer", source: source)
+        switch type {
+        case "BertNormalizer":
+            let lower = dict["lowercase"] as? Bool ?? true
+            n.clean = dict["clean_text"] as? Bool ?? true
+            cjk = dict["handle_chinese_chars"] as? Bool ?? true
+            n.stripAccents = (dict["strip_accents"] as? Bool) ?? lower
+            n.lowercase = lower
+        case "NFC": n.form = .nfc
+        case "NFD": n.form = .nfd
+        case "NFKC": n.form = .nfkc
+        case "NFKD": n.form = .nfkd
+        case "Lowercase": n.lowercase = true
+        case "StripAccents": n.stripAccents = true
+        case "Sequence":
+            guard let list = dict["normalizers"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "Sequence normalizer needs \"normalizers\"") }
+            for item in list { try foldNormalizer(item, into: &n, cjk: &cjk, source: source) }
+        default:
+            throw TokenizerError.unsupportedComponent(source: source, component: "normalizer", type: type)
+        }
+    }
+
+    private static func parsePreTokenizer(_ object: Any, cjk: Bool, source: String) throws -> PreTokenization {
+        let (type, dict) = try typeOf(object, "pre_tokenizer", source: source)
+        switch type {
+        case "ByteLevel":
+            if dict["add_prefix_space"] as? Bool ?? false {
+                throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with add_prefix_space=true")
+            }
+            if !(dict["use_regex"] as? Bool ?? true) {
+                throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with use_regex=false")
+            }
+            return .byteLevel(trimOffsets: false)
+        case "BertPreTokenizer": return .bert(splitCJK: cjk)
+        case "WhitespaceSplit": return .whitespaceSplit
+        case "Sequence":
+            guard let list = dict["pretokenizers"] as? [Any], list.count == 1 else {
+                throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "Sequence of several pre-tokenizers")
+            }
+            return try parsePreTokenizer(list[0], cjk: cjk, source: source)
+        default:
+            throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: type)
+        }
+    }
+
+    private static func vocabularyFromMap(_ map: [String: Any], source: String) throws -> Vocabulary {
+        var ids: [String: Int] = [:]
+        ids.reserveCapacity(map.count)
+        for (token, value) in map {
+            guard let id = value as? Int else { throw TokenizerError.malformed(source: source, what: "vocabulary entry \(quoted(token)) has a non-integer id") }
+            ids[token] = id
+        }
+        return try Vocabulary(ids: ids, source: source)
+    }
+
+    private static func parseModel(_ m: [String: Any], source: String) throws -> TokenModel {
+        let type = m["type"] as? String ?? (m["merges"] != nil ? "BPE" : "WordPiece")
+        guard let vocabMap = m["vocab"] as? [String: Any] else {
+            if m["vocab"] is [Any] { throw TokenizerError.unsupportedComponent(source: source, component: "model", type: type) }
+            throw TokenizerError.malformed(source: source, what: "model has no \"vocab\" object")
+        }
+        switch type {
+        case "BPE":
+            if let d = m["dropout"], !(d is NSNull), (d as? Double ?? 0) > 0 {
+                throw TokenizerError.unsupportedComponent(source: source, component: "model", type: "BPE with dropout")
+            }
+            let vocabulary = try vocabularyFromMap(vocabMap, source: source)
+            guard let list = m["merges"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "BPE model has no \"merges\" array") }
+            var pairs: [(String, String)] = []
+            pairs.reserveCapacity(list.count)
+            for (k, item) in list.enumerated() {
+                if let s = item as? String {
+                    let parts = s.split(separator: " ", omittingEmptySubsequences: false)
+                    guard parts.count == 2 else { throw TokenizerError.malformed(source: source, what: "merge \(k + 1) \(quoted(s)) is not two tokens separated by a space") }
+                    pairs.append((String(parts[0]), String(parts[1])))
+                } else if let a = item as? [String], a.count == 2 {
+                    pairs.append((a[0], a[1]))
+                } else {
+                    throw TokenizerError.malformed(source: source, what: "merge \(k + 1) must be \"a b\" or [\"a\", \"b\"]")
+                }
+            }
+            let model = try BPEModel(vocabulary: vocabulary, merges: pairs, unknownToken: m["unk_token"] as? String,
+                                     continuingSubwordPrefix: m["continuing_subword_prefix"] as? String,
+                                     endOfWordSuffix: m["end_of_word_suffix"] as? String,
+                                     fuseUnknown: m["fuse_unk"] as? Bool ?? false, byteFallback: m["byte_fallback"] as? Bool ?? false,
+                                     ignoreMerges: m["ignore_merges"] as? Bool ?? false, source: source)
+            return .bpe(model)
+        case "WordPiece":
+            let vocabulary = try vocabularyFromMap(vocabMap, source: source)
+            return .wordPiece(try WordPieceModel(vocabulary: vocabulary, unknownToken: m["unk_token"] as? String ?? "[UNK]",
+                                                 continuingSubwordPrefix: m["continuing_subword_prefix"] as? String ?? "##",
+                                                 maxInputCharactersPerWord: m["max_input_chars_per_word"] as? Int ?? 100, source: source))
+        default:
+            throw TokenizerError.unsupportedComponent(source: source, component: "model", type: type)
+        }
+    }
+
+    private static func parsePostProcessor(_ object: Any, into post: inout PostProcessor, preTokenization: inout PreTokenization,
+                                           vocabulary: Vocabulary, added: [AddedToken], source: String) throws {
+        let (type, dict) = try typeOf(object, "post_processor", source: source)
+        func token(_ pair: Any?, _ name: String) throws -> AddedToken {
+            guard let p = pair as? [Any], p.count == 2, let content = p[0] as? String, let id = p[1] as? Int else {
+                throw TokenizerError.malformed(source: source, what: "\(type).\(name) must be [token, id]")
+            }
+            return AddedToken(id: UInt32(id), content: content)
+        }
+        switch type {
+        case "ByteLevel":
+            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+        case "BertProcessing":
+            post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
+        case "RobertaProcessing":
+            post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
+            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+        case "TemplateProcessing":
+            guard let single = dict["single"] as? [[String: Any]] else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
+            let specials = dict["special_tokens"] as? [String: Any] ?? [:]
+            var seenSequence = false
+            var result = PostProcessor()
+            for item in single {
+                if item["Sequence"] != nil { seenSequence = true; continue }
+                guard let st = item["SpecialToken"] as? [String: Any], let name = st["id"] as? String else {
+                    throw TokenizerError.malformed(source: source, what: "TemplateProcessing item must be SpecialToken or Sequence")
+                }
+                var ids: [Int] = []
+                if let entry = specials[name] as? [String: Any], let list = entry["ids"] as? [Int] { ids = list }
+                else if let id = added.first(where: { $0.content == name })?.id ?? vocabulary.id(for: name) { ids = [Int(id)] }
+                else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing names special token \(quoted(name)), which has no id") }
+                for id in ids {
+                    let t = AddedToken(id: UInt32(id), content: name)
+                    if seenSequence { result.suffix.append(t) } else { result.prefix.append(t) }
+                }
+            }
+            post = result
+        case "Sequence":
+            guard let list = dict["processors"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "Sequence post_processor needs \"processors\"") }
+            for item in list { try parsePostProcessor(item, into: &post, preTokenization: &preTokenization, vocabulary: vocabulary, added: added, source: source) }
+        default:
+            throw TokenizerError.unsupportedComponent(source: source, component: "post_processor", type: type)
+        }
+    }
+
+    private static func parseDecoder(_ object: Any, source: String) throws -> TokenDecoder {
+        let (type, dict) = try typeOf(object, "decoder", source: source)
+        switch type {
+        case "ByteLevel": return .byteLevel
+        case "WordPiece": return .wordPiece(prefix: dict["prefix"] as? String ?? "##", cleanup: dict["cleanup"] as? Bool ?? true)
+        case "BPEDecoder": return .bpeSuffix(dict["suffix"] as? String ?? "</w>")
+        default: throw TokenizerError.unsupportedComponent(source: source, component: "decoder", type: type)
+        }
+    }
+
+    // MARK: Saving
+
+    /// The `tokenizer.json` text of `tokenizer` (keys in Hugging Face's order, vocabulary by id).
+    public static func json(_ tokenizer: Tokenizer) -> String {
+        var out = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
+        for (k, t) in tokenizer.addedTokens.enumerated() {
+            out += (k == 0 ? "\n" : ",\n")
+            out += "    {\"id\": \(t.id), \"content\": \(JSONText.string(t.content)), \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": \(t.special)}"
+        }
+        out += tokenizer.addedTokens.isEmpty ? "],\n" : "\n  ],\n"
+        let n = tokenizer.normalizer
+        let cjk: Bool
+        if case .bert(let c) = tokenizer.preTokenization { cjk = c } else { cjk = false }
+        if n.isIdentity && !cjk {
+            out += "  \"normalizer\": null,\n"
+        } else if n.clean && (n.form == .none) && !n.caseFold {
+            out += "  \"normalizer\": {\"type\": \"BertNormalizer\", \"clean_text\": true, \"handle_chinese_chars\": \(cjk), \"strip_accents\": \(n.stripAccents), \"lowercase\": \(n.lowercase)},\n"
+        } else {
+            var parts: [String] = []
+            if n.stripAccents { parts.append(n.form == .nfkc || n.form == .nfkd ? "NFKD" : "NFD"); parts.append("StripAccents") }
+            switch n.form {
+            case .nfc: parts.append("NFC")
+            case .nfkc: parts.append("NFKC")
+            case .nfd: if !n.stripAccents { parts.append("NFD") }
+            case .nfkd: if !n.stripAccents { parts.append("NFKD") }
+            case .none: break
+            }
+            if n.lowercase || n.caseFold { parts.append("Lowercase") }
+            out += "  \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [" + parts.map { "{\"type\": \"\($0)\"}" }.joined(separator: ", ") + "]},\n"
+        }
+        switch tokenizer.preTokenization {
+        case .none: out += "  \"pre_tokenizer\": null,\n"
+        case .byteLevel(let trim): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
+        case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
+        }
+        let post = tokenizer.postProcessor
+        if post.prefix.isEmpty && post.suffix.isEmpty {
+            if case .byteLevel(let trim) = tokenizer.preTokenization {
+                out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+            } else {
+                out += "  \"post_processor\": null,\n"
+            }
+        } else {
+            func item(_ t: AddedToken) -> String { "{\"SpecialToken\": {\"id\": \(JSONText.string(t.content)), \"type_id\": 0}}" }
+            let single = post.prefix.map(item) + ["{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}"] + post.suffix.map(item)
+            let pair = post.prefix.map(item) + ["{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}"] + post.suffix.map(item)
+                + ["{\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}"] + post.suffix.map { item($0).replacingAll("\"type_id\": 0", with: "\"type_id\": 1") }
+            var specials: [String: UInt32] = [:]
+            for t in post.prefix + post.suffix { specials[t.content] = t.id }
+            let specialText = specials.keys.sorted().map { name in
+                "\(JSONText.string(name)): {\"id\": \(JSONText.string(name)), \"ids\": [\(specials[name]!)], \"tokens\": [\(JSONText.string(name))]}"
+            }.joined(separator: ", ")
+            out += "  \"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": [\(single.joined(separator: ", "))], \"pair\": [\(pair.joined(separator: ", "))], \"special_tokens\": {\(specialText)}},\n"
+        }
+        switch tokenizer.decoder {
+        case .none: out += "  \"decoder\": null,\n"
+        case .byteLevel: out += "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": true},\n"
+        case .wordPiece(let prefix, let cleanup): out += "  \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \(JSONText.string(prefix)), \"cleanup\": \(cleanup)},\n"
+        case .bpeSuffix(let suffix): out += "  \"decoder\": {\"type\": \"BPEDecoder\", \"suffix\": \(JSONText.string(suffix))},\n"
+        }
+        func optional(_ s: String?) -> String { s.map(JSONText.string) ?? "null" }
+        func vocabText(_ v: Vocabulary) -> String {
+            "{" + v.tokens.enumerated().map { "\n      \(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ",") + "\n    }"
+        }
+        switch tokenizer.model {
+        case .bpe(let m):
+            out += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": \(optional(m.unknownToken)),\n"
+            out += "    \"continuing_subword_prefix\": \(optional(m.continuingSubwordPrefix)),\n    \"end_of_word_suffix\": \(optional(m.endOfWordSuffix)),\n"
+            out += "    \"fuse_unk\": \(m.fuseUnknown),\n    \"byte_fallback\": \(m.byteFallback),\n    \"ignore_merges\": \(m.ignoreMerges),\n"
+            out += "    \"vocab\": \(vocabText(m.vocabulary)),\n    \"merges\": ["
+            out += m.mergeStrings.map { "\n      [\(JSONText.string($0.0)), \(JSONText.string($0.1))]" }.joined(separator: ",")
+            out += "\n    ]\n  }\n}\n"
+        case .wordPiece(let m):
+            out += "  \"model\": {\n    \"type\": \"WordPiece\",\n    \"unk_token\": \(JSONText.string(m.unknownToken)),\n"
+            out += "    \"continuing_subword_prefix\": \(JSONText.string(m.continuingSubwordPrefix)),\n    \"max_input_chars_per_word\": \(m.maxInputCharactersPerWord),\n"
+            out += "    \"vocab\": \(vocabText(m.vocabulary))\n  }\n}\n"
+        }
+        return out
+    }
+
+    /// Writes `tokenizer` as `tokenizer.json` to `path`, atomically.
+    public static func save(_ tokenizer: Tokenizer, to path: String) throws {
+        try AtomicFileWriter.write(Array(json(tokenizer).utf8), to: path)
+    }
+
+    /// Writes a WordPiece vocabulary as `vocab.txt`, or a BPE one as `vocab.json` + `merges.txt` in `directory`.
+    public static func saveLegacy(_ tokenizer: Tokenizer, directory: String) throws {
+        switch tokenizer.model {
+        case .wordPiece(let m):
+            try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: directory + "/vocab.txt")
+        case .bpe(let m):
+            let vocab = "{" + m.vocabulary.tokens.enumerated().map { "\(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ", ") + "}\n"
+            try AtomicFileWriter.write(Array(vocab.utf8), to: directory + "/vocab.json")
+            let merges = "#version: 0.2\n" + m.mergeStrings.map { "\($0.0) \($0.1)\n" }.joined()
+            try AtomicFileWriter.write(Array(merges.utf8), to: directory + "/merges.txt")
+        }
+    }
+
+    // MARK: Files
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        try TextChunkReader.checkReadable(path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TextInputError.unreadable(path: path, reason: "cannot open")
+        }
+        return [UInt8](data)
+    }
+
+    private static func describeJSONError(_ error: Error) -> String {
+        let ns = error as NSError
+        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return ns.localizedDescription
+    }
+}
+
+extension Tokenizer {
+    /// Loads a tokenizer file (see ``TokenizerFile/load(_:)``).
+    public static func load(fromFile path: String) throws -> Tokenizer { try TokenizerFile.load(path) }
+
+    /// Saves as `tokenizer.json` (see ``TokenizerFile/save(_:to:)``).
+    public func save(to path: String) throws { try TokenizerFile.save(self, to: path) }
+}

@@ -1,0 +1,124 @@
+/// The settings of a tokenizer to train — model kind, normalization, pre-tokenizer, special
+/// tokens — and the training itself, as `tessera train-tokenizer` and `tessera count` use them.
+///
+/// ```swift
+/// let recipe = try TokenizerRecipe(model: "byte-bpe")
+/// let counts = try recipe.counter(threads: 2).count(paths: ["corpus.txt"])
+/// let tokenizer = try recipe.train(counts, vocabularySize: 8000)
+/// ```
+public struct TokenizerRecipe: Sendable {
+    /// The model kinds.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// GPT-2 style byte-level BPE.
+        case byteBPE = "byte-bpe"
+        /// Character-level BPE.
+        case bpe
+        /// BERT style WordPiece.
+        case wordPiece = "wordpiece"
+    }
+
+    /// The model kind.
+    public var kind: Kind
+    /// Normalization before splitting.
+    public var normalizer: Normalizer
+    /// The word split.
+    public var preTokenization: PreTokenization
+    /// Special tokens (first ids).
+    public var specialTokens: [String]
+    /// bpe: continuing-subword prefix.
+    public var continuingPrefix: String?
+    /// bpe: end-of-word suffix.
+    public var endOfWordSuffix: String?
+    /// wordpiece: merge criterion.
+    public var scoring: WordPieceTrainer.Scoring
+
+    /// Builds a recipe from command-line values; throws a one-line error on a bad value.
+    public init(model: String, normalize: String = "none", lowercase: Bool = false, preTokenizer: String? = nil,
+                specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
+                scoring: String = "frequency") throws {
+        guard let kind = Kind(rawValue: model) else {
+            throw TokenizerError.invalidOption("--model \(model): expected byte-bpe, bpe or wordpiece")
+        }
+        guard let form = NormalizationForm(rawValue: normalize) else {
+            throw TokenizerError.invalidOption("--normalize \(normalize): expected nfkc, nfc, nfd, nfkd or none")
+        }
+        guard let scoring = WordPieceTrainer.Scoring(rawValue: scoring) else {
+            throw TokenizerError.invalidOption("--scoring \(scoring): expected frequency or likelihood")
+        }
+        self.kind = kind
+        self.scoring = scoring
+        self.continuingPrefix = continuingPrefix
+        self.endOfWordSuffix = endOfWordSuffix
+        if kind != .bpe && (continuingPrefix != nil || endOfWordSuffix != nil) {
+            throw TokenizerError.invalidOption("--continuing-prefix and --end-of-word-suffix apply to --model bpe only")
+        }
+        let split = preTokenizer ?? (kind == .byteBPE ? "gpt2" : kind == .bpe ? "whitespace" : "bert")
+        switch split {
+        case "gpt2": preTokenization = .byteLevel(trimOffsets: false)
+        case "bert": preTokenization = .bert(splitCJK: true)
+        case "whitespace": preTokenization = .whitespaceSplit
+        default: throw TokenizerError.invalidOption("--pre-tokenizer \(split): expected gpt2, bert or whitespace")
+        }
+        if kind == .byteBPE && !preTokenization.isByteLevel {
+            throw TokenizerError.invalidOption("--model byte-bpe needs --pre-tokenizer gpt2")
+        }
+        if kind != .byteBPE && preTokenization.isByteLevel {
+            throw TokenizerError.invalidOption("--pre-tokenizer gpt2 is byte-level: use it with --model byte-bpe")
+        }
+        if kind == .wordPiece {
+            normalizer = Normalizer(form: form, lowercase: lowercase, stripAccents: lowercase, clean: true)
+        } else {
+            normalizer = Normalizer(form: form, lowercase: lowercase)
+        }
+        if let list = specialTokens {
+            self.specialTokens = list.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
+        } else {
+            switch kind {
+            case .byteBPE: self.specialTokens = ["<|endoftext|>"]
+            case .bpe: self.specialTokens = ["[UNK]"]
+            case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+            }
+        }
+        if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
+            throw TokenizerError.invalidOption("--special-tokens: wordpiece needs [UNK] among the special tokens")
+        }
+    }
+
+    /// The word counter for this recipe.
+    public func counter(threads: Int) -> WordCounter {
+        WordCounter(normalizer: normalizer, preTokenization: preTokenization, threads: threads)
+    }
+
+    /// Trains a tokenizer on `counts`.
+    public func train(_ counts: WordCounts, vocabularySize: Int, minFrequency: UInt64 = 2, limitAlphabet: Int? = nil,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Tokenizer {
+        let added = specialTokens.enumerated().map { AddedToken(id: UInt32($0.offset), content: $0.element) }
+        switch kind {
+        case .byteBPE, .bpe:
+            var trainer = BPETrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+                                     limitAlphabet: limitAlphabet, byteLevel: kind == .byteBPE,
+                                     continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
+            trainer.progress = progress
+            let result = try trainer.train(counts)
+            let unknown = kind == .bpe ? specialTokens.first { $0.lowercased().contains("unk") } : nil
+            let model = try BPEModel(vocabulary: result.vocabulary, merges: result.merges, unknownToken: unknown,
+                                     continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
+            let decoder: TokenDecoder
+            if kind == .byteBPE { decoder = .byteLevel }
+            else if let suffix = endOfWordSuffix { decoder = .bpeSuffix(suffix) }
+            else if let prefix = continuingPrefix { decoder = .wordPiece(prefix: prefix, cleanup: false) }
+            else { decoder = .none }
+            return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .bpe(model), decoder: decoder, addedTokens: added)
+        case .wordPiece:
+            var trainer = WordPieceTrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+                                           limitAlphabet: limitAlphabet, scoring: scoring)
+            trainer.progress = progress
+            let vocabulary = try trainer.train(counts)
+            let model = try WordPieceModel(vocabulary: vocabulary)
+            let cls = added.first { $0.content == "[CLS]" }, sep = added.first { $0.content == "[SEP]" }
+            return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .wordPiece(model),
+                             postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
+                             decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// Token strings and their ids, both ways.
+///
+/// Ids are dense: `0..<count`. A token string appears once.
+///
+/// ```swift
+/// let v = try Vocabulary(tokens: ["[UNK]", "a", "##b"])
+/// v.id(for: "##b")   // 2
+/// v.token(2)         // "##b"
+/// ```
+public struct Vocabulary: Sendable, Equatable {
+    /// Token strings, indexed by id.
+    public private(set) var tokens: [String]
+    private var index: [String: UInt32]
+    /// UTF-8 bytes of each token → id, for lookups on byte slices.
+    var table: ByteKeyTable
+
+    public static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.tokens == b.tokens }
+
+    /// Creates a vocabulary; ids are positions. Throws on a duplicate token.
+    public init(tokens: [String], source: String = "vocabulary") throws {
+        self.tokens = []
+        self.index = [:]
+        self.table = ByteKeyTable(capacity: tokens.count)
+        self.tokens.reserveCapacity(tokens.count)
+        for token in tokens {
+            if index[token] != nil {
+                throw TokenizerError.duplicateToken(source: source, token: token, id: self.tokens.count, firstID: Int(index[token]!))
+            }
+            append(token)
+        }
+    }
+
+    /// Creates a vocabulary from a token → id map whose ids must be exactly `0..<count`.
+    public init(ids: [String: Int], source: String) throws {
+        var tokens = [String?](repeating: nil, count: ids.count)
+        for (token, id) in ids {
+            guard id >= 0 && id < ids.count else {
+                throw TokenizerError.malformed(source: source, what: "token \(quoted(token)) has id \(id), expected ids 0..<\(ids.count) without gaps")
+            }
+            if let other = tokens[id] {
+                throw TokenizerError.malformed(source: source, what: "id \(id) is given to both \(quoted(other)) and \(quoted(token))")
+            }
+            tokens[id] = token
+        }
+        try self.init(tokens: tokens.map { $0! }, source: source)
+    }
+
+    /// Number of tokens.
+    public var count: Int { tokens.count }
+
+    /// The id of `token`, if present.
+    public func id(for token: String) -> UInt32? { index[token] }
+
+    /// The token string of `id`, if in range.
+    public func token(_ id: UInt32) -> String? { Int(id) < tokens.count ? tokens[Int(id)] : nil }
+
+    /// The id of the token spelled by `n` UTF-8 bytes at `p`.
+    @inline(__always)
+    func id(bytes p: UnsafePointer<UInt8>, count n: Int) -> UInt32? {
+        table.find(p, n).map { UInt32(truncatingIfNeeded: $0) }
+    }
+
+    /// Appends `token` (which must be new) and returns its id.
+    @discardableResult
+    public mutating func append(_ token: String) -> UInt32 {
+        let id = UInt32(tokens.count)
+        tokens.append(token)
+        index[token] = id
+        table.insert(Array(token.utf8), UInt64(id))
+        return id
+    }
+}
+
+/// `"token"` with quotes and escapes, for error messages.
+func quoted(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if scalar.value < 0x20 { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,127 @@
+import Dispatch
+
+/// Counts the words of text files as a trainer sees them: each line (with its line end)
+/// normalized, then pre-tokenized, then each piece counted — as Hugging Face's trainers read files.
+///
+/// Files are streamed in 1 MiB chunks; chunks are normalized and split on several threads into
+/// per-thread tables merged at the end, so memory grows with the number of distinct words, not
+/// with the corpus size, and the counts do not depend on the thread count.
+///
+/// ```swift
+/// let counter = WordCounter(normalizer: Normalizer(), preTokenization: .byteLevel(trimOffsets: false), threads: 2)
+/// let counts = try counter.count(paths: ["corpus.txt"])
+/// ```
+public struct WordCounter: Sendable {
+    /// Normalization applied before the split.
+    public var normalizer: Normalizer
+    /// The word split.
+    public var preTokenization: PreTokenization
+    /// Worker threads.
+    public var threads: Int
+
+    /// Creates a counter.
+    public init(normalizer: Normalizer, preTokenization: PreTokenization, threads: Int = 1) {
+        self.normalizer = normalizer
+        self.preTokenization = preTokenization
+        self.threads = max(1, threads)
+    }
+
+    /// The settings line stored with counts (what must agree for counts to be merged).
+    public var settings: String {
+        let split: String
+        switch preTokenization {
+        case .none: split = "none"
+        case .byteLevel: split = "gpt2"
+        case .bert(let cjk): split = cjk ? "bert" : "bert-no-cjk"
+        case .whitespaceSplit: split = "whitespace"
+        }
+        return "normalize=\(normalizer.form.rawValue) lowercase=\(normalizer.lowercase) strip-accents=\(normalizer.stripAccents) clean=\(normalizer.clean) pre-tokenizer=\(split)"
+    }
+
+    /// Counts the words of `paths`; `progress` gets the bytes read so far. Throws on unreadable
+    /// files and invalid UTF-8 (with the byte offset), and when there are no words at all.
+    public func count(paths: [String], progress: ((Int) -> Void)? = nil) throws -> WordCounts {
+        for path in paths { try TextChunkReader.checkReadable(path) }
+        let workers = threads
+        var tables = (0..<workers).map { _ in ByteKeyTable(capacity: 1 << 14) }
+        var scratches = (0..<workers).map { _ in Workspace() }
+        var total = 0
+        var batch: [[UInt8]] = []
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let jobs = batch
+            if workers == 1 || jobs.count == 1 {
+                for job in jobs { countChunk(job, into: &tables[0], workspace: &scratches[0]) }
+            } else {
+                tables.withUnsafeMutableBufferPointer { t in
+                    scratches.withUnsafeMutableBufferPointer { s in
+                        let box = UncheckedSendable((t, s, jobs, self))
+                        DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { w in
+                            let (t, s, jobs, counter) = box.value
+                            var j = w
+                            while j < jobs.count {
+                                counter.countChunk(jobs[j], into: &t[w], workspace: &s[w])
+                                j += min(workers, jobs.count)
+                            }
+                        }
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        for path in paths {
+            try TextChunkReader(path: path, options: .init(allowEmpty: true)).forEachChunk { chunk, _ in
+                batch.append(Array(chunk))
+                total += chunk.count
+                if batch.count >= workers * 2 { flush() }
+                progress?(total)
+            }
+        }
+        flush()
+        var counts = WordCounts(settings: settings)
+        counts.table = tables[0]
+        for t in tables.dropFirst() {
+            t.forEach { word, count in counts.table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count) }
+        }
+        if counts.distinctWords == 0 {
+            throw TokenizerError.emptyCorpus(source: paths.joined(separator: ", "))
+        }
+        return counts
+    }
+
+    /// Buffers reused across chunks by one worker.
+    struct Workspace {
+        var normalized: [UInt8] = []
+        var scratch = NormalizationScratch()
+        var pieces: [Range<Int>] = []
+    }
+
+    /// Counts the words of one chunk of whole lines.
+    func countChunk(_ chunk: [UInt8], into table: inout ByteKeyTable, workspace w: inout Workspace) {
+        let preTokenizer = preTokenization.makePreTokenizer()
+        w.normalized.removeAll(keepingCapacity: true)
+        if normalizer.isIdentity {
+            w.normalized.append(contentsOf: chunk)
+        } else {
+            chunk.withUnsafeBufferPointer { normalizer.normalize($0, into: &w.normalized, scratch: &w.scratch) }
+        }
+        w.normalized.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return }
+            var start = 0
+            let n = text.count
+            while start < n {
+                // One line, its line feed included (as Hugging Face's trainers read files).
+                var end = start
+                while end < n && base[end] != 0x0A { end += 1 }
+                if end < n { end += 1 }
+                let line = UnsafeBufferPointer(start: base + start, count: end - start)
+                w.pieces.removeAll(keepingCapacity: true)
+                if let preTokenizer { preTokenizer.split(line, into: &w.pieces) } else { w.pieces.append(0..<line.count) }
+                for piece in w.pieces where !piece.isEmpty {
+                    table.add(base + start + piece.lowerBound, piece.count, 1)
+                }
+                start = end
+            }
+        }
+    }
+}

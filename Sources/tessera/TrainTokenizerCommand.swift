@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Tokenization
+
+/// `tessera train-tokenizer`: learn a BPE or WordPiece vocabulary and write `tokenizer.json`.
+struct TrainTokenizerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-tokenizer",
+        abstract: "Train a byte-level BPE, character BPE or WordPiece tokenizer; writes a Hugging Face tokenizer.json.",
+        discussion: """
+            byte-bpe is GPT-2 style (256-byte alphabet, GPT-2 split, byte-level decoder) and gives the \
+            same merges as Hugging Face's BpeTrainer with ByteLevel(add_prefix_space=False). \
+            wordpiece is BERT style; --scoring frequency is Hugging Face's WordPieceTrainer (BPE \
+            underneath), --scoring likelihood merges the pair with the highest count(ab)/(count(a)·count(b)). \
+            Training reads corpora as streams (memory grows with distinct words); --from-counts trains \
+            on files written by `tessera count` instead. Output is the same whatever --threads.
+
+            Example: tessera train-tokenizer --model byte-bpe --vocab-size 8000 -o Vocab/en-byte-bpe-8k.json Corpora/en/*.txt
+            """
+    )
+
+    @Option(help: "byte-bpe | bpe | wordpiece.")
+    var model: String = "byte-bpe"
+
+    @Option(name: .customLong("vocab-size"), help: "Vocabulary size, special tokens and alphabet included.")
+    var vocabSize: Int
+
+    @Option(name: .customLong("min-frequency"), help: "Do not merge pairs seen fewer times.")
+    var minFrequency: Int = 2
+
+    @Option(name: .customLong("special-tokens"), help: "Comma-separated special tokens (default: <|endoftext|> for byte-bpe, [UNK] for bpe, [PAD],[UNK],[CLS],[SEP],[MASK] for wordpiece).")
+    var specialTokens: String?
+
+    @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none (default: none).")
+    var normalize: String = "none"
+
+    @Flag(help: "Lowercase (wordpiece: and strip accents, as BERT uncased).")
+    var lowercase = false
+
+    @Option(name: .customLong("pre-tokenizer"), help: "gpt2 | bert | whitespace (default: gpt2 for byte-bpe, whitespace for bpe, bert for wordpiece).")
+    var preTokenizer: String?
+
+    @Option(name: .customLong("limit-alphabet"), help: "Keep at most this many alphabet characters (the most frequent).")
+    var limitAlphabet: Int?
+
+    @Option(name: .customLong("end-of-word-suffix"), help: "bpe: suffix of word-final tokens (e.g. </w>).")
+    var endOfWordSuffix: String?
+
+    @Option(name: .customLong("continuing-prefix"), help: "bpe: prefix of word-continuing tokens (e.g. ##).")
+    var continuingPrefix: String?
+
+    @Option(help: "wordpiece: frequency | likelihood.")
+    var scoring: String = "frequency"
+
+    @Option(help: "Threads for counting words.")
+    var threads: Int = 2
+
+    @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
+    var fromCounts: [String] = []
+
+    @Option(name: .shortAndLong, help: "Output tokenizer.json.")
+    var output: String
+
+    @Argument(help: "Corpus text files.")
+    var corpus: [String] = []
+
+    func run() throws {
+        let spec = try TokenizerRecipe(model: model, normalize: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
+                                     specialTokens: specialTokens, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
+                                     scoring: scoring)
+        guard vocabSize > 0 else { throw TokenizerError.invalidOption("--vocab-size must be positive") }
+        guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
+        let progress = ProgressReporter(label: "train-tokenizer")
+        var counts: WordCounts
+        if !fromCounts.isEmpty {
+            guard corpus.isEmpty else { throw TokenizerError.invalidOption("give either corpus files or --from-counts, not both") }
+            counts = WordCounts(settings: spec.counter(threads: 1).settings)
+            for path in fromCounts { try counts.merge(WordCounts.read(path), source: path) }
+            if counts.distinctWords == 0 { throw TokenizerError.emptyCorpus(source: fromCounts.joined(separator: ", ")) }
+        } else {
+            guard !corpus.isEmpty else { throw TokenizerError.invalidOption("no corpus files (or --from-counts) given") }
+            counts = try spec.counter(threads: threads).count(paths: corpus) { progress.update(bytes: $0) }
+        }
+        FileHandle.standardError.write(Data("train-tokenizer: \(counts.distinctWords) distinct words, \(counts.totalWords) in all\n".utf8))
+        let tokenizer = try spec.train(counts, vocabularySize: vocabSize, minFrequency: UInt64(max(0, minFrequency)),
+                                       limitAlphabet: limitAlphabet) { done, total in progress.step(done, of: total, what: "merges") }
+        try tokenizer.save(to: output)
+        progress.finish("\(tokenizer.vocabularySize) tokens → \(output)")
+    }
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Writes the Tokenization test fixtures with Hugging Face `tokenizers` (the reference tool).
+
+Run from this directory:  python3 make_fixtures.py   (needs `pip install tokenizers==0.23.*`)
+
+Inputs: the project's shared data (../../../../shared/data, i.e. ../shared/data from the package
+root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside this script):
+
+- sample_lines.txt          5,600 lines drawn from every shared corpus (English, Korean, Chinese)
+                            plus hand-written edge cases; one input line per line (LF, no CR).
+- gpt2_expected.txt         per sample line: ids, a TAB, then byte offsets "start end start end …"
+                            (HF encode(line, add_special_tokens=False) with the GPT-2 vocabulary,
+                            ByteLevel(add_prefix_space=False) pre-tokenizer; HF's character offsets
+                            converted to byte offsets).
+- bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
+                            truncation switched off).
+- bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
+- hf_byte_bpe_4k.json       HF BpeTrainer(vocab_size=4000, min_frequency=2,
+                            special_tokens=["<|endoftext|>"], initial_alphabet=ByteLevel.alphabet())
+                            + ByteLevel(add_prefix_space=False), trained on Corpora/en/*.txt.
+- bytebpe_expected.txt      ids of every sample line under hf_byte_bpe_4k.json (HF encode).
+- likelihood_wordpiece_600.txt  an independent Python implementation (below) of WordPiece
+                            training with likelihood scoring — merge the pair maximizing
+                            count(ab)/(count(a)·count(b)), ties to the higher count(ab), then the
+                            smaller pair of ids — on the words of Corpora/en/alice29.txt as HF's
+                            BertNormalizer(lowercase) + BertPreTokenizer split them; vocab 600,
+                            min_frequency 2, one token per line by id.
+- hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
+                            [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
+                            BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
+                            sorted by id.
+"""
+import json
+import os
+import random
+
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, trainers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
+CORPORA_EN = sorted(os.path.join(ROOT, "Corpora", "en", f) for f in os.listdir(os.path.join(ROOT, "Corpora", "en")) if f.endswith(".txt"))
+
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        data = f.read().decode("utf-8")
+    return [l[:-1] if l.endswith("\r") else l for l in data.split("\n")]
+
+
+def sample_lines():
+    rng = random.Random(20240520)
+    plan = [
+        ("en/shakespeare_complete.txt", 1200), ("en/world_english_bible.txt", 1200),
+        ("en/alice29.txt", 300), ("en/asyoulik.txt", 200), ("en/lcet10.txt", 300), ("en/plrabn12.txt", 300),
+        ("ko/kolaw_constitution.txt", 400), ("ko/kobill_all.txt", 500), ("ko/debian-faq.ko.txt", 600),
+        ("cjk/tang300.txt", 600),
+    ]
+    out = []
+    for rel, n in plan:
+        lines = [l for l in read_lines(os.path.join(SHARED, rel)) if l.strip()]
+        out += rng.sample(lines, min(n, len(lines)))
+    out += [
+        "", " ", "  leading and trailing  ", "tabs\tand\tmore\t\t", "I'm can't we'll they'd you've",
+        "Café naïve ﬁancé ÀÉÎÕÜ", "İstanbul ΣΊΣΥΦΟΣ", "emoji 😀👍🏽 and ZWJ 👨‍👩‍👧", "numbers 1234567890 ½ ² ٣",
+        "[CLS] [SEP] <|endoftext|> [MASK]", "a" * 120, "x" + "\u0301" * 5, "mixed 한국어 and 中文 text.",
+        "\u3000full\u3000width\u3000space", "control\u0007char\u200bzero-width", "e\u0301 combining",
+        "supercalifragilisticexpialidocious antidisestablishmentarianism",
+    ]
+    return [l.replace("\n", " ") for l in out]
+
+
+def byte_offsets(line, offsets):
+    # HF's Python offsets are character offsets; convert to UTF-8 byte offsets.
+    pos = [0]
+    for ch in line:
+        pos.append(pos[-1] + len(ch.encode("utf-8")))
+    return [(pos[s], pos[e]) for s, e in offsets]
+
+
+def write_expected(path, tok, lines, add_special=False, offsets=True):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            enc = tok.encode(line, add_special_tokens=add_special)
+            text = " ".join(map(str, enc.ids))
+            if offsets:
+                text += "\t" + " ".join(f"{s} {e}" for s, e in byte_offsets(line, enc.offsets))
+            f.write(text + "\n")
+
+
+def main():
+    lines = sample_lines()
+    with open(os.path.join(HERE, "sample_lines.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line + "\n")
+
+    gpt2 = Tokenizer(models.BPE.from_file(os.path.join(SHARED, "tokenizers", "encoder.json"),
+                                          os.path.join(SHARED, "tokenizers", "vocab.bpe")))
+    gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    gpt2.decoder = decoders.ByteLevel()
+    write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
+
+    bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
+    bert.no_padding()
+    bert.no_truncation()
+    write_expected(os.path.join(HERE, "bert_expected.txt"), bert, lines)
+    write_expected(os.path.join(HERE, "bert_special_expected.txt"), bert, lines[:200], add_special=True, offsets=False)
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=4000, min_frequency=2, special_tokens=["<|endoftext|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    bpe.train(CORPORA_EN, trainer)
+    bpe.save(os.path.join(HERE, "hf_byte_bpe_4k.json"))
+
+    write_expected(os.path.join(HERE, "bytebpe_expected.txt"), bpe, lines, offsets=False)
+
+    wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    wp.normalizer = normalizers.BertNormalizer(lowercase=True)
+    wp.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    wp_trainer = trainers.WordPieceTrainer(vocab_size=3000, min_frequency=2, show_progress=False,
+                                           special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+    wp.train(CORPORA_EN, wp_trainer)
+    vocab = wp.get_vocab()
+    with open(os.path.join(HERE, "hf_wordpiece_3k.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for token, _ in sorted(vocab.items(), key=lambda kv: kv[1]):
+            f.write(token + "\n")
+
+
+def likelihood_wordpiece(path, vocab_size, min_frequency, specials):
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts = {}
+    with open(path, "rb") as f:
+        for raw in f.read().decode("utf-8").splitlines(keepends=True):
+            for word, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(raw)):
+                counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: w.encode("utf-8"))
+    vocab = list(specials)
+    ids = {t: i for i, t in enumerate(vocab)}
+    def add(t):
+        if t not in ids:
+            ids[t] = len(vocab)
+            vocab.append(t)
+        return ids[t]
+    for c in sorted({c for w in words for c in w}):
+        add(c)
+    symbols = [[add(c if i == 0 else "##" + c) for i, c in enumerate(w)] for w in words]
+    weights = [counts[w] for w in words]
+    while len(vocab) < vocab_size:
+        pair_counts, sym_counts = {}, {}
+        for syms, wt in zip(symbols, weights):
+            for i, s in enumerate(syms):
+                sym_counts[s] = sym_counts.get(s, 0) + wt
+                if i + 1 < len(syms):
+                    pair_counts[(s, syms[i + 1])] = pair_counts.get((s, syms[i + 1]), 0) + wt
+        best = None
+        for (a, b), c in pair_counts.items():
+            if c < min_frequency:
+                continue
+            key = (c / (sym_counts[a] * sym_counts[b]), c, (-a, -b))
+            if best is None or key > best[0]:
+                best = (key, (a, b))
+        if best is None:
+            break
+        a, b = best[1]
+        tb = vocab[b][2:] if vocab[b].startswith("##") else vocab[b]
+        new = add(vocab[a] + tb)
+        for syms in symbols:
+            i = 0
+            while i + 1 < len(syms):
+                if syms[i] == a and syms[i + 1] == b:
+                    syms[i:i + 2] = [new]
+                i += 1
+    return vocab
+
+
+def write_likelihood():
+    vocab = likelihood_wordpiece(os.path.join(ROOT, "Corpora", "en", "alice29.txt"), 600, 2,
+                                 ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+    with open(os.path.join(HERE, "likelihood_wordpiece_600.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for token in vocab:
+            f.write(token + "\n")
+
+
+if __name__ == "__main__":
+    main()
+    write_likelihood()

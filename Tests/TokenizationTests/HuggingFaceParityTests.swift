@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Tokenization
+
+/// Ids and offsets against Hugging Face `tokenizers` (expected values written by Fixtures/make_fixtures.py).
+@Suite struct HuggingFaceParityTests {
+    @Test func gpt2VocabularyMatchesHuggingFaceIdsAndOffsets() throws {
+        let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("gpt2_expected.txt")
+        #expect(lines.count == expected.count && lines.count >= 5_000)
+        let session = TokenizerSession(tokenizer)
+        var idMismatches = 0, offsetMismatches = 0
+        for (line, want) in zip(lines, expected) {
+            let (ids, offsets) = TestData.encode(session, line)
+            if ids != want.ids { idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") } }
+            if offsets != want.offsets { offsetMismatches += 1; if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription)") } }
+        }
+        #expect(idMismatches == 0)
+        #expect(offsetMismatches == 0)
+    }
+
+    @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
+        let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("bert_expected.txt")
+        let session = TokenizerSession(tokenizer)
+        var idMismatches = 0, offsetMismatches = 0
+        for (line, want) in zip(lines, expected) {
+            let (ids, offsets) = TestData.encode(session, line)
+            if ids != want.ids { idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") } }
+            if offsets != want.offsets { offsetMismatches += 1; if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription): \(offsets) vs \(want.offsets)") } }
+        }
+        #expect(idMismatches == 0)
+        #expect(offsetMismatches == 0)
+        // With the post-processor's [CLS] … [SEP].
+        let special = try TestData.expected("bert_special_expected.txt")
+        for (line, want) in zip(lines, special) {
+            #expect(TestData.encode(session, line, addSpecial: true).0 == want.ids)
+        }
+    }
+
+    @Test func bertVocabTxtGivesTheSameIdsAsItsTokenizerJSON() throws {
+        let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/bert_uncased_vocab.txt")
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("bert_expected.txt")
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line).0 != want.ids { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
+    @Test func tokenizerJSONSavedByTesseraReloadsWithTheSameEncodings() throws {
+        let dir = try TestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        for source in [TestData.shared + "/tokenizers/encoder.json", TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json"] {
+            let original = try Tokenizer.load(fromFile: source)
+            try original.save(to: dir + "/tokenizer.json")
+            let reloaded = try Tokenizer.load(fromFile: dir + "/tokenizer.json")
+            #expect(reloaded.model.vocabulary == original.model.vocabulary)
+            let a = TokenizerSession(original), b = TokenizerSession(reloaded)
+            for line in lines.prefix(1_000) {
+                #expect(TestData.encode(a, line) == TestData.encode(b, line))
+                #expect(TestData.encode(a, line, addSpecial: true).0 == TestData.encode(b, line, addSpecial: true).0)
+            }
+        }
+    }
+}
+
