@@ -41,6 +41,15 @@ static inline uint64_t lcg_next(uint64_t *rng) {
     return *rng;
 }
 
+/// One draw from the noise distribution: 24 high bits pick a bucket, 24 low bits decide
+/// between its row and its alias.
+static inline int32_t draw_noise(const tsr_w2v_model *m, uint64_t *rng) {
+    uint64_t x = lcg_next(rng) >> 16;
+    uint64_t bucket = ((x >> 24) * (uint64_t)m->noise_count) >> 24;
+    const tsr_w2v_noise_bucket *b = m->noise + bucket;
+    return (uint32_t)(x & 0xFFFFFF) < b->threshold ? b->row : b->alias;
+}
+
 /// word2vec.c's gradient for one (score, label) pair, times alpha.
 static inline float gradient(const tsr_w2v_model *m, float f, float label, float alpha) {
     if (f > TSR_W2V_MAX_EXP) return (label - 1.0f) * alpha;
@@ -55,7 +64,7 @@ static inline float gradient(const tsr_w2v_model *m, float f, float label, float
 static void sgns_pair_generic(const tsr_w2v_model *m, int32_t input, int32_t target,
                               uint64_t *rng, float alpha, float *neu1e) {
     const int dim = m->dim;
-    float *l1 = m->syn0 + (int64_t)input * dim;
+    float *l1 = m->syn0 + (int64_t)input * m->stride;
     memset(neu1e, 0, sizeof(float) * (size_t)dim);
     for (int d = 0; d <= m->negative; d++) {
         int32_t row;
@@ -64,11 +73,11 @@ static void sgns_pair_generic(const tsr_w2v_model *m, int32_t input, int32_t tar
             row = target;
             label = 1.0f;
         } else {
-            row = m->table[(lcg_next(rng) >> 16) % (uint64_t)m->table_size];
+            row = draw_noise(m, rng);
             if (row == target) continue;
             label = 0.0f;
         }
-        float *l2 = m->syn1neg + (int64_t)row * dim;
+        float *l2 = m->syn1neg + (int64_t)row * m->stride;
         float f = 0.0f;
         for (int c = 0; c < dim; c++) f += l1[c] * l2[c];
         float g = gradient(m, f, label, alpha);
@@ -98,7 +107,7 @@ static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target
                            uint64_t *rng, float alpha, float *neu1e) {
     const int dim = m->dim;
     const int vec = dim & ~7;
-    float *l1 = m->syn0 + (int64_t)input * dim;
+    float *l1 = m->syn0 + (int64_t)input * m->stride;
     memset(neu1e, 0, sizeof(float) * (size_t)dim);
     for (int d = 0; d <= m->negative; d++) {
         int32_t row;
@@ -107,11 +116,11 @@ static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target
             row = target;
             label = 1.0f;
         } else {
-            row = m->table[(lcg_next(rng) >> 16) % (uint64_t)m->table_size];
+            row = draw_noise(m, rng);
             if (row == target) continue;
             label = 0.0f;
         }
-        float *l2 = m->syn1neg + (int64_t)row * dim;
+        float *l2 = m->syn1neg + (int64_t)row * m->stride;
         __m256 acc0 = _mm256_setzero_ps();
         __m256 acc1 = _mm256_setzero_ps();
         int c = 0;

@@ -20,8 +20,6 @@ public struct SkipGramConfiguration: Sendable, Hashable, Codable {
     public var threads: Int = 1
     /// Seed of the initial vectors and of every thread's random stream.
     public var seed: UInt64 = 1
-    /// Entries of the unigram^0.75 noise table.
-    public var noiseTableSize: Int = 10_000_000
 
     /// Creates the default configuration.
     public init() {}
@@ -39,6 +37,5 @@ public struct SkipGramConfiguration: Sendable, Hashable, Codable {
         try check(epochs >= 1, "--epochs", "must be at least 1, got \(epochs)")
         try check(alpha > 0 && alpha.isFinite, "--alpha", "must be positive, got \(alpha)")
         try check(threads >= 1 && threads <= 1024, "--threads", "must be between 1 and 1024, got \(threads)")
-        try check(noiseTableSize >= 1000, "noise table size", "must be at least 1000, got \(noiseTableSize)")
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// - Initial input vectors: uniform in (−0.5, 0.5) / dim from word2vec.c's LCG seeded with
 ///   ``SkipGramConfiguration/seed`` (every row, trained or not); output vectors start at zero.
-/// - Noise: rows drawn from a unigram^0.75 table over the trained rows.
+/// - Noise: rows drawn from the unigram^0.75 distribution over the trained rows. Where
+///   word2vec.c fills a 10^8-entry table (400 MB, a cache miss per draw), this samples the same
+///   distribution exactly with Walker's alias method: 16 bytes per row, which stays in cache.
 /// - Sub-sampling: a word of count `c` is kept with probability `(√(c/(s·N)) + 1)·(s·N)/c`.
 /// - Window: for each centre word a random `b` in `0..<window` shrinks it to `window − b`.
 /// - Learning rate: `alpha · (1 − done/(epochs·N + 1))`, floored at `alpha · minAlphaFactor`,
@@ -44,14 +46,18 @@ public struct SkipGramTrainer: Sendable {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
         }
 
-        // Matrices, 64-byte aligned.
-        let syn0 = UnsafeMutableRawPointer.allocate(byteCount: max(rows * dim, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: rows * dim)
-        let syn1 = UnsafeMutableRawPointer.allocate(byteCount: max(rows * dim, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: rows * dim)
+        // Matrices, 64-byte aligned, each row starting on a cache line (Hogwild threads then
+        // share a line only when they update the same row).
+        let stride = (dim + 15) & ~15
+        let size = max(rows * stride, 1)
+        let syn0 = UnsafeMutableRawPointer.allocate(byteCount: size * 4, alignment: 64).bindMemory(to: Float.self, capacity: size)
+        let syn1 = UnsafeMutableRawPointer.allocate(byteCount: size * 4, alignment: 64).bindMemory(to: Float.self, capacity: size)
         defer { syn0.deallocate(); syn1.deallocate() }
-        SkipGramTrainer.initialize(syn0, count: rows * dim, dimension: dim, seed: config.seed)
-        syn1.initialize(repeating: 0, count: rows * dim)
+        syn0.initialize(repeating: 0, count: size)
+        syn1.initialize(repeating: 0, count: size)
+        SkipGramTrainer.initialize(syn0, rows: rows, dimension: dim, stride: stride, seed: config.seed)
 
-        let table = SkipGramTrainer.noiseTable(counts: corpus.counts, size: config.noiseTableSize)
+        let table = SkipGramTrainer.noiseTable(counts: corpus.counts)
         let keep = SkipGramTrainer.keepProbabilities(counts: corpus.counts, sample: config.sample, total: trainWords)
         var expTable = [Float](repeating: 0, count: Int(TSR_W2V_EXP_TABLE_SIZE))
         expTable.withUnsafeMutableBufferPointer { tsr_w2v_fill_exp_table($0.baseAddress!) }
@@ -74,8 +80,8 @@ public struct SkipGramTrainer: Sendable {
                     corpus.sentenceStarts.withUnsafeBufferPointer { startsPointer in
                         keep.withUnsafeBufferPointer { keepPointer in
                             var model = tsr_w2v_model(
-                                syn0: syn0, syn1neg: syn1, table: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
-                                table_size: Int64(tablePointer.count), dim: Int32(dim), negative: Int32(config.negative), use_avx2: useAVX2)
+                                syn0: syn0, syn1neg: syn1, noise: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
+                                noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride), negative: Int32(config.negative), use_avx2: useAVX2)
                             withUnsafeMutablePointer(to: &model) { modelPointer in
                                 let worker = Worker(
                                     config: config, model: modelPointer, ids: idsPointer.baseAddress!, starts: startsPointer.baseAddress!,
@@ -94,7 +100,10 @@ public struct SkipGramTrainer: Sendable {
         var effectiveWords = 0
         for t in 0..<threads { effectiveWords += effective[t] }
 
-        let vectors = [Float](UnsafeBufferPointer(start: syn0, count: rows * dim))
+        var vectors = [Float](repeating: 0, count: rows * dim)
+        vectors.withUnsafeMutableBufferPointer { out in
+            for r in 0..<rows { (out.baseAddress! + r * dim).update(from: syn0 + r * stride, count: dim) }
+        }
         let table2 = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
         return (table2, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
     }
@@ -184,34 +193,42 @@ public struct SkipGramTrainer: Sendable {
     // MARK: Set-up pieces
 
     /// word2vec.c's initial input vectors: `((r & 0xFFFF)/65536 − 0.5)/dim` from its LCG.
-    static func initialize(_ syn0: UnsafeMutablePointer<Float>, count: Int, dimension: Int, seed: UInt64) {
+    static func initialize(_ syn0: UnsafeMutablePointer<Float>, rows: Int, dimension: Int, stride: Int, seed: UInt64) {
         var rng = seed
         let scale = 1 / Float(dimension)
-        for i in 0..<count {
-            rng = rng &* 25214903917 &+ 11
-            syn0[i] = (Float(rng & 0xFFFF) / 65536 - 0.5) * scale
+        for r in 0..<rows {
+            for c in 0..<dimension {
+                rng = rng &* 25214903917 &+ 11
+                syn0[r * stride + c] = (Float(rng & 0xFFFF) / 65536 - 0.5) * scale
+            }
         }
     }
 
-    /// The noise table: row ids in proportion to count^0.75 (rows with count 0 never appear).
-    static func noiseTable(counts: [Int], size: Int) -> [Int32] {
-        var total = 0.0
-        for c in counts where c > 0 { total += pow(Double(c), 0.75) }
-        var table = [Int32](repeating: 0, count: size)
+    /// Walker's alias table (Vose's construction) of the distribution count^0.75 over the rows
+    /// with a non-zero count.
+    static func noiseTable(counts: [Int]) -> [tsr_w2v_noise_bucket] {
         let trained = counts.indices.filter { counts[$0] > 0 }
-        guard !trained.isEmpty else { return table }
-        table.withUnsafeMutableBufferPointer { out in
-            var k = 0
-            var cumulative = pow(Double(counts[trained[0]]), 0.75) / total
-            for a in 0..<size {
-                out[a] = Int32(trained[k])
-                if Double(a) / Double(size) > cumulative && k < trained.count - 1 {
-                    k += 1
-                    cumulative += pow(Double(counts[trained[k]]), 0.75) / total
-                }
-            }
+        let n = trained.count
+        guard n > 0 else { return [tsr_w2v_noise_bucket(threshold: 1 << 24, row: 0, alias: 0, unused: 0)] }
+        let weights = trained.map { pow(Double(counts[$0]), 0.75) }
+        let total = weights.reduce(0, +)
+        var probability = weights.map { $0 * Double(n) / total }
+        var alias = [Int](repeating: 0, count: n)
+        var small: [Int] = []
+        var large: [Int] = []
+        for i in 0..<n { if probability[i] < 1 { small.append(i) } else { large.append(i) } }
+        while let s = small.popLast() {
+            guard let l = large.last else { probability[s] = 1; break }
+            alias[s] = l
+            probability[l] -= 1 - probability[s]
+            if probability[l] < 1 { large.removeLast(); small.append(l) }
         }
-        return table
+        for l in large { probability[l] = 1 }
+        let scale = Double(1 << 24)
+        return (0..<n).map { i in
+            tsr_w2v_noise_bucket(threshold: UInt32(min(max(probability[i], 0), 1) * scale), row: Int32(trained[i]),
+                                 alias: Int32(trained[alias[i]]), unused: 0)
+        }
     }
 
     /// Probability of keeping each row under sub-sampling (values ≥ 1 always keep).

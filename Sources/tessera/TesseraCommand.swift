@@ -11,6 +11,10 @@ struct TesseraCommand: ParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             PretokenizeCommand.self,
+            TrainEmbeddingsCommand.self,
+            SimilarCommand.self,
+            AnalogyCommand.self,
+            EvaluateEmbeddingsCommand.self,
             BenchCommand.self,
         ]
     )

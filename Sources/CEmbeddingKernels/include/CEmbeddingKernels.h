@@ -14,14 +14,25 @@ extern "C" {
 #define TSR_W2V_EXP_TABLE_SIZE 1000
 #define TSR_W2V_MAX_EXP 6
 
+/// One bucket of Walker's alias table over the noise distribution: a draw that lands in the
+/// bucket gives `row` when its 24-bit fraction is below `threshold`, else `alias`.
+typedef struct {
+    uint32_t threshold;
+    int32_t row;
+    int32_t alias;
+    int32_t unused;
+} tsr_w2v_noise_bucket;
+
 /// Everything the pair update reads; set up once per training run.
 typedef struct {
-    float *syn0;            ///< input vectors, rows × dim
-    float *syn1neg;         ///< output (context) vectors, rows × dim
-    const int32_t *table;   ///< unigram^0.75 noise table of row ids
+    float *syn0;            ///< input vectors, rows × stride (first dim floats used)
+    float *syn1neg;         ///< output (context) vectors, rows × stride
+    const tsr_w2v_noise_bucket *noise; ///< alias table of the unigram^0.75 distribution
     const float *exp_table; ///< TSR_W2V_EXP_TABLE_SIZE sigmoid values over [-MAX_EXP, MAX_EXP)
-    int64_t table_size;
+    int64_t noise_count;    ///< buckets in `noise` (at most 2^24)
     int32_t dim;
+    int32_t stride;         ///< floats between rows: dim rounded up to a cache line, so that
+                            ///< threads updating neighbouring rows do not share a line
     int32_t negative;
     int32_t use_avx2;       ///< 1: AVX2+FMA variant (see tsr_w2v_cpu_has_avx2_fma)
 } tsr_w2v_model;
@@ -33,7 +44,7 @@ int tsr_w2v_cpu_has_avx2_fma(void);
 void tsr_w2v_fill_exp_table(float *table);
 
 /// One skip-gram step: the input vector of `input` learns to predict `target` (label 1) against
-/// `negative` noise rows drawn from the table (label 0) with the LCG state `*rng`, at learning
+/// `negative` noise rows drawn from the alias table (label 0) with the LCG state `*rng`, at learning
 /// rate `alpha`. `neu1e` is scratch of `dim` floats. Lock-free: races with other threads are
 /// accepted, as in word2vec.c (Hogwild).
 void tsr_w2v_sgns_pair(const tsr_w2v_model *model, int32_t input, int32_t target,
