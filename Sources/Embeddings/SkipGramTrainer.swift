@@ -3,7 +3,9 @@ import Foundation
 
 /// Word2Vec skip-gram with negative sampling, as word2vec.c trains it.
 ///
-/// - Initial input vectors: uniform in (−0.5, 0.5) / dim from word2vec.c's LCG seeded with
+/// - Random numbers: word2vec.c's 64-bit LCG (`r = r·25214903917 + 11`), one stream per thread,
+///   using bits 16 and up (as gensim does; the lowest bits of an LCG repeat with short periods).
+/// - Initial input vectors: uniform in (−0.5, 0.5) / dim from that LCG seeded with
 ///   ``SkipGramConfiguration/seed`` (every row, trained or not); output vectors start at zero.
 /// - Noise: rows drawn from the unigram^0.75 distribution over the trained rows. Where
 ///   word2vec.c fills a 10^8-entry table (400 MB, a cache miss per draw), this samples the same
@@ -151,7 +153,7 @@ public struct SkipGramTrainer: Sendable {
                         let w = ids[i]
                         if subsample {
                             rng = rng &* 25214903917 &+ 11
-                            if keep[Int(w)] < Float(rng & 0xFFFF) / 65536 { continue }
+                            if keep[Int(w)] < Float((rng >> 16) & 0xFFFF) / 65536 { continue }
                         }
                         sentence[n] = w
                         n += 1
@@ -173,7 +175,7 @@ public struct SkipGramTrainer: Sendable {
                     }
                     for pos in 0..<n {
                         rng = rng &* 25214903917 &+ 11
-                        let span = Int(window - rng % window)
+                        let span = Int(window - (rng >> 16) % window)
                         let from = max(0, pos - span)
                         let to = min(n - 1, pos + span)
                         let centre = sentence[pos]
@@ -192,14 +194,14 @@ public struct SkipGramTrainer: Sendable {
 
     // MARK: Set-up pieces
 
-    /// word2vec.c's initial input vectors: `((r & 0xFFFF)/65536 − 0.5)/dim` from its LCG.
+    /// word2vec.c's initial input vectors: `(((r >> 16) & 0xFFFF)/65536 − 0.5)/dim` from its LCG.
     static func initialize(_ syn0: UnsafeMutablePointer<Float>, rows: Int, dimension: Int, stride: Int, seed: UInt64) {
         var rng = seed
         let scale = 1 / Float(dimension)
         for r in 0..<rows {
             for c in 0..<dimension {
                 rng = rng &* 25214903917 &+ 11
-                syn0[r * stride + c] = (Float(rng & 0xFFFF) / 65536 - 0.5) * scale
+                syn0[r * stride + c] = (Float((rng >> 16) & 0xFFFF) / 65536 - 0.5) * scale
             }
         }
     }
@@ -218,7 +220,11 @@ public struct SkipGramTrainer: Sendable {
         var large: [Int] = []
         for i in 0..<n { if probability[i] < 1 { small.append(i) } else { large.append(i) } }
         while let s = small.popLast() {
-            guard let l = large.last else { probability[s] = 1; break }
+            guard let l = large.last else {
+                // Only rounding leaves a small bucket without a large partner: it is full.
+                probability[s] = 1
+                continue
+            }
             alias[s] = l
             probability[l] -= 1 - probability[s]
             if probability[l] < 1 { large.removeLast(); small.append(l) }
