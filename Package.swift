@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
         .target(name: "Tokenization", dependencies: ["TextNormalization"]),
-        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization"]),
+        // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
+        .target(name: "CEmbeddingKernels"),
+        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "CEmbeddingKernels"]),
         .target(name: "TensorOps", dependencies: ["COpenBLAS"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
@@ -42,5 +44,6 @@ let package = Package(
         .testTarget(name: "TesseraCLITests"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )

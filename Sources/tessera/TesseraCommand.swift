@@ -15,6 +15,10 @@ struct TesseraCommand: ParsableCommand {
             CountCommand.self,
             EncodeCommand.self,
             DecodeCommand.self,
+            TrainEmbeddingsCommand.self,
+            SimilarCommand.self,
+            AnalogyCommand.self,
+            EvaluateEmbeddingsCommand.self,
             BenchCommand.self,
         ]
     )

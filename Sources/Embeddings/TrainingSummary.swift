@@ -1,0 +1,22 @@
+/// What a finished training run did.
+public struct TrainingSummary: Sendable {
+    /// Stream words processed over all epochs (before sub-sampling), as word2vec.c counts them.
+    public var words: Int
+    /// Words that survived sub-sampling and were trained as centre words.
+    public var effectiveWords: Int
+    /// Wall-clock seconds of the training loop.
+    public var seconds: Double
+    /// Threads used.
+    public var threads: Int
+
+    /// Creates a summary.
+    public init(words: Int, effectiveWords: Int, seconds: Double, threads: Int) {
+        self.words = words
+        self.effectiveWords = effectiveWords
+        self.seconds = seconds
+        self.threads = threads
+    }
+
+    /// Stream words per second.
+    public var wordsPerSecond: Double { seconds > 0 ? Double(words) / seconds : 0 }
+}

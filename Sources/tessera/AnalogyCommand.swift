@@ -1,0 +1,32 @@
+import ArgumentParser
+import Embeddings
+
+/// `tessera analogy A B C`: the tokens nearest to B − A + C.
+struct AnalogyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analogy",
+        abstract: "A is to B as C is to ?: print the tokens nearest to B - A + C.",
+        discussion: "Example: tessera analogy --embeddings words.safetensors man king woman"
+    )
+
+    @Option(help: "Embeddings: .safetensors, word2vec text (.vec) or binary (.bin).")
+    var embeddings: String
+
+    @Option(help: "tokenizer.json naming the rows (token-mode embeddings).")
+    var tokenizer: String?
+
+    @Option(name: .short, help: "How many answers.")
+    var k: Int = 10
+
+    @Argument(help: "A") var a: String
+    @Argument(help: "B") var b: String
+    @Argument(help: "C") var c: String
+
+    func run() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
+        let index = EmbeddingIndex(try EmbeddingsLoading.load(embeddings, tokenizer: tokenizer))
+        for (token, score) in try index.analogy(a, b, c, k: k) {
+            print("\(token)\t\(score)")
+        }
+    }
+}

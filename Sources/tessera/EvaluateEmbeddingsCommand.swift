@@ -1,0 +1,78 @@
+import ArgumentParser
+import Embeddings
+import Foundation
+
+/// `tessera evaluate-embeddings`: analogy accuracy and word-pair similarity.
+struct EvaluateEmbeddingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate-embeddings",
+        abstract: "Analogy accuracy per section and overall; Spearman/Pearson on word-pair similarity.",
+        discussion: """
+        Counting follows word2vec's compute-accuracy and gensim's evaluate_word_analogies /
+        evaluate_word_pairs: only the first --restrict rows count as vocabulary, questions or pairs with a
+        word outside it are out-of-vocabulary, words compare case-insensitively.
+        Example: tessera evaluate-embeddings --embeddings words.vec --analogies questions-words.txt --similarity wordsim353.tsv
+        """
+    )
+
+    @Option(help: "Embeddings: .safetensors, word2vec text (.vec) or binary (.bin).")
+    var embeddings: String
+
+    @Option(help: "tokenizer.json naming the rows (token-mode embeddings).")
+    var tokenizer: String?
+
+    @Option(help: "Analogy questions (questions-words.txt format).")
+    var analogies: String?
+
+    @Option(help: "Word pairs with human scores, tab-separated (wordsim353.tsv format).")
+    var similarity: String?
+
+    @Option(help: "Only the first N rows (most frequent words) count as vocabulary.")
+    var restrict: Int = 300_000
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        guard analogies != nil || similarity != nil else { throw ValidationError("give --analogies and/or --similarity") }
+        guard restrict >= 1 else { throw ValidationError("--restrict must be at least 1, got \(restrict)") }
+        if let analogies { try TextChunkReader.checkReadable(analogies) }
+        if let similarity { try TextChunkReader.checkReadable(similarity) }
+        let index = EmbeddingIndex(try EmbeddingsLoading.load(embeddings, tokenizer: tokenizer))
+        let log = StandardError()
+        var report: [String: Any] = ["embeddings": embeddings, "restrict": restrict]
+        if let analogies {
+            let result = try AnalogyEvaluation.evaluate(index, questionsPath: analogies, restrict: restrict)
+            for s in result.skipped { log.line("\(analogies):\(s.line): skipped: \(s.reason)") }
+            report["analogy_accuracy"] = result.accuracy
+            report["analogy_correct"] = result.correct
+            report["analogy_answered"] = result.answered
+            report["analogy_oov"] = result.outOfVocabulary
+            report["analogy_skipped_lines"] = result.skipped.count
+            report["analogy_sections"] = result.sections.map {
+                ["name": $0.name, "correct": $0.correct, "answered": $0.answered, "oov": $0.outOfVocabulary, "accuracy": $0.accuracy] as [String: Any]
+            }
+            if !json {
+                for s in result.sections {
+                    print(String(format: "%-30@ %6.2f%%  (%d/%d, %d out of vocabulary)", s.name as NSString, s.accuracy * 100, s.correct, s.answered, s.outOfVocabulary))
+                }
+                print(String(format: "%-30@ %6.2f%%  (%d/%d, %d out of vocabulary, %d lines skipped)", "analogy total" as NSString,
+                             result.accuracy * 100, result.correct, result.answered, result.outOfVocabulary, result.skipped.count))
+            }
+        }
+        if let similarity {
+            let result = try SimilarityEvaluation.evaluate(index, pairsPath: similarity, restrict: restrict)
+            for s in result.skipped { log.line("\(similarity):\(s.line): skipped: \(s.reason)") }
+            report["similarity_spearman"] = result.spearman
+            report["similarity_pearson"] = result.pearson
+            report["similarity_pairs"] = result.pairs
+            report["similarity_oov"] = result.outOfVocabulary
+            report["similarity_skipped_lines"] = result.skipped.count
+            if !json {
+                print(String(format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary = %.1f%%, %d lines skipped)",
+                             result.spearman, result.pearson, result.pairs, result.outOfVocabulary, result.outOfVocabularyRatio * 100, result.skipped.count))
+            }
+        }
+        if json { BenchSupport.emit(report) }
+    }
+}

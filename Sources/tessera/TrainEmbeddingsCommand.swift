@@ -1,0 +1,98 @@
+import ArgumentParser
+import Embeddings
+import Foundation
+
+/// `tessera train-embeddings`: Word2Vec skip-gram on a token shard or on words.
+struct TrainEmbeddingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-embeddings",
+        abstract: "Train Word2Vec skip-gram embeddings (negative sampling, as word2vec.c).",
+        discussion: """
+        Subword mode: tessera train-embeddings --tokens train.bin --tokenizer Vocab/x.json -o emb.safetensors
+          The matrix is [vocab, dim] aligned to the tokenizer's ids. Ids never seen, special tokens and ids
+          below --min-count keep their initial vector, uniform in (-0.5/dim, 0.5/dim) from the seeded
+          generator; they are listed in the safetensors metadata key 'untrained_ids'.
+        Word mode: tessera train-embeddings --words a.txt b.txt -o words.safetensors --vec words.vec
+          Text is NFKC-normalized and lowercased; each line is a sentence; words are split at whitespace and
+          punctuation, punctuation dropped; rows are words by descending count.
+        """
+    )
+
+    @OptionGroup var options: SkipGramOptions
+
+    @Option(name: .shortAndLong, help: "Output safetensors file (tensor 'embeddings' [rows, dim]).")
+    var output: String
+
+    @Option(help: "Also write word2vec text vectors (.vec).")
+    var vec: String?
+
+    @Option(help: "Also write word2vec binary vectors (.bin).")
+    var bin: String?
+
+    @Option(help: "Word mode: also write the word stream (one sentence per line) for other tools.")
+    var dumpWords: String?
+
+    @Flag(help: "No progress lines.")
+    var quiet = false
+
+    func run() throws {
+        try options.validateCorpus()
+        let config = try options.configuration()
+        if dumpWords != nil && options.words.isEmpty { throw ValidationError("--dump-words needs --words") }
+
+        let buildStart = Date()
+        let dump = try dumpWords.map { try AtomicFileWriter(path: $0) }
+        let corpus: TrainingCorpus
+        do {
+            corpus = try options.corpus(dump: dump)
+            try dump?.commit()
+        } catch {
+            dump?.abort()
+            throw error
+        }
+        let untrained = corpus.untrainedRows
+        let log = StandardError()
+        if !quiet {
+            let seconds = String(format: "%.1f", Date().timeIntervalSince(buildStart))
+            log.line("corpus: \(corpus.ids.count) words in \(corpus.sentenceCount) sentences, \(corpus.rowCount) rows (\(corpus.rowCount - untrained.count) trained) in \(seconds)s")
+        }
+        var reporter: (@Sendable (TrainingProgress) -> Void)? = nil
+        if !quiet {
+            reporter = { (p: TrainingProgress) in
+                let percent = String(format: "%5.1f%%", p.fraction * 100)
+                let rate = String(format: "%.0fk", p.wordsPerSecond / 1000)
+                let alpha = String(format: "%.6f", p.alpha)
+                let eta = String(format: "%.0f", p.secondsLeft)
+                log.progress("\(percent)  \(rate) words/s  alpha \(alpha)  ETA \(eta)s")
+            }
+        }
+        var (table, summary) = try SkipGramTrainer(configuration: config).train(corpus, progress: reporter)
+        table.metadata = metadata(config: config, corpus: corpus, untrained: untrained)
+
+        try table.save(output, format: .safetensors)
+        if let vec { try table.save(vec, format: .text) }
+        if let bin { try table.save(bin, format: .binary) }
+        if !quiet {
+            log.finishProgress()
+            let seconds = String(format: "%.2f", summary.seconds)
+            let rate = String(format: "%.0f", summary.wordsPerSecond)
+            let threads = "\(summary.threads) thread\(summary.threads == 1 ? "" : "s")"
+            log.line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s: \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
+        }
+    }
+
+    /// The hyper-parameters and untrained rows, as safetensors metadata.
+    private func metadata(config: SkipGramConfiguration, corpus: TrainingCorpus, untrained: [Int]) -> [String: String] {
+        var m: [String: String] = [
+            "mode": options.tokens != nil ? "tokens" : "words",
+            "dim": "\(config.dimension)", "window": "\(config.window)", "negative": "\(config.negative)",
+            "sample": "\(config.sample)", "min_count": "\(config.minCount)", "epochs": "\(config.epochs)",
+            "alpha": "\(config.alpha)", "seed": "\(config.seed)", "threads": "\(config.threads)",
+            "training_words": "\(corpus.ids.count)",
+            "untrained_ids": "[" + untrained.map(String.init).joined(separator: ",") + "]",
+            "untrained_init": "uniform(-0.5/dim, 0.5/dim) from word2vec.c's LCG seeded with 'seed'; never updated",
+        ]
+        if let tokenizer = options.tokenizer { m["tokenizer"] = tokenizer }
+        return m
+    }
+}
