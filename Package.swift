@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "TextNormalization", dependencies: ["CICU"]),
         .target(name: "Tokenization", dependencies: ["TextNormalization"]),
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization"]),
-        .target(name: "TensorOps", dependencies: ["COpenBLAS"]),
+        .target(name: "CKernels"),
+        .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
@@ -38,5 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
