@@ -68,6 +68,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.dropout = dropout
     }
 
+    /// Factor on token embeddings before positions are added: √dim with sinusoidal positions
+    /// (whose entries are of size 1, as in the original Transformer), 1 with learned ones.
+    public var embeddingScale: Float { positions == .sinusoidal ? Float(dim).squareRoot() : 1 }
+
+    /// Standard deviation of the token-embedding initialization: 1/√dim with sinusoidal positions
+    /// (so that scaled embeddings have unit size), 0.02 (GPT-2) with learned ones.
+    public var embeddingInitStd: Float { positions == .sinusoidal ? 1 / Float(dim).squareRoot() : 0.02 }
+
     /// Width of one attention head.
     public var headDim: Int { dim / max(heads, 1) }
 

@@ -50,7 +50,7 @@ public final class TransformerModel {
             } else if e.shape.count == 1 || e.name.hasSuffix(".bias") {
                 (p + e.offset).update(repeating: 0, count: e.count)
             } else {
-                let std: Float = e.name.hasSuffix("proj.weight") ? residualStd : 0.02
+                let std: Float = e.name == "wte" ? config.embeddingInitStd : e.name.hasSuffix("proj.weight") ? residualStd : 0.02
                 rng.fillNormal(p + e.offset, count: e.count, std: std)
             }
         }
@@ -98,7 +98,8 @@ public final class TransformerModel {
         let N = B * T, C = c.dim, V = c.vocabSize
         let pos = sinusoids?.pointer ?? w(layout.wpe!)
         inputs.withUnsafeBufferPointer { tok in
-            LayerKernels.encoderForward(out: s.encoded.pointer, tokens: tok.baseAddress!, wte: w(layout.wte), pos: pos, batch: B, time: T, dim: C)
+            LayerKernels.encoderForward(out: s.encoded.pointer, tokens: tok.baseAddress!, wte: w(layout.wte), pos: pos, batch: B, time: T, dim: C,
+                                        scale: c.embeddingScale)
         }
         var x = UnsafePointer(s.encoded.pointer)
         var aux: Float = 0
@@ -216,7 +217,7 @@ public final class TransformerModel {
         }
         s.inputs.withUnsafeBufferPointer { tok in
             LayerKernels.encoderBackward(dwte: g(layout.wte), dwpe: layout.wpe.map { g($0) }, dout: dOut.pointer, tokens: tok.baseAddress!,
-                                         batch: B, time: T, dim: C)
+                                         batch: B, time: T, dim: C, scale: c.embeddingScale)
         }
     }
 

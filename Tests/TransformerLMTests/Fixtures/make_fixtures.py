@@ -88,8 +88,10 @@ def moe(cfg, x, P, p):
 
 def forward(cfg, P, idx, tgt):
     ln = lambda x, n: torch.nn.functional.layer_norm(x, (C,), P[n + ".weight"], P[n + ".bias"], eps=1e-5)
-    pos = P["wpe"] if cfg["positions"] == "learned" else sinusoids(T, C)
-    x = P["wte"][idx] + pos[None]
+    if cfg["positions"] == "learned":
+        x = P["wte"][idx] + P["wpe"][None]
+    else:  # original Transformer: token embeddings times sqrt(d_model), plus the sinusoids
+        x = P["wte"][idx] * math.sqrt(C) + sinusoids(T, C)[None]
     aux_total = torch.zeros(())
     for l in range(L):
         p = f"h.{l}."
