@@ -11,6 +11,11 @@ struct TesseraCommand: ParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             PretokenizeCommand.self,
+            TrainLMCommand.self,
+            GenerateCommand.self,
+            EvaluateLMCommand.self,
+            AttentionCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )
