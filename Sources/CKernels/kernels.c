@@ -50,6 +50,10 @@ int tk_isa_level(void) {
     ret name params { return name##_body args; }
 #endif
 
+// Elementwise loops carry `vectorize(assume_safety)`: outputs may alias inputs element for element
+// (e.g. dinp == dout), which defeats the compiler's runtime overlap check and would otherwise fall
+// back to the scalar loop.
+
 // MARK: - exp and tanh that vectorize (Cephes expf polynomial, ~1 ulp on the reduced range)
 
 INLINE float tk_exp(float x) {
@@ -76,26 +80,31 @@ INLINE float tk_tanh(float x) { return 1.0f - 2.0f / (tk_exp(2.0f * x) + 1.0f); 
 // MARK: - Elementwise
 
 INLINE void tk_add_body(float *out, const float *a, const float *b, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) out[i] = a[i] + b[i];
 }
 KERNEL_VARIANTS(void, tk_add, (float *out, const float *a, const float *b, int64_t n), (out, a, b, n))
 
 INLINE void tk_accumulate_body(float *a, const float *b, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) a[i] += b[i];
 }
 KERNEL_VARIANTS(void, tk_accumulate, (float *a, const float *b, int64_t n), (a, b, n))
 
 INLINE void tk_scale_body(float *a, float s, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) a[i] *= s;
 }
 KERNEL_VARIANTS(void, tk_scale, (float *a, float s, int64_t n), (a, s, n))
 
 INLINE void tk_axpy_body(float *a, float s, const float *b, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) a[i] += s * b[i];
 }
 KERNEL_VARIANTS(void, tk_axpy, (float *a, float s, const float *b, int64_t n), (a, s, b, n))
 
 INLINE void tk_multiply_body(float *a, const float *m, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) a[i] *= m[i];
 }
 KERNEL_VARIANTS(void, tk_multiply, (float *a, const float *m, int64_t n), (a, m, n))
@@ -194,6 +203,7 @@ KERNEL_VARIANTS(void, tk_layernorm_backward,
 #define GELU_SCALE 0.7978845608028654f  // sqrt(2/pi)
 
 INLINE void tk_gelu_forward_body(float *out, const float *inp, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) {
         float x = inp[i];
         float u = GELU_SCALE * (x + 0.044715f * x * x * x);
@@ -203,6 +213,7 @@ INLINE void tk_gelu_forward_body(float *out, const float *inp, int64_t n) {
 KERNEL_VARIANTS(void, tk_gelu_forward, (float *out, const float *inp, int64_t n), (out, inp, n))
 
 INLINE void tk_gelu_backward_body(float *dinp, const float *inp, const float *dout, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) {
         float x = inp[i];
         float u = GELU_SCALE * (x + 0.044715f * x * x * x);
@@ -215,11 +226,13 @@ INLINE void tk_gelu_backward_body(float *dinp, const float *inp, const float *do
 KERNEL_VARIANTS(void, tk_gelu_backward, (float *dinp, const float *inp, const float *dout, int64_t n), (dinp, inp, dout, n))
 
 INLINE void tk_relu_forward_body(float *out, const float *inp, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
 }
 KERNEL_VARIANTS(void, tk_relu_forward, (float *out, const float *inp, int64_t n), (out, inp, n))
 
 INLINE void tk_relu_backward_body(float *dinp, const float *inp, const float *dout, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) dinp[i] = inp[i] > 0.0f ? dout[i] : 0.0f;
 }
 KERNEL_VARIANTS(void, tk_relu_backward, (float *dinp, const float *inp, const float *dout, int64_t n), (dinp, inp, dout, n))
@@ -305,6 +318,7 @@ KERNEL_VARIANTS(void, tk_cross_entropy_backward, (float *probs, const int32_t *t
 
 INLINE void tk_adamw_body(float *params, const float *grads, float *m, float *v, int64_t n, float lr, float beta1,
                           float beta2, float eps, float wd, float bc1, float bc2) {
+    #pragma clang loop vectorize(assume_safety)
     for (int64_t i = 0; i < n; i++) {
         float g = grads[i];
         float mi = beta1 * m[i] + (1.0f - beta1) * g;
