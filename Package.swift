@@ -29,7 +29,8 @@ let package = Package(
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "CEmbeddingKernels"]),
-        .target(name: "TensorOps", dependencies: ["COpenBLAS"]),
+        .target(name: "CKernels"),
+        .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
@@ -45,5 +46,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )

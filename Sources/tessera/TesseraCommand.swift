@@ -19,6 +19,11 @@ struct TesseraCommand: ParsableCommand {
             SimilarCommand.self,
             AnalogyCommand.self,
             EvaluateEmbeddingsCommand.self,
+            TrainLMCommand.self,
+            GenerateCommand.self,
+            EvaluateLMCommand.self,
+            AttentionCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )

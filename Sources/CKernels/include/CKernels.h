@@ -1,0 +1,72 @@
+// CKernels: fused elementwise kernels of the Transformer, in C so that each one can be compiled
+// for baseline x86-64, AVX2+FMA and AVX-512 and dispatched at run time (Swift itself targets SSE2).
+// All buffers are row-major float32; `n`, `rows`, `cols` are element counts.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction set the kernels run with: 0 baseline, 1 AVX2+FMA, 2 AVX-512.
+int tk_isa_level(void);
+
+/// out = a + b.
+void tk_add(float *out, const float *a, const float *b, int64_t n);
+/// a += b.
+void tk_accumulate(float *a, const float *b, int64_t n);
+/// a *= s.
+void tk_scale(float *a, float s, int64_t n);
+/// a += s * b.
+void tk_axpy(float *a, float s, const float *b, int64_t n);
+/// a *= m (elementwise).
+void tk_multiply(float *a, const float *m, int64_t n);
+/// Sum of a[i]*b[i], accumulated in double.
+double tk_dot(const float *a, const float *b, int64_t n);
+/// Sum of squares, accumulated in double.
+double tk_sum_squares(const float *a, int64_t n);
+
+/// out[r, :] += bias for each row.
+void tk_add_bias(float *out, const float *bias, int64_t rows, int64_t cols);
+/// dbias[c] += sum over rows of dout[r, c].
+void tk_bias_backward(float *dbias, const float *dout, int64_t rows, int64_t cols);
+
+/// Layer norm over the last axis: out = (x - mean) * rstd * weight + bias; saves mean and rstd per row.
+void tk_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
+                          const float *weight, const float *bias, int64_t rows, int64_t cols, float eps);
+/// Layer norm backward: dinp += ..., dweight += ..., dbias += ...
+void tk_layernorm_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                           const float *weight, const float *mean, const float *rstd, int64_t rows, int64_t cols);
+
+/// GELU with the tanh approximation (GPT-2's "gelu_new").
+void tk_gelu_forward(float *out, const float *inp, int64_t n);
+/// dinp = dout * gelu'(inp) (overwrites dinp; dinp may alias dout).
+void tk_gelu_backward(float *dinp, const float *inp, const float *dout, int64_t n);
+/// out = max(0, inp).
+void tk_relu_forward(float *out, const float *inp, int64_t n);
+/// dinp = inp > 0 ? dout : 0 (dinp may alias dout).
+void tk_relu_backward(float *dinp, const float *inp, const float *dout, int64_t n);
+
+/// Row softmax with a causal mask over a [t, t] block (row stride `ld`): row i keeps columns 0...i
+/// (scaled by `scale` before the softmax), columns after i become 0. In place.
+void tk_causal_softmax(float *att, int64_t t, int64_t ld, float scale);
+/// Backward of `tk_causal_softmax`: datt (in) becomes d(pre-softmax scores) times `scale`. In place.
+void tk_causal_softmax_backward(float *datt, const float *att, int64_t t, int64_t ld, float scale);
+/// Softmax of one row of length n: out = softmax(inp) (may alias).
+void tk_softmax(float *out, const float *inp, int64_t n);
+
+/// probs = softmax(logits) per row; losses[r] = -log probs[r, targets[r]].
+void tk_softmax_cross_entropy(float *probs, float *losses, const float *logits, const int32_t *targets,
+                              int64_t rows, int64_t vocab);
+/// In place: probs becomes dlogits = (probs - onehot(target)) * scale.
+void tk_cross_entropy_backward(float *probs, const int32_t *targets, int64_t rows, int64_t vocab, float scale);
+
+/// AdamW step on n parameters (decoupled weight decay `wd`, bias corrections bc1 = 1 - b1^t, bc2 = 1 - b2^t).
+void tk_adamw(float *params, const float *grads, float *m, float *v, int64_t n, float lr, float beta1,
+              float beta2, float eps, float wd, float bc1, float bc2);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,47 @@
+import Foundation
+import TensorOps
+
+/// AdamW with bias correction and decoupled weight decay (applied to matrices only), plus
+/// global-norm gradient clipping.
+public final class AdamW {
+    /// First-moment estimates (same layout as the parameters).
+    public let m: FloatBuffer
+    /// Second-moment estimates.
+    public let v: FloatBuffer
+    /// Number of updates done.
+    public var step: Int = 0
+    public var beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+
+    /// Creates an optimizer for `count` parameters.
+    public init(count: Int, beta1: Float = 0.9, beta2: Float = 0.95, epsilon: Float = 1e-8, weightDecay: Float = 0.1) {
+        m = FloatBuffer(count: count)
+        v = FloatBuffer(count: count)
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
+    }
+
+    /// The global L2 norm of the gradients.
+    public static func gradientNorm(_ model: TransformerModel) -> Float {
+        Float(tk_sum_squares(model.gradients.pointer, Int64(model.gradients.count)).squareRoot())
+    }
+
+    /// Scales the gradients so that their global norm is at most `maxNorm`; returns the norm before clipping.
+    @discardableResult
+    public static func clipGradients(_ model: TransformerModel, maxNorm: Float) -> Float {
+        let norm = gradientNorm(model)
+        if maxNorm > 0 && norm > maxNorm { tk_scale(model.gradients.pointer, maxNorm / norm, Int64(model.gradients.count)) }
+        return norm
+    }
+
+    /// One update of all parameters with learning rate `lr`.
+    public func update(_ model: TransformerModel, lr: Float) {
+        step += 1
+        let bc1 = Float(1 - Foundation.pow(Double(beta1), Double(step))), bc2 = Float(1 - Foundation.pow(Double(beta2), Double(step)))
+        for e in model.layout.entries {
+            let o = e.offset
+            tk_adamw(model.parameters.pointer + o, model.gradients.pointer + o, m.pointer + o, v.pointer + o, Int64(e.count),
+                     lr, beta1, beta2, epsilon, e.decays ? weightDecay : 0, bc1, bc2)
+        }
+    }
+}
+
+

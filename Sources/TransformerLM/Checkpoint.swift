@@ -1,0 +1,134 @@
+import Foundation
+import TensorOps
+
+/// A model directory: `config.json`, `model.safetensors`, `tokenizer.json`, and for resuming
+/// `optimizer.safetensors` + `trainer_state.json`.
+///
+/// Saving writes a complete sibling directory `NAME.saving`, then swaps it in with two renames
+/// (`NAME` → `NAME.previous`, `NAME.saving` → `NAME`), then removes the previous one. A crash at any
+/// point leaves either the old or the new checkpoint whole; ``resolve(_:)`` finds it.
+public enum Checkpoint {
+    /// The training state saved beside the weights.
+    public struct TrainerState: Codable, Sendable {
+        public var step: Int
+        public var position: Int
+        public var rng: [String]
+        public var options: TrainingOptions
+    }
+
+    // MARK: Saving
+
+    /// Saves the model (and, when given, the trainer's full state) with the tokenizer file's bytes.
+    public static func save(to directory: String, model: TransformerModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
+        let fm = FileManager.default
+        let staging = directory + ".saving", previous = directory + ".previous"
+        try? fm.removeItem(atPath: staging)
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let step = trainer?.step ?? 0
+        try model.config.jsonData().write(to: URL(fileURLWithPath: staging + "/config.json"))
+        try weights(of: model, step: step).write(to: staging + "/model.safetensors")
+        try Data(tokenizer).write(to: URL(fileURLWithPath: staging + "/tokenizer.json"))
+        if let trainer {
+            var opt = SafeTensors()
+            opt.add("m", shape: [model.parameterCount], pointer: trainer.optimizer.m.pointer)
+            opt.add("v", shape: [model.parameterCount], pointer: trainer.optimizer.v.pointer)
+            opt.metadata = ["step": String(step), "adam_step": String(trainer.optimizer.step)]
+            try opt.write(to: staging + "/optimizer.safetensors")
+            let state = TrainerState(step: step, position: trainer.position, rng: trainer.rng.stateArray.map { String($0) }, options: trainer.options)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
+        }
+        try? fm.removeItem(atPath: previous)
+        if fm.fileExists(atPath: directory) { try fm.moveItem(atPath: directory, toPath: previous) }
+        try fm.moveItem(atPath: staging, toPath: directory)
+        try? fm.removeItem(atPath: previous)
+    }
+
+    /// The parameters as named F32 tensors.
+    public static func weights(of model: TransformerModel, step: Int) -> SafeTensors {
+        var file = SafeTensors()
+        for e in model.layout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
+        file.metadata = ["format": "pt", "step": String(step)]
+        return file
+    }
+
+    // MARK: Loading
+
+    /// The directory holding the latest whole checkpoint (`NAME`, or `NAME.previous` after an interrupted save).
+    public static func resolve(_ directory: String) throws -> String {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory + "/config.json") { return directory }
+        if fm.fileExists(atPath: directory + ".previous/config.json") { return directory + ".previous" }
+        throw ModelError.badCheckpoint(path: directory, detail: "not a model directory (no config.json)")
+    }
+
+    /// Loads the model of a checkpoint directory.
+    public static func loadModel(_ directory: String, threads: Int = 1) throws -> TransformerModel {
+        let dir = try resolve(directory)
+        let config = try ModelConfig.read(dir + "/config.json")
+        let model = try TransformerModel(config: config, threads: threads)
+        try loadWeights(into: model, path: dir + "/model.safetensors")
+        return model
+    }
+
+    /// Copies every parameter tensor of a safetensors file into the model, checking names and shapes.
+    public static func loadWeights(into model: TransformerModel, path: String) throws {
+        do {
+            let file = try SafeTensors.read(path)
+            for e in model.layout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
+        } catch let e as SafeTensorsError {
+            throw ModelError.badCheckpoint(path: path, detail: e.description)
+        }
+    }
+
+    /// The tokenizer file's bytes.
+    public static func tokenizerBytes(_ directory: String) throws -> [UInt8] {
+        let dir = try resolve(directory)
+        guard let data = FileManager.default.contents(atPath: dir + "/tokenizer.json") else {
+            throw ModelError.badCheckpoint(path: dir, detail: "missing tokenizer.json")
+        }
+        return [UInt8](data)
+    }
+
+    /// Restores optimizer moments, step, data position and RNG into `trainer` (whose model was loaded from the same directory).
+    public static func restore(_ trainer: Trainer, from directory: String) throws {
+        let dir = try resolve(directory)
+        let statePath = dir + "/trainer_state.json"
+        guard let data = FileManager.default.contents(atPath: statePath) else {
+            throw ModelError.badCheckpoint(path: dir, detail: "no trainer_state.json: this checkpoint cannot be resumed")
+        }
+        let state: TrainerState
+        do { state = try JSONDecoder().decode(TrainerState.self, from: data) } catch {
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(error)")
+        }
+        let optPath = dir + "/optimizer.safetensors"
+        do {
+            let opt = try SafeTensors.read(optPath)
+            let n = trainer.model.parameterCount
+            guard opt.metadata["step"] == String(state.step), let adamStep = Int(opt.metadata["adam_step"] ?? "") else {
+                throw ModelError.badCheckpoint(path: optPath, detail: "optimizer state is not from step \(state.step)")
+            }
+            let model = try SafeTensors.read(dir + "/model.safetensors")
+            guard model.metadata["step"] == String(state.step) else {
+                throw ModelError.badCheckpoint(path: dir + "/model.safetensors", detail: "weights are not from step \(state.step)")
+            }
+            try opt.copyFloats("m", shape: [n], into: trainer.optimizer.m.pointer)
+            try opt.copyFloats("v", shape: [n], into: trainer.optimizer.v.pointer)
+            trainer.optimizer.step = adamStep
+        } catch let e as SafeTensorsError {
+            throw ModelError.badCheckpoint(path: optPath, detail: e.description)
+        }
+        let words = state.rng.compactMap { UInt64($0) }
+        guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
+        trainer.step = state.step
+        trainer.position = state.position
+        trainer.rng = SeededGenerator(state: words)
+    }
+
+    /// The saved training options of a checkpoint, if it has trainer state.
+    public static func savedOptions(_ directory: String) -> TrainingOptions? {
+        guard let dir = try? resolve(directory), let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else { return nil }
+        return (try? JSONDecoder().decode(TrainerState.self, from: data))?.options
+    }
+}

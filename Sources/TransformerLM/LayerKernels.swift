@@ -1,0 +1,125 @@
+import Foundation
+import TensorOps
+
+/// Forward and backward of the model's layers on raw pointers (row-major, llm.c style).
+///
+/// Backward functions *accumulate* into parameter gradients; each documents whether it overwrites
+/// or accumulates the input gradient.
+public enum LayerKernels {
+    // MARK: Positions
+
+    /// The sinusoidal table `PE[pos, 2i] = sin(pos / 10000^(2i/C))`, `PE[pos, 2i+1] = cos(…)`.
+    public static func sinusoidalTable(context T: Int, dim C: Int) -> FloatBuffer {
+        let table = FloatBuffer(count: T * C)
+        for pos in 0..<T {
+            for i in stride(from: 0, to: C, by: 2) {
+                let angle = Double(pos) / pow(10000, Double(i) / Double(C))
+                table.pointer[pos * C + i] = Float(sin(angle))
+                if i + 1 < C { table.pointer[pos * C + i + 1] = Float(cos(angle)) }
+            }
+        }
+        return table
+    }
+
+    // MARK: Embedding
+
+    /// `out[b,t,:] = scale · wte[tokens[b,t]] + pos[t]` (`positionOffset` shifts the position index).
+    /// The scale is √C with sinusoidal positions (Vaswani et al. §3.4) and 1 with learned ones.
+    public static func encoderForward(out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
+                                      pos: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1,
+                                      positionOffset: Int = 0) {
+        for b in 0..<B {
+            for t in 0..<T {
+                let id = Int(tokens[b * T + t])
+                let o = out + (b * T + t) * C
+                o.update(from: pos + (t + positionOffset) * C, count: C)
+                tk_axpy(o, scale, wte + id * C, Int64(C))
+            }
+        }
+    }
+
+    /// `dwte[tokens[b,t]] += scale · dout[b,t]`, and `dwpe[t] += dout[b,t]` when positions are learned.
+    public static func encoderBackward(dwte: UnsafeMutablePointer<Float>, dwpe: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
+                                       tokens: UnsafePointer<Int32>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1) {
+        for b in 0..<B {
+            for t in 0..<T {
+                let row = dout + (b * T + t) * C
+                tk_axpy(dwte + Int(tokens[b * T + t]) * C, scale, row, Int64(C))
+                if let dwpe { tk_accumulate(dwpe + t * C, row, Int64(C)) }
+            }
+        }
+    }
+
+    // MARK: Attention
+
+    /// Causal multi-head attention. `qkv` is `[B, T, 3C]` (q | k | v, heads contiguous within each);
+    /// writes `att` `[B, NH, T, T]` (softmax probabilities, zeros above the diagonal) and `out` `[B, T, C]`.
+    public static func attentionForward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+                                        batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int) {
+        let hs = C / NH
+        let scale = 1 / Float(hs).squareRoot()
+        withBLASThreadsForParallelRegion(threads) {
+            ParallelFor.run(B * NH, threads: threads) { bh in
+                let b = bh / NH, h = bh % NH
+                let q = qkv + b * T * 3 * C + h * hs
+                let a = att + bh * T * T
+                Matmul.nt(T, T, hs, q, lda: 3 * C, q + C, ldb: 3 * C, a, ldc: T)
+                tk_causal_softmax(a, Int64(T), Int64(T), scale)
+                Matmul.nn(T, hs, T, a, lda: T, q + 2 * C, ldb: 3 * C, out + b * T * C + h * hs, ldc: C)
+            }
+        }
+    }
+
+    /// Backward of ``attentionForward``: overwrites `dqkv`; `scratch` holds `B·NH·T·T` floats.
+    public static func attentionBackward(dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                                         qkv: UnsafePointer<Float>, att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int,
+                                         heads NH: Int, threads: Int) {
+        let hs = C / NH
+        let scale = 1 / Float(hs).squareRoot()
+        withBLASThreadsForParallelRegion(threads) {
+            ParallelFor.run(B * NH, threads: threads) { bh in
+                let b = bh / NH, h = bh % NH
+                let q = qkv + b * T * 3 * C + h * hs
+                let dq = dqkv + b * T * 3 * C + h * hs
+                let a = att + bh * T * T
+                let ds = scratch + bh * T * T
+                let dy = dout + b * T * C + h * hs
+                Matmul.nt(T, T, hs, dy, lda: C, q + 2 * C, ldb: 3 * C, ds, ldc: T)          // dA = dY·Vᵀ
+                Matmul.tn(T, hs, T, a, lda: T, dy, ldb: C, dq + 2 * C, ldc: 3 * C)          // dV = Aᵀ·dY
+                tk_causal_softmax_backward(ds, a, Int64(T), Int64(T), scale)               // dS (scaled)
+                Matmul.nn(T, hs, T, ds, lda: T, q + C, ldb: 3 * C, dq, ldc: 3 * C)          // dQ = dS·K
+                Matmul.tn(T, hs, T, ds, lda: T, q, ldb: 3 * C, dq + C, ldc: 3 * C)          // dK = dSᵀ·Q
+            }
+        }
+    }
+
+    /// Runs `body` with OpenBLAS single-threaded when the caller parallelizes itself.
+    static func withBLASThreadsForParallelRegion(_ threads: Int, _ body: () -> Void) {
+        if threads > 1 {
+            Matmul.setThreads(1)
+            body()
+            Matmul.setThreads(threads)
+        } else {
+            body()
+        }
+    }
+
+    // MARK: Activations
+
+    /// `out = act(inp)`.
+    public static func activationForward(_ act: ModelConfig.Activation, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+        switch act {
+        case .gelu: tk_gelu_forward(out, inp, Int64(count))
+        case .relu: tk_relu_forward(out, inp, Int64(count))
+        }
+    }
+
+    /// `dinp = act'(inp) · dout` (overwrites; `dinp` may alias `dout`).
+    public static func activationBackward(_ act: ModelConfig.Activation, dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                                          dout: UnsafePointer<Float>, count: Int) {
+        switch act {
+        case .gelu: tk_gelu_backward(dinp, inp, dout, Int64(count))
+        case .relu: tk_relu_backward(dinp, inp, dout, Int64(count))
+        }
+    }
+}

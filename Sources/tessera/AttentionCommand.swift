@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TensorOps
+import TransformerLM
+
+/// `tessera attention`: the attention weights of every layer and head for a short text.
+struct AttentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attention",
+        abstract: "Attention weights of every layer and head for a text (JSON + one SVG heat-map per head).",
+        discussion: """
+            Writes DIR/attention.json ({"tokens": [...], "layers": [[head T×T matrix, ...], ...]}, row i \
+            = how much position i attended to each earlier position) and DIR/layerL_headH.svg.
+
+            Example: tessera attention --model runs/demo --text "To be, or not to be" -o attn
+            """
+    )
+
+    @Option(help: "Model directory.") var model: String
+    @Option(help: "Text to analyse (at most the model's context in tokens).") var text: String
+    @Option(name: .shortAndLong, help: "Output directory.") var output: String = "attention"
+
+    func run() throws {
+        let lm = try Checkpoint.loadModel(model)
+        let codec = try loadModelTokenCodec(model)
+        let ids = codec.encode(text).map { Int32(bitPattern: $0) }
+        guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
+        let T = ids.count, c = lm.config
+        var rng = SeededGenerator(seed: 0)
+        try lm.forward(inputs: ids, targets: nil, batch: 1, time: T, rng: &rng)
+        let labels = ids.map { codec.decode([UInt32(bitPattern: $0)]) }
+        var layers: [[[[Double]]]] = []
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for l in 0..<c.layers {
+            let att = lm.attentionProbabilities(layer: l)!
+            var heads: [[[Double]]] = []
+            for h in 0..<c.heads {
+                let m = (0..<T).map { i in (0..<T).map { j in (Double(att[(h * T + i) * T + j]) * 1e5).rounded() / 1e5 } }
+                heads.append(m)
+                let svg = Self.heatmap(m, labels: labels, title: "layer \(l) head \(h)")
+                try Data(svg.utf8).write(to: URL(fileURLWithPath: "\(output)/layer\(l)_head\(h).svg"), options: .atomic)
+            }
+            layers.append(heads)
+        }
+        let json = try JSONSerialization.data(withJSONObject: ["tokens": labels, "layers": layers], options: [.sortedKeys])
+        try json.write(to: URL(fileURLWithPath: output + "/attention.json"), options: .atomic)
+        FileHandle.standardError.write(Data("wrote \(output)/attention.json and \(c.layers * c.heads) heat-maps for \(T) tokens\n".utf8))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: " ", with: "␣")
+    }
+
+    /// A T×T heat-map: row = querying position, column = attended position; darker = more weight.
+    static func heatmap(_ m: [[Double]], labels: [String], title: String) -> String {
+        let T = m.count, cell = 14, margin = 60
+        let size = margin + T * cell + 10
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + 20)\" font-family=\"monospace\" font-size=\"10\">\n"
+        s += "<text x=\"4\" y=\"14\" font-size=\"12\">\(escape(title))</text>\n"
+        for i in 0..<T {
+            let label = escape(labels[i])
+            s += "<text x=\"\(margin - 4)\" y=\"\(margin + 20 + i * cell + 10)\" text-anchor=\"end\">\(label)</text>\n"
+            s += "<text x=\"\(margin + i * cell + 10)\" y=\"\(margin + 16)\" transform=\"rotate(-90 \(margin + i * cell + 10) \(margin + 16))\">\(label)</text>\n"
+            for j in 0..<T {
+                let shade = Int(255 - (m[i][j] * 255).rounded())
+                s += "<rect x=\"\(margin + j * cell)\" y=\"\(margin + 20 + i * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"rgb(\(shade),\(shade),255)\"><title>\(String(format: "%.3f", m[i][j]))</title></rect>\n"
+            }
+        }
+        return s + "</svg>\n"
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import TensorOps
+import TransformerLM
+
+/// `tessera bench train-lm`: training throughput of a standard config on random ids.
+struct BenchTrainLMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-lm",
+        abstract: "Training tokens/s, ms/step, GFLOP/s and % of fp32 peak (JSON line).",
+        discussion: """
+            tiny = 4 layers, 4 heads, dim 128, context 128, batch 16; small = 6 layers, 6 heads, dim 384, \
+            context 256, batch 8. Both with learned positions, pre-LN, GELU (tanh), tied head, dropout 0, \
+            AdamW + clipping: the shape a nanoGPT user runs. FLOPs per token = 6 × (matmul parameters + \
+            head) + 12 × layers × context × dim (forward + backward, attention counted in full).
+
+            Example: tessera bench train-lm --config small --threads 2 --steps 30
+            """
+    )
+
+    @Option(help: "tiny|small.") var config: String = "tiny"
+    @Option(help: "Vocabulary size of the random ids.") var vocab: Int = 257
+    @Option(help: "Threads.") var threads: Int = 1
+    @Option(help: "Timed steps.") var steps: Int = 50
+    @Option(name: .customLong("warmup-steps"), help: "Untimed steps first.") var warmupSteps: Int = 5
+    @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double = 117
+
+    func run() throws {
+        var c: ModelConfig
+        let batch: Int
+        switch config {
+        case "tiny": c = .tiny(vocabSize: vocab); batch = 16
+        case "small": c = .small(vocabSize: vocab); batch = 8
+        default: throw ValidationError("--config must be tiny or small")
+        }
+        c.positions = .learned
+        let model = try TransformerModel(config: c, threads: threads)
+        model.initialize(seed: 1)
+        var rng = SeededGenerator(seed: 2)
+        let T = c.contextLength
+        let ids = (0..<(batch * T * 4 + 1)).map { _ in UInt32(rng.next() % UInt64(vocab)) }
+        var options = TrainingOptions()
+        options.batch = batch; options.steps = warmupSteps + steps; options.warmup = 2
+        let trainer = try Trainer(model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
+        for _ in 0..<warmupSteps { _ = try trainer.trainStep() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps { _ = try trainer.trainStep() }
+        let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let C = c.dim, F = c.ffnDim
+        let matmulParams = c.layers * (3 * C * C + C * C + 2 * C * F) + c.vocabSize * C
+        let flopsPerToken = 6.0 * Double(matmulParams) + 12.0 * Double(c.layers * T * C)
+        let tokens = Double(steps * batch * T)
+        let gflops = flopsPerToken * tokens / secs / 1e9
+        BenchSupport.emit([
+            "bench": "train-lm", "config": config, "vocab": vocab, "threads": threads, "batch": batch, "context": T,
+            "parameters": model.parameterCount, "steps": steps, "seconds": secs,
+            "tokens_per_s": tokens / secs, "ms_per_step": secs * 1000 / Double(steps),
+            "gflops": gflops, "percent_of_peak": 100 * gflops / (peakPerCore * Double(threads)), "isa_level": Int(tk_isa_level()),
+        ])
+    }
+}

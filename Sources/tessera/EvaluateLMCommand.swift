@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import TensorOps
+import TransformerLM
+
+/// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.
+struct EvaluateLMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate-lm",
+        abstract: "Next-token loss of a model on a token shard (one JSON line).",
+        discussion: """
+            The shard is cut into windows of context+1 tokens stepping by context (inputs w[0..<T], \
+            targets w[1...T]; the remainder is dropped); the loss is the mean cross-entropy over all \
+            targets, bits_per_byte = loss × tokens / ln 2 / UTF-8 bytes of the decoded targets.
+
+            Example: tessera evaluate-lm --model runs/demo --tokens val.bin
+            """
+    )
+
+    @Option(help: "Model directory.") var model: String
+    @Option(help: "Token shard (llm.c .bin).") var tokens: String
+    @Option(help: "Windows per forward pass.") var batch: Int = 8
+    @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        let lm = try Checkpoint.loadModel(model, threads: threads)
+        let codec = try loadModelTokenCodec(model)
+        let stream = try TokenStream.read(tokens, vocabularySize: lm.config.vocabSize)
+        let result = try Evaluator.evaluate(lm, stream: stream, batch: batch)
+        let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
+        let bpb = bytes > 0 ? result.loss * Double(result.tokens) / log(2) / Double(bytes) : .nan
+        BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
+    }
+}
