@@ -24,6 +24,7 @@ struct TesseraCommand: ParsableCommand {
             EvaluateLMCommand.self,
             AttentionCommand.self,
             ExportCommand.self,
+            PipelineCommand.self,
             BenchCommand.self,
         ]
     )

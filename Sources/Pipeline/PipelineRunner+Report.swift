@@ -1,0 +1,231 @@
+import Embeddings
+import Foundation
+import TextNormalization
+import Tokenization
+
+/// The report stage: one self-contained `report.html` from the run's artifacts.
+extension PipelineRunner {
+    func runReport() throws -> ([String], [String: Double]) {
+        let tokenizer = try loadTokenizer()
+        var report = HTMLReport(title: "Tessera run \(URL(fileURLWithPath: run).lastPathComponent)")
+        report.paragraph("Corpus: \(corpusFiles.joined(separator: ", ")).")
+        stageTable(&report)
+        try tokenizerSection(&report, tokenizer)
+        try embeddingsSection(&report, tokenizer)
+        try languageModelSection(&report)
+        try samplesSection(&report)
+        try attentionSection(&report)
+        try AtomicFileWriter.write(Array(report.render().utf8), to: path("report.html"))
+        log("  wrote \(path("report.html"))")
+        return (["report.html"], [:])
+    }
+
+    // MARK: Sections
+
+    private func stageTable(_ report: inout HTMLReport) {
+        report.heading("Stages")
+        var rows: [[String]] = []
+        for stage in PipelineStage.allCases where stage != .report {
+            guard let record = StageRecord.load(run: run, stage: stage.rawValue) else { continue }
+            let metrics = record.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.number($0.value))" }.joined(separator: ", ")
+            rows.append([stage.rawValue, String(format: "%.1f s", record.seconds), metrics])
+        }
+        report.table(headers: ["stage", "time", "figures"], rows: rows)
+    }
+
+    private func tokenizerSection(_ report: inout HTMLReport, _ tokenizer: Tokenizer) throws {
+        report.heading("Tokenizer")
+        let encode = StageRecord.load(run: run, stage: PipelineStage.encode.rawValue)
+        report.table(headers: ["model", "vocabulary", "bytes per token", "training tokens", "validation tokens"], rows: [[
+            config.tokenizer.model, "\(tokenizer.vocabularySize)",
+            Self.number(encode?.metrics["bytes_per_token"] ?? .nan),
+            Self.number(encode?.metrics["train_tokens"] ?? .nan), Self.number(encode?.metrics["val_tokens"] ?? .nan),
+        ]])
+        let merges = try Self.merges(inFile: path("tokenizer.json"))
+        if !merges.isEmpty {
+            report.heading("First merges (the most frequent pairs)", level: 3)
+            let shown = merges.prefix(24).enumerated().map { k, pair in
+                ["\(k + 1)", Self.visible(pair.0), Self.visible(pair.1), Self.visible(pair.0 + pair.1)]
+            }
+            report.table(headers: ["#", "left", "right", "merged"], rows: shown)
+        }
+        report.heading("Example sentences", level: 3)
+        for sentence in config.report.exampleSentences {
+            report.tokens(Self.tokenStrip(tokenizer, sentence))
+        }
+    }
+
+    private func embeddingsSection(_ report: inout HTMLReport, _ tokenizer: Tokenizer) throws {
+        report.heading("Word2Vec embeddings")
+        guard config.embeddings.enabled, FileManager.default.fileExists(atPath: path("embeddings.safetensors")) else {
+            report.paragraph("Word2Vec was disabled for this run (embeddings.enabled = false).")
+            return
+        }
+        var table = try EmbeddingTable.load(path("embeddings.safetensors"))
+        table.tokens = (0..<table.rowCount).map { tokenizer.decode([UInt32($0)]) }
+        let index = EmbeddingIndex(table)
+        var rows: [[String]] = []
+        for word in config.report.neighbourTokens {
+            let ids = tokenizer.encode(word)
+            guard ids.count == 1, Int(ids[0]) < table.rowCount else {
+                rows.append([Self.visible(word), "(not a single token: \(ids.count) tokens)"])
+                continue
+            }
+            let near = index.nearest(positive: [Int(ids[0])], k: 8, exclude: [Int(ids[0])])
+            rows.append([Self.visible(word), near.map { "\(Self.visible(table.tokens[$0.row])) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")])
+        }
+        report.heading("Nearest neighbours (cosine)", level: 3)
+        report.table(headers: ["token", "neighbours"], rows: rows)
+
+        // PCA of the most frequent ordinary tokens.
+        let train = try TokenShard.read(path("data/train.bin")).ids
+        var counts = [Int](repeating: 0, count: table.rowCount)
+        for id in train where Int(id) < counts.count { counts[Int(id)] += 1 }
+        let special = Set(config.tokenizer.specialTokens.compactMap { tokenizer.id(for: $0) }.map(Int.init))
+        let chosen = counts.indices.filter { counts[$0] > 0 && !special.contains($0) }
+            .sorted { counts[$0] > counts[$1] }.prefix(max(config.report.pcaTokens, 2))
+        let coordinates = Self.pca2(rows: Array(chosen), table: table)
+        let points = zip(chosen, coordinates).map { SVGChart.LabelledPoint(x: $1.0, y: $1.1, label: Self.visible(table.tokens[$0])) }
+        report.svg(SVGChart.scatter(title: "PCA of the \(points.count) most frequent tokens", xLabel: "first component",
+                                    yLabel: "second component", points: points))
+    }
+
+    private func languageModelSection(_ report: inout HTMLReport) throws {
+        report.heading("Language model")
+        let curve = try readJSON([CurvePoint].self, from: "lm/curve.json")
+        let evaluation = try readJSON(Evaluation.self, from: "evaluation.json")
+        let lm = config.lm
+        report.paragraph("\(lm.layers) layers, \(lm.heads) heads, dim \(lm.dim), FFN \(lm.ffnDim) (\(lm.ffn)), context \(lm.context), " +
+                         "\(lm.positions) positions, \(lm.norm)-LN, \(lm.activation); batch \(lm.batch), \(lm.steps) steps, peak lr \(lm.lr); " +
+                         "token embeddings \(config.embeddings.enabled ? "initialized from Word2Vec" : "random").")
+        let trainPoints = curve.compactMap { p in p.trainLoss.map { (x: Double(p.step), y: $0) } }
+        let valPoints = curve.compactMap { p in p.valLoss.map { (x: Double(p.step), y: $0) } }
+        var series = [SVGChart.Series(name: "training loss", points: trainPoints), SVGChart.Series(name: "validation loss", points: valPoints)]
+        if let last = trainPoints.last, let first = trainPoints.first {
+            series.append(.init(name: "unigram baseline", points: [(first.x, evaluation.unigramLoss), (last.x, evaluation.unigramLoss)], color: "#999"))
+        }
+        report.svg(SVGChart.lines(title: "Loss (nats per token)", xLabel: "step", yLabel: "cross-entropy", series: series))
+        report.table(headers: ["validation loss", "perplexity", "bits per byte", "unigram baseline loss", "tokens evaluated"], rows: [[
+            Self.number(evaluation.loss), Self.number(evaluation.perplexity), Self.number(evaluation.bitsPerByte),
+            Self.number(evaluation.unigramLoss), "\(evaluation.tokens)",
+        ]])
+    }
+
+    private func samplesSection(_ report: inout HTMLReport) throws {
+        report.heading("Generated samples")
+        let g = config.generate
+        report.paragraph("Temperature \(g.temperature), top-k \(g.topK), \(g.maxTokens) tokens at most, seed \(g.seed).")
+        for sample in try readJSON([Sample].self, from: "samples.json") {
+            report.preformatted(sample.text)
+        }
+    }
+
+    private func attentionSection(_ report: inout HTMLReport) throws {
+        report.heading("Attention")
+        let map = try readJSON(AttentionMap.self, from: "attention.json")
+        guard let first = map.layers.first, let last = map.layers.last else {
+            report.paragraph("No attention weights (the sentence encoded to no tokens).")
+            return
+        }
+        report.paragraph("Which earlier tokens each position attends to (rows: positions; columns: attended tokens), for “\(config.report.attentionText)”.")
+        let labels = map.tokens.map(Self.visible)
+        report.svg(SVGChart.heatmap(title: "layer 1, head 1", values: first[0], rowLabels: labels, columnLabels: labels))
+        let heads = Double(last.count)
+        let mean = last[0].indices.map { i in last[0][i].indices.map { j in last.reduce(0) { $0 + $1[i][j] } / heads } }
+        report.svg(SVGChart.heatmap(title: "layer \(map.layers.count), mean of \(last.count) heads", values: mean, rowLabels: labels, columnLabels: labels))
+    }
+
+    // MARK: Helpers
+
+    /// Tokens of `sentence` as text; byte-level pieces of one character are shown together.
+    static func tokenStrip(_ tokenizer: Tokenizer, _ sentence: String) -> [(text: String, id: UInt32)] {
+        var strip: [(text: String, id: UInt32)] = []
+        var pending: [UInt8] = []
+        var pendingID: UInt32?
+        for id in tokenizer.encode(sentence) {
+            pending += tokenizer.decodeBytes([id])
+            if pendingID == nil { pendingID = id }
+            if let text = String(validating: pending, as: UTF8.self) {
+                strip.append((text, pendingID ?? id))
+                pending = []
+                pendingID = nil
+            }
+        }
+        if !pending.isEmpty { strip.append((String(decoding: pending, as: UTF8.self), pendingID ?? 0)) }
+        return strip
+    }
+
+    /// The merges of a BPE `tokenizer.json`, decoded from the byte-level alphabet when they are in it.
+    static func merges(inFile file: String) throws -> [(String, String)] {
+        guard let data = FileManager.default.contents(atPath: file),
+              let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let model = root["model"] as? [String: Any], let merges = model["merges"] as? [Any] else { return [] }
+        let byteLevel = (root["decoder"] as? [String: Any])?["type"] as? String == "ByteLevel"
+        func show(_ s: String) -> String {
+            guard byteLevel, let bytes = ByteLevelAlphabet.decode(s) else { return s }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return merges.compactMap { entry -> (String, String)? in
+            if let pair = entry as? [String], pair.count == 2 { return (show(pair[0]), show(pair[1])) }
+            if let text = entry as? String, let space = text.firstIndex(of: " ") {
+                return (show(String(text[..<space])), show(String(text[text.index(after: space)...])))
+            }
+            return nil
+        }
+    }
+
+    /// Spaces and line ends made visible.
+    static func visible(_ text: String) -> String {
+        text.replacingOccurrences(of: " ", with: "␣").replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "\r", with: "")
+    }
+
+    static func number(_ v: Double) -> String {
+        if !v.isFinite { return "–" }
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+        return String(format: abs(v) >= 100 ? "%.0f" : "%.3f", v)
+    }
+
+    /// Projects the given rows onto their first two principal components (power iteration).
+    static func pca2(rows: [Int], table: EmbeddingTable) -> [(Double, Double)] {
+        let d = table.dimension, n = rows.count
+        guard n > 1, d > 1 else { return rows.map { _ in (0, 0) } }
+        var x = [Double](repeating: 0, count: n * d)
+        for (r, row) in rows.enumerated() {
+            for k in 0..<d { x[r * d + k] = Double(table.vectors[row * d + k]) }
+        }
+        for k in 0..<d {
+            var mean = 0.0
+            for r in 0..<n { mean += x[r * d + k] }
+            mean /= Double(n)
+            for r in 0..<n { x[r * d + k] -= mean }
+        }
+        var covariance = [Double](repeating: 0, count: d * d)
+        for r in 0..<n {
+            for a in 0..<d where x[r * d + a] != 0 {
+                let xa = x[r * d + a]
+                for b in 0..<d { covariance[a * d + b] += xa * x[r * d + b] }
+            }
+        }
+        var components: [[Double]] = []
+        for c in 0..<2 {
+            var v = (0..<d).map { Double(($0 * 7 + c * 13) % 11) - 5 }
+            for _ in 0..<200 {
+                var w = [Double](repeating: 0, count: d)
+                for a in 0..<d { for b in 0..<d { w[a] += covariance[a * d + b] * v[b] } }
+                for u in components {
+                    let dot = zip(w, u).reduce(0) { $0 + $1.0 * $1.1 }
+                    for k in 0..<d { w[k] -= dot * u[k] }
+                }
+                let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                if norm == 0 { break }
+                v = w.map { $0 / norm }
+            }
+            components.append(v)
+        }
+        return (0..<n).map { r in
+            let p = (0..<d).reduce(0.0) { $0 + x[r * d + $1] * components[0][$1] }
+            let q = (0..<d).reduce(0.0) { $0 + x[r * d + $1] * components[1][$1] }
+            return (p, q)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import TextNormalization
+import Tokenization
+
+/// Runs the stages of a ``PipelineConfig`` in a run directory, skipping those whose inputs and
+/// options have not changed since they last finished.
+///
+/// Each stage's fingerprint covers its own options and the fingerprints of the stages it reads
+/// from, so a change re-runs that stage and everything downstream of it, and nothing upstream.
+/// The language model stage checkpoints as it trains: a run that was killed resumes from the
+/// last checkpoint when started again with the same configuration.
+///
+/// ```swift
+/// let runner = try PipelineRunner(config: PipelineConfig(), run: "runs/demo")
+/// try runner.run()
+/// ```
+public final class PipelineRunner {
+    /// The configuration.
+    public let config: PipelineConfig
+    /// The run directory.
+    public let run: String
+    /// The corpus files, directories expanded.
+    public let corpusFiles: [String]
+    /// Where progress lines go.
+    let log: (String) -> Void
+    /// Fingerprints of the stages visited so far in this invocation.
+    var fingerprints: [PipelineStage: String] = [:]
+
+    /// Checks the configuration (corpus paths, option values) before any work starts.
+    public init(config: PipelineConfig, run: String, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+        try config.validate()
+        self.config = config
+        self.run = run.hasSuffix("/") ? String(run.dropLast()) : run
+        self.corpusFiles = try config.corpusFiles()
+        self.log = log
+    }
+
+    // MARK: Running
+
+    /// What one invocation did with a stage.
+    public enum Outcome: String, Sendable {
+        case ran, skipped
+    }
+
+    /// Runs the stages from `from` (forced to re-run, with everything after it) through `until`.
+    @discardableResult
+    public func run(from: PipelineStage? = nil, until: PipelineStage? = nil) throws -> [(PipelineStage, Outcome)] {
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        var outcomes: [(PipelineStage, Outcome)] = []
+        for stage in PipelineStage.allCases {
+            if let until, stage > until { break }
+            let fingerprint = try self.fingerprint(of: stage)
+            fingerprints[stage] = fingerprint
+            let forced = from.map { stage >= $0 } ?? false
+            if !forced, let record = StageRecord.load(run: run, stage: stage.rawValue),
+               record.fingerprint == fingerprint, record.outputsExist(run: run) {
+                log("[\(stage.rawValue)] up to date, skipped")
+                outcomes.append((stage, .skipped))
+                continue
+            }
+            log("[\(stage.rawValue)] running")
+            let start = Date()
+            let (outputs, metrics) = try execute(stage, fingerprint: fingerprint)
+            let seconds = Date().timeIntervalSince(start)
+            try StageRecord(stage: stage.rawValue, fingerprint: fingerprint, outputs: outputs, metrics: metrics, seconds: seconds).save(run: run)
+            log(String(format: "[%@] done in %.1f s", stage.rawValue, seconds))
+            outcomes.append((stage, .ran))
+        }
+        return outcomes
+    }
+
+    private func execute(_ stage: PipelineStage, fingerprint: String) throws -> ([String], [String: Double]) {
+        switch stage {
+        case .normalize: return try runNormalize()
+        case .tokenizer: return try runTokenizer()
+        case .encode: return try runEncode()
+        case .embeddings: return try runEmbeddings()
+        case .lm: return try runLanguageModel(fingerprint: fingerprint)
+        case .evaluate: return try runEvaluate()
+        case .generate: return try runGenerate()
+        case .report: return try runReport()
+        }
+    }
+
+    // MARK: Fingerprints
+
+    /// The fingerprint of `stage`: its options and the fingerprints of what it reads.
+    func fingerprint(of stage: PipelineStage) throws -> String {
+        var f = Fingerprint()
+        f.add("tessera-pipeline-1/\(stage.rawValue)")
+        func upstream(_ s: PipelineStage) throws { f.add(try fingerprints[s] ?? fingerprint(of: s)) }
+        func options<T: Encodable>(_ value: T) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            f.add(String(decoding: try encoder.encode(value), as: UTF8.self))
+        }
+        switch stage {
+        case .normalize:
+            try options(config.normalize)
+            for path in corpusFiles { try f.addFile(path) }
+        case .tokenizer:
+            try upstream(.normalize)
+            try options(config.tokenizer)
+        case .encode:
+            try upstream(.tokenizer)
+            f.add("\(config.validationFraction)")
+        case .embeddings:
+            try upstream(.encode)
+            try options(config.embeddings)
+            f.add("dim=\(config.lm.dim)")
+        case .lm:
+            try upstream(.encode)
+            if config.embeddings.enabled { try upstream(.embeddings) }
+            try options(config.lm)
+        case .evaluate:
+            try upstream(.lm)
+        case .generate:
+            try upstream(.lm)
+            try options(config.generate)
+            f.add(config.report.attentionText)
+        case .report:
+            try upstream(.generate)
+            try upstream(.evaluate)
+            try upstream(.embeddings)
+            try options(config.report)
+        }
+        return f.hex
+    }
+
+    // MARK: Paths
+
+    /// A path inside the run directory.
+    func path(_ relative: String) -> String { "\(run)/\(relative)" }
+
+    /// The normalized copies of the corpus files, in corpus order.
+    var normalizedFiles: [String] {
+        corpusFiles.enumerated().map { k, file in
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            return "corpus/\(String(format: "%03d", k))-\(name)"
+        }
+    }
+
+    /// Loads the run's tokenizer.
+    func loadTokenizer() throws -> Tokenizer {
+        try TokenizerFile.load(path("tokenizer.json"))
+    }
+
+    /// Writes a JSON artifact atomically.
+    func writeJSON<T: Encodable>(_ value: T, to relative: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFileWriter.write(Array(try encoder.encode(value)), to: path(relative))
+    }
+
+    /// Reads a JSON artifact.
+    func readJSON<T: Decodable>(_ type: T.Type, from relative: String) throws -> T {
+        guard let data = FileManager.default.contents(atPath: path(relative)) else {
+            throw PipelineError("\(path(relative)): missing (run the stage that writes it)")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}
