@@ -178,6 +178,10 @@ extension PipelineRunner {
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
         }
         while trainer.step < options.steps {
+            if let interruptAfterSteps, trainer.step - firstStep >= interruptAfterSteps {
+                try checkpoint()
+                throw PipelineError("lm: interrupted at step \(trainer.step) (interruptAfterSteps)")
+            }
             let result = try trainer.trainStep()
             lossSum += Double(result.loss)
             lossCount += 1

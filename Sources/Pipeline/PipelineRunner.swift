@@ -25,6 +25,9 @@ public final class PipelineRunner {
     let log: (String) -> Void
     /// Fingerprints of the stages visited so far in this invocation.
     var fingerprints: [PipelineStage: String] = [:]
+    /// Stop LM training with a checkpoint after this many steps of this invocation, as if the
+    /// process had been interrupted there (for tests of resumption). Default: nil.
+    public var interruptAfterSteps: Int?
 
     /// Checks the configuration (corpus paths, option values) before any work starts.
     public init(config: PipelineConfig, run: String, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {

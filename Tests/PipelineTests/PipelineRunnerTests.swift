@@ -1,0 +1,94 @@
+import Foundation
+import Pipeline
+import Testing
+
+/// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
+/// resumption after an interruption, and the report.
+@Suite(.serialized) struct PipelineRunnerTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func tinyConfig() -> PipelineConfig {
+        var c = PipelineConfig()
+        c.corpora = [root.appendingPathComponent("Corpora/en/alice29.txt").path, root.appendingPathComponent("Corpora/ko/kolaw_constitution.txt").path]
+        c.tokenizer.vocabSize = 400
+        c.embeddings.epochs = 1
+        c.embeddings.threads = 1
+        c.lm.layers = 1
+        c.lm.heads = 2
+        c.lm.dim = 16
+        c.lm.ffnDim = 32
+        c.lm.context = 16
+        c.lm.batch = 2
+        c.lm.steps = 30
+        c.lm.warmup = 5
+        c.lm.evalEvery = 10
+        c.lm.checkpointEvery = 10
+        c.lm.threads = 1
+        c.generate.maxTokens = 10
+        c.report.pcaTokens = 20
+        return c
+    }
+
+    static func temporaryRun() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tessera-pipeline-\(UUID().uuidString)").path
+    }
+
+    @Test func runsEveryStageThenSkipsThemThenRerunsOnlyWhatChanged() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        var config = Self.tinyConfig()
+        let first = try PipelineRunner(config: config, run: run, log: { _ in }).run()
+        #expect(first.map(\.1) == Array(repeating: .ran, count: PipelineStage.allCases.count))
+        for artifact in ["tokenizer.json", "data/train.bin", "data/val.bin", "embeddings.safetensors", "lm/model.safetensors",
+                         "evaluation.json", "samples.json", "attention.json", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: "\(run)/\(artifact)"), "\(artifact)")
+        }
+        let html = try String(contentsOfFile: "\(run)/report.html", encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 4)   // loss, PCA, two attention maps
+        #expect(html.contains("<polyline"))
+
+        let second = try PipelineRunner(config: config, run: run, log: { _ in }).run()
+        #expect(second.allSatisfy { $0.1 == .skipped })
+
+        config.lm.steps = 40
+        let third = try PipelineRunner(config: config, run: run, log: { _ in }).run()
+        let ran = third.filter { $0.1 == .ran }.map(\.0)
+        #expect(ran == [.lm, .evaluate, .generate, .report])
+    }
+
+    @Test func anInterruptedRunResumesToTheSameWeights() throws {
+        let straight = Self.temporaryRun(), interrupted = Self.temporaryRun()
+        defer {
+            try? FileManager.default.removeItem(atPath: straight)
+            try? FileManager.default.removeItem(atPath: interrupted)
+        }
+        let config = Self.tinyConfig()
+        try PipelineRunner(config: config, run: straight, log: { _ in }).run(until: .lm)
+        let runner = try PipelineRunner(config: config, run: interrupted, log: { _ in })
+        runner.interruptAfterSteps = 13
+        #expect(throws: PipelineError.self) { try runner.run(until: .lm) }
+        #expect(FileManager.default.fileExists(atPath: "\(interrupted)/lm/trainer_state.json"))
+        var lines: [String] = []
+        let outcomes = try PipelineRunner(config: config, run: interrupted, log: { lines.append($0) }).run(until: .lm)
+        #expect(outcomes.last.map { $0.0 == .lm && $0.1 == .ran } == true)
+        #expect(lines.contains { $0.contains("resuming from step 13") })
+        let a = try Data(contentsOf: URL(fileURLWithPath: "\(straight)/lm/model.safetensors"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: "\(interrupted)/lm/model.safetensors"))
+        #expect(a == b)
+    }
+
+    @Test func badConfigurationsFailBeforeAnyWork() {
+        let run = Self.temporaryRun()
+        var config = Self.tinyConfig()
+        config.corpora = ["/nonexistent/corpus.txt"]
+        #expect(throws: PipelineError("field 'corpora.0': /nonexistent/corpus.txt: no such file or directory")) {
+            try PipelineRunner(config: config, run: run)
+        }
+        config = Self.tinyConfig()
+        config.lm.heads = 3
+        #expect(throws: PipelineError("field 'lm.heads': dim 16 is not divisible by 3 heads")) {
+            try PipelineRunner(config: config, run: run)
+        }
+        #expect(!FileManager.default.fileExists(atPath: run))
+    }
+}
