@@ -12,7 +12,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Fraction of the encoded corpus (its tail, cut at a document boundary when one is near)
     /// held out for validation. Default: 0.05.
     public var validationFraction: Double = 0.05
-    /// Text normalization. Default: NFKC with BERT clean-up, case kept.
+    /// Text normalization. Default: NFKC with BERT clean-up, case kept. CRLF line ends always become LF.
     public var normalize = NormalizeStage()
     /// Vocabulary training. Default: byte-level BPE, 4,096 ids.
     public var tokenizer = TokenizerStage()

@@ -23,6 +23,7 @@ extension PipelineRunner {
             try reader.forEachChunk { chunk, _ in
                 buffer.removeAll(keepingCapacity: true)
                 normalizer.normalize(chunk, into: &buffer, scratch: &scratch)
+                Self.dropCarriageReturns(&buffer)
                 bytesIn += chunk.count
                 bytesOut += buffer.count
                 try writer.write(buffer)
@@ -31,6 +32,17 @@ extension PipelineRunner {
         }
         log("  \(corpusFiles.count) files, \(bytesIn) bytes in, \(bytesOut) bytes out")
         return (normalizedFiles, ["files": Double(corpusFiles.count), "bytes_in": Double(bytesIn), "bytes_out": Double(bytesOut)])
+    }
+
+    /// CRLF line ends become LF, so that every corpus ends its lines the same way.
+    static func dropCarriageReturns(_ bytes: inout [UInt8]) {
+        var w = 0
+        for r in bytes.indices {
+            if bytes[r] == 0x0D && r + 1 < bytes.count && bytes[r + 1] == 0x0A { continue }
+            bytes[w] = bytes[r]
+            w += 1
+        }
+        bytes.removeLast(bytes.count - w)
     }
 
     // MARK: tokenizer
