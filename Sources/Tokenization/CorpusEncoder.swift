@@ -65,6 +65,14 @@ public struct CorpusEncoder {
         return result
     }
 
+    /// Encodes text held in memory as one token stream (in parallel chunks, order kept).
+    public func encode(_ text: [UInt8]) -> [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(text.count / 3)
+        encodeParallel(text, upTo: text.count, into: &result)
+        return result
+    }
+
     /// A position < `limit` to cut the text at without changing the tokens, or `limit` if there
     /// is none. A cut goes after a lone line end between printable characters: `x\n|y` or
     /// `x\r|\ny` — there every pre-tokenizer (GPT-2's whitespace lookahead included) splits the

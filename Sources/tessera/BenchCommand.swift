@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput; prints JSON lines.",
-        subcommands: [BenchNormalizeCommand.self, BenchPretokenizeCommand.self]
+        subcommands: [BenchNormalizeCommand.self, BenchPretokenizeCommand.self, BenchTrainTokenizerCommand.self, BenchEncodeCommand.self]
     )
 }
