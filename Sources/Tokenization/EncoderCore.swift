@@ -20,6 +20,7 @@ struct EncoderCore {
     var cacheIDs: [UInt32] = []
     var cacheEnds: [UInt32] = []
     var normalized: [UInt8] = []
+    var normalizationScratch = NormalizationScratch()
     var starts: [Int32] = []
     var ends: [Int32] = []
     var pieces: [Range<Int>] = []
@@ -146,6 +147,12 @@ struct EncoderCore {
         guard !segment.isEmpty else { return }
         if identityNormalizer {
             process(segment, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: wantOffsets)
+        } else if !wantOffsets {
+            // Ids only: normalize the whole segment at once (no alignment to keep).
+            normalized.removeAll(keepingCapacity: true)
+            tokenizer.normalizer.normalize(segment, into: &normalized, scratch: &normalizationScratch)
+            let text = normalized
+            text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: false) }
         } else {
             normalized.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
