@@ -27,6 +27,8 @@ public struct CorpusEncoder {
     public let threads: Int
     /// Bytes of input handed to one worker at a time.
     public var chunkBytes = 1 << 20
+    /// Replace invalid UTF-8 in input files with U+FFFD instead of failing.
+    public var replaceInvalid = false
     private let sessions: [TokenizerSession]
 
     /// Creates an encoder with `threads` workers (at least one).
@@ -47,7 +49,7 @@ public struct CorpusEncoder {
             if k > 0, let separator { result.append(separator) }
             var pending: [UInt8] = []
             let batch = chunkBytes * threads
-            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
                 pending.append(contentsOf: chunk)
                 total += chunk.count
                 if pending.count >= batch {
@@ -160,7 +162,7 @@ public struct CorpusEncoder {
                 batch.removeAll()
                 batchBytes = 0
             }
-            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
                 total += chunk.count
                 // Complete lines go to the batch; a trailing partial line waits for the next chunk.
                 var lastLF = chunk.count - 1

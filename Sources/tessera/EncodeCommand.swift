@@ -32,6 +32,9 @@ struct EncodeCommand: ParsableCommand {
     @Flag(help: "bin: put the end-of-text token between input files.")
     var eot = false
 
+    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var replaceInvalid = false
+
     @Option(help: "Worker threads.")
     var threads: Int = 1
 
@@ -46,7 +49,8 @@ struct EncodeCommand: ParsableCommand {
         for path in inputs { try TextChunkReader.checkReadable(path) }
         guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
         let tok = try Tokenizer.load(fromFile: tokenizer)
-        let encoder = CorpusEncoder(tokenizer: tok, threads: threads)
+        var encoder = CorpusEncoder(tokenizer: tok, threads: threads)
+        encoder.replaceInvalid = replaceInvalid
         if format == "bin" {
             guard output != "-" else { throw TokenizerError.invalidOption("--format bin needs -o FILE") }
             var separator: UInt32? = nil

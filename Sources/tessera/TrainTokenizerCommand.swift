@@ -52,6 +52,9 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(help: "wordpiece: frequency | likelihood.")
     var scoring: String = "frequency"
 
+    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var replaceInvalid = false
+
     @Option(help: "Threads for counting words.")
     var threads: Int = 2
 
@@ -79,7 +82,9 @@ struct TrainTokenizerCommand: ParsableCommand {
             if counts.distinctWords == 0 { throw TokenizerError.emptyCorpus(source: fromCounts.joined(separator: ", ")) }
         } else {
             guard !corpus.isEmpty else { throw TokenizerError.invalidOption("no corpus files (or --from-counts) given") }
-            counts = try spec.counter(threads: threads).count(paths: corpus) { progress.update(bytes: $0) }
+            var counter = spec.counter(threads: threads)
+            counter.replaceInvalid = replaceInvalid
+            counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         }
         FileHandle.standardError.write(Data("train-tokenizer: \(counts.distinctWords) distinct words, \(counts.totalWords) in all\n".utf8))
         let tokenizer = try spec.train(counts, vocabularySize: vocabSize, minFrequency: UInt64(max(0, minFrequency)),
