@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Bad files and options give one clear error each, and nothing is written.
 @Suite struct BadInputTests {

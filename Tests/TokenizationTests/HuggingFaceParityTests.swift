@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Ids and offsets against Hugging Face `tokenizers` (expected values written by Fixtures/make_fixtures.py).
 @Suite struct HuggingFaceParityTests {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Tokenization
+import Tokenization
 
 /// Paths and loaders shared by the tokenization tests.
 enum TestData {

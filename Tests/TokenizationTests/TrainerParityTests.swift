@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Training against Hugging Face's trainers and an independent likelihood-WordPiece reference.
 @Suite struct TrainerParityTests {
