@@ -13,6 +13,9 @@ struct EncoderCore {
     let preTokenizer: (any PreTokenizer)?
     let byteLevel: Bool
     let trimOffsets: Bool
+    let trimKeepsPrefixSpace: Bool
+    /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
+    var firstTokenIndex = 0
     let identityNormalizer: Bool
     var aligned: AlignedNormalizer
     var bpeScratch = BPEModel.Scratch()
@@ -39,7 +42,11 @@ struct EncoderCore {
         }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
-        if case .byteLevel(let trim) = tokenizer.preTokenization { trimOffsets = trim } else { trimOffsets = false }
+        if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+            trimOffsets = trim; trimKeepsPrefixSpace = keep
+        } else {
+            trimOffsets = false; trimKeepsPrefixSpace = false
+        }
         identityNormalizer = tokenizer.normalizer.isIdentity
         aligned = AlignedNormalizer(tokenizer.normalizer)
         var first = [Bool](repeating: false, count: 256)
@@ -100,6 +107,7 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
+        firstTokenIndex = ids.count
         if addSpecialTokens {
             for t in tokenizer.postProcessor.prefix {
                 ids.append(t.id)
@@ -198,7 +206,11 @@ struct EncoderCore {
                     var lead = 0, trail = 0
                     while s + lead < e && base[s + lead] == 0x20 { lead += 1 }
                     while e - trail > s && base[e - 1 - trail] == 0x20 { trail += 1 }
-                    if lead > 0 { os = min(os + lead, oe) }
+                    if lead > 0 {
+                        let isFirst = ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || origin + os == 0
+                        if isFirst && trimKeepsPrefixSpace && lead == 1 { lead = 0 }
+                        os = min(os + lead, oe)
+                    }
                     if trail > 0 && oe >= trail { oe = max(oe - trail, os) }
                 }
                 flatOffsets.append(Int32(origin + os))

@@ -3,7 +3,10 @@ public enum PreTokenization: Sendable, Hashable {
     /// No split: the whole text is one word.
     case none
     /// GPT-2's byte-level split (``ByteLevelPreTokenizer``); the model then works on bytes.
-    case byteLevel(trimOffsets: Bool)
+    /// `trimOffsets`: token offsets leave out leading and trailing spaces (Hugging Face's
+    /// `ByteLevel` post-processor); `trimKeepsPrefixSpace`: except one leading space of the
+    /// first token (that post-processor's `add_prefix_space`).
+    case byteLevel(trimOffsets: Bool, trimKeepsPrefixSpace: Bool = false)
     /// BERT's whitespace + punctuation split, with CJK ideographs as words when `splitCJK`.
     case bert(splitCJK: Bool)
     /// Split on whitespace only (Hugging Face's `WhitespaceSplit`).

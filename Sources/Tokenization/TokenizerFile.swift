@@ -241,12 +241,18 @@ public enum TokenizerFile {
         }
         switch type {
         case "ByteLevel":
-            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+            if preTokenization.isByteLevel {
+                preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true,
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"] as? Bool ?? true)
+            }
         case "BertProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
         case "RobertaProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
-            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+            if preTokenization.isByteLevel {
+                preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true,
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"] as? Bool ?? true)
+            }
         case "TemplateProcessing":
             guard let single = dict["single"] as? [[String: Any]] else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
             let specials = dict["special_tokens"] as? [String: Any] ?? [:]
@@ -317,14 +323,14 @@ public enum TokenizerFile {
         }
         switch tokenizer.preTokenization {
         case .none: out += "  \"pre_tokenizer\": null,\n"
-        case .byteLevel(let trim): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .byteLevel(let trim, _): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
         case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
         case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
         }
         let post = tokenizer.postProcessor
         if post.prefix.isEmpty && post.suffix.isEmpty {
-            if case .byteLevel(let trim) = tokenizer.preTokenization {
-                out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+            if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+                out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(keep), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
             } else {
                 out += "  \"post_processor\": null,\n"
             }

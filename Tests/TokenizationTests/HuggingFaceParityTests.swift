@@ -20,6 +20,18 @@ import Tokenization
         #expect(offsetMismatches == 0)
     }
 
+    @Test func byteLevelTrimOffsetsMatchesHuggingFace() throws {
+        var tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        tokenizer.preTokenization = .byteLevel(trimOffsets: true, trimKeepsPrefixSpace: true)   // HF's processors.ByteLevel(trim_offsets=True)
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("gpt2_trim_expected.txt")
+        #expect(expected.count == 1_000)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
     @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")

@@ -12,6 +12,8 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             (HF encode(line, add_special_tokens=False) with the GPT-2 vocabulary,
                             ByteLevel(add_prefix_space=False) pre-tokenizer; HF's character offsets
                             converted to byte offsets).
+- gpt2_trim_expected.txt    the same for the first 1,000 lines with a ByteLevel(trim_offsets=True)
+                            post-processor (offsets trimmed of spaces).
 - bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
                             truncation switched off).
 - bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
@@ -34,7 +36,7 @@ import json
 import os
 import random
 
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, trainers
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -99,6 +101,8 @@ def main():
     gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     gpt2.decoder = decoders.ByteLevel()
     write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
+    gpt2.post_processor = processors.ByteLevel(trim_offsets=True)
+    write_expected(os.path.join(HERE, "gpt2_trim_expected.txt"), gpt2, lines[:1000])
 
     bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
