@@ -30,12 +30,15 @@ public struct CorpusEncoder {
     /// Replace invalid UTF-8 in input files with U+FFFD instead of failing.
     public var replaceInvalid = false
     private let sessions: [TokenizerSession]
+    /// Each id's token string, as UTF-8 and as a JSON string literal, back to back (for line output).
+    private let tokenText: TokenTextTable
 
     /// Creates an encoder with `threads` workers (at least one).
     public init(tokenizer: Tokenizer, threads: Int = 1) {
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         sessions = (0..<max(1, threads)).map { _ in TokenizerSession(tokenizer) }
+        tokenText = TokenTextTable(tokenizer)
     }
 
     // MARK: Token stream
@@ -207,19 +210,19 @@ public struct CorpusEncoder {
                 case .tokens:
                     for (k, id) in ids.enumerated() {
                         if k > 0 { out.append(0x20) }
-                        out.append(contentsOf: Array((tokenizer.token(for: id) ?? "").utf8))
+                        tokenText.appendPlain(id, to: &out)
                     }
                 case .jsonl:
-                    out.append(contentsOf: Array("{\"ids\": [".utf8))
-                    for (k, id) in ids.enumerated() { if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
-                    out.append(contentsOf: Array("], \"tokens\": [".utf8))
+                    out.append(contentsOf: CorpusEncoder.idsKey)
+                    for (k, id) in ids.enumerated() { if k > 0 { out.append(0x2C); out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                    out.append(contentsOf: CorpusEncoder.tokensKey)
                     for (k, id) in ids.enumerated() {
-                        if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
-                        out.append(contentsOf: Array(JSONText.string(tokenizer.token(for: id) ?? "").utf8))
+                        if k > 0 { out.append(0x2C); out.append(0x20) }
+                        tokenText.appendJSON(id, to: &out)
                     }
                     out.append(0x5D)
                     if offsets {
-                        out.append(contentsOf: Array(", \"offsets\": [".utf8))
+                        out.append(contentsOf: CorpusEncoder.offsetsKey)
                         for (k, r) in ranges.enumerated() {
                             if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
                             out.append(0x5B); CorpusEncoder.appendDecimal(r.lowerBound, to: &out)
@@ -235,6 +238,10 @@ public struct CorpusEncoder {
         }
         return out
     }
+
+    private static let idsKey = Array("{\"ids\": [".utf8)
+    private static let tokensKey = Array("], \"tokens\": [".utf8)
+    private static let offsetsKey = Array(", \"offsets\": [".utf8)
 
     /// Appends the decimal digits of a non-negative integer.
     @inline(__always)

@@ -29,6 +29,9 @@ struct EncodeCommand: ParsableCommand {
     @Flag(name: .customLong("add-special"), help: "Add the post-processor's special tokens (e.g. [CLS] … [SEP]) to each line.")
     var addSpecial = false
 
+    @Flag(name: .customLong("split-special"), help: "Treat special/added token strings in the text as plain text (by default they are matched whole, as Hugging Face does).")
+    var splitSpecial = false
+
     @Flag(help: "bin: put the end-of-text token between input files.")
     var eot = false
 
@@ -48,7 +51,8 @@ struct EncodeCommand: ParsableCommand {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
         guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
-        let tok = try Tokenizer.load(fromFile: tokenizer)
+        var tok = try Tokenizer.load(fromFile: tokenizer)
+        tok.matchAddedTokens = !splitSpecial
         var encoder = CorpusEncoder(tokenizer: tok, threads: threads)
         encoder.replaceInvalid = replaceInvalid
         if format == "bin" {
