@@ -405,7 +405,9 @@ public enum TokenizerFile {
         do {
             return try JSONReader.parse(bytes)
         } catch let error as JSONReader.SyntaxError {
-            throw TokenizerError.malformed(source: source, what: "not valid JSON at byte offset \(error.offset): expected \(error.expected)")
+            var expected = error.expected
+            if error.offset >= bytes.count && !expected.contains("truncated") { expected += " (the file ends early: truncated?)" }
+            throw TokenizerError.malformed(source: source, what: "not valid JSON at byte offset \(error.offset): expected \(expected)")
         }
     }
 }
