@@ -372,21 +372,33 @@ public enum TokenizerFile {
         return out
     }
 
-    /// Writes `tokenizer` as `tokenizer.json` to `path`, atomically.
+    /// Writes `tokenizer` to `path`, atomically, in the format its name asks for: `*.txt` a
+    /// WordPiece `vocab.txt`; `vocab.json` GPT-2's `vocab.json` with `merges.txt` beside it (BPE);
+    /// anything else `tokenizer.json`. The legacy formats keep only the vocabulary (and merges).
     public static func save(_ tokenizer: Tokenizer, to path: String) throws {
-        try AtomicFileWriter.write(Array(json(tokenizer).utf8), to: path)
-    }
-
-    /// Writes a WordPiece vocabulary as `vocab.txt`, or a BPE one as `vocab.json` + `merges.txt` in `directory`.
-    public static func saveLegacy(_ tokenizer: Tokenizer, directory: String) throws {
-        switch tokenizer.model {
-        case .wordPiece(let m):
-            try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: directory + "/vocab.txt")
-        case .bpe(let m):
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".txt") {
+            guard case .wordPiece(let m) = tokenizer.model else {
+                throw TokenizerError.invalidOption("\(path): a .txt vocabulary holds WordPiece tokens; save a BPE tokenizer as tokenizer.json or vocab.json")
+            }
+            if let bad = m.vocabulary.tokens.first(where: { $0.contains("\n") || $0.contains("\r") || $0.isEmpty }) {
+                throw TokenizerError.invalidOption("\(path): token \(quoted(bad)) cannot be written one per line")
+            }
+            try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: path)
+        } else if name == "vocab.json" {
+            guard case .bpe(let m) = tokenizer.model else {
+                throw TokenizerError.invalidOption("\(path): vocab.json + merges.txt hold BPE tokenizers; save WordPiece as vocab.txt or tokenizer.json")
+            }
+            if let bad = m.mergeStrings.first(where: { ($0.0 + $0.1).contains(" ") || ($0.0 + $0.1).contains("\n") }) {
+                throw TokenizerError.invalidOption("\(path): merge \(quoted(bad.0)) \(quoted(bad.1)) cannot be written to merges.txt (space or newline in a token)")
+            }
             let vocab = "{" + m.vocabulary.tokens.enumerated().map { "\(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ", ") + "}\n"
-            try AtomicFileWriter.write(Array(vocab.utf8), to: directory + "/vocab.json")
             let merges = "#version: 0.2\n" + m.mergeStrings.map { "\($0.0) \($0.1)\n" }.joined()
-            try AtomicFileWriter.write(Array(merges.utf8), to: directory + "/merges.txt")
+            let mergesPath = String(path.dropLast(name.count)) + "merges.txt"
+            try AtomicFileWriter.write(Array(merges.utf8), to: mergesPath)
+            try AtomicFileWriter.write(Array(vocab.utf8), to: path)
+        } else {
+            try AtomicFileWriter.write(Array(json(tokenizer).utf8), to: path)
         }
     }
 

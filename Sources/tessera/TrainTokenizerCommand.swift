@@ -61,7 +61,7 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output tokenizer.json.")
+    @Option(name: .shortAndLong, help: "Output: a tokenizer.json (any name), or vocab.txt (wordpiece) / vocab.json + merges.txt (bpe) for the legacy formats.")
     var output: String
 
     @Argument(help: "Corpus text files.")
