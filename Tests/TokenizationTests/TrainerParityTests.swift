@@ -70,6 +70,19 @@ import Tokenization
         #expect(differences <= hf.count / 100, "\(differences) tokens differ: \(a.subtracting(b).sorted().prefix(10)) vs \(b.subtracting(a).sorted().prefix(10))")
     }
 
+    @Test func characterBPEWithSuffixMatchesHuggingFaceUpToTies() throws {
+        let recipe = try TokenizerRecipe(model: "bpe", specialTokens: "[UNK]", endOfWordSuffix: "</w>")
+        let counts = try recipe.counter(threads: 2).count(paths: TestData.englishCorpora)
+        let ours = try recipe.train(counts, vocabularySize: 5000, minFrequency: 2)
+        let hf = try TestData.lines(TestData.fixtures + "/hf_bpe_suffix_5k.txt")
+        #expect(ours.model.vocabulary.count == hf.count)
+        let differences = Set(ours.model.vocabulary.tokens).symmetricDifference(Set(hf)).count
+        #expect(differences <= hf.count / 100)
+        // The suffix comes back as spaces when decoding.
+        let text = "the quick brown fox"
+        #expect(ours.decode(ours.encode(text)) == text)
+    }
+
     @Test func wordPieceLikelihoodMatchesTheReferenceImplementation() throws {
         let recipe = try TokenizerRecipe(model: "wordpiece", lowercase: true, scoring: "likelihood")
         let counts = try recipe.counter(threads: 1).count(paths: [TestData.root + "/Corpora/en/alice29.txt"])

@@ -27,6 +27,10 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             smaller pair of ids — on the words of Corpora/en/alice29.txt as HF's
                             BertNormalizer(lowercase) + BertPreTokenizer split them; vocab 600,
                             min_frequency 2, one token per line by id.
+- hf_bpe_suffix_5k.txt      HF BpeTrainer(vocab_size=5000, min_frequency=2, special_tokens=["[UNK]"],
+                            end_of_word_suffix="</w>") with WhitespaceSplit on Corpora/en/*.txt: the
+                            vocabulary, one token per line by id (HF gives the "</w>" variants ids in
+                            hash order, so only the set is stable).
 - hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
                             [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
                             BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
@@ -119,6 +123,15 @@ def main():
     bpe.save(os.path.join(HERE, "hf_byte_bpe_4k.json"))
 
     write_expected(os.path.join(HERE, "bytebpe_expected.txt"), bpe, lines, offsets=False)
+
+    cbpe = Tokenizer(models.BPE(unk_token="[UNK]", end_of_word_suffix="</w>"))
+    cbpe.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    ctrainer = trainers.BpeTrainer(vocab_size=5000, min_frequency=2, show_progress=False, special_tokens=["[UNK]"],
+                                   end_of_word_suffix="</w>")
+    cbpe.train(CORPORA_EN, ctrainer)
+    with open(os.path.join(HERE, "hf_bpe_suffix_5k.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for token, _ in sorted(cbpe.get_vocab().items(), key=lambda kv: kv[1]):
+            f.write(token + "\n")
 
     wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     wp.normalizer = normalizers.BertNormalizer(lowercase=True)
