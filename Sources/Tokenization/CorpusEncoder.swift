@@ -47,9 +47,18 @@ public struct CorpusEncoder {
     /// `progress` is called with the bytes read so far.
     public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil) throws -> [UInt32] {
         var result: [UInt32] = []
+        try encodeStream(paths: paths, separator: separator, progress: progress) { result.append(contentsOf: $0) }
+        return result
+    }
+
+    /// Encodes the files as one token stream, handing the ids to `emit` batch by batch, in order
+    /// (memory stays bounded by the batch size, whatever the input size).
+    public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
+                             emit: ([UInt32]) throws -> Void) throws {
         var total = 0
+        var result: [UInt32] = []
         for (k, path) in paths.enumerated() {
-            if k > 0, let separator { result.append(separator) }
+            if k > 0, let separator { try emit([separator]) }
             var pending: [UInt8] = []
             let batch = chunkBytes * threads
             try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
@@ -59,15 +68,18 @@ public struct CorpusEncoder {
                     // Keep the last line back: whether the text goes on after it is not known yet.
                     let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
                     if cut < pending.count - 1 {
+                        result.removeAll(keepingCapacity: true)
                         encodeParallel(pending, upTo: cut, into: &result)
                         pending.removeFirst(cut)
+                        try emit(result)
                     }
                 }
                 progress?(total)
             }
+            result.removeAll(keepingCapacity: true)
             encodeParallel(pending, upTo: pending.count, into: &result)
+            try emit(result)
         }
-        return result
     }
 
     /// Encodes text held in memory as one token stream (in parallel chunks, order kept).
