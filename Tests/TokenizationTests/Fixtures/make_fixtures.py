@@ -8,7 +8,8 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
 
 - sample_lines.txt          5,600 lines drawn from every shared corpus (English, Korean, Chinese)
                             plus hand-written edge cases; one input line per line (LF, no CR).
-- gpt2_expected.txt         per sample line: ids, a TAB, then byte offsets "start end start end …"
+- gpt2_expected.txt         per sample line: ids, a TAB, then each token's byte range: "END" when it
+                            starts where the previous one ended (the first: at 0), else "START:END"
                             (HF encode(line, add_special_tokens=False) with the GPT-2 vocabulary,
                             ByteLevel(add_prefix_space=False) pre-tokenizer; HF's character offsets
                             converted to byte offsets).
@@ -90,7 +91,11 @@ def write_expected(path, tok, lines, add_special=False, offsets=True):
             enc = tok.encode(line, add_special_tokens=add_special)
             text = " ".join(map(str, enc.ids))
             if offsets:
-                text += "\t" + " ".join(f"{s} {e}" for s, e in byte_offsets(line, enc.offsets))
+                parts, previous = [], 0
+                for s, e in byte_offsets(line, enc.offsets):
+                    parts.append(str(e) if s == previous else f"{s}:{e}")
+                    previous = e
+                text += "\t" + " ".join(parts)
             f.write(text + "\n")
 
 
