@@ -7,32 +7,41 @@ import Darwin
 /// The encoding state of a ``TokenizerSession``, as a value so its hot loop runs without the
 /// dynamic exclusivity checks that a class's stored properties cost on every access.
 struct EncoderCore {
-    // MARK: State
+    // MARK: Configuration (fixed at creation)
 
     let tokenizer: Tokenizer
+    let bpe: BPEModel?
+    let wordPiece: WordPieceModel?
     let preTokenizer: (any PreTokenizer)?
     let byteLevel: Bool
+    let identityNormalizer: Bool
     let trimOffsets: Bool
     let trimKeepsPrefixSpace: Bool
-    /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
-    var firstTokenIndex = 0
-    let identityNormalizer: Bool
-    var aligned: AlignedNormalizer
-    var bpeScratch = BPEModel.Scratch()
+    /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
+    let addedFirstByte: [Bool]
+    let addedPatterns: [(bytes: [UInt8], id: UInt32)]
+    /// The word cache is emptied when it holds this many words.
+    static let cacheLimit = 1 << 19
+
+    // MARK: Working state (reused between calls)
+
+    /// Word bytes → start << 24 | count of its tokens in `cacheIDs` / `cacheEnds`.
     var cache = ByteKeyTable(capacity: 1 << 14)
     var cacheIDs: [UInt32] = []
+    /// Where each cached token ends, in bytes from the start of its word.
     var cacheEnds: [UInt32] = []
+    var bpeScratch = BPEModel.Scratch()
+    var aligned: AlignedNormalizer
     var normalized: [UInt8] = []
     var normalizationScratch = NormalizationScratch()
+    /// Source range (in the segment) of each normalized byte, when offsets are asked for.
     var starts: [Int32] = []
     var ends: [Int32] = []
     var pieces: [Range<Int>] = []
-    let bpe: BPEModel?
-    let wordPiece: WordPieceModel?
+    /// Offsets of the current call as start, end pairs.
     var flatOffsets: [Int32] = []
-    let addedFirstByte: [Bool]
-    let addedPatterns: [(bytes: [UInt8], id: UInt32)]
-    static let cacheLimit = 1 << 19
+    /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
+    var firstTokenIndex = 0
 
     init(_ tokenizer: Tokenizer) {
         self.tokenizer = tokenizer
