@@ -74,6 +74,13 @@ def sample_lines():
         "\u3000full\u3000width\u3000space", "control\u0007char\u200bzero-width", "e\u0301 combining",
         "supercalifragilisticexpialidocious antidisestablishmentarianism",
     ]
+    # Long words (BPE merges them with a heap above 48 symbols).
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for n in (60, 250, 1000):
+        out.append("".join(rng.choice(letters) for _ in range(n)))
+        out.append("".join(rng.choice(letters + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/") for _ in range(n)))
+    out.append("the" * 200)
+    out.append(" " * 300 + "x")
     return [l.replace("\n", " ") for l in out]
 
 
