@@ -60,6 +60,29 @@ struct AlignedNormalizer {
                 output.removeAll(keepingCapacity: true)
                 normalizer.normalize(segment, into: &output, scratch: &scratch)
                 if cache.count < 1 << 16 { cache[scalar] = output }
+            } else if end - i > len {
+                // A character with combining marks, normalized together. As Hugging Face aligns
+                // it: output character k comes from input character k (a composed character
+                // from the first of those it replaced; removed ones vanish; added ones share the
+                // last input character's range).
+                output.removeAll(keepingCapacity: true)
+                normalizer.normalize(segment, into: &output, scratch: &scratch)
+                var inputStarts: [Int] = []
+                var k = i
+                while k < end {
+                    inputStarts.append(k)
+                    let l = UTF8Validation.sequenceLength(base, at: k, end: end)
+                    k += max(l, 1)
+                }
+                inputStarts.append(end)
+                var scalar = -1
+                for c in output {
+                    if c & 0xC0 != 0x80 { scalar += 1 }
+                    let source = min(scalar, inputStarts.count - 2)
+                    out.append(c); starts.append(Int32(inputStarts[source])); ends.append(Int32(inputStarts[source + 1]))
+                }
+                i = end
+                continue
             } else {
                 output.removeAll(keepingCapacity: true)
                 normalizer.normalize(segment, into: &output, scratch: &scratch)

@@ -173,10 +173,13 @@ public struct BPEModel: Sendable {
         return out
     }
 
-    /// Applies merges: repeatedly the lowest-ranked adjacent pair, leftmost first.
+    /// Applies merges: repeatedly the lowest-ranked adjacent pair, leftmost first. Short words
+    /// rescan their pairs after each merge; long ones use a heap (Hugging Face's algorithm), so a
+    /// megabyte-long word costs O(n log n), not O(n²).
     private func mergeSymbols(_ s: inout Scratch) {
         let count = s.symbols.count
         guard count > 1 else { return }
+        if count > 48 { mergeSymbolsWithHeap(&s); return }
         s.ranks.removeAll(keepingCapacity: true)
         for k in 0..<(count - 1) { s.ranks.append(rank(s.symbols[k], s.symbols[k + 1])) }
         let remaining = s.symbols.withUnsafeMutableBufferPointer { sym -> Int in
@@ -203,6 +206,48 @@ public struct BPEModel: Sendable {
         }
         s.symbols.removeLast(count - remaining)
         s.lengths.removeLast(count - remaining)
+    }
+
+    /// The heap version of ``mergeSymbols(_:)``: symbols in a linked list, candidate merges in a
+    /// min-heap by (rank, position), stale candidates skipped when popped.
+    private func mergeSymbolsWithHeap(_ s: inout Scratch) {
+        let n = s.symbols.count
+        var sym = s.symbols, len = s.lengths
+        var alive = [Bool](repeating: true, count: n)
+        var prev = (0..<n).map { $0 - 1 }
+        var next = (0..<n).map { $0 + 1 < n ? $0 + 1 : -1 }
+        var heap = CandidateHeap()
+        for i in 0..<(n - 1) {
+            let r = rank(sym[i], sym[i + 1])
+            if r != .max { heap.push(rank: r, position: i) }
+        }
+        while let (r, i) = heap.pop() {
+            // Skip candidates whose symbols have changed since they were pushed.
+            guard alive[i], next[i] >= 0 else { continue }
+            let j = next[i]
+            guard rank(sym[i], sym[j]) == r, let merged = mergeTable.find(PairTable.key(sym[i], sym[j])) else { continue }
+            sym[i] = UInt32(truncatingIfNeeded: merged)
+            len[i] += len[j]
+            alive[j] = false
+            next[i] = next[j]
+            if next[j] >= 0 { prev[next[j]] = i }
+            if prev[i] >= 0 {
+                let pr = rank(sym[prev[i]], sym[i])
+                if pr != .max { heap.push(rank: pr, position: prev[i]) }
+            }
+            if next[i] >= 0 {
+                let nr = rank(sym[i], sym[next[i]])
+                if nr != .max { heap.push(rank: nr, position: i) }
+            }
+        }
+        s.symbols.removeAll(keepingCapacity: true)
+        s.lengths.removeAll(keepingCapacity: true)
+        var i = 0
+        while i >= 0 {
+            s.symbols.append(sym[i])
+            s.lengths.append(len[i])
+            i = next[i]
+        }
     }
 
     @inline(__always)

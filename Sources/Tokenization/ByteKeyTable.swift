@@ -9,14 +9,17 @@ import Darwin
 struct ByteKeyTable: Sendable {
     // MARK: Storage
 
+    /// One slot: key start in the arena (`UInt32.max` when empty), key length, 32 bits of hash, value.
+    struct Slot {
+        var start: UInt32 = .max
+        var length: UInt32 = 0
+        var hash: UInt32 = 0
+        var value: UInt64 = 0
+    }
+
     /// Key bytes, back to back.
     private(set) var arena: [UInt8] = []
-    /// Per slot: key start in the arena (or `UInt32.max` when empty), key length, hash.
-    private var starts: [UInt32]
-    private var lengths: [UInt32]
-    private var hashes: [UInt32]
-    /// Per slot: the value.
-    private var values: [UInt64]
+    private var slots: [Slot]
     /// Number of keys.
     private(set) var count = 0
     private var mask: Int
@@ -26,10 +29,7 @@ struct ByteKeyTable: Sendable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         mask = size - 1
-        starts = [UInt32](repeating: .max, count: size)
-        lengths = [UInt32](repeating: 0, count: size)
-        hashes = [UInt32](repeating: 0, count: size)
-        values = [UInt64](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
     }
 
     // MARK: Hashing
@@ -63,14 +63,16 @@ struct ByteKeyTable: Sendable {
     private func slot(_ p: UnsafePointer<UInt8>, _ n: Int, _ h: UInt64) -> (index: Int, found: Bool) {
         let h32 = UInt32(truncatingIfNeeded: h)
         var i = Int(truncatingIfNeeded: h >> 20) & mask
-        return arena.withUnsafeBufferPointer { a in
-            while true {
-                let s = starts[i]
-                if s == .max { return (i, false) }
-                if hashes[i] == h32 && Int(lengths[i]) == n && (n == 0 || memcmp(a.baseAddress! + Int(s), p, n) == 0) {
-                    return (i, true)
+        return slots.withUnsafeBufferPointer { sp in
+            arena.withUnsafeBufferPointer { a in
+                while true {
+                    let s = sp[i]
+                    if s.start == .max { return (i, false) }
+                    if s.hash == h32 && Int(s.length) == n && (n == 0 || memcmp(a.baseAddress! + Int(s.start), p, n) == 0) {
+                        return (i, true)
+                    }
+                    i = (i + 1) & mask
                 }
-                i = (i + 1) & mask
             }
         }
     }
@@ -79,7 +81,7 @@ struct ByteKeyTable: Sendable {
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64? {
         let (i, found) = slot(p, n, ByteKeyTable.hash(p, n))
-        return found ? values[i] : nil
+        return found ? slots[i].value : nil
     }
 
     /// The value stored for `key`.
@@ -94,7 +96,7 @@ struct ByteKeyTable: Sendable {
     mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, _ delta: UInt64) {
         let h = ByteKeyTable.hash(p, n)
         let (i, found) = slot(p, n, h)
-        if found { values[i] &+= delta; return }
+        if found { slots[i].value &+= delta; return }
         insertNew(at: i, p, n, h, delta)
     }
 
@@ -115,39 +117,31 @@ struct ByteKeyTable: Sendable {
     }
 
     private mutating func insertNew(at i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ h: UInt64, _ value: UInt64) {
-        starts[i] = UInt32(arena.count)
-        lengths[i] = UInt32(n)
-        hashes[i] = UInt32(truncatingIfNeeded: h)
-        values[i] = value
+        slots[i] = Slot(start: UInt32(arena.count), length: UInt32(n), hash: UInt32(truncatingIfNeeded: h), value: value)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         count += 1
         if count * 2 > mask + 1 { grow() }
     }
 
     private mutating func grow() {
-        let oldStarts = starts, oldLengths = lengths, oldHashes = hashes, oldValues = values
-        let size = (mask + 1) * 2
-        mask = size - 1
-        starts = [UInt32](repeating: .max, count: size)
-        lengths = [UInt32](repeating: 0, count: size)
-        hashes = [UInt32](repeating: 0, count: size)
-        values = [UInt64](repeating: 0, count: size)
-        for k in 0..<oldStarts.count where oldStarts[k] != .max {
-            // Rehash from the stored bytes (the 32-bit hash alone does not give the probe start).
-            let h = arena.withUnsafeBufferPointer { ByteKeyTable.hash($0.baseAddress! + Int(oldStarts[k]), Int(oldLengths[k])) }
-            var i = Int(truncatingIfNeeded: h >> 20) & mask
-            while starts[i] != .max { i = (i + 1) & mask }
-            starts[i] = oldStarts[k]
-            lengths[i] = oldLengths[k]
-            hashes[i] = oldHashes[k]
-            values[i] = oldValues[k]
+        let old = slots
+        mask = (mask + 1) * 2 - 1
+        slots = [Slot](repeating: Slot(), count: mask + 1)
+        arena.withUnsafeBufferPointer { a in
+            for s in old where s.start != .max {
+                // Rehash from the stored bytes (the 32-bit hash alone does not give the probe start).
+                let h = ByteKeyTable.hash(a.baseAddress! + Int(s.start), Int(s.length))
+                var i = Int(truncatingIfNeeded: h >> 20) & mask
+                while slots[i].start != .max { i = (i + 1) & mask }
+                slots[i] = s
+            }
         }
     }
 
     /// Removes every key, keeping the capacity.
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
-        for i in 0..<starts.count { starts[i] = .max }
+        for i in 0..<slots.count { slots[i].start = .max }
         count = 0
     }
 
@@ -156,8 +150,8 @@ struct ByteKeyTable: Sendable {
     /// Calls `body` with each key's bytes and value, in slot order.
     func forEach(_ body: (UnsafeBufferPointer<UInt8>, UInt64) throws -> Void) rethrows {
         try arena.withUnsafeBufferPointer { a in
-            for i in 0..<starts.count where starts[i] != .max {
-                try body(UnsafeBufferPointer(start: (a.baseAddress ?? UnsafePointer(bitPattern: 1)!) + Int(starts[i]), count: Int(lengths[i])), values[i])
+            for s in slots where s.start != .max {
+                try body(UnsafeBufferPointer(start: (a.baseAddress ?? UnsafePointer(bitPattern: 1)!) + Int(s.start), count: Int(s.length)), s.value)
             }
         }
     }

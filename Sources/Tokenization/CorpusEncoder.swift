@@ -27,13 +27,18 @@ public struct CorpusEncoder {
     public let threads: Int
     /// Bytes of input handed to one worker at a time.
     public var chunkBytes = 1 << 20
+    /// Replace invalid UTF-8 in input files with U+FFFD instead of failing.
+    public var replaceInvalid = false
     private let sessions: [TokenizerSession]
+    /// Each id's token string, as UTF-8 and as a JSON string literal, back to back (for line output).
+    private let tokenText: TokenTextTable
 
     /// Creates an encoder with `threads` workers (at least one).
     public init(tokenizer: Tokenizer, threads: Int = 1) {
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         sessions = (0..<max(1, threads)).map { _ in TokenizerSession(tokenizer) }
+        tokenText = TokenTextTable(tokenizer)
     }
 
     // MARK: Token stream
@@ -42,26 +47,46 @@ public struct CorpusEncoder {
     /// `progress` is called with the bytes read so far.
     public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil) throws -> [UInt32] {
         var result: [UInt32] = []
+        try encodeStream(paths: paths, separator: separator, progress: progress) { result.append(contentsOf: $0) }
+        return result
+    }
+
+    /// Encodes the files as one token stream, handing the ids to `emit` batch by batch, in order
+    /// (memory stays bounded by the batch size, whatever the input size).
+    public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
+                             emit: ([UInt32]) throws -> Void) throws {
         var total = 0
+        var result: [UInt32] = []
         for (k, path) in paths.enumerated() {
-            if k > 0, let separator { result.append(separator) }
+            if k > 0, let separator { try emit([separator]) }
             var pending: [UInt8] = []
             let batch = chunkBytes * threads
-            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
                 pending.append(contentsOf: chunk)
                 total += chunk.count
                 if pending.count >= batch {
                     // Keep the last line back: whether the text goes on after it is not known yet.
                     let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
                     if cut < pending.count - 1 {
+                        result.removeAll(keepingCapacity: true)
                         encodeParallel(pending, upTo: cut, into: &result)
                         pending.removeFirst(cut)
+                        try emit(result)
                     }
                 }
                 progress?(total)
             }
+            result.removeAll(keepingCapacity: true)
             encodeParallel(pending, upTo: pending.count, into: &result)
+            try emit(result)
         }
+    }
+
+    /// Encodes text held in memory as one token stream (in parallel chunks, order kept).
+    public func encode(_ text: [UInt8]) -> [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(text.count / 3)
+        encodeParallel(text, upTo: text.count, into: &result)
         return result
     }
 
@@ -152,7 +177,7 @@ public struct CorpusEncoder {
                 batch.removeAll()
                 batchBytes = 0
             }
-            try TextChunkReader(path: path).forEachChunk { chunk, _ in
+            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
                 total += chunk.count
                 // Complete lines go to the batch; a trailing partial line waits for the next chunk.
                 var lastLF = chunk.count - 1
@@ -197,19 +222,19 @@ public struct CorpusEncoder {
                 case .tokens:
                     for (k, id) in ids.enumerated() {
                         if k > 0 { out.append(0x20) }
-                        out.append(contentsOf: Array((tokenizer.token(for: id) ?? "").utf8))
+                        tokenText.appendPlain(id, to: &out)
                     }
                 case .jsonl:
-                    out.append(contentsOf: Array("{\"ids\": [".utf8))
-                    for (k, id) in ids.enumerated() { if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
-                    out.append(contentsOf: Array("], \"tokens\": [".utf8))
+                    out.append(contentsOf: CorpusEncoder.idsKey)
+                    for (k, id) in ids.enumerated() { if k > 0 { out.append(0x2C); out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                    out.append(contentsOf: CorpusEncoder.tokensKey)
                     for (k, id) in ids.enumerated() {
-                        if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
-                        out.append(contentsOf: Array(JSONText.string(tokenizer.token(for: id) ?? "").utf8))
+                        if k > 0 { out.append(0x2C); out.append(0x20) }
+                        tokenText.appendJSON(id, to: &out)
                     }
                     out.append(0x5D)
                     if offsets {
-                        out.append(contentsOf: Array(", \"offsets\": [".utf8))
+                        out.append(contentsOf: CorpusEncoder.offsetsKey)
                         for (k, r) in ranges.enumerated() {
                             if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
                             out.append(0x5B); CorpusEncoder.appendDecimal(r.lowerBound, to: &out)
@@ -225,6 +250,10 @@ public struct CorpusEncoder {
         }
         return out
     }
+
+    private static let idsKey = Array("{\"ids\": [".utf8)
+    private static let tokensKey = Array("], \"tokens\": [".utf8)
+    private static let offsetsKey = Array(", \"offsets\": [".utf8)
 
     /// Appends the decimal digits of a non-negative integer.
     @inline(__always)

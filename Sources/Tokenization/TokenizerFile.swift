@@ -17,17 +17,11 @@ public enum TokenizerFile {
     /// with its `merges.txt` beside it (GPT-2 byte-level BPE).
     public static func load(_ path: String) throws -> Tokenizer {
         if path.hasSuffix(".txt") { return try loadVocabTxt(path) }
-        let bytes = try readFile(path)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
-        } catch {
-            throw TokenizerError.malformed(source: path, what: "not valid JSON (corrupt or truncated file?): \(describeJSONError(error))")
-        }
-        guard let root = object as? [String: Any] else {
+        let root = try parseJSON(try readFile(path), source: path)
+        guard let pairs = root.pairs else {
             throw TokenizerError.malformed(source: path, what: "expected a JSON object at the top level")
         }
-        if !(root["model"] is [String: Any]), !root.isEmpty, root.values.allSatisfy({ ($0 as? Int) != nil }) {
+        if root["model"]?.pairs == nil, !pairs.isEmpty, pairs.allSatisfy({ $0.value.int != nil }) {
             // GPT-2's vocab.json (or encoder.json): merges.txt (or vocab.bpe) lies beside it.
             let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             let prefix = dir.isEmpty ? "" : dir + "/"
@@ -43,9 +37,9 @@ public enum TokenizerFile {
     /// Loads GPT-2 style `vocab.json` + `merges.txt` as a byte-level BPE tokenizer (ByteLevel split
     /// and decoder, no added tokens — as Hugging Face's `BPE.from_file` with a ByteLevel pre-tokenizer).
     public static func loadVocabAndMerges(vocab: String, merges: String) throws -> Tokenizer {
-        let vocabBytes = try readFile(vocab)
-        guard let map = (try? JSONSerialization.jsonObject(with: Data(vocabBytes))) as? [String: Any] else {
-            throw TokenizerError.malformed(source: vocab, what: "not a JSON object of token → id (corrupt or truncated file?)")
+        let map = try parseJSON(try readFile(vocab), source: vocab)
+        guard map.pairs != nil else {
+            throw TokenizerError.malformed(source: vocab, what: "expected a JSON object of token → id")
         }
         let vocabulary = try vocabularyFromMap(map, source: vocab)
         let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -83,63 +77,63 @@ public enum TokenizerFile {
 
     // MARK: Parsing tokenizer.json
 
-    static func parseTokenizer(_ root: [String: Any], source: String) throws -> Tokenizer {
+    static func parseTokenizer(_ root: JSONValue, source: String) throws -> Tokenizer {
         // Added tokens.
         var added: [AddedToken] = []
-        if let list = root["added_tokens"], !(list is NSNull) {
-            guard let array = list as? [[String: Any]] else { throw TokenizerError.malformed(source: source, what: "\"added_tokens\" must be an array of objects") }
+        if let list = root["added_tokens"], !list.isNull {
+            guard let array = list.array else { throw TokenizerError.malformed(source: source, what: "\"added_tokens\" must be an array of objects") }
             for (k, entry) in array.enumerated() {
-                guard let id = entry["id"] as? Int, id >= 0, let content = entry["content"] as? String else {
+                guard let id = entry["id"]?.int, id >= 0, let content = entry["content"]?.string else {
                     throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
                 }
-                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"] as? Bool ?? false))
+                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false))
             }
         }
         // Normalizer.
         var normalizer = Normalizer()
         var splitCJK = false
-        if let n = root["normalizer"], !(n is NSNull) {
+        if let n = root["normalizer"], !n.isNull {
             try foldNormalizer(n, into: &normalizer, cjk: &splitCJK, source: source)
         }
         // Model.
-        guard let modelObject = root["model"] as? [String: Any] else {
+        guard let modelObject = root["model"], modelObject.pairs != nil else {
             throw TokenizerError.malformed(source: source, what: "missing \"model\" object")
         }
         let model = try parseModel(modelObject, source: source)
         // Pre-tokenizer.
         var preTokenization = PreTokenization.none
-        if let p = root["pre_tokenizer"], !(p is NSNull) {
+        if let p = root["pre_tokenizer"], !p.isNull {
             preTokenization = try parsePreTokenizer(p, cjk: splitCJK, source: source)
         }
         // Post-processor.
         var post = PostProcessor()
-        if let p = root["post_processor"], !(p is NSNull) {
+        if let p = root["post_processor"], !p.isNull {
             try parsePostProcessor(p, into: &post, preTokenization: &preTokenization, vocabulary: model.vocabulary, added: added, source: source)
         }
         // Decoder.
         var decoder = TokenDecoder.none
-        if let d = root["decoder"], !(d is NSNull) {
+        if let d = root["decoder"], !d.isNull {
             decoder = try parseDecoder(d, source: source)
         }
         return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: post,
                          decoder: decoder, addedTokens: added)
     }
 
-    private static func typeOf(_ object: Any, _ component: String, source: String) throws -> (String, [String: Any]) {
-        guard let dict = object as? [String: Any], let type = dict["type"] as? String else {
+    private static func typeOf(_ object: JSONValue, _ component: String, source: String) throws -> (String, JSONValue) {
+        guard object.pairs != nil, let type = object["type"]?.string else {
             throw TokenizerError.malformed(source: source, what: "\"\(component)\" must be an object with a string \"type\"")
         }
-        return (type, dict)
+        return (type, object)
     }
 
-    private static func foldNormalizer(_ object: Any, into n: inout Normalizer, cjk: inout Bool, source: String) throws {
+    private static func foldNormalizer(_ object: JSONValue, into n: inout Normalizer, cjk: inout Bool, source: String) throws {
         let (type, dict) = try typeOf(object, "normalizer", source: source)
         switch type {
         case "BertNormalizer":
-            let lower = dict["lowercase"] as? Bool ?? true
-            n.clean = dict["clean_text"] as? Bool ?? true
-            cjk = dict["handle_chinese_chars"] as? Bool ?? true
-            n.stripAccents = (dict["strip_accents"] as? Bool) ?? lower
+            let lower = dict["lowercase"]?.bool ?? true
+            n.clean = dict["clean_text"]?.bool ?? true
+            cjk = dict["handle_chinese_chars"]?.bool ?? true
+            n.stripAccents = (dict["strip_accents"]?.bool) ?? lower
             n.lowercase = lower
         case "NFC": n.form = .nfc
         case "NFD": n.form = .nfd
@@ -148,28 +142,28 @@ public enum TokenizerFile {
         case "Lowercase": n.lowercase = true
         case "StripAccents": n.stripAccents = true
         case "Sequence":
-            guard let list = dict["normalizers"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "Sequence normalizer needs \"normalizers\"") }
+            guard let list = dict["normalizers"]?.array else { throw TokenizerError.malformed(source: source, what: "Sequence normalizer needs \"normalizers\"") }
             for item in list { try foldNormalizer(item, into: &n, cjk: &cjk, source: source) }
         default:
             throw TokenizerError.unsupportedComponent(source: source, component: "normalizer", type: type)
         }
     }
 
-    private static func parsePreTokenizer(_ object: Any, cjk: Bool, source: String) throws -> PreTokenization {
+    private static func parsePreTokenizer(_ object: JSONValue, cjk: Bool, source: String) throws -> PreTokenization {
         let (type, dict) = try typeOf(object, "pre_tokenizer", source: source)
         switch type {
         case "ByteLevel":
-            if dict["add_prefix_space"] as? Bool ?? false {
+            if dict["add_prefix_space"]?.bool ?? false {
                 throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with add_prefix_space=true")
             }
-            if !(dict["use_regex"] as? Bool ?? true) {
+            if !(dict["use_regex"]?.bool ?? true) {
                 throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with use_regex=false")
             }
             return .byteLevel(trimOffsets: false)
         case "BertPreTokenizer": return .bert(splitCJK: cjk)
         case "WhitespaceSplit": return .whitespaceSplit
         case "Sequence":
-            guard let list = dict["pretokenizers"] as? [Any], list.count == 1 else {
+            guard let list = dict["pretokenizers"]?.array, list.count == 1 else {
                 throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "Sequence of several pre-tokenizers")
             }
             return try parsePreTokenizer(list[0], cjk: cjk, source: source)
@@ -178,87 +172,99 @@ public enum TokenizerFile {
         }
     }
 
-    private static func vocabularyFromMap(_ map: [String: Any], source: String) throws -> Vocabulary {
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(map.count)
-        for (token, value) in map {
-            guard let id = value as? Int else { throw TokenizerError.malformed(source: source, what: "vocabulary entry \(quoted(token)) has a non-integer id") }
-            ids[token] = id
+    private static func vocabularyFromMap(_ map: JSONValue, source: String) throws -> Vocabulary {
+        let pairs = map.pairs ?? []
+        var tokens = [String?](repeating: nil, count: pairs.count)
+        for (token, value) in pairs {
+            guard let id = value.int else { throw TokenizerError.malformed(source: source, what: "vocabulary entry \(quoted(token)) has a non-integer id") }
+            guard id >= 0 && id < pairs.count else {
+                throw TokenizerError.malformed(source: source, what: "token \(quoted(token)) has id \(id), expected ids 0..<\(pairs.count) without gaps")
+            }
+            if let other = tokens[id] {
+                throw TokenizerError.malformed(source: source, what: "id \(id) is given to both \(quoted(other)) and \(quoted(token))")
+            }
+            tokens[id] = token
         }
-        return try Vocabulary(ids: ids, source: source)
+        return try Vocabulary(tokens: tokens.map { $0! }, source: source)
     }
 
-    private static func parseModel(_ m: [String: Any], source: String) throws -> TokenModel {
-        let type = m["type"] as? String ?? (m["merges"] != nil ? "BPE" : "WordPiece")
-        guard let vocabMap = m["vocab"] as? [String: Any] else {
-            if m["vocab"] is [Any] { throw TokenizerError.unsupportedComponent(source: source, component: "model", type: type) }
+    private static func parseModel(_ m: JSONValue, source: String) throws -> TokenModel {
+        let type = m["type"]?.string ?? (m["merges"] != nil ? "BPE" : "WordPiece")
+        guard let vocabMap = m["vocab"], vocabMap.pairs != nil else {
+            if m["vocab"]?.array != nil { throw TokenizerError.unsupportedComponent(source: source, component: "model", type: type) }
             throw TokenizerError.malformed(source: source, what: "model has no \"vocab\" object")
         }
         switch type {
         case "BPE":
-            if let d = m["dropout"], !(d is NSNull), (d as? Double ?? 0) > 0 {
+            if let d = m["dropout"], !d.isNull, (d.double ?? 0) > 0 {
                 throw TokenizerError.unsupportedComponent(source: source, component: "model", type: "BPE with dropout")
             }
             let vocabulary = try vocabularyFromMap(vocabMap, source: source)
-            guard let list = m["merges"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "BPE model has no \"merges\" array") }
+            guard let list = m["merges"]?.array else { throw TokenizerError.malformed(source: source, what: "BPE model has no \"merges\" array") }
             var pairs: [(String, String)] = []
             pairs.reserveCapacity(list.count)
             for (k, item) in list.enumerated() {
-                if let s = item as? String {
+                if let s = item.string {
                     let parts = s.split(separator: " ", omittingEmptySubsequences: false)
                     guard parts.count == 2 else { throw TokenizerError.malformed(source: source, what: "merge \(k + 1) \(quoted(s)) is not two tokens separated by a space") }
                     pairs.append((String(parts[0]), String(parts[1])))
-                } else if let a = item as? [String], a.count == 2 {
-                    pairs.append((a[0], a[1]))
+                } else if let a = item.array, a.count == 2, let x = a[0].string, let y = a[1].string {
+                    pairs.append((x, y))
                 } else {
                     throw TokenizerError.malformed(source: source, what: "merge \(k + 1) must be \"a b\" or [\"a\", \"b\"]")
                 }
             }
-            let model = try BPEModel(vocabulary: vocabulary, merges: pairs, unknownToken: m["unk_token"] as? String,
-                                     continuingSubwordPrefix: m["continuing_subword_prefix"] as? String,
-                                     endOfWordSuffix: m["end_of_word_suffix"] as? String,
-                                     fuseUnknown: m["fuse_unk"] as? Bool ?? false, byteFallback: m["byte_fallback"] as? Bool ?? false,
-                                     ignoreMerges: m["ignore_merges"] as? Bool ?? false, source: source)
+            let model = try BPEModel(vocabulary: vocabulary, merges: pairs, unknownToken: m["unk_token"]?.string,
+                                     continuingSubwordPrefix: m["continuing_subword_prefix"]?.string,
+                                     endOfWordSuffix: m["end_of_word_suffix"]?.string,
+                                     fuseUnknown: m["fuse_unk"]?.bool ?? false, byteFallback: m["byte_fallback"]?.bool ?? false,
+                                     ignoreMerges: m["ignore_merges"]?.bool ?? false, source: source)
             return .bpe(model)
         case "WordPiece":
             let vocabulary = try vocabularyFromMap(vocabMap, source: source)
-            return .wordPiece(try WordPieceModel(vocabulary: vocabulary, unknownToken: m["unk_token"] as? String ?? "[UNK]",
-                                                 continuingSubwordPrefix: m["continuing_subword_prefix"] as? String ?? "##",
-                                                 maxInputCharactersPerWord: m["max_input_chars_per_word"] as? Int ?? 100, source: source))
+            return .wordPiece(try WordPieceModel(vocabulary: vocabulary, unknownToken: m["unk_token"]?.string ?? "[UNK]",
+                                                 continuingSubwordPrefix: m["continuing_subword_prefix"]?.string ?? "##",
+                                                 maxInputCharactersPerWord: m["max_input_chars_per_word"]?.int ?? 100, source: source))
         default:
             throw TokenizerError.unsupportedComponent(source: source, component: "model", type: type)
         }
     }
 
-    private static func parsePostProcessor(_ object: Any, into post: inout PostProcessor, preTokenization: inout PreTokenization,
+    private static func parsePostProcessor(_ object: JSONValue, into post: inout PostProcessor, preTokenization: inout PreTokenization,
                                            vocabulary: Vocabulary, added: [AddedToken], source: String) throws {
         let (type, dict) = try typeOf(object, "post_processor", source: source)
-        func token(_ pair: Any?, _ name: String) throws -> AddedToken {
-            guard let p = pair as? [Any], p.count == 2, let content = p[0] as? String, let id = p[1] as? Int else {
+        func token(_ pair: JSONValue?, _ name: String) throws -> AddedToken {
+            guard let p = pair?.array, p.count == 2, let content = p[0].string, let id = p[1].int else {
                 throw TokenizerError.malformed(source: source, what: "\(type).\(name) must be [token, id]")
             }
             return AddedToken(id: UInt32(id), content: content)
         }
         switch type {
         case "ByteLevel":
-            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+            if preTokenization.isByteLevel {
+                preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+            }
         case "BertProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
         case "RobertaProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
-            if preTokenization.isByteLevel { preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"] as? Bool ?? true) }
+            if preTokenization.isByteLevel {
+                preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+            }
         case "TemplateProcessing":
-            guard let single = dict["single"] as? [[String: Any]] else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
-            let specials = dict["special_tokens"] as? [String: Any] ?? [:]
+            guard let single = dict["single"]?.array else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
+            let specials = dict["special_tokens"]
             var seenSequence = false
             var result = PostProcessor()
             for item in single {
                 if item["Sequence"] != nil { seenSequence = true; continue }
-                guard let st = item["SpecialToken"] as? [String: Any], let name = st["id"] as? String else {
+                guard let st = item["SpecialToken"], let name = st["id"]?.string else {
                     throw TokenizerError.malformed(source: source, what: "TemplateProcessing item must be SpecialToken or Sequence")
                 }
                 var ids: [Int] = []
-                if let entry = specials[name] as? [String: Any], let list = entry["ids"] as? [Int] { ids = list }
+                if let list = specials?[name]?["ids"]?.array?.compactMap(\.int) { ids = list }
                 else if let id = added.first(where: { $0.content == name })?.id ?? vocabulary.id(for: name) { ids = [Int(id)] }
                 else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing names special token \(quoted(name)), which has no id") }
                 for id in ids {
@@ -268,19 +274,19 @@ public enum TokenizerFile {
             }
             post = result
         case "Sequence":
-            guard let list = dict["processors"] as? [Any] else { throw TokenizerError.malformed(source: source, what: "Sequence post_processor needs \"processors\"") }
+            guard let list = dict["processors"]?.array else { throw TokenizerError.malformed(source: source, what: "Sequence post_processor needs \"processors\"") }
             for item in list { try parsePostProcessor(item, into: &post, preTokenization: &preTokenization, vocabulary: vocabulary, added: added, source: source) }
         default:
             throw TokenizerError.unsupportedComponent(source: source, component: "post_processor", type: type)
         }
     }
 
-    private static func parseDecoder(_ object: Any, source: String) throws -> TokenDecoder {
+    private static func parseDecoder(_ object: JSONValue, source: String) throws -> TokenDecoder {
         let (type, dict) = try typeOf(object, "decoder", source: source)
         switch type {
         case "ByteLevel": return .byteLevel
-        case "WordPiece": return .wordPiece(prefix: dict["prefix"] as? String ?? "##", cleanup: dict["cleanup"] as? Bool ?? true)
-        case "BPEDecoder": return .bpeSuffix(dict["suffix"] as? String ?? "</w>")
+        case "WordPiece": return .wordPiece(prefix: dict["prefix"]?.string ?? "##", cleanup: dict["cleanup"]?.bool ?? true)
+        case "BPEDecoder": return .bpeSuffix(dict["suffix"]?.string ?? "</w>")
         default: throw TokenizerError.unsupportedComponent(source: source, component: "decoder", type: type)
         }
     }
@@ -317,14 +323,14 @@ public enum TokenizerFile {
         }
         switch tokenizer.preTokenization {
         case .none: out += "  \"pre_tokenizer\": null,\n"
-        case .byteLevel(let trim): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .byteLevel(let trim, _): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
         case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
         case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
         }
         let post = tokenizer.postProcessor
         if post.prefix.isEmpty && post.suffix.isEmpty {
-            if case .byteLevel(let trim) = tokenizer.preTokenization {
-                out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+            if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+                out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(keep), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
             } else {
                 out += "  \"post_processor\": null,\n"
             }
@@ -366,21 +372,33 @@ public enum TokenizerFile {
         return out
     }
 
-    /// Writes `tokenizer` as `tokenizer.json` to `path`, atomically.
+    /// Writes `tokenizer` to `path`, atomically, in the format its name asks for: `*.txt` a
+    /// WordPiece `vocab.txt`; `vocab.json` GPT-2's `vocab.json` with `merges.txt` beside it (BPE);
+    /// anything else `tokenizer.json`. The legacy formats keep only the vocabulary (and merges).
     public static func save(_ tokenizer: Tokenizer, to path: String) throws {
-        try AtomicFileWriter.write(Array(json(tokenizer).utf8), to: path)
-    }
-
-    /// Writes a WordPiece vocabulary as `vocab.txt`, or a BPE one as `vocab.json` + `merges.txt` in `directory`.
-    public static func saveLegacy(_ tokenizer: Tokenizer, directory: String) throws {
-        switch tokenizer.model {
-        case .wordPiece(let m):
-            try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: directory + "/vocab.txt")
-        case .bpe(let m):
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".txt") {
+            guard case .wordPiece(let m) = tokenizer.model else {
+                throw TokenizerError.invalidOption("\(path): a .txt vocabulary holds WordPiece tokens; save a BPE tokenizer as tokenizer.json or vocab.json")
+            }
+            if let bad = m.vocabulary.tokens.first(where: { $0.contains("\n") || $0.contains("\r") || $0.isEmpty }) {
+                throw TokenizerError.invalidOption("\(path): token \(quoted(bad)) cannot be written one per line")
+            }
+            try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: path)
+        } else if name == "vocab.json" {
+            guard case .bpe(let m) = tokenizer.model else {
+                throw TokenizerError.invalidOption("\(path): vocab.json + merges.txt hold BPE tokenizers; save WordPiece as vocab.txt or tokenizer.json")
+            }
+            if let bad = m.mergeStrings.first(where: { ($0.0 + $0.1).contains(" ") || ($0.0 + $0.1).contains("\n") }) {
+                throw TokenizerError.invalidOption("\(path): merge \(quoted(bad.0)) \(quoted(bad.1)) cannot be written to merges.txt (space or newline in a token)")
+            }
             let vocab = "{" + m.vocabulary.tokens.enumerated().map { "\(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ", ") + "}\n"
-            try AtomicFileWriter.write(Array(vocab.utf8), to: directory + "/vocab.json")
             let merges = "#version: 0.2\n" + m.mergeStrings.map { "\($0.0) \($0.1)\n" }.joined()
-            try AtomicFileWriter.write(Array(merges.utf8), to: directory + "/merges.txt")
+            let mergesPath = String(path.dropLast(name.count)) + "merges.txt"
+            try AtomicFileWriter.write(Array(merges.utf8), to: mergesPath)
+            try AtomicFileWriter.write(Array(vocab.utf8), to: path)
+        } else {
+            try AtomicFileWriter.write(Array(json(tokenizer).utf8), to: path)
         }
     }
 
@@ -394,10 +412,15 @@ public enum TokenizerFile {
         return [UInt8](data)
     }
 
-    private static func describeJSONError(_ error: Error) -> String {
-        let ns = error as NSError
-        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return ns.localizedDescription
+    /// Parses JSON, turning a syntax error into a one-line error with its byte offset.
+    static func parseJSON(_ bytes: [UInt8], source: String) throws -> JSONValue {
+        do {
+            return try JSONReader.parse(bytes)
+        } catch let error as JSONReader.SyntaxError {
+            var expected = error.expected
+            if error.offset >= bytes.count && !expected.contains("truncated") { expected += " (the file ends early: truncated?)" }
+            throw TokenizerError.malformed(source: source, what: "not valid JSON at byte offset \(error.offset): expected \(expected)")
+        }
     }
 }
 

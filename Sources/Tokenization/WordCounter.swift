@@ -18,6 +18,8 @@ public struct WordCounter: Sendable {
     public var preTokenization: PreTokenization
     /// Worker threads.
     public var threads: Int
+    /// Replace invalid UTF-8 with U+FFFD instead of failing.
+    public var replaceInvalid = false
 
     /// Creates a counter.
     public init(normalizer: Normalizer, preTokenization: PreTokenization, threads: Int = 1) {
@@ -70,7 +72,7 @@ public struct WordCounter: Sendable {
             batch.removeAll(keepingCapacity: true)
         }
         for path in paths {
-            try TextChunkReader(path: path, options: .init(allowEmpty: true)).forEachChunk { chunk, _ in
+            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid, allowEmpty: true)).forEachChunk { chunk, _ in
                 batch.append(Array(chunk))
                 total += chunk.count
                 if batch.count >= workers * 2 { flush() }

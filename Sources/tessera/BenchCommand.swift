@@ -5,6 +5,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput; prints JSON lines.",
-        subcommands: [BenchNormalizeCommand.self, BenchPretokenizeCommand.self, BenchTrainEmbeddingsCommand.self, BenchTrainLMCommand.self, BenchGenerateCommand.self]
+        subcommands: [
+            BenchNormalizeCommand.self, BenchPretokenizeCommand.self, BenchTrainTokenizerCommand.self, BenchEncodeCommand.self,
+            BenchTrainEmbeddingsCommand.self, BenchTrainLMCommand.self, BenchGenerateCommand.self,
+        ]
     )
 }

@@ -29,6 +29,9 @@ struct CountCommand: ParsableCommand {
     @Option(name: .customLong("pre-tokenizer"), help: "gpt2 | bert | whitespace.")
     var preTokenizer: String?
 
+    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var replaceInvalid = false
+
     @Option(help: "Threads.")
     var threads: Int = 2
 
@@ -42,7 +45,9 @@ struct CountCommand: ParsableCommand {
         let spec = try TokenizerRecipe(model: model, normalize: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
                                      specialTokens: nil, continuingPrefix: nil, endOfWordSuffix: nil, scoring: "frequency")
         let progress = ProgressReporter(label: "count")
-        let counts = try spec.counter(threads: max(1, threads)).count(paths: corpus) { progress.update(bytes: $0) }
+        var counter = spec.counter(threads: max(1, threads))
+        counter.replaceInvalid = replaceInvalid
+        let counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         try counts.write(to: output)
         progress.finish("\(counts.distinctWords) distinct words → \(output)")
     }

@@ -29,8 +29,14 @@ struct EncodeCommand: ParsableCommand {
     @Flag(name: .customLong("add-special"), help: "Add the post-processor's special tokens (e.g. [CLS] … [SEP]) to each line.")
     var addSpecial = false
 
+    @Flag(name: .customLong("split-special"), help: "Treat special/added token strings in the text as plain text (by default they are matched whole, as Hugging Face does).")
+    var splitSpecial = false
+
     @Flag(help: "bin: put the end-of-text token between input files.")
     var eot = false
+
+    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var replaceInvalid = false
 
     @Option(help: "Worker threads.")
     var threads: Int = 1
@@ -45,8 +51,10 @@ struct EncodeCommand: ParsableCommand {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
         guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
-        let tok = try Tokenizer.load(fromFile: tokenizer)
-        let encoder = CorpusEncoder(tokenizer: tok, threads: threads)
+        var tok = try Tokenizer.load(fromFile: tokenizer)
+        tok.matchAddedTokens = !splitSpecial
+        var encoder = CorpusEncoder(tokenizer: tok, threads: threads)
+        encoder.replaceInvalid = replaceInvalid
         if format == "bin" {
             guard output != "-" else { throw TokenizerError.invalidOption("--format bin needs -o FILE") }
             var separator: UInt32? = nil
@@ -55,9 +63,26 @@ struct EncodeCommand: ParsableCommand {
                 separator = id
             }
             let progress = ProgressReporter(label: "encode")
-            let ids = try encoder.encodeStream(paths: inputs, separator: separator) { progress.update(bytes: $0) }
-            try TokenShard.write(ids, vocabularySize: tok.vocabularySize, to: output)
-            progress.finish("\(ids.count) tokens → \(output)")
+            // Ids go to a body file as they come (bounded memory); the shard is then written
+            // with its header, atomically, and the body file removed.
+            let width = TokenShard.bytesPerToken(vocabularySize: tok.vocabularySize)
+            let bodyPath = output + ".ids-partial"
+            let body = try AtomicFileWriter(path: bodyPath)
+            var count = 0
+            var bytes: [UInt8] = []
+            try encoder.encodeStream(paths: inputs, separator: separator, progress: { progress.update(bytes: $0) }) { ids in
+                bytes.removeAll(keepingCapacity: true)
+                TokenShard.appendIDs(ids, bytesPerToken: width, to: &bytes)
+                try body.write(bytes)
+                count += ids.count
+            }
+            try body.commit()
+            defer { unlink(bodyPath) }
+            let shard = try AtomicFileWriter(path: output)
+            try shard.write(TokenShard.header(count: count, bytesPerToken: width))
+            try copyFile(bodyPath, into: shard)
+            try shard.commit()
+            progress.finish("\(count) tokens → \(output)")
             return
         }
         guard let lineFormat = CorpusEncoder.LineFormat(rawValue: format) else {
@@ -66,5 +91,16 @@ struct EncodeCommand: ParsableCommand {
         let writer = try AtomicFileWriter(path: output)
         try encoder.encodeLines(paths: inputs, format: lineFormat, addSpecialTokens: addSpecial, offsets: offsets) { try writer.write($0) }
         try writer.commit()
+    }
+
+    /// Appends the bytes of the file at `path` to `writer`, 1 MiB at a time.
+    private func copyFile(_ path: String, into writer: AtomicFileWriter) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw TextInputError.unreadable(path: path, reason: "cannot open") }
+        defer { try? handle.close() }
+        while true {
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            try writer.write([UInt8](data))
+        }
     }
 }

@@ -52,13 +52,16 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(help: "wordpiece: frequency | likelihood.")
     var scoring: String = "frequency"
 
+    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var replaceInvalid = false
+
     @Option(help: "Threads for counting words.")
     var threads: Int = 2
 
     @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output tokenizer.json.")
+    @Option(name: .shortAndLong, help: "Output: a tokenizer.json (any name), or vocab.txt (wordpiece) / vocab.json + merges.txt (bpe) for the legacy formats.")
     var output: String
 
     @Argument(help: "Corpus text files.")
@@ -79,7 +82,9 @@ struct TrainTokenizerCommand: ParsableCommand {
             if counts.distinctWords == 0 { throw TokenizerError.emptyCorpus(source: fromCounts.joined(separator: ", ")) }
         } else {
             guard !corpus.isEmpty else { throw TokenizerError.invalidOption("no corpus files (or --from-counts) given") }
-            counts = try spec.counter(threads: threads).count(paths: corpus) { progress.update(bytes: $0) }
+            var counter = spec.counter(threads: threads)
+            counter.replaceInvalid = replaceInvalid
+            counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         }
         FileHandle.standardError.write(Data("train-tokenizer: \(counts.distinctWords) distinct words, \(counts.totalWords) in all\n".utf8))
         let tokenizer = try spec.train(counts, vocabularySize: vocabSize, minFrequency: UInt64(max(0, minFrequency)),

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Bad files and options give one clear error each, and nothing is written.
 @Suite struct BadInputTests {
@@ -20,7 +20,8 @@ import Testing
         let good = try String(contentsOfFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json", encoding: .utf8)
         let truncated = try Self.write(String(good.prefix(good.count / 2)), "truncated.json", in: dir)
         let m1 = Self.message { _ = try Tokenizer.load(fromFile: truncated) }
-        #expect(m1?.contains("truncated.json: not valid JSON") == true)
+        #expect(m1?.contains("truncated.json: not valid JSON at byte offset ") == true)
+        #expect(m1?.hasSuffix("(the file ends early: truncated?)") == true)
         let corrupt = try Self.write("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}", "corrupt.json", in: dir)
         let m2 = Self.message { _ = try Tokenizer.load(fromFile: corrupt) }
         #expect(m2 == "\(corrupt): merge 1 names \"b\", which is not in the vocabulary")
@@ -42,6 +43,9 @@ import Testing
         _ = try Self.write("#version: 0.2\na b\nab c\n", "merges.txt", in: dir)
         let m2 = Self.message { _ = try Tokenizer.load(fromFile: vocabJSON) }
         #expect(m2 == "\(dir)/merges.txt: merge 2 names \"c\", which is not in the vocabulary")
+        let dupJSON = try Self.write("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"a\": 1, \"a\": 2}}}", "dup.json", in: dir)
+        let m4 = Self.message { _ = try Tokenizer.load(fromFile: dupJSON) }
+        #expect(m4 == "\(dupJSON): duplicate token \"a\" at id 2 (already id 1); each token must appear once")
         let gap = try Self.write("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"a\": 2}}}", "gap.json", in: dir)
         let m3 = Self.message { _ = try Tokenizer.load(fromFile: gap) }
         #expect(m3?.contains("gap.json: token \"a\" has id 2") == true)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Ids and offsets against Hugging Face `tokenizers` (expected values written by Fixtures/make_fixtures.py).
 @Suite struct HuggingFaceParityTests {
@@ -20,6 +20,18 @@ import Testing
         #expect(offsetMismatches == 0)
     }
 
+    @Test func byteLevelTrimOffsetsMatchesHuggingFace() throws {
+        var tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        tokenizer.preTokenization = .byteLevel(trimOffsets: true, trimKeepsPrefixSpace: true)   // HF's processors.ByteLevel(trim_offsets=True)
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("gpt2_trim_expected.txt")
+        #expect(expected.count == 1_000)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
     @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
@@ -33,6 +45,15 @@ import Testing
         }
         #expect(idMismatches == 0)
         #expect(offsetMismatches == 0)
+        // Ids alone take a faster path (whole-text normalization, no alignment): same ids.
+        var fastMismatches = 0
+        for (line, want) in zip(lines, expected) {
+            var ids: [UInt32] = []
+            var copy = line
+            copy.withUTF8 { session.encode($0, addSpecialTokens: false, ids: &ids) }
+            if ids != want.ids { fastMismatches += 1 }
+        }
+        #expect(fastMismatches == 0)
         // With the post-processor's [CLS] … [SEP].
         let special = try TestData.expected("bert_special_expected.txt")
         for (line, want) in zip(lines, special) {
@@ -56,13 +77,19 @@ import Testing
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
         for source in [TestData.shared + "/tokenizers/encoder.json", TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json"] {
             let original = try Tokenizer.load(fromFile: source)
-            try original.save(to: dir + "/tokenizer.json")
-            let reloaded = try Tokenizer.load(fromFile: dir + "/tokenizer.json")
-            #expect(reloaded.model.vocabulary == original.model.vocabulary)
-            let a = TokenizerSession(original), b = TokenizerSession(reloaded)
-            for line in lines.prefix(1_000) {
-                #expect(TestData.encode(a, line) == TestData.encode(b, line))
-                #expect(TestData.encode(a, line, addSpecial: true).0 == TestData.encode(b, line, addSpecial: true).0)
+            // tokenizer.json, and the legacy file of the model's kind.
+            let legacy = source.hasSuffix("encoder.json") ? dir + "/vocab.json" : dir + "/vocab.txt"
+            for path in [dir + "/tokenizer.json", legacy] {
+                try original.save(to: path)
+                let reloaded = try Tokenizer.load(fromFile: path)
+                #expect(reloaded.model.vocabulary == original.model.vocabulary)
+                let a = TokenizerSession(original), b = TokenizerSession(reloaded)
+                var differences = 0
+                for line in lines.prefix(1_000) {
+                    if TestData.encode(a, line) != TestData.encode(b, line) { differences += 1 }
+                    if TestData.encode(a, line, addSpecial: true).0 != TestData.encode(b, line, addSpecial: true).0 { differences += 1 }
+                }
+                #expect(differences == 0, "\(path)")
             }
         }
     }

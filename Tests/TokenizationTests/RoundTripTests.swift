@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// decode(encode(x)) == x for byte-level models.
 @Suite struct RoundTripTests {

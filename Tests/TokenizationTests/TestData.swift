@@ -1,5 +1,5 @@
 import Foundation
-@testable import Tokenization
+import Tokenization
 
 /// Paths and loaders shared by the tokenization tests.
 enum TestData {
@@ -29,11 +29,16 @@ enum TestData {
         try lines(fixtures + "/" + name).map { line in
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
             let ids = parts[0].split(separator: " ").map { UInt32($0)! }
+            // Each range is "END" (starting where the previous one ended, the first at 0) or "START:END".
             var offsets: [Range<Int>] = []
             if parts.count > 1 {
-                let numbers = parts[1].split(separator: " ").map { Int($0)! }
-                var k = 0
-                while k + 1 < numbers.count { offsets.append(numbers[k]..<numbers[k + 1]); k += 2 }
+                var previous = 0
+                for field in parts[1].split(separator: " ") {
+                    let bounds = field.split(separator: ":").map { Int($0)! }
+                    let start = bounds.count == 2 ? bounds[0] : previous
+                    offsets.append(start..<bounds[bounds.count - 1])
+                    previous = bounds[bounds.count - 1]
+                }
             }
             return (ids, offsets)
         }

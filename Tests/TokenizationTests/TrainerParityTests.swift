@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Tokenization
+import Tokenization
 
 /// Training against Hugging Face's trainers and an independent likelihood-WordPiece reference.
 @Suite struct TrainerParityTests {
@@ -68,6 +68,19 @@ import Testing
         // near the end; allow that many differences and no more.
         let differences = a.symmetricDifference(b).count
         #expect(differences <= hf.count / 100, "\(differences) tokens differ: \(a.subtracting(b).sorted().prefix(10)) vs \(b.subtracting(a).sorted().prefix(10))")
+    }
+
+    @Test func characterBPEWithSuffixMatchesHuggingFaceUpToTies() throws {
+        let recipe = try TokenizerRecipe(model: "bpe", specialTokens: "[UNK]", endOfWordSuffix: "</w>")
+        let counts = try recipe.counter(threads: 2).count(paths: TestData.englishCorpora)
+        let ours = try recipe.train(counts, vocabularySize: 5000, minFrequency: 2)
+        let hf = try TestData.lines(TestData.fixtures + "/hf_bpe_suffix_5k.txt")
+        #expect(ours.model.vocabulary.count == hf.count)
+        let differences = Set(ours.model.vocabulary.tokens).symmetricDifference(Set(hf)).count
+        #expect(differences <= hf.count / 100)
+        // The suffix comes back as spaces when decoding.
+        let text = "the quick brown fox"
+        #expect(ours.decode(ours.encode(text)) == text)
     }
 
     @Test func wordPieceLikelihoodMatchesTheReferenceImplementation() throws {

@@ -8,10 +8,13 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
 
 - sample_lines.txt          5,600 lines drawn from every shared corpus (English, Korean, Chinese)
                             plus hand-written edge cases; one input line per line (LF, no CR).
-- gpt2_expected.txt         per sample line: ids, a TAB, then byte offsets "start end start end …"
+- gpt2_expected.txt         per sample line: ids, a TAB, then each token's byte range: "END" when it
+                            starts where the previous one ended (the first: at 0), else "START:END"
                             (HF encode(line, add_special_tokens=False) with the GPT-2 vocabulary,
                             ByteLevel(add_prefix_space=False) pre-tokenizer; HF's character offsets
                             converted to byte offsets).
+- gpt2_trim_expected.txt    the same for the first 1,000 lines with a ByteLevel(trim_offsets=True)
+                            post-processor (offsets trimmed of spaces).
 - bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
                             truncation switched off).
 - bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
@@ -25,6 +28,10 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             smaller pair of ids — on the words of Corpora/en/alice29.txt as HF's
                             BertNormalizer(lowercase) + BertPreTokenizer split them; vocab 600,
                             min_frequency 2, one token per line by id.
+- hf_bpe_suffix_5k.txt      HF BpeTrainer(vocab_size=5000, min_frequency=2, special_tokens=["[UNK]"],
+                            end_of_word_suffix="</w>") with WhitespaceSplit on Corpora/en/*.txt: the
+                            vocabulary, one token per line by id (HF gives the "</w>" variants ids in
+                            hash order, so only the set is stable).
 - hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
                             [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
                             BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
@@ -34,7 +41,7 @@ import json
 import os
 import random
 
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, trainers
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -67,6 +74,13 @@ def sample_lines():
         "\u3000full\u3000width\u3000space", "control\u0007char\u200bzero-width", "e\u0301 combining",
         "supercalifragilisticexpialidocious antidisestablishmentarianism",
     ]
+    # Long words (BPE merges them with a heap above 48 symbols).
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for n in (60, 250, 1000):
+        out.append("".join(rng.choice(letters) for _ in range(n)))
+        out.append("".join(rng.choice(letters + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/") for _ in range(n)))
+    out.append("the" * 200)
+    out.append(" " * 300 + "x")
     return [l.replace("\n", " ") for l in out]
 
 
@@ -84,7 +98,11 @@ def write_expected(path, tok, lines, add_special=False, offsets=True):
             enc = tok.encode(line, add_special_tokens=add_special)
             text = " ".join(map(str, enc.ids))
             if offsets:
-                text += "\t" + " ".join(f"{s} {e}" for s, e in byte_offsets(line, enc.offsets))
+                parts, previous = [], 0
+                for s, e in byte_offsets(line, enc.offsets):
+                    parts.append(str(e) if s == previous else f"{s}:{e}")
+                    previous = e
+                text += "\t" + " ".join(parts)
             f.write(text + "\n")
 
 
@@ -99,6 +117,8 @@ def main():
     gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     gpt2.decoder = decoders.ByteLevel()
     write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
+    gpt2.post_processor = processors.ByteLevel(trim_offsets=True)
+    write_expected(os.path.join(HERE, "gpt2_trim_expected.txt"), gpt2, lines[:1000])
 
     bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
@@ -115,6 +135,15 @@ def main():
     bpe.save(os.path.join(HERE, "hf_byte_bpe_4k.json"))
 
     write_expected(os.path.join(HERE, "bytebpe_expected.txt"), bpe, lines, offsets=False)
+
+    cbpe = Tokenizer(models.BPE(unk_token="[UNK]", end_of_word_suffix="</w>"))
+    cbpe.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    ctrainer = trainers.BpeTrainer(vocab_size=5000, min_frequency=2, show_progress=False, special_tokens=["[UNK]"],
+                                   end_of_word_suffix="</w>")
+    cbpe.train(CORPORA_EN, ctrainer)
+    with open(os.path.join(HERE, "hf_bpe_suffix_5k.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for token, _ in sorted(cbpe.get_vocab().items(), key=lambda kv: kv[1]):
+            f.write(token + "\n")
 
     wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     wp.normalizer = normalizers.BertNormalizer(lowercase=True)

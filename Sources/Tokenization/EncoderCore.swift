@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The encoding state of a ``TokenizerSession``, as a value so its hot loop runs without the
+/// dynamic exclusivity checks that a class's stored properties cost on every access.
+struct EncoderCore {
+    // MARK: Configuration (fixed at creation)
+
+    let tokenizer: Tokenizer
+    let bpe: BPEModel?
+    let wordPiece: WordPieceModel?
+    let preTokenizer: (any PreTokenizer)?
+    let byteLevel: Bool
+    let identityNormalizer: Bool
+    let trimOffsets: Bool
+    let trimKeepsPrefixSpace: Bool
+    /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
+    let addedFirstByte: [Bool]
+    let addedPatterns: [(bytes: [UInt8], id: UInt32)]
+    /// The word cache is emptied when it holds this many words.
+    static let cacheLimit = 1 << 19
+
+    // MARK: Working state (reused between calls)
+
+    /// Word bytes → start << 24 | count of its tokens in `cacheIDs` / `cacheEnds`.
+    var cache = ByteKeyTable(capacity: 1 << 14)
+    var cacheIDs: [UInt32] = []
+    /// Where each cached token ends, in bytes from the start of its word.
+    var cacheEnds: [UInt32] = []
+    var bpeScratch = BPEModel.Scratch()
+    var aligned: AlignedNormalizer
+    var normalized: [UInt8] = []
+    var normalizationScratch = NormalizationScratch()
+    /// Source range (in the segment) of each normalized byte, when offsets are asked for.
+    var starts: [Int32] = []
+    var ends: [Int32] = []
+    var pieces: [Range<Int>] = []
+    /// Offsets of the current call as start, end pairs.
+    var flatOffsets: [Int32] = []
+    /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
+    var firstTokenIndex = 0
+
+    init(_ tokenizer: Tokenizer) {
+        self.tokenizer = tokenizer
+        switch tokenizer.model {
+        case .bpe(let m): bpe = m; wordPiece = nil
+        case .wordPiece(let m): bpe = nil; wordPiece = m
+        }
+        preTokenizer = tokenizer.preTokenization.makePreTokenizer()
+        byteLevel = tokenizer.preTokenization.isByteLevel
+        if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+            trimOffsets = trim; trimKeepsPrefixSpace = keep
+        } else {
+            trimOffsets = false; trimKeepsPrefixSpace = false
+        }
+        identityNormalizer = tokenizer.normalizer.isIdentity
+        aligned = AlignedNormalizer(tokenizer.normalizer)
+        var first = [Bool](repeating: false, count: 256)
+        var patterns: [(bytes: [UInt8], id: UInt32)] = []
+        if tokenizer.matchAddedTokens {
+            for t in tokenizer.addedTokens where !t.content.isEmpty {
+                let bytes = Array(t.content.utf8)
+                first[Int(bytes[0])] = true
+                patterns.append((bytes, t.id))
+            }
+        }
+        patterns.sort { $0.bytes.count > $1.bytes.count }   // longest match first
+        addedFirstByte = first
+        addedPatterns = patterns
+    }
+
+    // MARK: Encoding
+
+    /// Encodes valid UTF-8 `text`, appending ids.
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32]) {
+        run(text, addSpecialTokens: addSpecialTokens, ids: &ids, wantOffsets: false)
+    }
+
+    /// Encodes valid UTF-8 `text`, appending ids and each token's byte range in `text`.
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], offsets: inout [Range<Int>]) {
+        flatOffsets.removeAll(keepingCapacity: true)
+        run(text, addSpecialTokens: addSpecialTokens, ids: &ids, wantOffsets: true)
+        var k = 0
+        while k < flatOffsets.count {
+            offsets.append(Int(flatOffsets[k])..<Int(flatOffsets[k + 1]))
+            k += 2
+        }
+    }
+
+    /// Encodes arbitrary bytes. Invalid UTF-8 bytes become words of their own for byte-level
+    /// models (so decoding gives the bytes back) and U+FFFD otherwise.
+    mutating func encode(bytes: UnsafeBufferPointer<UInt8>, ids: inout [UInt32]) {
+        guard var bad = UTF8Validation.firstInvalidOffset(bytes) else {
+            encode(bytes, addSpecialTokens: false, ids: &ids)
+            return
+        }
+        guard byteLevel, let base = bytes.baseAddress else {
+            var fixed: [UInt8] = []
+            UTF8Validation.appendReplacingInvalid(bytes, to: &fixed)
+            fixed.withUnsafeBufferPointer { encode($0, addSpecialTokens: false, ids: &ids) }
+            return
+        }
+        var start = 0
+        while true {
+            encode(UnsafeBufferPointer(start: base + start, count: bad - start), addSpecialTokens: false, ids: &ids)
+            let range = encodeWord(base + bad, 1)
+            ids.append(contentsOf: cacheIDs[range])
+            start = bad + 1
+            guard let next = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(start: base + start, count: bytes.count - start)) else { break }
+            bad = start + next
+        }
+        encode(UnsafeBufferPointer(start: base + start, count: bytes.count - start), addSpecialTokens: false, ids: &ids)
+    }
+
+    mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
+        firstTokenIndex = ids.count
+        if addSpecialTokens {
+            for t in tokenizer.postProcessor.prefix {
+                ids.append(t.id)
+                if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+            }
+        }
+        if let base = text.baseAddress, !text.isEmpty {
+            if addedPatterns.isEmpty {
+                encodeSegment(text, at: 0, ids: &ids, wantOffsets: wantOffsets)
+            } else {
+                let n = text.count
+                var segmentStart = 0
+                var i = 0
+                while i < n {
+                    if addedFirstByte[Int(base[i])], let (len, id) = matchAdded(base + i, n - i) {
+                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: i - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+                        ids.append(id)
+                        if wantOffsets { flatOffsets.append(Int32(i)); flatOffsets.append(Int32(i + len)) }
+                        i += len
+                        segmentStart = i
+                    } else {
+                        i += 1
+                    }
+                }
+                encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: n - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+            }
+        }
+        if addSpecialTokens {
+            for t in tokenizer.postProcessor.suffix {
+                ids.append(t.id)
+                if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+            }
+        }
+    }
+
+    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, UInt32)? {
+        for (bytes, id) in addedPatterns where bytes.count <= available {
+            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, id) }
+        }
+        return nil
+    }
+
+    /// Normalizes, splits and encodes text that holds no added token; `origin` is its offset in the input.
+    mutating func encodeSegment(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
+        guard !segment.isEmpty else { return }
+        if identityNormalizer {
+            process(segment, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: wantOffsets)
+        } else if !wantOffsets {
+            // Ids only: normalize the whole segment at once (no alignment to keep).
+            normalized.removeAll(keepingCapacity: true)
+            tokenizer.normalizer.normalize(segment, into: &normalized, scratch: &normalizationScratch)
+            let text = normalized
+            text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: false) }
+        } else {
+            normalized.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            aligned.normalize(segment, out: &normalized, starts: &starts, ends: &ends)
+            let text = normalized
+            text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
+        }
+    }
+
+    mutating func process(_ text: UnsafeBufferPointer<UInt8>, segment: UnsafeBufferPointer<UInt8>, origin: Int, mapped: Bool,
+                         ids: inout [UInt32], wantOffsets: Bool) {
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        pieces.removeAll(keepingCapacity: true)
+        if let preTokenizer { preTokenizer.split(text, into: &pieces) } else { pieces.append(0..<text.count) }
+        let segmentBase = segment.baseAddress!
+        for k in 0..<pieces.count {
+            let piece = pieces[k]
+            let range = encodeWord(base + piece.lowerBound, piece.count)
+            if range.count == 1 {
+                ids.append(cacheIDs[range.lowerBound])
+            } else {
+                cacheIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+            }
+            guard wantOffsets else { continue }
+            var previous = 0
+            for t in range {
+                let end = Int(cacheEnds[t])
+                let s = piece.lowerBound + previous, e = piece.lowerBound + end
+                previous = end
+                var os: Int, oe: Int
+                if mapped {
+                    if e > s { os = Int(starts[s]); oe = Int(ends[e - 1]) } else { os = Int(starts[min(s, starts.count - 1)]); oe = os }
+                } else {
+                    os = s; oe = e
+                    if byteLevel {
+                        // A token holding part of a character covers the whole character.
+                        while os > 0 && segmentBase[os] & 0xC0 == 0x80 { os -= 1 }
+                        while oe < segment.count && segmentBase[oe] & 0xC0 == 0x80 { oe += 1 }
+                    }
+                }
+                if trimOffsets {
+                    var lead = 0, trail = 0
+                    while s + lead < e && base[s + lead] == 0x20 { lead += 1 }
+                    while e - trail > s && base[e - 1 - trail] == 0x20 { trail += 1 }
+                    if lead > 0 {
+                        let isFirst = ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || origin + os == 0
+                        if isFirst && trimKeepsPrefixSpace && lead == 1 { lead = 0 }
+                        os = min(os + lead, oe)
+                    }
+                    if trail > 0 && oe >= trail { oe = max(oe - trail, os) }
+                }
+                flatOffsets.append(Int32(origin + os))
+                flatOffsets.append(Int32(origin + oe))
+            }
+        }
+    }
+
+    /// Encodes one word through the cache; returns where its ids (and ends) lie in
+    /// `cacheIDs`/`cacheEnds`. Words longer than 256 bytes are computed but not remembered.
+    mutating func encodeWord(_ p: UnsafePointer<UInt8>, _ n: Int) -> Range<Int> {
+        if let v = cache.find(p, n) {
+            let start = Int(v >> 24)
+            return start..<(start + Int(v & 0xFF_FFFF))
+        }
+        if cache.count >= EncoderCore.cacheLimit || cacheIDs.count >= EncoderCore.cacheLimit * 8 {
+            cache.removeAll()
+            cacheIDs.removeAll(keepingCapacity: true)
+            cacheEnds.removeAll(keepingCapacity: true)
+        }
+        let start = cacheIDs.count
+        let word = UnsafeBufferPointer(start: p, count: n)
+        if let bpe {
+            bpe.encodeWord(word, byteLevel: byteLevel, scratch: &bpeScratch, ids: &cacheIDs, ends: &cacheEnds)
+        } else if let wordPiece {
+            wordPiece.encodeWord(word, ids: &cacheIDs, ends: &cacheEnds)
+        }
+        if n <= 256 { cache.insert(p, n, UInt64(start) << 24 | UInt64(cacheIDs.count - start)) }
+        return start..<cacheIDs.count
+    }
+}

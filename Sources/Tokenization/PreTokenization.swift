@@ -1,0 +1,27 @@
+/// How text is split into words before the model sees them.
+public enum PreTokenization: Sendable, Hashable {
+    /// No split: the whole text is one word.
+    case none
+    /// GPT-2's byte-level split (``ByteLevelPreTokenizer``); the model then works on bytes.
+    /// `trimOffsets`: token offsets leave out leading and trailing spaces (Hugging Face's
+    /// `ByteLevel` post-processor); `trimKeepsPrefixSpace`: except one leading space of the
+    /// first token (that post-processor's `add_prefix_space`).
+    case byteLevel(trimOffsets: Bool, trimKeepsPrefixSpace: Bool = false)
+    /// BERT's whitespace + punctuation split, with CJK ideographs as words when `splitCJK`.
+    case bert(splitCJK: Bool)
+    /// Split on whitespace only (Hugging Face's `WhitespaceSplit`).
+    case whitespaceSplit
+
+    /// Whether the model works on bytes (byte-level BPE).
+    public var isByteLevel: Bool { if case .byteLevel = self { return true } else { return false } }
+
+    /// The pre-tokenizer, or `nil` for ``none``.
+    func makePreTokenizer() -> (any PreTokenizer)? {
+        switch self {
+        case .none: return nil
+        case .byteLevel: return ByteLevelPreTokenizer()
+        case .bert(let cjk): return BertPreTokenizer(splitCJK: cjk)
+        case .whitespaceSplit: return WhitespacePreTokenizer()
+        }
+    }
+}

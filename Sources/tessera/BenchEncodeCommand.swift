@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Tokenization
+
+/// `tessera bench encode`: encoding throughput of a tokenizer on files held in memory.
+struct BenchEncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encoding throughput (JSON lines: seconds, MB/s, tokens, bytes per token, peak RSS).",
+        discussion: """
+            The files are read into memory first and encoded as one token stream (what \
+            `tessera encode --format bin` does); loading the tokenizer is not timed. The best of \
+            --repeats runs is reported, once per --threads value.
+
+            Example: tessera bench encode --tokenizer ../shared/data/tokenizers/encoder.json --threads 1 --threads 2 corpus.txt
+            """
+    )
+
+    @Option(help: "Tokenizer file.")
+    var tokenizer: String
+
+    @Option(help: "Thread counts to measure (repeatable).")
+    var threads: [Int] = [1]
+
+    @Option(help: "Runs per measurement; the best is reported.")
+    var repeats: Int = 3
+
+    @Argument(help: "Input text files.")
+    var files: [String]
+
+    func run() throws {
+        var text: [UInt8] = []
+        for path in files { text += try BenchSupport.load(path) }
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let tok = try Tokenizer.load(fromFile: tokenizer)
+        let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
+        for n in threads {
+            let encoder = CorpusEncoder(tokenizer: tok, threads: n)
+            var count = 0
+            _ = encoder.encode(Array(text.prefix(1 << 20)))   // warm-up
+            let seconds = BenchSupport.bestTime(repeats: repeats) { count = encoder.encode(text).count }
+            BenchSupport.emit([
+                "bench": "encode", "tool": "tessera", "tokenizer": tokenizer, "files": files, "threads": n,
+                "bytes": text.count, "tokens": count, "seconds": seconds, "mb_per_s": Double(text.count) / 1e6 / seconds,
+                "bytes_per_token": Double(text.count) / Double(max(count, 1)), "load_seconds": loadSeconds,
+                "peak_rss_bytes": BenchSupport.peakRSS(),
+            ])
+        }
+    }
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Reference timings for `tessera bench train-tokenizer` / `tessera bench encode`, printed as the
+same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; not used by tests).
+
+  python3 bench_reference.py train-hf  VOCAB THREADS FILE...   # BpeTrainer + ByteLevel, as byte-bpe
+  python3 bench_reference.py train-spm VOCAB THREADS FILE...   # sentencepiece BPE trainer
+  python3 bench_reference.py train-hf-only VOCAB THREADS OUT.json FILE...  # train and save only
+                                                               # (for whole-process time and memory)
+  python3 bench_reference.py encode-hf TOKENIZER THREADS FILE... # encode_batch over the text's lines
+  python3 bench_reference.py encode-hf-fast TOKENIZER THREADS FILE... # encode_batch_fast (no offsets)
+
+THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
+or encoder.json (GPT-2 vocab.bpe beside it). Peak RSS is this process's (ru_maxrss).
+"""
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+
+
+def emit(fields):
+    fields["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(fields, sort_keys=True), flush=True)
+
+
+def main():
+    cmd, arg, threads, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+    os.environ["RAYON_NUM_THREADS"] = str(threads)
+    os.environ["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
+    size = sum(os.path.getsize(f) for f in files if os.path.exists(f))
+    if cmd == "train-hf-only":
+        from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        trainer = trainers.BpeTrainer(vocab_size=int(arg), min_frequency=2, special_tokens=["<|endoftext|>"],
+                                      initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+        tok.train(files[1:], trainer)
+        tok.save(files[0])
+    elif cmd == "train-hf":
+        from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        trainer = trainers.BpeTrainer(vocab_size=int(arg), min_frequency=2, special_tokens=["<|endoftext|>"],
+                                      initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+        start = time.perf_counter()
+        tok.train(files, trainer)
+        seconds = time.perf_counter() - start
+        text = "".join(open(f, encoding="utf-8").read() for f in files)
+        tokens = sum(len(e.ids) for e in tok.encode_batch(text.splitlines(keepends=True)))
+        emit({"bench": "train-tokenizer", "tool": "hf-tokenizers", "model": "byte-bpe", "vocab_size": int(arg),
+              "threads": threads, "files": files, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds,
+              "bytes_per_token": size / tokens})
+    elif cmd == "train-spm":
+        import sentencepiece as spm
+        with tempfile.TemporaryDirectory() as d:
+            start = time.perf_counter()
+            spm.SentencePieceTrainer.train(input=",".join(files), model_prefix=os.path.join(d, "m"), model_type="bpe",
+                                           vocab_size=int(arg), num_threads=threads, minloglevel=2,
+                                           max_sentence_length=1 << 20, train_extremely_large_corpus=False)
+            seconds = time.perf_counter() - start
+        emit({"bench": "train-tokenizer", "tool": "sentencepiece", "model": "bpe", "vocab_size": int(arg),
+              "threads": threads, "files": files, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds})
+    elif cmd in ("encode-hf", "encode-hf-fast"):
+        from tokenizers import Tokenizer, models, pre_tokenizers, decoders
+        if arg.endswith("encoder.json") or arg.endswith("vocab.json"):
+            d = os.path.dirname(arg)
+            merges = os.path.join(d, "vocab.bpe") if os.path.exists(os.path.join(d, "vocab.bpe")) else os.path.join(d, "merges.txt")
+            tok = Tokenizer(models.BPE.from_file(arg, merges))
+            tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+            tok.decoder = decoders.ByteLevel()
+        else:
+            tok = Tokenizer.from_file(arg)
+            tok.no_padding()
+            tok.no_truncation()
+        lines = "".join(open(f, encoding="utf-8").read() for f in files).splitlines(keepends=True)
+        encode = tok.encode_batch_fast if cmd == "encode-hf-fast" else tok.encode_batch
+        encode(lines[:2000], add_special_tokens=False)  # warm-up
+        best, tokens = None, 0
+        for _ in range(3):
+            start = time.perf_counter()
+            enc = encode(lines, add_special_tokens=False)
+            seconds = time.perf_counter() - start
+            tokens = sum(len(e.ids) for e in enc)
+            best = seconds if best is None else min(best, seconds)
+        emit({"bench": "encode", "tool": "hf-tokenizers" + ("-fast" if cmd == "encode-hf-fast" else ""), "tokenizer": arg, "threads": threads, "files": files,
+              "bytes": size, "tokens": tokens, "seconds": best, "mb_per_s": size / 1e6 / best,
+              "bytes_per_token": size / tokens})
+    else:
+        sys.exit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()
