@@ -44,6 +44,9 @@ public struct SkipGramTrainer: Sendable {
         guard trainWords >= config.window, trainWords >= 2 else {
             throw EmbeddingsError.corpusTooSmall(words: trainWords, window: config.window)
         }
+        guard corpus.counts.lazy.filter({ $0 > 0 }).count <= 1 << 24 else {
+            throw EmbeddingsError.invalidOption(name: "vocabulary", reason: "more than 16,777,216 trained rows")
+        }
         guard corpus.counts.count == rows, corpus.sentenceStarts.first == 0, corpus.sentenceStarts.last == trainWords else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
         }
