@@ -14,8 +14,11 @@ import Foundation
 /// - Window: for each centre word a random `b` in `0..<window` shrinks it to `window − b`.
 /// - Learning rate: `alpha · (1 − done/(epochs·N + 1))`, floored at `alpha · minAlphaFactor`,
 ///   recomputed every 10,000 words from a counter shared by all threads.
-/// - Threads: each trains its own contiguous share of the sentences, updating the shared
-///   matrices without locks (Hogwild). With one thread the result is byte-identical for a seed.
+/// - Threads: the corpus is cut into jobs of about 10,000 words (whole sentences); threads take
+///   the next job in corpus order from a shared counter, epoch after epoch (as gensim's job
+///   queue does, so a thread slowed down by other work does not leave a tail of late, low-rate
+///   updates), and update the shared matrices without locks (Hogwild). With one thread the
+///   result is byte-identical for a seed.
 ///
 /// ```swift
 /// var config = SkipGramConfiguration()
@@ -68,11 +71,12 @@ public struct SkipGramTrainer: Sendable {
         expTable.withUnsafeMutableBufferPointer { tsr_w2v_fill_exp_table($0.baseAddress!) }
 
         let threads = config.threads
-        let shares = SkipGramTrainer.partition(corpus.sentenceStarts, parts: threads)
+        let jobs = SkipGramTrainer.jobs(corpus.sentenceStarts, words: 10_000)
         let maxSentence = zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
         let totalWords = trainWords * config.epochs
-        let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
-        counter.initialize(to: 0)
+        // counter[0]: words done (all threads); counter[8]: next job, a cache line away.
+        let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 16)
+        counter.initialize(repeating: 0, count: 16)
         let effective = UnsafeMutablePointer<Int>.allocate(capacity: threads)
         effective.initialize(repeating: 0, count: threads)
         defer { counter.deallocate(); effective.deallocate() }
@@ -84,18 +88,21 @@ public struct SkipGramTrainer: Sendable {
                 corpus.ids.withUnsafeBufferPointer { idsPointer in
                     corpus.sentenceStarts.withUnsafeBufferPointer { startsPointer in
                         keep.withUnsafeBufferPointer { keepPointer in
+                          jobs.withUnsafeBufferPointer { jobsPointer in
                             var model = tsr_w2v_model(
                                 syn0: syn0, syn1neg: syn1, noise: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
                                 noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride), negative: Int32(config.negative), use_avx2: useAVX2)
                             withUnsafeMutablePointer(to: &model) { modelPointer in
                                 let worker = Worker(
                                     config: config, model: modelPointer, ids: idsPointer.baseAddress!, starts: startsPointer.baseAddress!,
-                                    keep: keepPointer.baseAddress!, maxSentence: maxSentence, totalWords: totalWords,
+                                    keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobs.count - 1,
+                                    maxSentence: maxSentence, totalWords: totalWords,
                                     counter: counter, effective: effective, start: start, progress: progress)
                                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                                    worker.run(thread: t, sentences: shares[t])
+                                    worker.run(thread: t)
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -124,6 +131,9 @@ public struct SkipGramTrainer: Sendable {
         let ids: UnsafePointer<Int32>
         let starts: UnsafePointer<Int>
         let keep: UnsafePointer<Float>
+        /// Job `j` is sentences `jobs[j] ..< jobs[j + 1]`.
+        let jobs: UnsafePointer<Int>
+        let jobCount: Int
         let maxSentence: Int
         let totalWords: Int
         let counter: UnsafeMutablePointer<Int64>
@@ -131,8 +141,8 @@ public struct SkipGramTrainer: Sendable {
         let start: UInt64
         let progress: (@Sendable (TrainingProgress) -> Void)?
 
-        /// Trains sentences `sentences` for every epoch; stores the centre words trained in `effective[thread]`.
-        func run(thread: Int, sentences: Range<Int>) {
+        /// Takes jobs until all epochs are done; stores the centre words trained in `effective[thread]`.
+        func run(thread: Int) {
             let dim = config.dimension
             let window = UInt64(config.window)
             let startAlpha = config.alpha
@@ -147,8 +157,12 @@ public struct SkipGramTrainer: Sendable {
             var trained = 0
             var lastReport = start
 
-            for _ in 0..<config.epochs {
-                for s in sentences {
+            let totalJobs = jobCount * config.epochs
+            while true {
+                let job = Int(tsr_w2v_atomic_add(counter + 8, 1))
+                if job >= totalJobs { break }
+                let j = job % jobCount
+                for s in jobs[j]..<jobs[j + 1] {
                     let lo = starts[s]
                     let hi = starts[s + 1]
                     var n = 0
@@ -249,21 +263,18 @@ public struct SkipGramTrainer: Sendable {
         }
     }
 
-    /// Splits sentences into `parts` contiguous ranges of about equal word counts.
-    static func partition(_ starts: [Int], parts: Int) -> [Range<Int>] {
+    /// Job boundaries: sentence indices cutting the corpus into runs of at least `words` words.
+    static func jobs(_ starts: [Int], words: Int) -> [Int] {
+        var bounds = [0]
         let sentences = starts.count - 1
-        let words = starts.last ?? 0
-        var ranges: [Range<Int>] = []
         var s = 0
-        for p in 0..<parts {
-            let goal = words * (p + 1) / parts
-            var e = s
-            while e < sentences && (p == parts - 1 || starts[e + 1] <= goal) { e += 1 }
-            if e == s && e < sentences && p < parts - 1 { e += 1 }
-            ranges.append(s..<e)
-            s = e
+        while s < sentences {
+            let begin = starts[s]
+            while s < sentences && starts[s] - begin < words { s += 1 }
+            bounds.append(s)
         }
-        return ranges
+        if bounds.count == 1 { bounds.append(0) }
+        return bounds
     }
 
     /// A well-mixed starting state for thread `thread` (SplitMix64 of seed and thread).
