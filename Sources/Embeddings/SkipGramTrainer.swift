@@ -53,6 +53,14 @@ public struct SkipGramTrainer: Sendable {
         guard corpus.counts.count == rows, corpus.sentenceStarts.first == 0, corpus.sentenceStarts.last == trainWords else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
         }
+        let allTrainable = corpus.ids.withUnsafeBufferPointer { ids in
+            corpus.counts.withUnsafeBufferPointer { counts in
+                ids.allSatisfy { $0 >= 0 && Int($0) < rows && counts[Int($0)] > 0 }
+            }
+        }
+        guard allTrainable else {
+            throw EmbeddingsError.invalidOption(name: "corpus", reason: "the stream holds a row id out of range or with a count of 0")
+        }
 
         // Matrices, 64-byte aligned, each row starting on a cache line (Hogwild threads then
         // share a line only when they update the same row).
@@ -96,7 +104,7 @@ public struct SkipGramTrainer: Sendable {
                                 let worker = Worker(
                                     config: config, model: modelPointer, ids: idsPointer.baseAddress!, starts: startsPointer.baseAddress!,
                                     keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobs.count - 1,
-                                    maxSentence: maxSentence, totalWords: totalWords,
+                                    stride: stride, maxSentence: maxSentence, totalWords: totalWords,
                                     counter: counter, effective: effective, start: start, progress: progress)
                                 DispatchQueue.concurrentPerform(iterations: threads) { t in
                                     worker.run(thread: t)
@@ -116,8 +124,8 @@ public struct SkipGramTrainer: Sendable {
         vectors.withUnsafeMutableBufferPointer { out in
             for r in 0..<rows { (out.baseAddress! + r * dim).update(from: syn0 + r * stride, count: dim) }
         }
-        let table2 = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
-        return (table2, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
+        let trained = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
+        return (trained, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
     }
 
     // MARK: One worker
@@ -134,6 +142,7 @@ public struct SkipGramTrainer: Sendable {
         /// Job `j` is sentences `jobs[j] ..< jobs[j + 1]`.
         let jobs: UnsafePointer<Int>
         let jobCount: Int
+        let stride: Int
         let maxSentence: Int
         let totalWords: Int
         let counter: UnsafeMutablePointer<Int64>
@@ -143,13 +152,12 @@ public struct SkipGramTrainer: Sendable {
 
         /// Takes jobs until all epochs are done; stores the centre words trained in `effective[thread]`.
         func run(thread: Int) {
-            let dim = config.dimension
             let window = UInt64(config.window)
             let startAlpha = config.alpha
             let minAlpha = config.alpha * config.minAlphaFactor
             let subsample = config.sample > 0
             var rng = SkipGramTrainer.threadSeed(config.seed, thread)
-            let neu1e = UnsafeMutableRawPointer.allocate(byteCount: dim * 4, alignment: 64).bindMemory(to: Float.self, capacity: dim)
+            let neu1e = UnsafeMutableRawPointer.allocate(byteCount: stride * 4, alignment: 64).bindMemory(to: Float.self, capacity: stride)
             let sentence = UnsafeMutablePointer<Int32>.allocate(capacity: max(maxSentence, 1))
             defer { neu1e.deallocate(); sentence.deallocate() }
             var alpha = Float(startAlpha)
