@@ -105,10 +105,11 @@ static inline float hsum256(__m256 v) {
 __attribute__((target("avx2,fma")))
 static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target,
                            uint64_t *rng, float alpha, float *neu1e) {
-    const int dim = m->dim;
-    const int vec = dim & ~7;
+    // Rows are padded with zeros up to `stride` (a multiple of 16), and the padding stays zero
+    // (it only ever receives g * 0), so the loops run over whole vectors with no scalar tail.
+    const int n = (m->dim + 7) & ~7;
     float *l1 = m->syn0 + (int64_t)input * m->stride;
-    memset(neu1e, 0, sizeof(float) * (size_t)dim);
+    memset(neu1e, 0, sizeof(float) * (size_t)n);
     for (int d = 0; d <= m->negative; d++) {
         int32_t row;
         float label;
@@ -124,33 +125,24 @@ static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target
         __m256 acc0 = _mm256_setzero_ps();
         __m256 acc1 = _mm256_setzero_ps();
         int c = 0;
-        for (; c + 16 <= vec; c += 16) {
+        for (; c + 16 <= n; c += 16) {
             acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(l1 + c), _mm256_loadu_ps(l2 + c), acc0);
             acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(l1 + c + 8), _mm256_loadu_ps(l2 + c + 8), acc1);
         }
-        for (; c < vec; c += 8) {
-            acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(l1 + c), _mm256_loadu_ps(l2 + c), acc0);
-        }
+        if (c < n) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(l1 + c), _mm256_loadu_ps(l2 + c), acc0);
         float f = hsum256(_mm256_add_ps(acc0, acc1));
-        for (; c < dim; c++) f += l1[c] * l2[c];
         float g = gradient(m, f, label, alpha);
         __m256 gv = _mm256_set1_ps(g);
-        for (c = 0; c < vec; c += 8) {
+        for (c = 0; c < n; c += 8) {
             __m256 w2 = _mm256_loadu_ps(l2 + c);
             __m256 w1 = _mm256_loadu_ps(l1 + c);
             _mm256_storeu_ps(neu1e + c, _mm256_fmadd_ps(gv, w2, _mm256_loadu_ps(neu1e + c)));
             _mm256_storeu_ps(l2 + c, _mm256_fmadd_ps(gv, w1, w2));
         }
-        for (; c < dim; c++) {
-            neu1e[c] += g * l2[c];
-            l2[c] += g * l1[c];
-        }
     }
-    int c = 0;
-    for (; c < vec; c += 8) {
+    for (int c = 0; c < n; c += 8) {
         _mm256_storeu_ps(l1 + c, _mm256_add_ps(_mm256_loadu_ps(l1 + c), _mm256_loadu_ps(neu1e + c)));
     }
-    for (; c < dim; c++) l1[c] += neu1e[c];
 }
 #endif
 

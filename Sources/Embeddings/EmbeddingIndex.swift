@@ -52,6 +52,7 @@ public struct EmbeddingIndex: Sendable {
         let count = queries.count / dim
         let n = min(limit ?? table.rowCount, table.rowCount)
         var out = [Float](repeating: 0, count: count * n)
+        guard count > 0, n > 0 else { return out }
         unitVectors.withUnsafeBufferPointer { m in
             queries.withUnsafeBufferPointer { q in
                 out.withUnsafeMutableBufferPointer { o in

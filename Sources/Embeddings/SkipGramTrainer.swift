@@ -14,8 +14,11 @@ import Foundation
 /// - Window: for each centre word a random `b` in `0..<window` shrinks it to `window − b`.
 /// - Learning rate: `alpha · (1 − done/(epochs·N + 1))`, floored at `alpha · minAlphaFactor`,
 ///   recomputed every 10,000 words from a counter shared by all threads.
-/// - Threads: each trains its own contiguous share of the sentences, updating the shared
-///   matrices without locks (Hogwild). With one thread the result is byte-identical for a seed.
+/// - Threads: the corpus is cut into jobs of about 10,000 words (whole sentences); threads take
+///   the next job in corpus order from a shared counter, epoch after epoch (as gensim's job
+///   queue does, so a thread slowed down by other work does not leave a tail of late, low-rate
+///   updates), and update the shared matrices without locks (Hogwild). With one thread the
+///   result is byte-identical for a seed.
 ///
 /// ```swift
 /// var config = SkipGramConfiguration()
@@ -44,8 +47,19 @@ public struct SkipGramTrainer: Sendable {
         guard trainWords >= config.window, trainWords >= 2 else {
             throw EmbeddingsError.corpusTooSmall(words: trainWords, window: config.window)
         }
+        guard corpus.counts.lazy.filter({ $0 > 0 }).count <= 1 << 24 else {
+            throw EmbeddingsError.invalidOption(name: "vocabulary", reason: "more than 16,777,216 trained rows")
+        }
         guard corpus.counts.count == rows, corpus.sentenceStarts.first == 0, corpus.sentenceStarts.last == trainWords else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
+        }
+        let allTrainable = corpus.ids.withUnsafeBufferPointer { ids in
+            corpus.counts.withUnsafeBufferPointer { counts in
+                ids.allSatisfy { $0 >= 0 && Int($0) < rows && counts[Int($0)] > 0 }
+            }
+        }
+        guard allTrainable else {
+            throw EmbeddingsError.invalidOption(name: "corpus", reason: "the stream holds a row id out of range or with a count of 0")
         }
 
         // Matrices, 64-byte aligned, each row starting on a cache line (Hogwild threads then
@@ -65,11 +79,12 @@ public struct SkipGramTrainer: Sendable {
         expTable.withUnsafeMutableBufferPointer { tsr_w2v_fill_exp_table($0.baseAddress!) }
 
         let threads = config.threads
-        let shares = SkipGramTrainer.partition(corpus.sentenceStarts, parts: threads)
+        let jobs = SkipGramTrainer.jobs(corpus.sentenceStarts, words: 10_000)
         let maxSentence = zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
         let totalWords = trainWords * config.epochs
-        let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
-        counter.initialize(to: 0)
+        // counter[0]: words done (all threads); counter[8]: next job, a cache line away.
+        let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 16)
+        counter.initialize(repeating: 0, count: 16)
         let effective = UnsafeMutablePointer<Int>.allocate(capacity: threads)
         effective.initialize(repeating: 0, count: threads)
         defer { counter.deallocate(); effective.deallocate() }
@@ -81,18 +96,21 @@ public struct SkipGramTrainer: Sendable {
                 corpus.ids.withUnsafeBufferPointer { idsPointer in
                     corpus.sentenceStarts.withUnsafeBufferPointer { startsPointer in
                         keep.withUnsafeBufferPointer { keepPointer in
+                          jobs.withUnsafeBufferPointer { jobsPointer in
                             var model = tsr_w2v_model(
                                 syn0: syn0, syn1neg: syn1, noise: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
                                 noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride), negative: Int32(config.negative), use_avx2: useAVX2)
                             withUnsafeMutablePointer(to: &model) { modelPointer in
                                 let worker = Worker(
                                     config: config, model: modelPointer, ids: idsPointer.baseAddress!, starts: startsPointer.baseAddress!,
-                                    keep: keepPointer.baseAddress!, maxSentence: maxSentence, totalWords: totalWords,
+                                    keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobs.count - 1,
+                                    stride: stride, maxSentence: maxSentence, totalWords: totalWords,
                                     counter: counter, effective: effective, start: start, progress: progress)
                                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                                    worker.run(thread: t, sentences: shares[t])
+                                    worker.run(thread: t)
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -106,8 +124,8 @@ public struct SkipGramTrainer: Sendable {
         vectors.withUnsafeMutableBufferPointer { out in
             for r in 0..<rows { (out.baseAddress! + r * dim).update(from: syn0 + r * stride, count: dim) }
         }
-        let table2 = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
-        return (table2, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
+        let trained = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
+        return (trained, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
     }
 
     // MARK: One worker
@@ -121,6 +139,10 @@ public struct SkipGramTrainer: Sendable {
         let ids: UnsafePointer<Int32>
         let starts: UnsafePointer<Int>
         let keep: UnsafePointer<Float>
+        /// Job `j` is sentences `jobs[j] ..< jobs[j + 1]`.
+        let jobs: UnsafePointer<Int>
+        let jobCount: Int
+        let stride: Int
         let maxSentence: Int
         let totalWords: Int
         let counter: UnsafeMutablePointer<Int64>
@@ -128,15 +150,14 @@ public struct SkipGramTrainer: Sendable {
         let start: UInt64
         let progress: (@Sendable (TrainingProgress) -> Void)?
 
-        /// Trains sentences `sentences` for every epoch; stores the centre words trained in `effective[thread]`.
-        func run(thread: Int, sentences: Range<Int>) {
-            let dim = config.dimension
+        /// Takes jobs until all epochs are done; stores the centre words trained in `effective[thread]`.
+        func run(thread: Int) {
             let window = UInt64(config.window)
             let startAlpha = config.alpha
             let minAlpha = config.alpha * config.minAlphaFactor
             let subsample = config.sample > 0
             var rng = SkipGramTrainer.threadSeed(config.seed, thread)
-            let neu1e = UnsafeMutableRawPointer.allocate(byteCount: dim * 4, alignment: 64).bindMemory(to: Float.self, capacity: dim)
+            let neu1e = UnsafeMutableRawPointer.allocate(byteCount: stride * 4, alignment: 64).bindMemory(to: Float.self, capacity: stride)
             let sentence = UnsafeMutablePointer<Int32>.allocate(capacity: max(maxSentence, 1))
             defer { neu1e.deallocate(); sentence.deallocate() }
             var alpha = Float(startAlpha)
@@ -144,8 +165,12 @@ public struct SkipGramTrainer: Sendable {
             var trained = 0
             var lastReport = start
 
-            for _ in 0..<config.epochs {
-                for s in sentences {
+            let totalJobs = jobCount * config.epochs
+            while true {
+                let job = Int(tsr_w2v_atomic_add(counter + 8, 1))
+                if job >= totalJobs { break }
+                let j = job % jobCount
+                for s in jobs[j]..<jobs[j + 1] {
                     let lo = starts[s]
                     let hi = starts[s + 1]
                     var n = 0
@@ -246,21 +271,18 @@ public struct SkipGramTrainer: Sendable {
         }
     }
 
-    /// Splits sentences into `parts` contiguous ranges of about equal word counts.
-    static func partition(_ starts: [Int], parts: Int) -> [Range<Int>] {
+    /// Job boundaries: sentence indices cutting the corpus into runs of at least `words` words.
+    static func jobs(_ starts: [Int], words: Int) -> [Int] {
+        var bounds = [0]
         let sentences = starts.count - 1
-        let words = starts.last ?? 0
-        var ranges: [Range<Int>] = []
         var s = 0
-        for p in 0..<parts {
-            let goal = words * (p + 1) / parts
-            var e = s
-            while e < sentences && (p == parts - 1 || starts[e + 1] <= goal) { e += 1 }
-            if e == s && e < sentences && p < parts - 1 { e += 1 }
-            ranges.append(s..<e)
-            s = e
+        while s < sentences {
+            let begin = starts[s]
+            while s < sentences && starts[s] - begin < words { s += 1 }
+            bounds.append(s)
         }
-        return ranges
+        if bounds.count == 1 { bounds.append(0) }
+        return bounds
     }
 
     /// A well-mixed starting state for thread `thread` (SplitMix64 of seed and thread).

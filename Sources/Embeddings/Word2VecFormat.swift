@@ -85,6 +85,11 @@ public enum Word2VecFormat {
         guard fields.count == 2, let rows = Int(fields[0]), let dim = Int(fields[1]), rows >= 0, dim >= 1 else {
             throw EmbeddingsError.badWord2Vec(path: path, position: "line 1", reason: "expected '<rows> <dim>', found '\(String(decoding: bytes[0..<min(newline, 80)], as: UTF8.self))'")
         }
+        // Every value takes at least one byte of the file: a header asking for more is wrong.
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: dim)
+        guard !overflow, cells <= bytes.count else {
+            throw EmbeddingsError.badWord2Vec(path: path, position: "line 1", reason: "header promises \(rows) × \(dim) values, more than the file's \(bytes.count) bytes can hold")
+        }
         return (rows, dim, newline + 1)
     }
 

@@ -53,11 +53,13 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
                 ["name": $0.name, "correct": $0.correct, "answered": $0.answered, "oov": $0.outOfVocabulary, "accuracy": $0.accuracy] as [String: Any]
             }
             if !json {
+                func padded(_ name: String) -> String { name.count >= 30 ? name : name + String(repeating: " ", count: 30 - name.count) }
                 for s in result.sections {
-                    print(String(format: "%-30@ %6.2f%%  (%d/%d, %d out of vocabulary)", s.name as NSString, s.accuracy * 100, s.correct, s.answered, s.outOfVocabulary))
+                    let percent = String(format: "%6.2f%%", s.accuracy * 100)
+                    print("\(padded(s.name)) \(percent)  (\(s.correct)/\(s.answered), \(s.outOfVocabulary) out of vocabulary)")
                 }
-                print(String(format: "%-30@ %6.2f%%  (%d/%d, %d out of vocabulary, %d lines skipped)", "analogy total" as NSString,
-                             result.accuracy * 100, result.correct, result.answered, result.outOfVocabulary, result.skipped.count))
+                let percent = String(format: "%6.2f%%", result.accuracy * 100)
+                print("\(padded("analogy total")) \(percent)  (\(result.correct)/\(result.answered), \(result.outOfVocabulary) out of vocabulary, \(result.skipped.count) lines skipped)")
             }
         }
         if let similarity {
@@ -69,8 +71,9 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
             report["similarity_oov"] = result.outOfVocabulary
             report["similarity_skipped_lines"] = result.skipped.count
             if !json {
-                print(String(format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary = %.1f%%, %d lines skipped)",
-                             result.spearman, result.pearson, result.pairs, result.outOfVocabulary, result.outOfVocabularyRatio * 100, result.skipped.count))
+                let figures = String(format: "Spearman %.4f  Pearson %.4f", result.spearman, result.pearson)
+                let oov = String(format: "%.1f%%", result.outOfVocabularyRatio * 100)
+                print("similarity: \(figures)  (\(result.pairs) pairs, \(result.outOfVocabulary) out of vocabulary = \(oov), \(result.skipped.count) lines skipped)")
             }
         }
         if json { BenchSupport.emit(report) }

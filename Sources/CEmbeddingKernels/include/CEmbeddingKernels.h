@@ -31,8 +31,9 @@ typedef struct {
     const float *exp_table; ///< TSR_W2V_EXP_TABLE_SIZE sigmoid values over [-MAX_EXP, MAX_EXP)
     int64_t noise_count;    ///< buckets in `noise` (at most 2^24)
     int32_t dim;
-    int32_t stride;         ///< floats between rows: dim rounded up to a cache line, so that
-                            ///< threads updating neighbouring rows do not share a line
+    int32_t stride;         ///< floats between rows: dim rounded up to a multiple of 16 (a cache
+                            ///< line), so that threads updating neighbouring rows do not share a
+                            ///< line; the padding must be zero and stays zero
     int32_t negative;
     int32_t use_avx2;       ///< 1: AVX2+FMA variant (see tsr_w2v_cpu_has_avx2_fma)
 } tsr_w2v_model;
@@ -45,7 +46,7 @@ void tsr_w2v_fill_exp_table(float *table);
 
 /// One skip-gram step: the input vector of `input` learns to predict `target` (label 1) against
 /// `negative` noise rows drawn from the alias table (label 0) with the LCG state `*rng`, at learning
-/// rate `alpha`. `neu1e` is scratch of `dim` floats. Lock-free: races with other threads are
+/// rate `alpha`. `neu1e` is scratch of `stride` floats. Lock-free: races with other threads are
 /// accepted, as in word2vec.c (Hogwild).
 void tsr_w2v_sgns_pair(const tsr_w2v_model *model, int32_t input, int32_t target,
                        uint64_t *rng, float alpha, float *neu1e);
