@@ -33,12 +33,16 @@ public enum Matmul {
         if let bias { tk_add_bias(out, bias, Int64(rows), Int64(outChannels)) }
     }
 
-    /// Linear layer backward: `dinp += dout·W`, `dweight += doutᵀ·inp`, `dbias += Σ dout`.
+    /// Linear layer backward: `dinp += dout·W` (`dinp = dout·W` with `overwriteInput`),
+    /// `dweight += doutᵀ·inp`, `dbias += Σ dout`.
     public static func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
                                       dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                                      weight: UnsafePointer<Float>, rows: Int, inChannels: Int, outChannels: Int) {
+                                      weight: UnsafePointer<Float>, rows: Int, inChannels: Int, outChannels: Int,
+                                      overwriteInput: Bool = false) {
         guard rows > 0 else { return }
-        if let dinp { nn(rows, inChannels, outChannels, dout, lda: outChannels, weight, ldb: inChannels, dinp, ldc: inChannels, beta: 1) }
+        if let dinp {
+            nn(rows, inChannels, outChannels, dout, lda: outChannels, weight, ldb: inChannels, dinp, ldc: inChannels, beta: overwriteInput ? 0 : 1)
+        }
         tn(outChannels, inChannels, rows, dout, lda: outChannels, inp, ldb: inChannels, dweight, ldc: inChannels, beta: 1)
         if let dbias { tk_bias_backward(dbias, dout, Int64(rows), Int64(outChannels)) }
     }

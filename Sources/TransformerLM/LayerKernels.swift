@@ -52,20 +52,36 @@ public enum LayerKernels {
 
     // MARK: Attention
 
+    /// Rows per block of the causal attention matmuls: row block i only needs key blocks 0...i, so
+    /// about half of QKᵀ, A·V and their gradients is skipped.
+    public static let attentionBlock = 32
+
     /// Causal multi-head attention. `qkv` is `[B, T, 3C]` (q | k | v, heads contiguous within each);
     /// writes `att` `[B, NH, T, T]` (softmax probabilities, zeros above the diagonal) and `out` `[B, T, C]`.
     public static func attentionForward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
-                                        batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int) {
+                                        batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int = attentionBlock) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
+        let bk = max(block, 1)
         withBLASThreadsForParallelRegion(threads) {
             ParallelFor.run(B * NH, threads: threads) { bh in
                 let b = bh / NH, h = bh % NH
                 let q = qkv + b * T * 3 * C + h * hs
                 let a = att + bh * T * T
-                Matmul.nt(T, T, hs, q, lda: 3 * C, q + C, ldb: 3 * C, a, ldc: T)
+                let y = out + b * T * C + h * hs
+                var r0 = 0
+                while r0 < T {
+                    let rows = min(bk, T - r0), cols = r0 + rows
+                    Matmul.nt(rows, cols, hs, q + r0 * 3 * C, lda: 3 * C, q + C, ldb: 3 * C, a + r0 * T, ldc: T)
+                    r0 += rows
+                }
                 tk_causal_softmax(a, Int64(T), Int64(T), scale)
-                Matmul.nn(T, hs, T, a, lda: T, q + 2 * C, ldb: 3 * C, out + b * T * C + h * hs, ldc: C)
+                r0 = 0
+                while r0 < T {
+                    let rows = min(bk, T - r0), cols = r0 + rows
+                    Matmul.nn(rows, hs, cols, a + r0 * T, lda: T, q + 2 * C, ldb: 3 * C, y + r0 * C, ldc: C)
+                    r0 += rows
+                }
             }
         }
     }
@@ -73,22 +89,40 @@ public enum LayerKernels {
     /// Backward of ``attentionForward``: overwrites `dqkv`; `scratch` holds `B·NH·T·T` floats.
     public static func attentionBackward(dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                                          qkv: UnsafePointer<Float>, att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int,
-                                         heads NH: Int, threads: Int) {
+                                         heads NH: Int, threads: Int, block: Int = attentionBlock) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
+        let bk = max(block, 1)
         withBLASThreadsForParallelRegion(threads) {
             ParallelFor.run(B * NH, threads: threads) { bh in
                 let b = bh / NH, h = bh % NH
-                let q = qkv + b * T * 3 * C + h * hs
-                let dq = dqkv + b * T * 3 * C + h * hs
+                let q = qkv + b * T * 3 * C + h * hs, k = q + C, v = q + 2 * C
+                let dq = dqkv + b * T * 3 * C + h * hs, dk = dq + C, dv = dq + 2 * C
                 let a = att + bh * T * T
                 let ds = scratch + bh * T * T
                 let dy = dout + b * T * C + h * hs
-                Matmul.nt(T, T, hs, dy, lda: C, q + 2 * C, ldb: 3 * C, ds, ldc: T)          // dA = dY·Vᵀ
-                Matmul.tn(T, hs, T, a, lda: T, dy, ldb: C, dq + 2 * C, ldc: 3 * C)          // dV = Aᵀ·dY
-                tk_causal_softmax_backward(ds, a, Int64(T), Int64(T), scale)               // dS (scaled)
-                Matmul.nn(T, hs, T, ds, lda: T, q + C, ldb: 3 * C, dq, ldc: 3 * C)          // dQ = dS·K
-                Matmul.tn(T, hs, T, ds, lda: T, q, ldb: 3 * C, dq + C, ldc: 3 * C)          // dK = dSᵀ·Q
+                // row blocks: dA = dY·Vᵀ (keys 0..<end), then dS, then dQ = dS·K
+                var r0 = 0
+                while r0 < T {
+                    let rows = min(bk, T - r0), cols = r0 + rows
+                    Matmul.nt(rows, cols, hs, dy + r0 * C, lda: C, v, ldb: 3 * C, ds + r0 * T, ldc: T)
+                    r0 += rows
+                }
+                tk_causal_softmax_backward(ds, a, Int64(T), Int64(T), scale)
+                r0 = 0
+                while r0 < T {
+                    let rows = min(bk, T - r0), cols = r0 + rows
+                    Matmul.nn(rows, hs, cols, ds + r0 * T, lda: T, k, ldb: 3 * C, dq + r0 * 3 * C, ldc: 3 * C)
+                    r0 += rows
+                }
+                // key blocks: only queries from the block's start on attend to it
+                var c0 = 0
+                while c0 < T {
+                    let cols = min(bk, T - c0), rows = T - c0
+                    Matmul.tn(cols, hs, rows, a + c0 * T + c0, lda: T, dy + c0 * C, ldb: C, dv + c0 * 3 * C, ldc: 3 * C)      // dV = Aᵀ·dY
+                    Matmul.tn(cols, hs, rows, ds + c0 * T + c0, lda: T, q + c0 * 3 * C, ldb: 3 * C, dk + c0 * 3 * C, ldc: 3 * C)  // dK = dSᵀ·Q
+                    c0 += cols
+                }
             }
         }
     }

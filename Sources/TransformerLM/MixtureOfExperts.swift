@@ -128,14 +128,13 @@ public final class MixtureOfExperts {
             let lo = expertStart[e], cnt = expertStart[e + 1] - lo
             guard cnt > 0 else { continue }
             let dh = dhe.pointer + lo * F
-            dh.update(repeating: 0, count: cnt * F)
             Matmul.linearBackward(dinp: dh, dweight: dprojw + e * C * F, dbias: dprojb + e * C, dout: dye.pointer + lo * C,
-                                  inp: ae.pointer + lo * F, weight: projw + e * C * F, rows: cnt, inChannels: F, outChannels: C)
+                                  inp: ae.pointer + lo * F, weight: projw + e * C * F, rows: cnt, inChannels: F, outChannels: C,
+                                  overwriteInput: true)
             LayerKernels.activationBackward(activation, dinp: dh, inp: he.pointer + lo * F, dout: dh, count: cnt * F)
             let dx = dxe.pointer + lo * C
-            dx.update(repeating: 0, count: cnt * C)
             Matmul.linearBackward(dinp: dx, dweight: dfcw + e * F * C, dbias: dfcb + e * F, dout: dh, inp: xe.pointer + lo * C,
-                                  weight: fcw + e * F * C, rows: cnt, inChannels: C, outChannels: F)
+                                  weight: fcw + e * F * C, rows: cnt, inChannels: C, outChannels: F, overwriteInput: true)
         }
         for r in 0..<(N * K) {
             let n = Int(rowSlot[r]) / K

@@ -21,8 +21,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tokenOutOfRange(source, index, id, v): return "\(source): token \(index) has id \(id), expected an id below the vocabulary size \(v)"
         case let .contextTooLong(length, context): return "sequence of \(length) tokens is longer than the model's context of \(context)"
         case let .shardTooShort(source, tokens, needed): return "\(source): \(tokens) tokens, expected at least \(needed) (one batch: batch × context + 1)"
-        case let .badCheckpoint(path, detail): return "\(path): \(detail)"
-        case let .embeddingMismatch(path, detail): return "\(path): \(detail)"
+        case let .badCheckpoint(path, detail): return detail.hasPrefix(path + ":") ? detail : "\(path): \(detail)"
+        case let .embeddingMismatch(path, detail): return detail.hasPrefix(path + ":") ? detail : "\(path): \(detail)"
         case .notExportable(let s): return "cannot export: \(s)"
         }
     }

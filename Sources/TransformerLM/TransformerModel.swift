@@ -200,9 +200,8 @@ public final class TransformerModel {
             tk_cross_entropy_backward(s.probs.pointer, t.baseAddress!, Int64(N), Int64(V), 1 / Float(N))
         }
         let dh = s.dOut.pointer
-        dh.update(repeating: 0, count: N * C)
         Matmul.linearBackward(dinp: dh, dweight: g(layout.head), dbias: nil, dout: s.probs.pointer, inp: s.finalHidden!,
-                              weight: w(layout.head), rows: N, inChannels: C, outChannels: V)
+                              weight: w(layout.head), rows: N, inChannels: C, outChannels: V, overwriteInput: true)
         var dOut = s.dOut, dIn = s.dIn
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
             let xL = c.layers > 0 ? s.blocks[c.layers - 1].output(c.norm).pointer : s.encoded.pointer
@@ -233,14 +232,12 @@ public final class TransformerModel {
             dRes.update(from: dOut, count: n)                       // d res2 (residual path)
             dBranch.update(from: dOut, count: n)
             if dropout { tk_multiply(dBranch, a.mask2.pointer, n64) }
-            dLn.update(repeating: 0, count: n)
-            ffnBackward(l, dinp: dLn, dout: dBranch, inp: a.ln2.pointer, a: a, rows: N)
+            ffnBackward(l, dinp: dLn, dout: dBranch, inp: a.ln2.pointer, a: a, rows: N, overwrite: true)
             tk_layernorm_backward(dRes, g(b.ln2w), g(b.ln2b), dLn, a.res2.pointer, w(b.ln2w), a.ln2Mean.pointer, a.ln2Rstd.pointer, Int64(N), Int64(C))
             // res2 = x + drop(Attn(ln1))
             dIn.update(from: dRes, count: n)
             if dropout { tk_multiply(dRes, a.mask1.pointer, n64) }
-            dLn.update(repeating: 0, count: n)
-            attentionBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, s: s)
+            attentionBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, s: s, overwrite: true)
             tk_layernorm_backward(dIn, g(b.ln1w), g(b.ln1b), dLn, x, w(b.ln1w), a.ln1Mean.pointer, a.ln1Rstd.pointer, Int64(N), Int64(C))
         } else {
             // out = LN2(res3), res3 = ln1 + drop(FFN(ln1))
@@ -261,33 +258,32 @@ public final class TransformerModel {
 
     /// Attention sub-layer backward: `dinp += …` given `dout` = d(attention projection output).
     func attentionBackward(_ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                           a: BlockActivations, s: ForwardState) {
+                           a: BlockActivations, s: ForwardState, overwrite: Bool = false) {
         let c = config, b = layout.blocks[l], B = s.batch, T = s.time, N = B * T, C = c.dim
         let datty = s.dAtty.pointer
-        datty.update(repeating: 0, count: N * C)
         Matmul.linearBackward(dinp: datty, dweight: g(b.projw), dbias: g(b.projb), dout: dout, inp: a.atty.pointer, weight: w(b.projw),
-                              rows: N, inChannels: C, outChannels: C)
+                              rows: N, inChannels: C, outChannels: C, overwriteInput: true)
         LayerKernels.attentionBackward(dqkv: s.dQkv.pointer, scratch: s.dAtt.pointer, dout: datty, qkv: a.qkv.pointer, att: a.att.pointer,
                                        batch: B, time: T, dim: C, heads: c.heads, threads: threads)
         Matmul.linearBackward(dinp: dinp, dweight: g(b.qkvw), dbias: g(b.qkvb), dout: s.dQkv.pointer, inp: inp, weight: w(b.qkvw),
-                              rows: N, inChannels: C, outChannels: 3 * C)
+                              rows: N, inChannels: C, outChannels: 3 * C, overwriteInput: overwrite)
     }
 
     /// FFN backward: `dinp += …` given `dout` = d(FFN output).
     func ffnBackward(_ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                     a: BlockActivations, rows N: Int) {
+                     a: BlockActivations, rows N: Int, overwrite: Bool = false) {
         let c = config, b = layout.blocks[l], C = c.dim, F = c.ffnDim
         if let moe = a.moe {
+            if overwrite { dinp.update(repeating: 0, count: N * C) }
             moe.backward(dinp: dinp, dout: dout, inp: inp, count: N, gate: w(b.gatew), fcw: w(b.fcw), projw: w(b.fc2w),
                          dgate: g(b.gatew), dfcw: g(b.fcw), dfcb: g(b.fcb), dprojw: g(b.fc2w), dprojb: g(b.fc2b))
             return
         }
         let dh = state!.dHidden.pointer
-        dh.update(repeating: 0, count: N * F)
         Matmul.linearBackward(dinp: dh, dweight: g(b.fc2w), dbias: g(b.fc2b), dout: dout, inp: a.fchAct.pointer, weight: w(b.fc2w),
-                              rows: N, inChannels: F, outChannels: C)
+                              rows: N, inChannels: F, outChannels: C, overwriteInput: true)
         LayerKernels.activationBackward(c.activation, dinp: dh, inp: a.fch.pointer, dout: dh, count: N * F)
         Matmul.linearBackward(dinp: dinp, dweight: g(b.fcw), dbias: g(b.fcb), dout: dh, inp: inp, weight: w(b.fcw),
-                              rows: N, inChannels: C, outChannels: F)
+                              rows: N, inChannels: C, outChannels: F, overwriteInput: overwrite)
     }
 }

@@ -43,7 +43,7 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Experts (MoE).") var experts: Int = 4
     @Option(name: .customLong("top-k"), help: "Experts per token (MoE).") var topK: Int = 2
     @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings.") var tieEmbeddings = true
-    @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed (initialization, dropout).") var seed: UInt64 = 1337
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
     @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = 10

@@ -139,14 +139,17 @@ import TensorOps
         Self.expectClose(dx, Self.numericGradient(xs, 0) { Self.dot(rd, $0[0].map(g)) }, "\(act) dinp")
     }
 
-    @Test func causalAttention() {
+    /// Block sizes 2 and 3 exercise the causal blocking (T = 7 spans several, uneven blocks); 64 is one block.
+    @Test(arguments: [2, 3, 64])
+    func causalAttention(block: Int) {
         var rng = SeededGenerator(seed: 14)
-        let B = 2, T = 5, C = 8, NH = 2
+        let B = 2, T = 7, C = 8, NH = 2
         let qkv = Self.random(B * T * 3 * C, &rng), r = Self.random(B * T * C, &rng)
         var out = [Float](repeating: 0, count: B * T * C), att = [Float](repeating: 0, count: B * NH * T * T)
         var dqkv = [Float](repeating: 0, count: B * T * 3 * C), scratch = att
-        LayerKernels.attentionForward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1)
-        LayerKernels.attentionBackward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH, threads: 2)
+        LayerKernels.attentionForward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1, block: block)
+        LayerKernels.attentionBackward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
+                                       threads: 2, block: block)
         let xs = [qkv.map(Double.init)], rd = r.map(Double.init)
         #expect(zip(out, Self.attention(xs[0], B: B, T: T, C: C, NH: NH)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         // causal: probabilities above the diagonal are exactly zero, rows sum to one
