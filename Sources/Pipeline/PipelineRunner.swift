@@ -90,7 +90,7 @@ public final class PipelineRunner {
     /// The fingerprint of `stage`: its options and the fingerprints of what it reads.
     func fingerprint(of stage: PipelineStage) throws -> String {
         var f = Fingerprint()
-        f.add("tessera-pipeline-1/\(stage.rawValue)")
+        f.add("tessera-pipeline-2/\(stage.rawValue)")
         func upstream(_ s: PipelineStage) throws { f.add(try fingerprints[s] ?? fingerprint(of: s)) }
         func options<T: Encodable>(_ value: T) throws {
             let encoder = JSONEncoder()
