@@ -17,6 +17,7 @@ struct EncoderCore {
     let identityNormalizer: Bool
     let trimOffsets: Bool
     let trimKeepsPrefixSpace: Bool
+    let addPrefixSpace: Bool
     /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
     let addedFirstByte: [Bool]
     let addedPatterns: [(bytes: [UInt8], id: UInt32)]
@@ -38,6 +39,7 @@ struct EncoderCore {
     var starts: [Int32] = []
     var ends: [Int32] = []
     var pieces: [Range<Int>] = []
+    var prefixed: [UInt8] = []
     /// Offsets of the current call as start, end pairs.
     var flatOffsets: [Int32] = []
     /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
@@ -51,10 +53,10 @@ struct EncoderCore {
         }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
-        if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
-            trimOffsets = trim; trimKeepsPrefixSpace = keep
+        if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
+            trimOffsets = trim; trimKeepsPrefixSpace = keep; addPrefixSpace = add
         } else {
-            trimOffsets = false; trimKeepsPrefixSpace = false
+            trimOffsets = false; trimKeepsPrefixSpace = false; addPrefixSpace = false
         }
         identityNormalizer = tokenizer.normalizer.isIdentity
         aligned = AlignedNormalizer(tokenizer.normalizer)
@@ -116,13 +118,13 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
-        firstTokenIndex = ids.count
         if addSpecialTokens {
             for t in tokenizer.postProcessor.prefix {
                 ids.append(t.id)
                 if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
             }
         }
+        firstTokenIndex = ids.count
         if let base = text.baseAddress, !text.isEmpty {
             if addedPatterns.isEmpty {
                 encodeSegment(text, at: 0, ids: &ids, wantOffsets: wantOffsets)
@@ -162,7 +164,9 @@ struct EncoderCore {
     /// Normalizes, splits and encodes text that holds no added token; `origin` is its offset in the input.
     mutating func encodeSegment(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
         guard !segment.isEmpty else { return }
-        if identityNormalizer {
+        if addPrefixSpace {
+            encodeWithPrefixSpace(segment, at: origin, ids: &ids, wantOffsets: wantOffsets)
+        } else if identityNormalizer {
             process(segment, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: wantOffsets)
         } else if !wantOffsets {
             // Ids only: normalize the whole segment at once (no alignment to keep).
@@ -178,6 +182,37 @@ struct EncoderCore {
             let text = normalized
             text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
         }
+    }
+
+    /// The `add_prefix_space` path: the normalized segment gets a space first unless it starts
+    /// with one; the space takes the first character's source range (as Hugging Face aligns it).
+    mutating func encodeWithPrefixSpace(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
+        normalized.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        if wantOffsets && !identityNormalizer {
+            aligned.normalize(segment, out: &normalized, starts: &starts, ends: &ends)
+        } else if !identityNormalizer {
+            tokenizer.normalizer.normalize(segment, into: &normalized, scratch: &normalizationScratch)
+        } else {
+            normalized.append(contentsOf: segment)
+            if wantOffsets, let base = segment.baseAddress {
+                // Each byte maps to the range of its character.
+                var i = 0
+                while i < segment.count {
+                    let length = max(UTF8Validation.sequenceLength(base, at: i, end: segment.count), 1)
+                    for _ in 0..<length { starts.append(Int32(i)); ends.append(Int32(i + length)) }
+                    i += length
+                }
+            }
+        }
+        guard let first = normalized.first else { return }
+        if first != 0x20 {
+            normalized.insert(0x20, at: 0)
+            if wantOffsets { starts.insert(starts[0], at: 0); ends.insert(ends[0], at: 0) }
+        }
+        let text = normalized
+        text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
     }
 
     mutating func process(_ text: UnsafeBufferPointer<UInt8>, segment: UnsafeBufferPointer<UInt8>, origin: Int, mapped: Bool,

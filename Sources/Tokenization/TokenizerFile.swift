@@ -153,13 +153,10 @@ public enum TokenizerFile {
         let (type, dict) = try typeOf(object, "pre_tokenizer", source: source)
         switch type {
         case "ByteLevel":
-            if dict["add_prefix_space"]?.bool ?? false {
-                throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with add_prefix_space=true")
-            }
             if !(dict["use_regex"]?.bool ?? true) {
                 throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with use_regex=false")
             }
-            return .byteLevel(trimOffsets: false)
+            return .byteLevel(trimOffsets: false, addPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
         case "BertPreTokenizer": return .bert(splitCJK: cjk)
         case "WhitespaceSplit": return .whitespaceSplit
         case "Sequence":
@@ -241,17 +238,17 @@ public enum TokenizerFile {
         }
         switch type {
         case "ByteLevel":
-            if preTokenization.isByteLevel {
+            if case .byteLevel(_, _, let add) = preTokenization {
                 preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
-                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true, addPrefixSpace: add)
             }
         case "BertProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
         case "RobertaProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
-            if preTokenization.isByteLevel {
+            if case .byteLevel(_, _, let add) = preTokenization {
                 preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
-                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true, addPrefixSpace: add)
             }
         case "TemplateProcessing":
             guard let single = dict["single"]?.array else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
@@ -323,13 +320,13 @@ public enum TokenizerFile {
         }
         switch tokenizer.preTokenization {
         case .none: out += "  \"pre_tokenizer\": null,\n"
-        case .byteLevel(let trim, _): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .byteLevel(let trim, _, let add): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(add), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
         case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
         case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
         }
         let post = tokenizer.postProcessor
         if post.prefix.isEmpty && post.suffix.isEmpty {
-            if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+            if case .byteLevel(let trim, let keep, _) = tokenizer.preTokenization {
                 out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(keep), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
             } else {
                 out += "  \"post_processor\": null,\n"

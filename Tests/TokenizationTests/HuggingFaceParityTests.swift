@@ -32,6 +32,29 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test func byteLevelAddPrefixSpaceMatchesHuggingFace() throws {
+        let gpt2 = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        let eot = try #require(gpt2.model.vocabulary.id(for: "<|endoftext|>"))
+        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false, addPrefixSpace: true), model: gpt2.model,
+                                  decoder: .byteLevel, addedTokens: [AddedToken(id: eot, content: "<|endoftext|>")])
+        let sample = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let lines = Array(sample.prefix(1_000)) + sample.prefix(50).map { $0 + "<|endoftext|>" + $0 }
+        let expected = try TestData.expected("gpt2_prefix_expected.txt")
+        #expect(expected.count == lines.count)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) {
+            var idsOnly: [UInt32] = []
+            var copy = line
+            copy.withUTF8 { session.encode($0, addSpecialTokens: false, ids: &idsOnly) }
+            if TestData.encode(session, line) != (want.ids, want.offsets) || idsOnly != want.ids {
+                mismatches += 1
+                if mismatches < 3 { Issue.record("\(line.debugDescription): \(TestData.encode(session, line)) vs \(want)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")

@@ -6,7 +6,7 @@ Run from this directory:  python3 make_fixtures.py   (needs `pip install tokeniz
 Inputs: the project's shared data (../../../../shared/data, i.e. ../shared/data from the package
 root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside this script):
 
-- sample_lines.txt          5,600 lines drawn from every shared corpus (English, Korean, Chinese)
+- sample_lines.txt          5,569 lines drawn from every shared corpus (English, Korean, Chinese)
                             plus hand-written edge cases; one input line per line (LF, no CR).
 - gpt2_expected.txt         per sample line: ids, a TAB, then each token's byte range: "END" when it
                             starts where the previous one ended (the first: at 0), else "START:END"
@@ -15,6 +15,8 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             converted to byte offsets).
 - gpt2_trim_expected.txt    the same for the first 1,000 lines with a ByteLevel(trim_offsets=True)
                             post-processor (offsets trimmed of spaces).
+- gpt2_prefix_expected.txt  the first 1,000 lines again with ByteLevel(add_prefix_space=True) (as
+                            RoBERTa) and "<|endoftext|>" as a special token.
 - bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
                             truncation switched off).
 - bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
@@ -119,6 +121,11 @@ def main():
     write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
     gpt2.post_processor = processors.ByteLevel(trim_offsets=True)
     write_expected(os.path.join(HERE, "gpt2_trim_expected.txt"), gpt2, lines[:1000])
+    gpt2.post_processor = None
+    gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    gpt2.add_special_tokens(["<|endoftext|>"])
+    prefix_lines = lines[:1000] + [l + "<|endoftext|>" + l for l in lines[:50]]
+    write_expected(os.path.join(HERE, "gpt2_prefix_expected.txt"), gpt2, prefix_lines)
 
     bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
