@@ -94,6 +94,19 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test(arguments: ["en-byte-bpe-8k", "en-wordpiece-uncased-8k"])
+    func tokenizerJSONWrittenByTesseraEncodesInHuggingFaceAsInTessera(name: String) throws {
+        // Fixtures/make_fixtures.py loaded Vocab/NAME.json (written by tessera train-tokenizer) in HF.
+        let tokenizer = try Tokenizer.load(fromFile: TestData.root + "/Vocab/\(name).json")
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("vocab_\(name)_expected.txt")
+        #expect(expected.count == 1_500)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
     @Test func tokenizerJSONSavedByTesseraReloadsWithTheSameEncodings() throws {
         let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -27,6 +27,14 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test func vocabFilesAreReproducedByTheirDocumentedCommand() throws {
+        // Vocab/make_vocab.sh: train-tokenizer --model byte-bpe --vocab-size 8000 --min-frequency 2 Corpora/en/*.txt
+        let recipe = try Self.byteBPERecipe()
+        let trained = try recipe.train(recipe.counter(threads: 2).count(paths: TestData.englishCorpora), vocabularySize: 8000, minFrequency: 2)
+        let committed = try String(contentsOfFile: TestData.root + "/Vocab/en-byte-bpe-8k.json", encoding: .utf8)
+        #expect(TokenizerFile.json(trained) == committed)
+    }
+
     @Test func trainingIsDeterministicWhateverTheThreadCount() throws {
         let recipe = try Self.byteBPERecipe()
         let one = try recipe.train(recipe.counter(threads: 1).count(paths: TestData.englishCorpora), vocabularySize: 1500)

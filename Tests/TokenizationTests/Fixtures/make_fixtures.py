@@ -34,6 +34,10 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             end_of_word_suffix="</w>") with WhitespaceSplit on Corpora/en/*.txt: the
                             vocabulary, one token per line by id (HF gives the "</w>" variants ids in
                             hash order, so only the set is stable).
+- vocab_en-byte-bpe-8k_expected.txt, vocab_en-wordpiece-uncased-8k_expected.txt
+                            ids and offsets of the first 1,500 sample lines when HF loads the
+                            tokenizer.json files that Tessera wrote into Vocab/ (does HF read
+                            Tessera's files, and encode with them as Tessera does?).
 - hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
                             [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
                             BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
@@ -151,6 +155,10 @@ def main():
     with open(os.path.join(HERE, "hf_bpe_suffix_5k.txt"), "w", encoding="utf-8", newline="\n") as f:
         for token, _ in sorted(cbpe.get_vocab().items(), key=lambda kv: kv[1]):
             f.write(token + "\n")
+
+    for name in ("en-byte-bpe-8k", "en-wordpiece-uncased-8k"):
+        written = Tokenizer.from_file(os.path.join(ROOT, "Vocab", name + ".json"))
+        write_expected(os.path.join(HERE, f"vocab_{name}_expected.txt"), written, lines[:1500])
 
     wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     wp.normalizer = normalizers.BertNormalizer(lowercase=True)
