@@ -20,7 +20,7 @@ struct EncoderCore {
     let addPrefixSpace: Bool
     /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
     let addedFirstByte: [Bool]
-    let addedPatterns: [(bytes: [UInt8], id: UInt32)]
+    let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
 
@@ -61,12 +61,12 @@ struct EncoderCore {
         identityNormalizer = tokenizer.normalizer.isIdentity
         aligned = AlignedNormalizer(tokenizer.normalizer)
         var first = [Bool](repeating: false, count: 256)
-        var patterns: [(bytes: [UInt8], id: UInt32)] = []
+        var patterns: [(bytes: [UInt8], token: AddedToken)] = []
         if tokenizer.matchAddedTokens {
             for t in tokenizer.addedTokens where !t.content.isEmpty {
                 let bytes = Array(t.content.utf8)
                 first[Int(bytes[0])] = true
-                patterns.append((bytes, t.id))
+                patterns.append((bytes, t))
             }
         }
         patterns.sort { $0.bytes.count > $1.bytes.count }   // longest match first
@@ -133,11 +133,19 @@ struct EncoderCore {
                 var segmentStart = 0
                 var i = 0
                 while i < n {
-                    if addedFirstByte[Int(base[i])], let (len, id) = matchAdded(base + i, n - i) {
-                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: i - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
-                        ids.append(id)
-                        if wantOffsets { flatOffsets.append(Int32(i)); flatOffsets.append(Int32(i + len)) }
-                        i += len
+                    if addedFirstByte[Int(base[i])], let (len, token) = matchAdded(base + i, n - i) {
+                        // lstrip / rstrip: the match takes the whitespace around it.
+                        var start = i, end = i + len
+                        if token.leftStrip {
+                            while start > segmentStart, let w = EncoderCore.whitespaceBefore(base, start, floor: segmentStart) { start -= w }
+                        }
+                        if token.rightStrip {
+                            while end < n, let w = EncoderCore.whitespaceAt(base, end, n) { end += w }
+                        }
+                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: start - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+                        ids.append(token.id)
+                        if wantOffsets { flatOffsets.append(Int32(start)); flatOffsets.append(Int32(end)) }
+                        i = end
                         segmentStart = i
                     } else {
                         i += 1
@@ -154,11 +162,27 @@ struct EncoderCore {
         }
     }
 
-    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, UInt32)? {
-        for (bytes, id) in addedPatterns where bytes.count <= available {
-            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, id) }
+    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, AddedToken)? {
+        for (bytes, token) in addedPatterns where bytes.count <= available {
+            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, token) }
         }
         return nil
+    }
+
+    /// The byte length of the whitespace character at `i`, or `nil` if it is not whitespace.
+    static func whitespaceAt(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
+        let length = UTF8Validation.sequenceLength(base, at: i, end: n)
+        guard length > 0 else { return nil }
+        let scalar = length == 1 ? UInt32(base[i]) : UTF8Validation.decode(base, at: i, length: length)
+        return CharacterClass.of(scalar).contains(.whitespace) ? length : nil
+    }
+
+    /// The byte length of the whitespace character that ends just before `i` (not before `floor`).
+    static func whitespaceBefore(_ base: UnsafePointer<UInt8>, _ i: Int, floor: Int) -> Int? {
+        var s = i - 1
+        while s > floor && base[s] & 0xC0 == 0x80 { s -= 1 }
+        guard let w = whitespaceAt(base, s, i), s + w == i else { return nil }
+        return w
     }
 
     /// Normalizes, splits and encodes text that holds no added token; `origin` is its offset in the input.

@@ -86,7 +86,11 @@ public enum TokenizerFile {
                 guard let id = entry["id"]?.int, id >= 0, let content = entry["content"]?.string else {
                     throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
                 }
-                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false))
+                if entry["single_word"]?.bool ?? false {
+                    throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "\(content) with single_word=true")
+                }
+                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false,
+                                        leftStrip: entry["lstrip"]?.bool ?? false, rightStrip: entry["rstrip"]?.bool ?? false))
             }
         }
         // Normalizer.
@@ -295,7 +299,7 @@ public enum TokenizerFile {
         var out = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (k, t) in tokenizer.addedTokens.enumerated() {
             out += (k == 0 ? "\n" : ",\n")
-            out += "    {\"id\": \(t.id), \"content\": \(JSONText.string(t.content)), \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": \(t.special)}"
+            out += "    {\"id\": \(t.id), \"content\": \(JSONText.string(t.content)), \"single_word\": false, \"lstrip\": \(t.leftStrip), \"rstrip\": \(t.rightStrip), \"normalized\": false, \"special\": \(t.special)}"
         }
         out += tokenizer.addedTokens.isEmpty ? "],\n" : "\n  ],\n"
         let n = tokenizer.normalizer

@@ -55,6 +55,24 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test func addedTokensTakeTheWhitespaceAroundThemAsHuggingFace() throws {
+        let gpt2 = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: gpt2.model, decoder: .byteLevel,
+                                  addedTokens: [AddedToken(id: 50257, content: "<mask>", leftStrip: true),
+                                                AddedToken(id: 50258, content: "[R]", rightStrip: true)])
+        let lines = try TestData.lines(TestData.fixtures + "/strip_lines.txt")
+        let expected = try TestData.expected("strip_expected.txt")
+        #expect(lines.count == expected.count && lines.count == 300)
+        #expect(lines.filter { $0.contains("<mask>") }.count > 100)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) {
+            mismatches += 1
+            if mismatches < 3 { Issue.record("\(line.debugDescription): \(TestData.encode(session, line)) vs \(want)") }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")

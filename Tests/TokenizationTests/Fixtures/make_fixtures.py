@@ -17,6 +17,9 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             post-processor (offsets trimmed of spaces).
 - gpt2_prefix_expected.txt  the first 1,000 lines again with ByteLevel(add_prefix_space=True) (as
                             RoBERTa) and "<|endoftext|>" as a special token.
+- strip_lines.txt, strip_expected.txt  300 sample lines with "<mask>" (lstrip) and "[R]" (rstrip)
+                            added tokens put between words, and their ids and offsets with the GPT-2
+                            vocabulary (ByteLevel, no prefix space): the whitespace the tokens take.
 - bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
                             truncation switched off).
 - bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
@@ -47,7 +50,7 @@ import json
 import os
 import random
 
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
+from tokenizers import AddedToken, Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -130,6 +133,22 @@ def main():
     gpt2.add_special_tokens(["<|endoftext|>"])
     prefix_lines = lines[:1000] + [l + "<|endoftext|>" + l for l in lines[:50]]
     write_expected(os.path.join(HERE, "gpt2_prefix_expected.txt"), gpt2, prefix_lines)
+
+    strip = Tokenizer(models.BPE.from_file(os.path.join(SHARED, "tokenizers", "encoder.json"),
+                                           os.path.join(SHARED, "tokenizers", "vocab.bpe")))
+    strip.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    strip.add_special_tokens([AddedToken("<mask>", lstrip=True), AddedToken("[R]", rstrip=True)])
+    strip_lines = []
+    for k, line in enumerate(lines[:300]):
+        words = line.split(" ")
+        if len(words) > 3:
+            words[1] = words[1] + (" <mask>" if k % 2 else "\t <mask>")
+            words[-2] = words[-2] + (" [R]  " if k % 3 else "[R]\u3000")
+        strip_lines.append(" ".join(words))
+    with open(os.path.join(HERE, "strip_lines.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for line in strip_lines:
+            f.write(line + "\n")
+    write_expected(os.path.join(HERE, "strip_expected.txt"), strip, strip_lines)
 
     bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
