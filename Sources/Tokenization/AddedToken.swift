@@ -7,11 +7,17 @@ public struct AddedToken: Sendable, Hashable {
     public var content: String
     /// Whether it is special (skipped when decoding with `skipSpecialTokens`).
     public var special: Bool
+    /// Whether a match also takes the whitespace before it (Hugging Face's `lstrip`).
+    public var leftStrip: Bool
+    /// Whether a match also takes the whitespace after it (Hugging Face's `rstrip`).
+    public var rightStrip: Bool
 
     /// Creates an added token.
-    public init(id: UInt32, content: String, special: Bool = true) {
+    public init(id: UInt32, content: String, special: Bool = true, leftStrip: Bool = false, rightStrip: Bool = false) {
         self.id = id
         self.content = content
         self.special = special
+        self.leftStrip = leftStrip
+        self.rightStrip = rightStrip
     }
 }

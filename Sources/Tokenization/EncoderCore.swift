@@ -17,9 +17,10 @@ struct EncoderCore {
     let identityNormalizer: Bool
     let trimOffsets: Bool
     let trimKeepsPrefixSpace: Bool
+    let addPrefixSpace: Bool
     /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
     let addedFirstByte: [Bool]
-    let addedPatterns: [(bytes: [UInt8], id: UInt32)]
+    let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
 
@@ -38,6 +39,7 @@ struct EncoderCore {
     var starts: [Int32] = []
     var ends: [Int32] = []
     var pieces: [Range<Int>] = []
+    var prefixed: [UInt8] = []
     /// Offsets of the current call as start, end pairs.
     var flatOffsets: [Int32] = []
     /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
@@ -51,20 +53,20 @@ struct EncoderCore {
         }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
-        if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
-            trimOffsets = trim; trimKeepsPrefixSpace = keep
+        if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
+            trimOffsets = trim; trimKeepsPrefixSpace = keep; addPrefixSpace = add
         } else {
-            trimOffsets = false; trimKeepsPrefixSpace = false
+            trimOffsets = false; trimKeepsPrefixSpace = false; addPrefixSpace = false
         }
         identityNormalizer = tokenizer.normalizer.isIdentity
         aligned = AlignedNormalizer(tokenizer.normalizer)
         var first = [Bool](repeating: false, count: 256)
-        var patterns: [(bytes: [UInt8], id: UInt32)] = []
+        var patterns: [(bytes: [UInt8], token: AddedToken)] = []
         if tokenizer.matchAddedTokens {
             for t in tokenizer.addedTokens where !t.content.isEmpty {
                 let bytes = Array(t.content.utf8)
                 first[Int(bytes[0])] = true
-                patterns.append((bytes, t.id))
+                patterns.append((bytes, t))
             }
         }
         patterns.sort { $0.bytes.count > $1.bytes.count }   // longest match first
@@ -116,13 +118,13 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
-        firstTokenIndex = ids.count
         if addSpecialTokens {
             for t in tokenizer.postProcessor.prefix {
                 ids.append(t.id)
                 if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
             }
         }
+        firstTokenIndex = ids.count
         if let base = text.baseAddress, !text.isEmpty {
             if addedPatterns.isEmpty {
                 encodeSegment(text, at: 0, ids: &ids, wantOffsets: wantOffsets)
@@ -131,11 +133,19 @@ struct EncoderCore {
                 var segmentStart = 0
                 var i = 0
                 while i < n {
-                    if addedFirstByte[Int(base[i])], let (len, id) = matchAdded(base + i, n - i) {
-                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: i - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
-                        ids.append(id)
-                        if wantOffsets { flatOffsets.append(Int32(i)); flatOffsets.append(Int32(i + len)) }
-                        i += len
+                    if addedFirstByte[Int(base[i])], let (len, token) = matchAdded(base + i, n - i) {
+                        // lstrip / rstrip: the match takes the whitespace around it.
+                        var start = i, end = i + len
+                        if token.leftStrip {
+                            while start > segmentStart, let w = EncoderCore.whitespaceBefore(base, start, floor: segmentStart) { start -= w }
+                        }
+                        if token.rightStrip {
+                            while end < n, let w = EncoderCore.whitespaceAt(base, end, n) { end += w }
+                        }
+                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: start - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+                        ids.append(token.id)
+                        if wantOffsets { flatOffsets.append(Int32(start)); flatOffsets.append(Int32(end)) }
+                        i = end
                         segmentStart = i
                     } else {
                         i += 1
@@ -152,17 +162,35 @@ struct EncoderCore {
         }
     }
 
-    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, UInt32)? {
-        for (bytes, id) in addedPatterns where bytes.count <= available {
-            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, id) }
+    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, AddedToken)? {
+        for (bytes, token) in addedPatterns where bytes.count <= available {
+            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, token) }
         }
         return nil
+    }
+
+    /// The byte length of the whitespace character at `i`, or `nil` if it is not whitespace.
+    static func whitespaceAt(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
+        let length = UTF8Validation.sequenceLength(base, at: i, end: n)
+        guard length > 0 else { return nil }
+        let scalar = length == 1 ? UInt32(base[i]) : UTF8Validation.decode(base, at: i, length: length)
+        return CharacterClass.of(scalar).contains(.whitespace) ? length : nil
+    }
+
+    /// The byte length of the whitespace character that ends just before `i` (not before `floor`).
+    static func whitespaceBefore(_ base: UnsafePointer<UInt8>, _ i: Int, floor: Int) -> Int? {
+        var s = i - 1
+        while s > floor && base[s] & 0xC0 == 0x80 { s -= 1 }
+        guard let w = whitespaceAt(base, s, i), s + w == i else { return nil }
+        return w
     }
 
     /// Normalizes, splits and encodes text that holds no added token; `origin` is its offset in the input.
     mutating func encodeSegment(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
         guard !segment.isEmpty else { return }
-        if identityNormalizer {
+        if addPrefixSpace {
+            encodeWithPrefixSpace(segment, at: origin, ids: &ids, wantOffsets: wantOffsets)
+        } else if identityNormalizer {
             process(segment, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: wantOffsets)
         } else if !wantOffsets {
             // Ids only: normalize the whole segment at once (no alignment to keep).
@@ -178,6 +206,37 @@ struct EncoderCore {
             let text = normalized
             text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
         }
+    }
+
+    /// The `add_prefix_space` path: the normalized segment gets a space first unless it starts
+    /// with one; the space takes the first character's source range (as Hugging Face aligns it).
+    mutating func encodeWithPrefixSpace(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
+        normalized.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        if wantOffsets && !identityNormalizer {
+            aligned.normalize(segment, out: &normalized, starts: &starts, ends: &ends)
+        } else if !identityNormalizer {
+            tokenizer.normalizer.normalize(segment, into: &normalized, scratch: &normalizationScratch)
+        } else {
+            normalized.append(contentsOf: segment)
+            if wantOffsets, let base = segment.baseAddress {
+                // Each byte maps to the range of its character.
+                var i = 0
+                while i < segment.count {
+                    let length = max(UTF8Validation.sequenceLength(base, at: i, end: segment.count), 1)
+                    for _ in 0..<length { starts.append(Int32(i)); ends.append(Int32(i + length)) }
+                    i += length
+                }
+            }
+        }
+        guard let first = normalized.first else { return }
+        if first != 0x20 {
+            normalized.insert(0x20, at: 0)
+            if wantOffsets { starts.insert(starts[0], at: 0); ends.insert(ends[0], at: 0) }
+        }
+        let text = normalized
+        text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
     }
 
     mutating func process(_ text: UnsafeBufferPointer<UInt8>, segment: UnsafeBufferPointer<UInt8>, origin: Int, mapped: Bool,

@@ -5,8 +5,10 @@ public enum PreTokenization: Sendable, Hashable {
     /// GPT-2's byte-level split (``ByteLevelPreTokenizer``); the model then works on bytes.
     /// `trimOffsets`: token offsets leave out leading and trailing spaces (Hugging Face's
     /// `ByteLevel` post-processor); `trimKeepsPrefixSpace`: except one leading space of the
-    /// first token (that post-processor's `add_prefix_space`).
-    case byteLevel(trimOffsets: Bool, trimKeepsPrefixSpace: Bool = false)
+    /// first token (that post-processor's `add_prefix_space`). `addPrefixSpace`: a space is put
+    /// before each text (and each part between added tokens) that does not start with one
+    /// (the pre-tokenizer's `add_prefix_space`, as RoBERTa uses).
+    case byteLevel(trimOffsets: Bool, trimKeepsPrefixSpace: Bool = false, addPrefixSpace: Bool = false)
     /// BERT's whitespace + punctuation split, with CJK ideographs as words when `splitCJK`.
     case bert(splitCJK: Bool)
     /// Split on whitespace only (Hugging Face's `WhitespaceSplit`).

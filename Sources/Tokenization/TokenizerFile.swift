@@ -86,7 +86,11 @@ public enum TokenizerFile {
                 guard let id = entry["id"]?.int, id >= 0, let content = entry["content"]?.string else {
                     throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
                 }
-                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false))
+                if entry["single_word"]?.bool ?? false {
+                    throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "\(content) with single_word=true")
+                }
+                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false,
+                                        leftStrip: entry["lstrip"]?.bool ?? false, rightStrip: entry["rstrip"]?.bool ?? false))
             }
         }
         // Normalizer.
@@ -153,13 +157,10 @@ public enum TokenizerFile {
         let (type, dict) = try typeOf(object, "pre_tokenizer", source: source)
         switch type {
         case "ByteLevel":
-            if dict["add_prefix_space"]?.bool ?? false {
-                throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with add_prefix_space=true")
-            }
             if !(dict["use_regex"]?.bool ?? true) {
                 throw TokenizerError.unsupportedComponent(source: source, component: "pre_tokenizer", type: "ByteLevel with use_regex=false")
             }
-            return .byteLevel(trimOffsets: false)
+            return .byteLevel(trimOffsets: false, addPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
         case "BertPreTokenizer": return .bert(splitCJK: cjk)
         case "WhitespaceSplit": return .whitespaceSplit
         case "Sequence":
@@ -241,17 +242,17 @@ public enum TokenizerFile {
         }
         switch type {
         case "ByteLevel":
-            if preTokenization.isByteLevel {
+            if case .byteLevel(_, _, let add) = preTokenization {
                 preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
-                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true, addPrefixSpace: add)
             }
         case "BertProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
         case "RobertaProcessing":
             post = PostProcessor(prefix: [try token(dict["cls"], "cls")], suffix: [try token(dict["sep"], "sep")])
-            if preTokenization.isByteLevel {
+            if case .byteLevel(_, _, let add) = preTokenization {
                 preTokenization = .byteLevel(trimOffsets: dict["trim_offsets"]?.bool ?? true,
-                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true)
+                                             trimKeepsPrefixSpace: dict["add_prefix_space"]?.bool ?? true, addPrefixSpace: add)
             }
         case "TemplateProcessing":
             guard let single = dict["single"]?.array else { throw TokenizerError.malformed(source: source, what: "TemplateProcessing needs \"single\"") }
@@ -298,7 +299,7 @@ public enum TokenizerFile {
         var out = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (k, t) in tokenizer.addedTokens.enumerated() {
             out += (k == 0 ? "\n" : ",\n")
-            out += "    {\"id\": \(t.id), \"content\": \(JSONText.string(t.content)), \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": \(t.special)}"
+            out += "    {\"id\": \(t.id), \"content\": \(JSONText.string(t.content)), \"single_word\": false, \"lstrip\": \(t.leftStrip), \"rstrip\": \(t.rightStrip), \"normalized\": false, \"special\": \(t.special)}"
         }
         out += tokenizer.addedTokens.isEmpty ? "],\n" : "\n  ],\n"
         let n = tokenizer.normalizer
@@ -323,13 +324,13 @@ public enum TokenizerFile {
         }
         switch tokenizer.preTokenization {
         case .none: out += "  \"pre_tokenizer\": null,\n"
-        case .byteLevel(let trim, _): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .byteLevel(let trim, _, let add): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(add), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
         case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
         case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
         }
         let post = tokenizer.postProcessor
         if post.prefix.isEmpty && post.suffix.isEmpty {
-            if case .byteLevel(let trim, let keep) = tokenizer.preTokenization {
+            if case .byteLevel(let trim, let keep, _) = tokenizer.preTokenization {
                 out += "  \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(keep), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
             } else {
                 out += "  \"post_processor\": null,\n"

@@ -72,12 +72,24 @@ public struct WordCounter: Sendable {
             batch.removeAll(keepingCapacity: true)
         }
         for path in paths {
+            // Whole lines only: a line longer than a chunk waits in `carry` until its end.
+            var carry: [UInt8] = []
             try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid, allowEmpty: true)).forEachChunk { chunk, _ in
-                batch.append(Array(chunk))
                 total += chunk.count
-                if batch.count >= workers * 2 { flush() }
+                var lastLF = chunk.count - 1
+                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF < 0 {
+                    carry.append(contentsOf: chunk)
+                } else {
+                    var job = carry
+                    job.append(contentsOf: chunk[0...lastLF])
+                    carry = Array(chunk[(lastLF + 1)...])
+                    batch.append(job)
+                    if batch.count >= workers * 2 { flush() }
+                }
                 progress?(total)
             }
+            if !carry.isEmpty { batch.append(carry) }
         }
         flush()
         var counts = WordCounts(settings: settings)

@@ -31,7 +31,7 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(name: .customLong("special-tokens"), help: "Comma-separated special tokens (default: <|endoftext|> for byte-bpe, [UNK] for bpe, [PAD],[UNK],[CLS],[SEP],[MASK] for wordpiece).")
     var specialTokens: String?
 
-    @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none (default: none).")
+    @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none.")
     var normalize: String = "none"
 
     @Flag(help: "Lowercase (wordpiece: and strip accents, as BERT uncased).")

@@ -32,6 +32,47 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test func byteLevelAddPrefixSpaceMatchesHuggingFace() throws {
+        let gpt2 = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        let eot = try #require(gpt2.model.vocabulary.id(for: "<|endoftext|>"))
+        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false, addPrefixSpace: true), model: gpt2.model,
+                                  decoder: .byteLevel, addedTokens: [AddedToken(id: eot, content: "<|endoftext|>")])
+        let sample = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let lines = Array(sample.prefix(1_000)) + sample.prefix(50).map { $0 + "<|endoftext|>" + $0 }
+        let expected = try TestData.expected("gpt2_prefix_expected.txt")
+        #expect(expected.count == lines.count)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) {
+            var idsOnly: [UInt32] = []
+            var copy = line
+            copy.withUTF8 { session.encode($0, addSpecialTokens: false, ids: &idsOnly) }
+            if TestData.encode(session, line) != (want.ids, want.offsets) || idsOnly != want.ids {
+                mismatches += 1
+                if mismatches < 3 { Issue.record("\(line.debugDescription): \(TestData.encode(session, line)) vs \(want)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func addedTokensTakeTheWhitespaceAroundThemAsHuggingFace() throws {
+        let gpt2 = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/encoder.json")
+        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: gpt2.model, decoder: .byteLevel,
+                                  addedTokens: [AddedToken(id: 50257, content: "<mask>", leftStrip: true),
+                                                AddedToken(id: 50258, content: "[R]", rightStrip: true)])
+        let lines = try TestData.lines(TestData.fixtures + "/strip_lines.txt")
+        let expected = try TestData.expected("strip_expected.txt")
+        #expect(lines.count == expected.count && lines.count == 300)
+        #expect(lines.filter { $0.contains("<mask>") }.count > 100)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) {
+            mismatches += 1
+            if mismatches < 3 { Issue.record("\(line.debugDescription): \(TestData.encode(session, line)) vs \(want)") }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func bertUncasedTokenizerJSONMatchesHuggingFaceIdsAndOffsets() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json")
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
@@ -68,6 +109,19 @@ import Tokenization
         let session = TokenizerSession(tokenizer)
         var mismatches = 0
         for (line, want) in zip(lines, expected) where TestData.encode(session, line).0 != want.ids { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+
+    @Test(arguments: ["en-byte-bpe-8k", "en-wordpiece-uncased-8k"])
+    func tokenizerJSONWrittenByTesseraEncodesInHuggingFaceAsInTessera(name: String) throws {
+        // Fixtures/make_fixtures.py loaded Vocab/NAME.json (written by tessera train-tokenizer) in HF.
+        let tokenizer = try Tokenizer.load(fromFile: TestData.root + "/Vocab/\(name).json")
+        let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
+        let expected = try TestData.expected("vocab_\(name)_expected.txt")
+        #expect(expected.count == 1_500)
+        let session = TokenizerSession(tokenizer)
+        var mismatches = 0
+        for (line, want) in zip(lines, expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
         #expect(mismatches == 0)
     }
 

@@ -27,6 +27,14 @@ import Tokenization
         #expect(mismatches == 0)
     }
 
+    @Test func vocabFilesAreReproducedByTheirDocumentedCommand() throws {
+        // Vocab/make_vocab.sh: train-tokenizer --model byte-bpe --vocab-size 8000 --min-frequency 2 Corpora/en/*.txt
+        let recipe = try Self.byteBPERecipe()
+        let trained = try recipe.train(recipe.counter(threads: 2).count(paths: TestData.englishCorpora), vocabularySize: 8000, minFrequency: 2)
+        let committed = try String(contentsOfFile: TestData.root + "/Vocab/en-byte-bpe-8k.json", encoding: .utf8)
+        #expect(TokenizerFile.json(trained) == committed)
+    }
+
     @Test func trainingIsDeterministicWhateverTheThreadCount() throws {
         let recipe = try Self.byteBPERecipe()
         let one = try recipe.train(recipe.counter(threads: 1).count(paths: TestData.englishCorpora), vocabularySize: 1500)
@@ -55,6 +63,27 @@ import Tokenization
         // Counts made with other settings do not merge.
         let other = try TokenizerRecipe(model: "wordpiece", lowercase: true).counter(threads: 1).count(paths: [files[0]])
         #expect(throws: TokenizerError.self) { try merged.merge(other) }
+    }
+
+    @Test func aLineLongerThanAChunkIsCountedWhole() throws {
+        // 300,000 words on one 1.9 MB line: the reader's 1 MiB chunks must not split a word.
+        let words = ["alpha", "beta", "gamma", "delta", "epsilon"]
+        var line = ""
+        var expected: [String: UInt64] = [:]
+        for k in 0..<300_000 {
+            let w = words[(k * 7 + k / 3) % words.count]
+            line += (k == 0 ? "" : " ") + w
+            expected[(k == 0 ? "" : "Ġ") + w, default: 0] += 1
+        }
+        let dir = try TestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/long.txt"
+        try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let counts = try TokenizerRecipe(model: "byte-bpe").counter(threads: 2).count(paths: [path])
+        var got: [String: UInt64] = [:]
+        for (word, count) in counts.sorted() { got[ByteLevelAlphabet.encode(word)] = count }
+        expected["Ċ"] = 1
+        #expect(got == expected)
     }
 
     @Test func wordPieceFrequencyMatchesHuggingFaceUpToTies() throws {

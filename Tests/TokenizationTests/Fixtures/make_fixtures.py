@@ -6,7 +6,7 @@ Run from this directory:  python3 make_fixtures.py   (needs `pip install tokeniz
 Inputs: the project's shared data (../../../../shared/data, i.e. ../shared/data from the package
 root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside this script):
 
-- sample_lines.txt          5,600 lines drawn from every shared corpus (English, Korean, Chinese)
+- sample_lines.txt          5,569 lines drawn from every shared corpus (English, Korean, Chinese)
                             plus hand-written edge cases; one input line per line (LF, no CR).
 - gpt2_expected.txt         per sample line: ids, a TAB, then each token's byte range: "END" when it
                             starts where the previous one ended (the first: at 0), else "START:END"
@@ -15,6 +15,11 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             converted to byte offsets).
 - gpt2_trim_expected.txt    the same for the first 1,000 lines with a ByteLevel(trim_offsets=True)
                             post-processor (offsets trimmed of spaces).
+- gpt2_prefix_expected.txt  the first 1,000 lines again with ByteLevel(add_prefix_space=True) (as
+                            RoBERTa) and "<|endoftext|>" as a special token.
+- strip_lines.txt, strip_expected.txt  300 sample lines with "<mask>" (lstrip) and "[R]" (rstrip)
+                            added tokens put between words, and their ids and offsets with the GPT-2
+                            vocabulary (ByteLevel, no prefix space): the whitespace the tokens take.
 - bert_expected.txt         the same for the bert-base-uncased tokenizer.json (padding and
                             truncation switched off).
 - bert_special_expected.txt ids with add_special_tokens=True for the first 200 lines.
@@ -32,6 +37,10 @@ root) and the bundled Corpora/en/*.txt. Outputs (all small, committed beside thi
                             end_of_word_suffix="</w>") with WhitespaceSplit on Corpora/en/*.txt: the
                             vocabulary, one token per line by id (HF gives the "</w>" variants ids in
                             hash order, so only the set is stable).
+- vocab_en-byte-bpe-8k_expected.txt, vocab_en-wordpiece-uncased-8k_expected.txt
+                            ids and offsets of the first 1,500 sample lines when HF loads the
+                            tokenizer.json files that Tessera wrote into Vocab/ (does HF read
+                            Tessera's files, and encode with them as Tessera does?).
 - hf_wordpiece_3k.txt       HF WordPieceTrainer(vocab_size=3000, min_frequency=2, special tokens
                             [PAD] [UNK] [CLS] [SEP] [MASK]) with BertNormalizer(lowercase) +
                             BertPreTokenizer on Corpora/en/*.txt: the vocabulary, one token per line,
@@ -41,7 +50,7 @@ import json
 import os
 import random
 
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
+from tokenizers import AddedToken, Tokenizer, models, normalizers, pre_tokenizers, decoders, processors, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -119,6 +128,27 @@ def main():
     write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
     gpt2.post_processor = processors.ByteLevel(trim_offsets=True)
     write_expected(os.path.join(HERE, "gpt2_trim_expected.txt"), gpt2, lines[:1000])
+    gpt2.post_processor = None
+    gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    gpt2.add_special_tokens(["<|endoftext|>"])
+    prefix_lines = lines[:1000] + [l + "<|endoftext|>" + l for l in lines[:50]]
+    write_expected(os.path.join(HERE, "gpt2_prefix_expected.txt"), gpt2, prefix_lines)
+
+    strip = Tokenizer(models.BPE.from_file(os.path.join(SHARED, "tokenizers", "encoder.json"),
+                                           os.path.join(SHARED, "tokenizers", "vocab.bpe")))
+    strip.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    strip.add_special_tokens([AddedToken("<mask>", lstrip=True), AddedToken("[R]", rstrip=True)])
+    strip_lines = []
+    for k, line in enumerate(lines[:300]):
+        words = line.split(" ")
+        if len(words) > 3:
+            words[1] = words[1] + (" <mask>" if k % 2 else "\t <mask>")
+            words[-2] = words[-2] + (" [R]  " if k % 3 else "[R]\u3000")
+        strip_lines.append(" ".join(words))
+    with open(os.path.join(HERE, "strip_lines.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for line in strip_lines:
+            f.write(line + "\n")
+    write_expected(os.path.join(HERE, "strip_expected.txt"), strip, strip_lines)
 
     bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
@@ -144,6 +174,10 @@ def main():
     with open(os.path.join(HERE, "hf_bpe_suffix_5k.txt"), "w", encoding="utf-8", newline="\n") as f:
         for token, _ in sorted(cbpe.get_vocab().items(), key=lambda kv: kv[1]):
             f.write(token + "\n")
+
+    for name in ("en-byte-bpe-8k", "en-wordpiece-uncased-8k"):
+        written = Tokenizer.from_file(os.path.join(ROOT, "Vocab", name + ".json"))
+        write_expected(os.path.join(HERE, f"vocab_{name}_expected.txt"), written, lines[:1500])
 
     wp = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     wp.normalizer = normalizers.BertNormalizer(lowercase=True)
