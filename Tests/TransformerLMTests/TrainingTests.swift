@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TensorOps
 import Tokenization
-@testable import TransformerLM
+import TransformerLM
 
 @Suite struct TrainingTests {
     static func tempDir(_ name: String) -> String {
