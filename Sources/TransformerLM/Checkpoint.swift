@@ -10,9 +10,13 @@ import TensorOps
 public enum Checkpoint {
     /// The training state saved beside the weights.
     public struct TrainerState: Codable, Sendable {
+        /// Updates done.
         public var step: Int
+        /// Start of the next training batch.
         public var position: Int
+        /// Dropout generator state (four 64-bit words as decimal strings).
         public var rng: [String]
+        /// Hyper-parameters of the run.
         public var options: TrainingOptions
     }
 
