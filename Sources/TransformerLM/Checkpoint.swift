@@ -43,8 +43,11 @@ public enum Checkpoint {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
         }
-        try? fm.removeItem(atPath: previous)
-        if fm.fileExists(atPath: directory) { try fm.moveItem(atPath: directory, toPath: previous) }
+        if fm.fileExists(atPath: directory) {
+            // `directory` is whole, so an older NAME.previous can go; then keep this one until the swap is done
+            try? fm.removeItem(atPath: previous)
+            try fm.moveItem(atPath: directory, toPath: previous)
+        }
         try fm.moveItem(atPath: staging, toPath: directory)
         try? fm.removeItem(atPath: previous)
     }
