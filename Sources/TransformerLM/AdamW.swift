@@ -10,7 +10,14 @@ public final class AdamW {
     public let v: FloatBuffer
     /// Number of updates done.
     public var step: Int = 0
-    public var beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    /// Decay of the first moment.
+    public var beta1: Float
+    /// Decay of the second moment.
+    public var beta2: Float
+    /// Added to the root of the second moment.
+    public var epsilon: Float
+    /// Decoupled weight decay (matrices only).
+    public var weightDecay: Float
 
     /// Creates an optimizer for `count` parameters.
     public init(count: Int, beta1: Float = 0.9, beta2: Float = 0.95, epsilon: Float = 1e-8, weightDecay: Float = 0.1) {

@@ -10,9 +10,13 @@ import TensorOps
 public enum Checkpoint {
     /// The training state saved beside the weights.
     public struct TrainerState: Codable, Sendable {
+        /// Updates done.
         public var step: Int
+        /// Start of the next training batch.
         public var position: Int
+        /// Dropout generator state (four 64-bit words as decimal strings).
         public var rng: [String]
+        /// Hyper-parameters of the run.
         public var options: TrainingOptions
     }
 
@@ -39,8 +43,11 @@ public enum Checkpoint {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
         }
-        try? fm.removeItem(atPath: previous)
-        if fm.fileExists(atPath: directory) { try fm.moveItem(atPath: directory, toPath: previous) }
+        if fm.fileExists(atPath: directory) {
+            // `directory` is whole, so an older NAME.previous can go; then keep this one until the swap is done
+            try? fm.removeItem(atPath: previous)
+            try fm.moveItem(atPath: directory, toPath: previous)
+        }
         try fm.moveItem(atPath: staging, toPath: directory)
         try? fm.removeItem(atPath: previous)
     }

@@ -16,7 +16,8 @@ public final class MixtureOfExperts {
 
     // Forward state
     let probs: FloatBuffer          // [N, E]
-    var selected: [Int32]           // [N, K] expert per slot
+    /// The expert chosen for each (token, slot) by the last forward, `[N, K]`.
+    public private(set) var selected: [Int32]
     let gates: FloatBuffer          // [N, K]
     var rowSlot: [Int32]            // [N*K] slot (t*K+j) of each expert row, grouped by expert
     var expertStart: [Int]          // [E+1]

@@ -16,6 +16,7 @@ public struct ParameterLayout: Sendable {
 
     /// Offsets of one block's tensors.
     public struct Block: Sendable {
+        /// Layer norms, attention `qkv` `[3C, C]` + `[3C]` and projection `[C, C]` + `[C]`.
         public var ln1w = 0, ln1b = 0, qkvw = 0, qkvb = 0, projw = 0, projb = 0, ln2w = 0, ln2b = 0
         /// Dense: fc / proj weights and biases. MoE: expert 0 of the stacked `[E, …]` tensors.
         public var fcw = 0, fcb = 0, fc2w = 0, fc2b = 0
@@ -35,6 +36,7 @@ public struct ParameterLayout: Sendable {
     public private(set) var blocks: [Block] = []
     /// Final layer norm (pre-LN only).
     public private(set) var lnfw: Int?
+    /// Final layer-norm bias (pre-LN only).
     public private(set) var lnfb: Int?
     /// Output head `[V, C]` (equals `wte` when tied).
     public private(set) var head = 0

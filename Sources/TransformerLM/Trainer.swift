@@ -24,7 +24,12 @@ public final class Trainer {
 
     /// Result of one step.
     public struct StepResult: Sendable {
-        public let loss: Float, learningRate: Float, gradientNorm: Float
+        /// Training loss of the batch (mean cross-entropy).
+        public let loss: Float
+        /// Learning rate used.
+        public let learningRate: Float
+        /// Gradient norm before clipping.
+        public let gradientNorm: Float
     }
 
     /// Creates a trainer; throws when the streams are too short for one batch.

@@ -39,9 +39,3 @@ private func isByteCodecMarker(_ data: Data) -> Bool {
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
     return object.count == 1 && object["tessera_codec"] as? String == "bytes"
 }
-
-/// A tokenizer argument that could not be loaded.
-struct TokenizerLoadingError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TensorOps
+import TensorOps
 
 @Suite struct SafeTensorsTests {
     func tempPath(_ name: String) -> String {

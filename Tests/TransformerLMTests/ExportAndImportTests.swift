@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorOps
-@testable import TransformerLM
+import TransformerLM
 
 @Suite struct ExportAndImportTests {
     static let config = ModelConfig(vocabSize: 20, contextLength: 8, layers: 2, heads: 2, dim: 8, ffnDim: 12, positions: .learned)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorOps
-@testable import TransformerLM
+import TransformerLM
 
 /// Every layer's backward (float32 kernels) against central finite differences of a float64
 /// forward of the same layer written here, on small random inputs. The scalar checked is

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorOps
-@testable import TransformerLM
+import TransformerLM
 
 /// Loss and every parameter gradient of a tiny model, for each option combination, against the
 /// PyTorch (float64 autograd) reference written by Fixtures/make_fixtures.py.

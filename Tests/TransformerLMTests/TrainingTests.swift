@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TensorOps
 import Tokenization
-@testable import TransformerLM
+import TransformerLM
 
 @Suite struct TrainingTests {
     static func tempDir(_ name: String) -> String {
@@ -75,6 +75,12 @@ import Tokenization
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + ".saving/model.safetensors"))
         let loaded = try Checkpoint.loadModel(dir)
         #expect(loaded.parameters.buffer.elementsEqual(t.model.parameters.buffer))
+        // the next save, from this recovered state, replaces it without a window where neither exists
+        _ = try t.trainStep()
+        try Checkpoint.save(to: dir, model: t.model, trainer: t, tokenizer: [])
+        #expect(!FileManager.default.fileExists(atPath: dir + ".previous") && !FileManager.default.fileExists(atPath: dir + ".saving"))
+        let again = try Checkpoint.loadModel(dir)
+        #expect(again.parameters.buffer.elementsEqual(t.model.parameters.buffer))
     }
 
     @Test func corruptCheckpointIsAClearError() throws {
