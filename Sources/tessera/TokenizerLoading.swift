@@ -3,16 +3,16 @@ import Tokenization
 
 /// The one place where the CLI turns a `--tokenizer` argument into a codec.
 ///
-/// Accepts the literal `bytes` (→ ``ByteCodec``) and a file holding the byte-codec marker that
-/// `train-lm` writes into model directories for it. Hugging Face `tokenizer.json` loading is wired
-/// here once the tokenizer module provides it.
+/// Accepts the literal `bytes` (→ ``ByteCodec``), a file holding the byte-codec marker that
+/// `train-lm` writes into model directories for it, and every tokenizer file ``TokenizerFile``
+/// reads (Hugging Face `tokenizer.json`, WordPiece `vocab.txt`, GPT-2 `vocab.json` + `merges.txt`).
 func loadTokenCodec(_ path: String) throws -> any TokenCodec {
     if path == "bytes" { return ByteCodec() }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw TokenizerLoadingError("\(path): cannot read tokenizer file")
     }
     if isByteCodecMarker(data) { return ByteCodec() }
-    throw TokenizerLoadingError("\(path): tokenizer.json loading is not yet available in this build; use --tokenizer bytes")
+    return try TokenizerFile.load(path)
 }
 
 /// The bytes stored as `tokenizer.json` in a model directory for a `--tokenizer` argument.
