@@ -75,9 +75,10 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         if !quiet {
             log.finishProgress()
             let seconds = String(format: "%.2f", summary.seconds)
+            let cpu = String(format: "%.2f", summary.cpuSeconds)
             let rate = String(format: "%.0f", summary.wordsPerSecond)
             let threads = "\(summary.threads) thread\(summary.threads == 1 ? "" : "s")"
-            log.line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s: \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
+            log.line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s (\(cpu) CPU s): \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
         }
     }
 
