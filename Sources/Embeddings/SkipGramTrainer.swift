@@ -88,7 +88,7 @@ public struct SkipGramTrainer: Sendable {
         let effective = UnsafeMutablePointer<Int>.allocate(capacity: threads)
         effective.initialize(repeating: 0, count: threads)
         defer { counter.deallocate(); effective.deallocate() }
-        let useAVX2 = tsr_w2v_cpu_has_avx2_fma()
+        let useAVX2: Int32 = config.vectorKernels ? tsr_w2v_cpu_has_avx2_fma() : 0
         let start = DispatchTime.now().uptimeNanoseconds
         let cpuStart = SkipGramTrainer.processCPUSeconds()
 
