@@ -20,6 +20,9 @@ public struct SkipGramConfiguration: Sendable, Hashable, Codable {
     public var threads: Int = 1
     /// Seed of the initial vectors and of every thread's random stream.
     public var seed: UInt64 = 1
+    /// Use the AVX2/FMA inner loop when the CPU has it; `false` runs the portable C loop
+    /// (results then differ in the last bits: FMA rounds once where the portable loop rounds twice).
+    public var vectorKernels: Bool = true
 
     /// Creates the default configuration.
     public init() {}

@@ -88,8 +88,9 @@ public struct SkipGramTrainer: Sendable {
         let effective = UnsafeMutablePointer<Int>.allocate(capacity: threads)
         effective.initialize(repeating: 0, count: threads)
         defer { counter.deallocate(); effective.deallocate() }
-        let useAVX2 = tsr_w2v_cpu_has_avx2_fma()
+        let useAVX2: Int32 = config.vectorKernels ? tsr_w2v_cpu_has_avx2_fma() : 0
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = SkipGramTrainer.processCPUSeconds()
 
         table.withUnsafeBufferPointer { tablePointer in
             expTable.withUnsafeBufferPointer { expPointer in
@@ -106,9 +107,18 @@ public struct SkipGramTrainer: Sendable {
                                     keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobs.count - 1,
                                     stride: stride, maxSentence: maxSentence, totalWords: totalWords,
                                     counter: counter, effective: effective, start: start, progress: progress)
-                                DispatchQueue.concurrentPerform(iterations: threads) { t in
-                                    worker.run(thread: t)
+                                // Dedicated threads: libdispatch's pool may run concurrentPerform's
+                                // iterations one after another when it sees the CPUs busy.
+                                let done = DispatchGroup()
+                                for t in 1..<threads {
+                                    done.enter()
+                                    Thread {
+                                        worker.run(thread: t)
+                                        done.leave()
+                                    }.start()
                                 }
+                                worker.run(thread: 0)
+                                done.wait()
                             }
                           }
                         }
@@ -117,6 +127,7 @@ public struct SkipGramTrainer: Sendable {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpuSeconds = SkipGramTrainer.processCPUSeconds() - cpuStart
         var effectiveWords = 0
         for t in 0..<threads { effectiveWords += effective[t] }
 
@@ -125,7 +136,8 @@ public struct SkipGramTrainer: Sendable {
             for r in 0..<rows { (out.baseAddress! + r * dim).update(from: syn0 + r * stride, count: dim) }
         }
         let trained = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
-        return (trained, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds, threads: threads))
+        return (trained, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds,
+                                          cpuSeconds: cpuSeconds, threads: threads))
     }
 
     // MARK: One worker
@@ -283,6 +295,13 @@ public struct SkipGramTrainer: Sendable {
         }
         if bounds.count == 1 { bounds.append(0) }
         return bounds
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(0, &usage)   // RUSAGE_SELF
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// A well-mixed starting state for thread `thread` (SplitMix64 of seed and thread).

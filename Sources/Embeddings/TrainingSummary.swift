@@ -6,14 +6,18 @@ public struct TrainingSummary: Sendable {
     public var effectiveWords: Int
     /// Wall-clock seconds of the training loop.
     public var seconds: Double
+    /// CPU seconds (user + system, all threads of the process) spent in the training loop: on a
+    /// machine shared with other work this moves less than wall-clock time.
+    public var cpuSeconds: Double
     /// Threads used.
     public var threads: Int
 
     /// Creates a summary.
-    public init(words: Int, effectiveWords: Int, seconds: Double, threads: Int) {
+    public init(words: Int, effectiveWords: Int, seconds: Double, cpuSeconds: Double = 0, threads: Int) {
         self.words = words
         self.effectiveWords = effectiveWords
         self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
         self.threads = threads
     }
 

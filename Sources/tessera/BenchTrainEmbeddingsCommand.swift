@@ -28,7 +28,7 @@ struct BenchTrainEmbeddingsCommand: ParsableCommand {
                 "threads": summary.threads, "dim": config.dimension, "epochs": config.epochs,
                 "corpus_words": corpus.ids.count, "rows": corpus.rowCount,
                 "words": summary.words, "effective_words": summary.effectiveWords,
-                "seconds": summary.seconds, "words_per_s": summary.wordsPerSecond,
+                "seconds": summary.seconds, "cpu_seconds": summary.cpuSeconds, "words_per_s": summary.wordsPerSecond,
                 "effective_words_per_s": Double(summary.effectiveWords) / summary.seconds,
                 "corpus_seconds": buildSeconds, "peak_rss_bytes": BenchSupport.peakRSS(),
             ])

@@ -40,6 +40,41 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         let config = try options.configuration()
         if dumpWords != nil && options.words.isEmpty { throw ValidationError("--dump-words needs --words") }
 
+        // Every output is opened (as a temporary file) before any work, so an unwritable path fails
+        // at once, and all are renamed into place only when everything succeeded.
+        var outputs: [(writer: AtomicFileWriter, format: EmbeddingTable.FileFormat)] = []
+        var committed = 0
+        do {
+            outputs.append((try AtomicFileWriter(path: output), .safetensors))
+            if let vec { outputs.append((try AtomicFileWriter(path: vec), .text)) }
+            if let bin { outputs.append((try AtomicFileWriter(path: bin), .binary)) }
+            let (table, summary) = try train(config: config)
+            for (writer, format) in outputs {
+                switch format {
+                case .safetensors: try writer.write(SafetensorsFile.file(for: table).serialized())
+                case .text: try writer.write(Word2VecFormat.serialized(table, binary: false))
+                case .binary: try writer.write(Word2VecFormat.serialized(table, binary: true))
+                }
+            }
+            for (writer, _) in outputs {
+                try writer.commit()
+                committed += 1
+            }
+            if !quiet {
+                let seconds = String(format: "%.2f", summary.seconds)
+                let cpu = String(format: "%.2f", summary.cpuSeconds)
+                let rate = String(format: "%.0f", summary.wordsPerSecond)
+                let threads = "\(summary.threads) thread\(summary.threads == 1 ? "" : "s")"
+                StandardError().line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s (\(cpu) CPU s): \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
+            }
+        } catch {
+            for (writer, _) in outputs.dropFirst(committed) { writer.abort() }
+            throw error
+        }
+    }
+
+    /// Builds the corpus (writing the word dump), trains, and fills in the metadata.
+    private func train(config: SkipGramConfiguration) throws -> (EmbeddingTable, TrainingSummary) {
         let buildStart = Date()
         let dump = try dumpWords.map { try AtomicFileWriter(path: $0) }
         let corpus: TrainingCorpus
@@ -67,18 +102,9 @@ struct TrainEmbeddingsCommand: ParsableCommand {
             }
         }
         var (table, summary) = try SkipGramTrainer(configuration: config).train(corpus, progress: reporter)
+        if !quiet { log.finishProgress() }
         table.metadata = metadata(config: config, corpus: corpus, untrained: untrained)
-
-        try table.save(output, format: .safetensors)
-        if let vec { try table.save(vec, format: .text) }
-        if let bin { try table.save(bin, format: .binary) }
-        if !quiet {
-            log.finishProgress()
-            let seconds = String(format: "%.2f", summary.seconds)
-            let rate = String(format: "%.0f", summary.wordsPerSecond)
-            let threads = "\(summary.threads) thread\(summary.threads == 1 ? "" : "s")"
-            log.line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s: \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
-        }
+        return (table, summary)
     }
 
     /// The hyper-parameters and untrained rows, as safetensors metadata.

@@ -32,10 +32,12 @@ import Embeddings
         return c
     }
 
-    @Test(arguments: [1, 2])
-    func learnsTopics(threads: Int) throws {
+    @Test(arguments: [(1, true), (2, true), (1, false)])
+    func learnsTopics(threads: Int, vectorKernels: Bool) throws {
         let corpus = try Self.topicCorpus()
-        let (table, summary) = try SkipGramTrainer(configuration: Self.config(threads: threads)).train(corpus)
+        var config = Self.config(threads: threads)
+        config.vectorKernels = vectorKernels
+        let (table, summary) = try SkipGramTrainer(configuration: config).train(corpus)
         #expect(summary.words == corpus.ids.count * 3)
         #expect(table.vectors.allSatisfy { $0.isFinite })
         let index = EmbeddingIndex(table)
@@ -72,6 +74,21 @@ import Embeddings
         try first.save(dir + "/a.safetensors", format: .safetensors)
         try second.save(dir + "/b.safetensors", format: .safetensors)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.safetensors")) == Data(contentsOf: URL(fileURLWithPath: dir + "/b.safetensors")))
+    }
+
+    @Test func portableAndVectorKernelsAgree() throws {
+        // Same random streams; only rounding differs, so the vectors stay close.
+        let corpus = try Self.topicCorpus(sentences: 400)
+        var config = Self.config()
+        config.epochs = 1
+        let vector = try SkipGramTrainer(configuration: config).train(corpus).table
+        config.vectorKernels = false
+        let portable = try SkipGramTrainer(configuration: config).train(corpus).table
+        let largest = zip(vector.vectors, portable.vectors).map { abs($0 - $1) }.max() ?? 0
+        let scale = vector.vectors.map { abs($0) }.max() ?? 0
+        #expect(scale > 0.05)
+        #expect(largest > 0)   // two different loops really ran
+        #expect(largest < scale * 1e-3)
     }
 
     @Test func untrainedRowsKeepTheirInitialValues() throws {
