@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Tokenization", dependencies: ["TextNormalization"]),
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
-        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "CEmbeddingKernels"]),
+        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),

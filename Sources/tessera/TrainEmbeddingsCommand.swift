@@ -51,7 +51,7 @@ struct TrainEmbeddingsCommand: ParsableCommand {
             let (table, summary) = try train(config: config)
             for (writer, format) in outputs {
                 switch format {
-                case .safetensors: try writer.write(SafetensorsFile.file(for: table).serialized())
+                case .safetensors: try writer.write(SafetensorsFile.serialized(table))
                 case .text: try writer.write(Word2VecFormat.serialized(table, binary: false))
                 case .binary: try writer.write(Word2VecFormat.serialized(table, binary: true))
                 }

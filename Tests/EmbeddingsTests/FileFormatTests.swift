@@ -35,19 +35,19 @@ import Embeddings
     }
 
     @Test func safetensorsErrors() throws {
-        let good = SafetensorsFile.file(for: Self.sampleTable()).serialized()
-        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.parse(Array(good.prefix(5)), path: "x") }
-        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.parse(Array(good.dropLast(4)), path: "x") }
+        let good = SafetensorsFile.serialized(Self.sampleTable())
+        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.embeddingTable(from: Array(good.prefix(5)), path: "x") }
+        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.embeddingTable(from: Array(good.dropLast(4)), path: "x") }
         var huge = good
         huge[7] = 0x7F
-        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.parse(huge, path: "x") }
+        #expect(throws: EmbeddingsError.self) { try SafetensorsFile.embeddingTable(from: huge, path: "x") }
         var f16 = good
         let f32 = Array("\"F32\"".utf8)
         let at = try #require((0..<(f16.count - f32.count)).first { Array(f16[$0..<($0 + f32.count)]) == f32 })
         f16[at + 3] = UInt8(ascii: "6")
         f16[at + 2] = UInt8(ascii: "1")
         do {
-            _ = try SafetensorsFile.parse(f16, path: "x.safetensors")
+            _ = try SafetensorsFile.embeddingTable(from: f16, path: "x.safetensors")
             Issue.record("F16 accepted")
         } catch let error as EmbeddingsError {
             #expect(error.description.contains("x.safetensors"))
