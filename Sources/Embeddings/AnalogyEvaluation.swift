@@ -50,7 +50,7 @@ public struct AnalogyEvaluation: Sendable {
 
     /// Evaluates `index` on the questions file at `path`.
     public static func evaluate(_ index: EmbeddingIndex, questionsPath path: String, restrict: Int = 300_000) throws -> AnalogyEvaluation {
-        let bytes = try FileBytes.read(path)
+        let bytes = try FileContents.read(path)
         return try evaluate(index, questions: String(decoding: bytes, as: UTF8.self), path: path, restrict: restrict)
     }
 

@@ -57,7 +57,7 @@ public struct EmbeddingTable: Sendable, Equatable {
 
     /// Loads a table from safetensors, word2vec text or word2vec binary (see ``FileFormat/guess(path:firstBytes:)``).
     public static func load(_ path: String, format: FileFormat? = nil) throws -> EmbeddingTable {
-        let bytes = try FileBytes.read(path)
+        let bytes = try FileContents.read(path)
         let chosen = format ?? FileFormat.guess(path: path, firstBytes: Array(bytes.prefix(9)))
         switch chosen {
         case .safetensors: return try SafetensorsFile.embeddingTable(from: bytes, path: path)

@@ -25,7 +25,7 @@ public struct SimilarityEvaluation: Sendable {
 
     /// Evaluates `index` on the pairs file at `path` (fields separated by `delimiter`).
     public static func evaluate(_ index: EmbeddingIndex, pairsPath path: String, delimiter: Character = "\t", restrict: Int = 300_000) throws -> SimilarityEvaluation {
-        let bytes = try FileBytes.read(path)
+        let bytes = try FileContents.read(path)
         return try evaluate(index, pairs: String(decoding: bytes, as: UTF8.self), path: path, delimiter: delimiter, restrict: restrict)
     }
 

@@ -72,7 +72,7 @@ public enum Word2VecFormat {
 
     /// Reads a text (`binary == false`) or binary file.
     public static func read(_ path: String, binary: Bool) throws -> EmbeddingTable {
-        let bytes = try FileBytes.read(path)
+        let bytes = try FileContents.read(path)
         return binary ? try parseBinary(bytes, path: path) : try parseText(bytes, path: path)
     }
 

@@ -1,15 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TextNormalization
-
-#if canImport(Glibc)
-private let systemRead = Glibc.read
-#else
-private let systemRead = Darwin.read
-#endif
 
 /// An llm.c token file: a 256 × int32 little-endian header (magic 20240520, version 1 for
 /// uint16 ids or 2 for uint32 ids, token count), then the ids, little-endian.
@@ -75,22 +64,7 @@ public struct TokenShard: Sendable {
 
     /// Reads and checks a shard: magic, version, and that the file holds exactly the ids its header counts.
     public static func read(_ path: String) throws -> TokenShard {
-        try TextChunkReader.checkReadable(path)
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw TokenShardError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        fstat(fd, &info)
-        let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var got = 0
-        while got < size {
-            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + got, size - got) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { throw TokenShardError.unreadable(path: path, reason: "short read at byte \(got)") }
-            got += n
-        }
-        return try parse(bytes, path: path)
+        try parse(FileContents.read(path), path: path)
     }
 
     /// Parses the bytes of a shard file (`path` is used in errors).
@@ -127,7 +101,6 @@ public struct TokenShard: Sendable {
 
 /// A malformed token shard.
 public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable {
-    case unreadable(path: String, reason: String)
     case truncatedHeader(path: String, size: Int)
     case badMagic(path: String, found: Int32)
     case badVersion(path: String, found: Int32)
@@ -135,7 +108,6 @@ public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable
 
     public var description: String {
         switch self {
-        case .unreadable(let path, let reason): return "\(path): cannot read token shard: \(reason)"
         case .truncatedHeader(let path, let size):
             return "\(path): not a token shard: \(size) bytes, shorter than the 1024-byte header"
         case .badMagic(let path, let found):

@@ -406,11 +406,7 @@ public enum TokenizerFile {
     // MARK: Files
 
     static func readFile(_ path: String) throws -> [UInt8] {
-        try TextChunkReader.checkReadable(path)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TextInputError.unreadable(path: path, reason: "cannot open")
-        }
-        return [UInt8](data)
+        try FileContents.read(path)
     }
 
     /// Parses JSON, turning a syntax error into a one-line error with its byte offset.

@@ -10,10 +10,14 @@ private let systemRead = Glibc.read
 private let systemRead = Darwin.read
 #endif
 
-/// Whole-file reads for the (small) files embeddings use: vectors, tokenizers, evaluation sets.
-enum FileBytes {
-    /// The bytes of `path`, or a clear error naming it.
-    static func read(_ path: String) throws -> [UInt8] {
+/// Whole-file reads, for files read at once (token shards, vectors, evaluation sets).
+///
+/// ```swift
+/// let bytes = try FileContents.read("train.bin")
+/// ```
+public enum FileContents {
+    /// The bytes of `path`, or a ``TextInputError`` naming it (missing, a directory, unreadable).
+    public static func read(_ path: String) throws -> [UInt8] {
         try TextChunkReader.checkReadable(path)
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
