@@ -91,8 +91,8 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var context = 128
         /// Sequences per step. Default: 16.
         public var batch = 16
-        /// Optimizer steps. Default: 1500.
-        public var steps = 1500
+        /// Optimizer steps. Default: 2500.
+        public var steps = 2500
         /// Peak learning rate. Default: 0.002.
         public var lr = 0.002
         /// Linear warm-up steps. Default: 100.

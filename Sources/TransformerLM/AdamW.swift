@@ -44,9 +44,13 @@ public final class AdamW {
         step += 1
         let bc1 = Float(1 - Foundation.pow(Double(beta1), Double(step))), bc2 = Float(1 - Foundation.pow(Double(beta2), Double(step)))
         for e in model.layout.entries {
-            let o = e.offset
-            tk_adamw(model.parameters.pointer + o, model.gradients.pointer + o, m.pointer + o, v.pointer + o, Int64(e.count),
-                     lr, beta1, beta2, epsilon, e.decays ? weightDecay : 0, bc1, bc2)
+            let o = e.offset, decay = e.decays ? weightDecay : 0
+            let p = model.parameters.pointer + o, g = model.gradients.pointer + o, m1 = m.pointer + o, m2 = v.pointer + o
+            let (b1, b2, eps) = (beta1, beta2, epsilon)
+            // Elementwise: large tensors are split across the model's threads.
+            LayerKernels.chunked(e.count, threads: model.threads, minimum: 1 << 16) { lo, hi in
+                tk_adamw(p + lo, g + lo, m1 + lo, m2 + lo, Int64(hi - lo), lr, b1, b2, eps, decay, bc1, bc2)
+            }
         }
     }
 }

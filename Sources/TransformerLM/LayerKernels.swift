@@ -138,22 +138,40 @@ public enum LayerKernels {
         }
     }
 
+    // MARK: Splitting elementwise work
+
+    /// Runs `body(lo, hi)` over `0..<count` in up to `threads` contiguous ranges of at least
+    /// `minimum` items each (one range, on the calling thread, when the work is small).
+    public static func chunked(_ count: Int, threads: Int, minimum: Int = 1 << 14, _ body: (Int, Int) -> Void) {
+        let parts = min(max(threads, 1), max(1, count / max(minimum, 1)))
+        if parts <= 1 {
+            body(0, count)
+            return
+        }
+        ParallelFor.run(parts, threads: parts) { k in body(count * k / parts, count * (k + 1) / parts) }
+    }
+
     // MARK: Activations
 
-    /// `out = act(inp)`.
-    public static func activationForward(_ act: ModelConfig.Activation, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
-        switch act {
-        case .gelu: tk_gelu_forward(out, inp, Int64(count))
-        case .relu: tk_relu_forward(out, inp, Int64(count))
+    /// `out = act(inp)`, split across `threads`.
+    public static func activationForward(_ act: ModelConfig.Activation, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
+                                         threads: Int = 1) {
+        chunked(count, threads: threads) { lo, hi in
+            switch act {
+            case .gelu: tk_gelu_forward(out + lo, inp + lo, Int64(hi - lo))
+            case .relu: tk_relu_forward(out + lo, inp + lo, Int64(hi - lo))
+            }
         }
     }
 
-    /// `dinp = act'(inp) · dout` (overwrites; `dinp` may alias `dout`).
+    /// `dinp = act'(inp) · dout` (overwrites; `dinp` may alias `dout`), split across `threads`.
     public static func activationBackward(_ act: ModelConfig.Activation, dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-                                          dout: UnsafePointer<Float>, count: Int) {
-        switch act {
-        case .gelu: tk_gelu_backward(dinp, inp, dout, Int64(count))
-        case .relu: tk_relu_backward(dinp, inp, dout, Int64(count))
+                                          dout: UnsafePointer<Float>, count: Int, threads: Int = 1) {
+        chunked(count, threads: threads) { lo, hi in
+            switch act {
+            case .gelu: tk_gelu_backward(dinp + lo, inp + lo, dout + lo, Int64(hi - lo))
+            case .relu: tk_relu_backward(dinp + lo, inp + lo, dout + lo, Int64(hi - lo))
+            }
         }
     }
 }

@@ -112,7 +112,7 @@ public final class TransformerModel {
         }
         var h = x
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
-            tk_layernorm_forward(s.lnf.pointer, s.lnfMean.pointer, s.lnfRstd.pointer, x, w(lnfw), w(lnfb), Int64(N), Int64(C), c.layerNormEpsilon)
+            layerNormForward(s.lnf.pointer, s.lnfMean.pointer, s.lnfRstd.pointer, x, w(lnfw), w(lnfb), Int64(N), Int64(C), c.layerNormEpsilon)
             h = UnsafePointer(s.lnf.pointer)
         }
         s.finalHidden = h
@@ -120,7 +120,10 @@ public final class TransformerModel {
         s.auxLoss = aux
         guard let targets else { return .nan }
         targets.withUnsafeBufferPointer { t in
-            tk_softmax_cross_entropy(s.probs.pointer, s.losses.pointer, s.logits.pointer, t.baseAddress!, Int64(N), Int64(V))
+            let targets = t.baseAddress!
+            LayerKernels.chunked(N, threads: threads, minimum: 64) { lo, hi in
+                tk_softmax_cross_entropy(s.probs.pointer + lo * V, s.losses.pointer + lo, s.logits.pointer + lo * V, targets + lo, Int64(hi - lo), Int64(V))
+            }
         }
         var sum: Double = 0
         for i in 0..<N { sum += Double(s.losses.pointer[i]) }
@@ -151,7 +154,7 @@ public final class TransformerModel {
         let N = B * T, C = c.dim, n64 = Int64(N * C), eps = c.layerNormEpsilon
         let attIn: UnsafePointer<Float>
         if c.norm == .pre {
-            tk_layernorm_forward(a.ln1.pointer, a.ln1Mean.pointer, a.ln1Rstd.pointer, x, w(b.ln1w), w(b.ln1b), Int64(N), Int64(C), eps)
+            layerNormForward(a.ln1.pointer, a.ln1Mean.pointer, a.ln1Rstd.pointer, x, w(b.ln1w), w(b.ln1b), Int64(N), Int64(C), eps)
             attIn = UnsafePointer(a.ln1.pointer)
         } else {
             attIn = x
@@ -160,20 +163,20 @@ public final class TransformerModel {
         LayerKernels.attentionForward(out: a.atty.pointer, att: a.att.pointer, qkv: a.qkv.pointer, batch: B, time: T, dim: C, heads: c.heads, threads: threads)
         Matmul.linearForward(out: a.attproj.pointer, inp: a.atty.pointer, weight: w(b.projw), bias: w(b.projb), rows: N, inChannels: C, outChannels: C)
         if dropout { tk_multiply(a.attproj.pointer, a.mask1.pointer, n64) }
-        tk_add(a.res2.pointer, x, a.attproj.pointer, n64)
+        addForward(a.res2.pointer, x, a.attproj.pointer, n64)
         let ffnIn: UnsafeMutablePointer<Float>
         if c.norm == .pre {
-            tk_layernorm_forward(a.ln2.pointer, a.ln2Mean.pointer, a.ln2Rstd.pointer, a.res2.pointer, w(b.ln2w), w(b.ln2b), Int64(N), Int64(C), eps)
+            layerNormForward(a.ln2.pointer, a.ln2Mean.pointer, a.ln2Rstd.pointer, a.res2.pointer, w(b.ln2w), w(b.ln2b), Int64(N), Int64(C), eps)
             ffnIn = a.ln2.pointer
         } else {
-            tk_layernorm_forward(a.ln1.pointer, a.ln1Mean.pointer, a.ln1Rstd.pointer, a.res2.pointer, w(b.ln1w), w(b.ln1b), Int64(N), Int64(C), eps)
+            layerNormForward(a.ln1.pointer, a.ln1Mean.pointer, a.ln1Rstd.pointer, a.res2.pointer, w(b.ln1w), w(b.ln1b), Int64(N), Int64(C), eps)
             ffnIn = a.ln1.pointer
         }
         ffnForward(l, out: a.fcproj.pointer, inp: ffnIn, a: a, rows: N)
         if dropout { tk_multiply(a.fcproj.pointer, a.mask2.pointer, n64) }
-        tk_add(a.res3.pointer, c.norm == .pre ? a.res2.pointer : ffnIn, a.fcproj.pointer, n64)
+        addForward(a.res3.pointer, c.norm == .pre ? a.res2.pointer : ffnIn, a.fcproj.pointer, n64)
         if c.norm == .post {
-            tk_layernorm_forward(a.ln2.pointer, a.ln2Mean.pointer, a.ln2Rstd.pointer, a.res3.pointer, w(b.ln2w), w(b.ln2b), Int64(N), Int64(C), eps)
+            layerNormForward(a.ln2.pointer, a.ln2Mean.pointer, a.ln2Rstd.pointer, a.res3.pointer, w(b.ln2w), w(b.ln2b), Int64(N), Int64(C), eps)
         }
     }
 
@@ -183,7 +186,7 @@ public final class TransformerModel {
             moe.forward(out: out, inp: inp, count: N, gate: w(b.gatew), fcw: w(b.fcw), fcb: w(b.fcb), projw: w(b.fc2w), projb: w(b.fc2b))
         } else {
             Matmul.linearForward(out: a.fch.pointer, inp: inp, weight: w(b.fcw), bias: w(b.fcb), rows: N, inChannels: C, outChannels: F)
-            LayerKernels.activationForward(c.activation, out: a.fchAct.pointer, inp: a.fch.pointer, count: N * F)
+            LayerKernels.activationForward(c.activation, out: a.fchAct.pointer, inp: a.fch.pointer, count: N * F, threads: threads)
             Matmul.linearForward(out: out, inp: a.fchAct.pointer, weight: w(b.fc2w), bias: w(b.fc2b), rows: N, inChannels: F, outChannels: C)
         }
     }
@@ -197,7 +200,10 @@ public final class TransformerModel {
         let c = config, B = s.batch, T = s.time, N = B * T, C = c.dim, V = c.vocabSize
         // cross-entropy → dlogits (in place over probs)
         targets.withUnsafeBufferPointer { t in
-            tk_cross_entropy_backward(s.probs.pointer, t.baseAddress!, Int64(N), Int64(V), 1 / Float(N))
+            let targets = t.baseAddress!
+            LayerKernels.chunked(N, threads: threads, minimum: 64) { lo, hi in
+                tk_cross_entropy_backward(s.probs.pointer + lo * V, targets + lo, Int64(hi - lo), Int64(V), 1 / Float(N))
+            }
         }
         let dh = s.dOut.pointer
         Matmul.linearBackward(dinp: dh, dweight: g(layout.head), dbias: nil, dout: s.probs.pointer, inp: s.finalHidden!,
@@ -282,8 +288,28 @@ public final class TransformerModel {
         let dh = state!.dHidden.pointer
         Matmul.linearBackward(dinp: dh, dweight: g(b.fc2w), dbias: g(b.fc2b), dout: dout, inp: a.fchAct.pointer, weight: w(b.fc2w),
                               rows: N, inChannels: F, outChannels: C, overwriteInput: true)
-        LayerKernels.activationBackward(c.activation, dinp: dh, inp: a.fch.pointer, dout: dh, count: N * F)
+        LayerKernels.activationBackward(c.activation, dinp: dh, inp: a.fch.pointer, dout: dh, count: N * F, threads: threads)
         Matmul.linearBackward(dinp: dinp, dweight: g(b.fcw), dbias: g(b.fcb), dout: dh, inp: inp, weight: w(b.fcw),
                               rows: N, inChannels: C, outChannels: F, overwriteInput: overwrite)
     }
+
+    // MARK: Elementwise kernels split across the model's threads
+
+    /// Layer norm forward over `rows` rows, the rows split across ``threads``.
+    func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
+                          _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                          _ rows: Int64, _ channels: Int64, _ eps: Float) {
+        let C = Int(channels)
+        LayerKernels.chunked(Int(rows), threads: threads, minimum: 256) { lo, hi in
+            tk_layernorm_forward(out + lo * C, mean + lo, rstd + lo, inp + lo * C, weight, bias, Int64(hi - lo), channels, eps)
+        }
+    }
+
+    /// `out = a + b` over `count` floats, split across ``threads``.
+    func addForward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int64) {
+        LayerKernels.chunked(Int(count), threads: threads, minimum: 1 << 15) { lo, hi in
+            tk_add(out + lo, a + lo, b + lo, Int64(hi - lo))
+        }
+    }
+
 }
