@@ -49,6 +49,8 @@ public final class PipelineRunner {
     @discardableResult
     public func run(from: PipelineStage? = nil, until: PipelineStage? = nil) throws -> [(PipelineStage, Outcome)] {
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        let lock = try PipelineRunner.lock(run: run)
+        defer { close(lock) }
         var outcomes: [(PipelineStage, Outcome)] = []
         for stage in PipelineStage.allCases {
             if let until, stage > until { break }
@@ -83,6 +85,18 @@ public final class PipelineRunner {
         case .generate: return try runGenerate()
         case .report: return try runReport()
         }
+    }
+
+    /// Takes the run directory's lock (`RUN/.lock`), so two pipelines never write one run at once;
+    /// the lock goes with the process, however it ends. Returns the descriptor that holds it.
+    static func lock(run: String) throws -> Int32 {
+        let fd = open("\(run)/.lock", O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw PipelineError("\(run)/.lock: cannot open the run's lock file") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw PipelineError("\(run): another tessera pipeline is running in this directory")
+        }
+        return fd
     }
 
     // MARK: Fingerprints

@@ -77,6 +77,19 @@ import Testing
         #expect(a == b)
     }
 
+    @Test func aRunDirectoryInUseIsRefused() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        let fd = open("\(run)/.lock", O_CREAT | O_RDWR, 0o644)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        #expect(throws: PipelineError("\(run): another tessera pipeline is running in this directory")) {
+            try PipelineRunner(config: Self.tinyConfig(), run: run, log: { _ in }).run()
+        }
+        close(fd)
+        #expect(!FileManager.default.fileExists(atPath: "\(run)/stages"))
+    }
+
     @Test func badConfigurationsFailBeforeAnyWork() {
         let run = Self.temporaryRun()
         var config = Self.tinyConfig()
