@@ -212,7 +212,7 @@ public final class TransformerModel {
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
             let xL = c.layers > 0 ? s.blocks[c.layers - 1].output(c.norm).pointer : s.encoded.pointer
             dIn.zero()
-            tk_layernorm_backward(dIn.pointer, g(lnfw), g(lnfb), dOut.pointer, xL, w(lnfw), s.lnfMean.pointer, s.lnfRstd.pointer, Int64(N), Int64(C))
+            layerNormBackward(dIn.pointer, g(lnfw), g(lnfb), dOut.pointer, xL, w(lnfw), s.lnfMean.pointer, s.lnfRstd.pointer, Int64(N), Int64(C))
             swap(&dOut, &dIn)
         }
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
@@ -239,22 +239,22 @@ public final class TransformerModel {
             dBranch.update(from: dOut, count: n)
             if dropout { tk_multiply(dBranch, a.mask2.pointer, n64) }
             ffnBackward(l, dinp: dLn, dout: dBranch, inp: a.ln2.pointer, a: a, rows: N, overwrite: true)
-            tk_layernorm_backward(dRes, g(b.ln2w), g(b.ln2b), dLn, a.res2.pointer, w(b.ln2w), a.ln2Mean.pointer, a.ln2Rstd.pointer, Int64(N), Int64(C))
+            layerNormBackward(dRes, g(b.ln2w), g(b.ln2b), dLn, a.res2.pointer, w(b.ln2w), a.ln2Mean.pointer, a.ln2Rstd.pointer, Int64(N), Int64(C))
             // res2 = x + drop(Attn(ln1))
             dIn.update(from: dRes, count: n)
             if dropout { tk_multiply(dRes, a.mask1.pointer, n64) }
             attentionBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, s: s, overwrite: true)
-            tk_layernorm_backward(dIn, g(b.ln1w), g(b.ln1b), dLn, x, w(b.ln1w), a.ln1Mean.pointer, a.ln1Rstd.pointer, Int64(N), Int64(C))
+            layerNormBackward(dIn, g(b.ln1w), g(b.ln1b), dLn, x, w(b.ln1w), a.ln1Mean.pointer, a.ln1Rstd.pointer, Int64(N), Int64(C))
         } else {
             // out = LN2(res3), res3 = ln1 + drop(FFN(ln1))
             dRes.update(repeating: 0, count: n)
-            tk_layernorm_backward(dRes, g(b.ln2w), g(b.ln2b), dOut, a.res3.pointer, w(b.ln2w), a.ln2Mean.pointer, a.ln2Rstd.pointer, Int64(N), Int64(C))
+            layerNormBackward(dRes, g(b.ln2w), g(b.ln2b), dOut, a.res3.pointer, w(b.ln2w), a.ln2Mean.pointer, a.ln2Rstd.pointer, Int64(N), Int64(C))
             dLn.update(from: dRes, count: n)                        // d ln1 (residual path)
             if dropout { tk_multiply(dRes, a.mask2.pointer, n64) }
             ffnBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, rows: N)
             // ln1 = LN1(res2)
             dBranch.update(repeating: 0, count: n)
-            tk_layernorm_backward(dBranch, g(b.ln1w), g(b.ln1b), dLn, a.res2.pointer, w(b.ln1w), a.ln1Mean.pointer, a.ln1Rstd.pointer, Int64(N), Int64(C))
+            layerNormBackward(dBranch, g(b.ln1w), g(b.ln1b), dLn, a.res2.pointer, w(b.ln1w), a.ln1Mean.pointer, a.ln1Rstd.pointer, Int64(N), Int64(C))
             // res2 = x + drop(Attn(x))
             dIn.update(from: dBranch, count: n)
             if dropout { tk_multiply(dBranch, a.mask1.pointer, n64) }
@@ -309,6 +309,34 @@ public final class TransformerModel {
     func addForward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int64) {
         LayerKernels.chunked(Int(count), threads: threads, minimum: 1 << 15) { lo, hi in
             tk_add(out + lo, a + lo, b + lo, Int64(hi - lo))
+        }
+    }
+
+
+    /// Layer norm backward, the rows split across ``threads``; each extra part sums its weight and
+    /// bias gradients into scratch, added in part order afterwards (deterministic for a thread count).
+    func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>, _ dbias: UnsafeMutablePointer<Float>,
+                           _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                           _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, _ rows: Int64, _ channels: Int64) {
+        let N = Int(rows), C = Int(channels)
+        let parts = min(threads, max(1, N / 256))
+        guard parts > 1 else {
+            tk_layernorm_backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, rows, channels)
+            return
+        }
+        var partial = [Float](repeating: 0, count: (parts - 1) * 2 * C)
+        partial.withUnsafeMutableBufferPointer { buffer in
+            let scratch = buffer.baseAddress!
+            ParallelFor.run(parts, threads: parts) { k in
+                let lo = N * k / parts, hi = N * (k + 1) / parts
+                let dw = k == 0 ? dweight : scratch + (k - 1) * 2 * C
+                let db = k == 0 ? dbias : scratch + (k - 1) * 2 * C + C
+                tk_layernorm_backward(dinp + lo * C, dw, db, dout + lo * C, inp + lo * C, weight, mean + lo, rstd + lo, Int64(hi - lo), channels)
+            }
+            for k in 1..<parts {
+                tk_accumulate(dweight, scratch + (k - 1) * 2 * C, channels)
+                tk_accumulate(dbias, scratch + (k - 1) * 2 * C + C, channels)
+            }
         }
     }
 
