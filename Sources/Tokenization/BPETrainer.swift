@@ -146,7 +146,7 @@ public struct BPETrainer: Sendable {
                 }
             }
         }
-        var heap = MergeHeap()
+        var heap = BinaryHeap<MergeCandidate>()
         for (slot, key) in pairKeys.enumerated() {
             let c = Int64(bitPattern: pairCounts.find(key)!)
             if c > 0 { heap.push(.init(count: UInt64(c), pair: key, positions: Int32(slot))) }
