@@ -69,18 +69,13 @@ public enum LayerKernels {
                 let q = qkv + b * T * 3 * C + h * hs
                 let a = att + bh * T * T
                 let y = out + b * T * C + h * hs
-                var r0 = 0
-                while r0 < T {
-                    let rows = min(bk, T - r0), cols = r0 + rows
-                    Matmul.nt(rows, cols, hs, q + r0 * 3 * C, lda: 3 * C, q + C, ldb: 3 * C, a + r0 * T, ldc: T)
-                    r0 += rows
+                // Row block r0..<r0+rows attends to keys 0..<r0+rows only.
+                forEachBlock(T, bk) { r0, rows in
+                    Matmul.nt(rows, r0 + rows, hs, q + r0 * 3 * C, lda: 3 * C, q + C, ldb: 3 * C, a + r0 * T, ldc: T)
                 }
                 tk_causal_softmax(a, Int64(T), Int64(T), scale)
-                r0 = 0
-                while r0 < T {
-                    let rows = min(bk, T - r0), cols = r0 + rows
-                    Matmul.nn(rows, hs, cols, a + r0 * T, lda: T, q + 2 * C, ldb: 3 * C, y + r0 * C, ldc: C)
-                    r0 += rows
+                forEachBlock(T, bk) { r0, rows in
+                    Matmul.nn(rows, hs, r0 + rows, a + r0 * T, lda: T, q + 2 * C, ldb: 3 * C, y + r0 * C, ldc: C)
                 }
             }
         }
@@ -102,28 +97,31 @@ public enum LayerKernels {
                 let ds = scratch + bh * T * T
                 let dy = dout + b * T * C + h * hs
                 // row blocks: dA = dY·Vᵀ (keys 0..<end), then dS, then dQ = dS·K
-                var r0 = 0
-                while r0 < T {
-                    let rows = min(bk, T - r0), cols = r0 + rows
-                    Matmul.nt(rows, cols, hs, dy + r0 * C, lda: C, v, ldb: 3 * C, ds + r0 * T, ldc: T)
-                    r0 += rows
+                forEachBlock(T, bk) { r0, rows in
+                    Matmul.nt(rows, r0 + rows, hs, dy + r0 * C, lda: C, v, ldb: 3 * C, ds + r0 * T, ldc: T)
                 }
                 tk_causal_softmax_backward(ds, a, Int64(T), Int64(T), scale)
-                r0 = 0
-                while r0 < T {
-                    let rows = min(bk, T - r0), cols = r0 + rows
-                    Matmul.nn(rows, hs, cols, ds + r0 * T, lda: T, k, ldb: 3 * C, dq + r0 * 3 * C, ldc: 3 * C)
-                    r0 += rows
+                forEachBlock(T, bk) { r0, rows in
+                    Matmul.nn(rows, hs, r0 + rows, ds + r0 * T, lda: T, k, ldb: 3 * C, dq + r0 * 3 * C, ldc: 3 * C)
                 }
                 // key blocks: only queries from the block's start on attend to it
-                var c0 = 0
-                while c0 < T {
-                    let cols = min(bk, T - c0), rows = T - c0
+                forEachBlock(T, bk) { c0, cols in
+                    let rows = T - c0
                     Matmul.tn(cols, hs, rows, a + c0 * T + c0, lda: T, dy + c0 * C, ldb: C, dv + c0 * 3 * C, ldc: 3 * C)      // dV = Aᵀ·dY
                     Matmul.tn(cols, hs, rows, ds + c0 * T + c0, lda: T, q + c0 * 3 * C, ldb: 3 * C, dk + c0 * 3 * C, ldc: 3 * C)  // dK = dSᵀ·Q
-                    c0 += cols
                 }
             }
+        }
+    }
+
+    /// Calls `body(start, count)` for consecutive blocks of at most `block` items covering `0..<total`.
+    @inline(__always)
+    static func forEachBlock(_ total: Int, _ block: Int, _ body: (Int, Int) -> Void) {
+        var start = 0
+        while start < total {
+            let count = min(block, total - start)
+            body(start, count)
+            start += count
         }
     }
 
