@@ -71,19 +71,5 @@ public struct Vocabulary: Sendable, Equatable {
     }
 }
 
-/// `"token"` with quotes and escapes, for error messages.
-func quoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
-}
+/// `"token"` with quotes and JSON escapes, for error messages (the same text ``JSONText`` writes).
+func quoted(_ s: String) -> String { JSONText.string(s) }
