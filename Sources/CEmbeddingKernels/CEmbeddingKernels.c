@@ -59,7 +59,28 @@ static inline float gradient(const tsr_w2v_model *m, float f, float label, float
     return (label - m->exp_table[index]) * alpha;
 }
 
+/// Sample `d` of a training pair: the target itself (label 1) for d = 0, else a noise word
+/// (label 0). Returns 0 when the noise word is the target, which word2vec.c skips.
+static inline int pick_sample(const tsr_w2v_model *m, int d, int32_t target, uint64_t *rng,
+                              int32_t *row, float *label) {
+    if (d == 0) {
+        *row = target;
+        *label = 1.0f;
+        return 1;
+    }
+    *row = draw_noise(m, rng);
+    *label = 0.0f;
+    return *row != target;
+}
+
 // MARK: - Portable variant
+
+static float dot_generic(const float *a, const float *b, int dim) {
+    float s = 0.0f;
+    for (int c = 0; c < dim; c++) s += a[c] * b[c];
+    return s;
+}
+
 
 static void sgns_pair_generic(const tsr_w2v_model *m, int32_t input, int32_t target,
                               uint64_t *rng, float alpha, float *neu1e) {
@@ -69,18 +90,9 @@ static void sgns_pair_generic(const tsr_w2v_model *m, int32_t input, int32_t tar
     for (int d = 0; d <= m->negative; d++) {
         int32_t row;
         float label;
-        if (d == 0) {
-            row = target;
-            label = 1.0f;
-        } else {
-            row = draw_noise(m, rng);
-            if (row == target) continue;
-            label = 0.0f;
-        }
+        if (!pick_sample(m, d, target, rng, &row, &label)) continue;
         float *l2 = m->syn1neg + (int64_t)row * m->stride;
-        float f = 0.0f;
-        for (int c = 0; c < dim; c++) f += l1[c] * l2[c];
-        float g = gradient(m, f, label, alpha);
+        float g = gradient(m, dot_generic(l1, l2, dim), label, alpha);
         for (int c = 0; c < dim; c++) neu1e[c] += g * l2[c];
         for (int c = 0; c < dim; c++) l2[c] += g * l1[c];
     }
@@ -113,14 +125,7 @@ static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target
     for (int d = 0; d <= m->negative; d++) {
         int32_t row;
         float label;
-        if (d == 0) {
-            row = target;
-            label = 1.0f;
-        } else {
-            row = draw_noise(m, rng);
-            if (row == target) continue;
-            label = 0.0f;
-        }
+        if (!pick_sample(m, d, target, rng, &row, &label)) continue;
         float *l2 = m->syn1neg + (int64_t)row * m->stride;
         __m256 acc0 = _mm256_setzero_ps();
         __m256 acc1 = _mm256_setzero_ps();
@@ -147,12 +152,6 @@ static void sgns_pair_avx2(const tsr_w2v_model *m, int32_t input, int32_t target
 #endif
 
 // MARK: - Scores for nearest neighbours
-
-static float dot_generic(const float *a, const float *b, int dim) {
-    float s = 0.0f;
-    for (int c = 0; c < dim; c++) s += a[c] * b[c];
-    return s;
-}
 
 #if TSR_X86
 __attribute__((target("avx2,fma")))
