@@ -1,5 +1,6 @@
-/// A JSON document as a value, for strict configuration reading (see ``StrictJSON``).
-public enum JSONValue: Codable, Equatable, Sendable {
+/// A JSON document as a value, for strict configuration reading (see ``StrictJSON``). Codable, so
+/// the defaults encode straight into it; Tokenization keeps its own key-ordered parser with byte offsets.
+enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -8,7 +9,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let b = try? container.decode(Bool.self) { self = .bool(b) }
@@ -19,7 +20,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -33,7 +34,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     }
 
     /// A word for the kind of value, as used in error messages.
-    public var kind: String {
+    var kind: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
