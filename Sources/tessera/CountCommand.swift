@@ -17,23 +17,7 @@ struct CountCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "byte-bpe | bpe | wordpiece (chooses the default pre-tokenizer).")
-    var model: String = "byte-bpe"
-
-    @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none.")
-    var normalize: String = "none"
-
-    @Flag(help: "Lowercase (wordpiece: and strip accents).")
-    var lowercase = false
-
-    @Option(name: .customLong("pre-tokenizer"), help: "gpt2 | bert | whitespace.")
-    var preTokenizer: String?
-
-    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
-    var replaceInvalid = false
-
-    @Option(help: "Threads.")
-    var threads: Int = 2
+    @OptionGroup var words: WordCountingOptions
 
     @Option(name: .shortAndLong, help: "Output .counts file.")
     var output: String
@@ -42,11 +26,11 @@ struct CountCommand: ParsableCommand {
     var corpus: [String]
 
     func run() throws {
-        let spec = try TokenizerRecipe(model: model, normalize: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
+        let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
                                      specialTokens: nil, continuingPrefix: nil, endOfWordSuffix: nil, scoring: "frequency")
         let progress = ProgressReporter(label: "count")
-        var counter = spec.counter(threads: max(1, threads))
-        counter.replaceInvalid = replaceInvalid
+        var counter = spec.counter(threads: max(1, words.threads))
+        counter.replaceInvalid = words.replaceInvalid
         let counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         try counts.write(to: output)
         progress.finish("\(counts.distinctWords) distinct words → \(output)")

@@ -19,8 +19,7 @@ struct TrainTokenizerCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "byte-bpe | bpe | wordpiece.")
-    var model: String = "byte-bpe"
+    @OptionGroup var words: WordCountingOptions
 
     @Option(name: .customLong("vocab-size"), help: "Vocabulary size, special tokens and alphabet included.")
     var vocabSize: Int
@@ -30,15 +29,6 @@ struct TrainTokenizerCommand: ParsableCommand {
 
     @Option(name: .customLong("special-tokens"), help: "Comma-separated special tokens (default: <|endoftext|> for byte-bpe, [UNK] for bpe, [PAD],[UNK],[CLS],[SEP],[MASK] for wordpiece).")
     var specialTokens: String?
-
-    @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none.")
-    var normalize: String = "none"
-
-    @Flag(help: "Lowercase (wordpiece: and strip accents, as BERT uncased).")
-    var lowercase = false
-
-    @Option(name: .customLong("pre-tokenizer"), help: "gpt2 | bert | whitespace (default: gpt2 for byte-bpe, whitespace for bpe, bert for wordpiece).")
-    var preTokenizer: String?
 
     @Option(name: .customLong("limit-alphabet"), help: "Keep at most this many alphabet characters (the most frequent).")
     var limitAlphabet: Int?
@@ -52,12 +42,6 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(help: "wordpiece: frequency | likelihood.")
     var scoring: String = "frequency"
 
-    @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
-    var replaceInvalid = false
-
-    @Option(help: "Threads for counting words.")
-    var threads: Int = 2
-
     @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
 
@@ -68,11 +52,11 @@ struct TrainTokenizerCommand: ParsableCommand {
     var corpus: [String] = []
 
     func run() throws {
-        let spec = try TokenizerRecipe(model: model, normalize: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
+        let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
                                      specialTokens: specialTokens, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
                                      scoring: scoring)
         guard vocabSize > 0 else { throw TokenizerError.invalidOption("--vocab-size must be positive") }
-        guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
+        guard words.threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
         let progress = ProgressReporter(label: "train-tokenizer")
         var counts: WordCounts
         if !fromCounts.isEmpty {
@@ -82,8 +66,8 @@ struct TrainTokenizerCommand: ParsableCommand {
             if counts.distinctWords == 0 { throw TokenizerError.emptyCorpus(source: fromCounts.joined(separator: ", ")) }
         } else {
             guard !corpus.isEmpty else { throw TokenizerError.invalidOption("no corpus files (or --from-counts) given") }
-            var counter = spec.counter(threads: threads)
-            counter.replaceInvalid = replaceInvalid
+            var counter = spec.counter(threads: words.threads)
+            counter.replaceInvalid = words.replaceInvalid
             counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         }
         FileHandle.standardError.write(Data("train-tokenizer: \(counts.distinctWords) distinct words, \(counts.totalWords) in all\n".utf8))
