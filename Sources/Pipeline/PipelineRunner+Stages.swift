@@ -196,12 +196,7 @@ extension PipelineRunner {
             // Checkpoint.save may move the previous checkpoint aside; the marker stays with the run.
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
         }
-        while trainer.step < options.steps {
-            if let interruptAfterSteps, trainer.step - firstStep >= interruptAfterSteps {
-                try checkpoint()
-                throw PipelineError("lm: interrupted at step \(trainer.step) (interruptAfterSteps)")
-            }
-            let result = try trainer.trainStep()
+        let finished = try trainer.run(stopAfter: interruptAfterSteps, checkpoint: checkpoint) { result, validationLoss in
             lossSum += Double(result.loss)
             lossCount += 1
             let step = trainer.step
@@ -210,7 +205,7 @@ extension PipelineRunner {
                 lossSum = 0
                 lossCount = 0
             }
-            if options.evalEvery > 0 && (step % options.evalEvery == 0 || step == options.steps), let v = try trainer.validationLoss() {
+            if let v = validationLoss {
                 curve.append(CurvePoint(step: step, trainLoss: nil, valLoss: Double(v)))
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = Double(step - firstStep) * tokensPerStep / max(elapsed, 1e-9)
@@ -222,11 +217,8 @@ extension PipelineRunner {
                 log("  step \(step)/\(options.steps)")
                 lastLog = Date()
             }
-            if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 && step < options.steps {
-                try checkpoint()
-            }
         }
-        try checkpoint()
+        guard finished else { throw PipelineError("lm: interrupted at step \(trainer.step) (interruptAfterSteps)") }
         let elapsed = Date().timeIntervalSince(start)
         let finalValidation = curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
         return (["lm/model.safetensors", "lm/config.json", "lm/curve.json"],

@@ -101,11 +101,10 @@ struct TrainLMCommand: ParsableCommand {
         let tokensPerStep = options.batch * c.contextLength
         let start = DispatchTime.now().uptimeNanoseconds
         var lastTime = start, lastStep = trainer.step
-        let firstStep = trainer.step
         var lossSum: Double = 0, lossCount = 0
-        while trainer.step < options.steps {
-            if let stopAfter, trainer.step - firstStep >= stopAfter { break }
-            let r = try trainer.trainStep()
+        try trainer.run(stopAfter: stopAfter, checkpoint: {
+            try Checkpoint.save(to: output, model: model, trainer: trainer, tokenizer: tokBytes)
+        }) { r, validationLoss in
             lossSum += Double(r.loss); lossCount += 1
             let s = trainer.step
             if s % max(logInterval, 1) == 0 || s == options.steps {
@@ -117,14 +116,10 @@ struct TrainLMCommand: ParsableCommand {
                            lossSum / Double(max(lossCount, 1)), r.learningRate, r.gradientNorm, tps, LMFormat.duration(eta)))
                 lossSum = 0; lossCount = 0; lastTime = now; lastStep = s
             }
-            if options.evalInterval > 0 && (s % options.evalInterval == 0 || s == options.steps), let v = try trainer.validationLoss() {
+            if let v = validationLoss {
                 log(String(format: "step %d | val loss %.4f | elapsed %@", s, v, LMFormat.duration(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)))
             }
-            if options.checkpointInterval > 0 && s % options.checkpointInterval == 0 && s < options.steps {
-                try Checkpoint.save(to: output, model: model, trainer: trainer, tokenizer: tokBytes)
-            }
         }
-        try Checkpoint.save(to: output, model: model, trainer: trainer, tokenizer: tokBytes)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let val = try trainer.validationLoss() ?? .nan
         log(String(format: "done: step %d, val loss %.4f, %@ elapsed; saved %@", trainer.step, val, LMFormat.duration(elapsed), output))
