@@ -9,11 +9,7 @@ struct AnalogyCommand: ParsableCommand {
         discussion: "Example: tessera analogy --embeddings words.safetensors man king woman"
     )
 
-    @Option(help: "Embeddings: .safetensors, word2vec text (.vec) or binary (.bin).")
-    var embeddings: String
-
-    @Option(help: "tokenizer.json naming the rows (token-mode embeddings).")
-    var tokenizer: String?
+    @OptionGroup var input: EmbeddingsInput
 
     @Option(name: .short, help: "How many answers.")
     var k: Int = 10
@@ -24,7 +20,7 @@ struct AnalogyCommand: ParsableCommand {
 
     func run() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
-        let index = EmbeddingIndex(try EmbeddingsLoading.load(embeddings, tokenizer: tokenizer))
+        let index = try input.index()
         for (token, score) in try index.analogy(a, b, c, k: k) {
             print("\(token)\t\(score)")
         }

@@ -15,11 +15,7 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Embeddings: .safetensors, word2vec text (.vec) or binary (.bin).")
-    var embeddings: String
-
-    @Option(help: "tokenizer.json naming the rows (token-mode embeddings).")
-    var tokenizer: String?
+    @OptionGroup var input: EmbeddingsInput
 
     @Option(help: "Analogy questions (questions-words.txt format).")
     var analogies: String?
@@ -38,9 +34,9 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
         guard restrict >= 1 else { throw ValidationError("--restrict must be at least 1, got \(restrict)") }
         if let analogies { try TextChunkReader.checkReadable(analogies) }
         if let similarity { try TextChunkReader.checkReadable(similarity) }
-        let index = EmbeddingIndex(try EmbeddingsLoading.load(embeddings, tokenizer: tokenizer))
+        let index = try input.index()
         let log = StandardError()
-        var report: [String: Any] = ["embeddings": embeddings, "restrict": restrict]
+        var report: [String: Any] = ["embeddings": input.embeddings, "restrict": restrict]
         if let analogies {
             let result = try AnalogyEvaluation.evaluate(index, questionsPath: analogies, restrict: restrict)
             for s in result.skipped { log.line("\(analogies):\(s.line): skipped: \(s.reason)") }

@@ -9,11 +9,7 @@ struct SimilarCommand: ParsableCommand {
         discussion: "Example: tessera similar --embeddings words.safetensors king -k 5"
     )
 
-    @Option(help: "Embeddings: .safetensors, word2vec text (.vec) or binary (.bin).")
-    var embeddings: String
-
-    @Option(help: "tokenizer.json naming the rows (token-mode embeddings).")
-    var tokenizer: String?
+    @OptionGroup var input: EmbeddingsInput
 
     @Option(name: .short, help: "How many neighbours.")
     var k: Int = 10
@@ -23,7 +19,7 @@ struct SimilarCommand: ParsableCommand {
 
     func run() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
-        let index = EmbeddingIndex(try EmbeddingsLoading.load(embeddings, tokenizer: tokenizer))
+        let index = try input.index()
         for (token, score) in try index.similar(to: word, k: k) {
             print("\(token)\t\(score)")
         }
