@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "TensorOps", targets: ["TensorOps"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
@@ -31,12 +32,14 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
+        // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
+        .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
+        .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "TransformerLM", "Pipeline",
+                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )
