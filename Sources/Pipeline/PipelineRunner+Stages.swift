@@ -153,9 +153,13 @@ extension PipelineRunner {
             curve = ((try? readJSON([CurvePoint].self, from: "lm/curve.json")) ?? []).filter { $0.step <= trainer.step }
             log("  resuming from step \(trainer.step)")
         } else {
-            try? FileManager.default.removeItem(atPath: directory)
-            try? FileManager.default.removeItem(atPath: directory + ".previous")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Only a model directory of ours is replaced; anything else at RUN/lm is an error naming it.
+            if try RunDirectory.claim(directory, as: .languageModel, legacy: Checkpoint.isUnmarkedRun) != .absent {
+                RunDirectory.removeStale(directory, kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            }
+            RunDirectory.removeStale(directory + ".previous", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            RunDirectory.removeStale(directory + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            try RunDirectory.create(directory, as: .languageModel)
             let modelConfig = ModelConfig(
                 vocabSize: vocabularySize, contextLength: options.context, layers: options.layers, heads: options.heads,
                 dim: options.dim, ffnDim: options.ffnDim,

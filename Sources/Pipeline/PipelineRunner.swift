@@ -48,9 +48,14 @@ public final class PipelineRunner {
     /// Runs the stages from `from` (forced to re-run, with everything after it) through `until`.
     @discardableResult
     public func run(from: PipelineStage? = nil, until: PipelineStage? = nil) throws -> [(PipelineStage, Outcome)] {
-        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
-        let lock = try PipelineRunner.lock(run: run)
-        defer { close(lock) }
+        // The run directory is ours (marker) or new; the pipeline holds its lock and that of the
+        // model directory inside it (so `train-lm --resume` on RUN/lm waits for the pipeline).
+        let state = try RunDirectory.claim(run, as: .pipeline, legacy: { FileManager.default.fileExists(atPath: $0 + "/stages") })
+        try RunDirectory.makeDirectories(run)
+        let lock = try RunDirectory.lock(run)
+        let modelLock = try RunDirectory.lock(path("lm"))
+        defer { withExtendedLifetime((lock, modelLock)) {} }
+        if state != .owned { try RunDirectory.create(run, as: .pipeline) }
         var outcomes: [(PipelineStage, Outcome)] = []
         for stage in PipelineStage.allCases {
             if let until, stage > until { break }
@@ -85,18 +90,6 @@ public final class PipelineRunner {
         case .generate: return try runGenerate()
         case .report: return try runReport()
         }
-    }
-
-    /// Takes the run directory's lock (`RUN/.lock`), so two pipelines never write one run at once;
-    /// the lock goes with the process, however it ends. Returns the descriptor that holds it.
-    static func lock(run: String) throws -> Int32 {
-        let fd = open("\(run)/.lock", O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw PipelineError("\(run)/.lock: cannot open the run's lock file") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw PipelineError("\(run): another tessera pipeline is running in this directory")
-        }
-        return fd
     }
 
     // MARK: Fingerprints

@@ -1,5 +1,6 @@
 import Foundation
 import TensorOps
+import TextNormalization
 
 /// A model directory: `config.json`, `model.safetensors`, `tokenizer.json`, and for resuming
 /// `optimizer.safetensors` + `trainer_state.json`.
@@ -27,7 +28,7 @@ public enum Checkpoint {
         let fm = FileManager.default
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
-        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try RunDirectory.create(staging, as: .languageModel)
         let step = trainer?.step ?? 0
         try model.config.jsonData().write(to: URL(fileURLWithPath: staging + "/config.json"))
         try weights(of: model, step: step).write(to: staging + "/model.safetensors")
@@ -60,6 +61,20 @@ public enum Checkpoint {
         return file
     }
 
+    /// Whether `directory` is a model directory written before run markers existed (a
+    /// `config.json` in Tessera's own shape beside `model.safetensors`), so it may be resumed or replaced.
+    public static func isUnmarkedRun(_ directory: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
+              let config = FileManager.default.contents(atPath: directory + "/config.json") else { return false }
+        return String(decoding: config, as: UTF8.self).contains("\"vocabSize\"")
+    }
+
+    /// Whether `directory` holds a trained model (weights written by a checkpoint).
+    public static func hasWeights(_ directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/model.safetensors")
+            || FileManager.default.fileExists(atPath: directory + ".previous/model.safetensors")
+    }
+
     // MARK: Loading
 
     /// The directory holding the latest whole checkpoint (`NAME`, or `NAME.previous` after an interrupted save).
@@ -74,6 +89,12 @@ public enum Checkpoint {
     public static func loadModel(_ directory: String, threads: Int = 1) throws -> TransformerModel {
         let dir = try resolve(directory)
         let config = try ModelConfig.read(dir + "/config.json")
+        // The weights file must be able to hold the parameters the config describes: check before allocating.
+        let weightsPath = dir + "/model.safetensors"
+        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: weightsPath))?[.size] as? NSNumber)?.doubleValue ?? 0
+        if config.approximateParameterCount * 4 > fileSize * 1.01 + 65536 {
+            throw ModelError.badCheckpoint(path: dir + "/config.json", detail: String(format: "describes about %.3g parameters, more than %@ (%.0f bytes) can hold", config.approximateParameterCount, weightsPath, fileSize))
+        }
         let model = try TransformerModel(config: config, threads: threads)
         try loadWeights(into: model, path: dir + "/model.safetensors")
         return model
@@ -107,7 +128,7 @@ public enum Checkpoint {
         }
         let state: TrainerState
         do { state = try JSONDecoder().decode(TrainerState.self, from: data) } catch {
-            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(error)")
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(JSONErrorText.describe(error))")
         }
         let optPath = dir + "/optimizer.safetensors"
         do {
@@ -128,9 +149,24 @@ public enum Checkpoint {
         }
         let words = state.rng.compactMap { UInt64($0) }
         guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
+        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.ids.count else {
+            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.ids.count) training tokens")
+        }
         trainer.step = state.step
         trainer.position = state.position
         trainer.rng = SeededGenerator(state: words)
+    }
+
+    /// The saved training options of a checkpoint; throws (naming the file) when the state is missing or corrupt.
+    public static func trainingOptions(_ directory: String) throws -> TrainingOptions {
+        let dir = try resolve(directory)
+        let statePath = dir + "/trainer_state.json"
+        guard let data = FileManager.default.contents(atPath: statePath) else {
+            throw ModelError.badCheckpoint(path: dir, detail: "no trainer_state.json: this checkpoint cannot be resumed")
+        }
+        do { return try JSONDecoder().decode(TrainerState.self, from: data).options } catch {
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(JSONErrorText.describe(error))")
+        }
     }
 
     /// The saved training options of a checkpoint, if it has trainer state.

@@ -25,6 +25,11 @@ struct CountCommand: ParsableCommand {
     @Argument(help: "Corpus text files.")
     var corpus: [String]
 
+    func validate() throws {
+        for path in corpus { try OptionCheck.readable("input", path) }
+        try AtomicFileWriter.check(output, inputs: corpus)
+    }
+
     func run() throws {
         let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
                                      specialTokens: nil, continuingPrefix: nil, endOfWordSuffix: nil, scoring: "frequency")
