@@ -131,7 +131,8 @@ extension PipelineRunner {
         var valLoss: Double?
     }
 
-    func runLanguageModel(fingerprint: String) throws -> ([String], [String: Double]) {
+    /// Trains the model; `fresh` (the stage was named by `--from`) starts over instead of resuming.
+    func runLanguageModel(fingerprint: String, fresh: Bool = false) throws -> ([String], [String: Double]) {
         let options = config.lm
         let directory = path("lm")
         let tokenizer = try loadTokenizer()
@@ -140,7 +141,9 @@ extension PipelineRunner {
         let validation = try TokenStream.read(path("data/val.bin"), vocabularySize: vocabularySize)
         let tokenizerBytes = Array(try Data(contentsOf: URL(fileURLWithPath: path("tokenizer.json"))))
         let markerPath = path("lm/pipeline-fingerprint")
-        let resumable = (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
+        // Resume only a whole checkpoint of this very configuration (a damaged one trains afresh).
+        let resumable = !fresh && (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
+            && (try? Checkpoint.loadModel(directory)) != nil
 
         let model: TransformerModel
         let trainer: Trainer

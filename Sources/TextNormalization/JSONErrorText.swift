@@ -29,7 +29,7 @@ public enum JSONErrorText {
         if let error = error as? EncodingError, case .invalidValue(let value, let context) = error {
             return "cannot write \(value) at \(path(context.codingPath)) as JSON (not a finite number?)"
         }
-        if let error = error as? CustomStringConvertible, !(error is NSError) { return oneLine(error.description) }
+        if !(type(of: error) is NSError.Type) { return oneLine(String(describing: error)) }
         let ns = error as NSError
         if let text = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return oneLine(text) }
         return oneLine(ns.localizedDescription)
