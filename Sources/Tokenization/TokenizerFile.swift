@@ -86,6 +86,10 @@ public enum TokenizerFile {
                 guard let id = entry["id"]?.int, id >= 0, let content = entry["content"]?.string else {
                     throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
                 }
+                // Checked against the vocabulary below; this bound keeps the conversion exact.
+                guard id < Int(UInt32.max) else {
+                    throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)].id \(id) is not a possible token id")
+                }
                 if entry["single_word"]?.bool ?? false {
                     throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "\(content) with single_word=true")
                 }
@@ -104,6 +108,12 @@ public enum TokenizerFile {
             throw TokenizerError.malformed(source: source, what: "missing \"model\" object")
         }
         let model = try parseModel(modelObject, source: source)
+        // An added token takes a model id or one of the ids right after the vocabulary (as Hugging
+        // Face assigns them); one far past it would silently grow the vocabulary.
+        let idLimit = model.vocabulary.count + added.count
+        if let (k, token) = added.enumerated().first(where: { Int($0.element.id) >= idLimit }) {
+            throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)].id \(token.id) is past the vocabulary: expected an id below \(idLimit) (\(model.vocabulary.count) model tokens + \(added.count) added)")
+        }
         // Pre-tokenizer.
         var preTokenization = PreTokenization.none
         if let p = root["pre_tokenizer"], !p.isNull {

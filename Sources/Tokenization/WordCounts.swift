@@ -33,6 +33,21 @@ public struct WordCounts: Sendable {
         return total
     }
 
+    /// The most symbols (Σ count × word length) a set of counts may hold: pair counts in training
+    /// are sums of these, so keeping them under 2^62 keeps every sum inside `Int`.
+    public static let weightLimit: UInt64 = 1 << 62
+
+    /// Σ count × word length, saturating at `UInt64.max`.
+    var weight: UInt64 {
+        var total: UInt64 = 0
+        table.forEach { word, count in
+            let (w, o1) = count.multipliedReportingOverflow(by: UInt64(max(word.count, 1)))
+            let (t, o2) = total.addingReportingOverflow(w)
+            total = o1 || o2 ? .max : t
+        }
+        return total
+    }
+
     /// Adds `count` occurrences of `word`.
     public mutating func add(_ word: [UInt8], count: UInt64 = 1) {
         word.withUnsafeBufferPointer { table.add($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, count) }
@@ -45,6 +60,10 @@ public struct WordCounts: Sendable {
     public mutating func merge(_ other: WordCounts, source: String = "counts") throws {
         guard other.settings == settings else {
             throw TokenizerError.incompatibleCounts(source: source, expected: settings, found: other.settings)
+        }
+        let (sum, overflow) = weight.addingReportingOverflow(other.weight)
+        guard !overflow, sum <= WordCounts.weightLimit else {
+            throw TokenizerError.malformed(source: source, what: "together the counts exceed \(WordCounts.weightLimit) symbols (count × word length), more than training can sum without overflow")
         }
         other.table.forEach { word, count in table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count) }
     }
@@ -87,12 +106,22 @@ public struct WordCounts: Sendable {
         guard let header = lines.first, header.hasPrefix(magic) else {
             throw TokenizerError.malformed(source: path, what: "line 1: expected a \"\(magic) …\" header (not a file written by tessera count)")
         }
+        guard bytes.last == 0x0A else {
+            throw TokenizerError.malformed(source: path, what: "line \(lines.count): cut short (no line end): the file is truncated")
+        }
         var counts = WordCounts(settings: String(header.dropFirst(magic.count + 1)))
+        var weight: UInt64 = 0
         for (k, line) in lines.enumerated().dropFirst() {
             let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, let count = UInt64(parts[0]), let word = ByteLevelAlphabet.decode(String(parts[1])), !word.isEmpty else {
-                throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (word in byte-level alphabet)")
+            guard parts.count == 2, let count = UInt64(parts[0]), count >= 1, let word = ByteLevelAlphabet.decode(String(parts[1])), !word.isEmpty else {
+                throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (count ≥ 1, word in byte-level alphabet)")
             }
+            let (w, o1) = count.multipliedReportingOverflow(by: UInt64(word.count))
+            let (total, o2) = weight.addingReportingOverflow(w)
+            guard !o1, !o2, total <= weightLimit else {
+                throw TokenizerError.malformed(source: path, what: "line \(k + 1): the counts add up past \(weightLimit) symbols (count × word length), more than training can sum without overflow")
+            }
+            weight = total
             counts.add(word, count: count)
         }
         return counts
