@@ -1,6 +1,5 @@
 import Foundation
 import TensorOps
-import TextNormalization
 
 /// A model directory: `config.json`, `model.safetensors`, `tokenizer.json`, and for resuming
 /// `optimizer.safetensors` + `trainer_state.json`.
@@ -24,13 +23,16 @@ public enum Checkpoint {
     // MARK: Saving
 
     /// Saves the model (and, when given, the trainer's full state) with the tokenizer file's bytes.
-    public static func save(to directory: String, model: TransformerModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
+    public static func save(to directory: String, model: any TrainableModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
         let fm = FileManager.default
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
-        try RunDirectory.create(staging, as: .languageModel)
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        // The run marker (TextNormalization's `RunDirectory`, kind "lm") travels with every
+        // checkpoint, so the run stays recognisable as Tessera's own after the directory swap.
+        try Data(Checkpoint.runMarker.utf8).write(to: URL(fileURLWithPath: staging + "/.tessera-run"))
         let step = trainer?.step ?? 0
-        try model.config.jsonData().write(to: URL(fileURLWithPath: staging + "/config.json"))
+        try model.configurationJSON().write(to: URL(fileURLWithPath: staging + "/config.json"))
         try weights(of: model, step: step).write(to: staging + "/model.safetensors")
         try Data(tokenizer).write(to: URL(fileURLWithPath: staging + "/tokenizer.json"))
         if let trainer {
@@ -54,12 +56,15 @@ public enum Checkpoint {
     }
 
     /// The parameters as named F32 tensors.
-    public static func weights(of model: TransformerModel, step: Int) -> SafeTensors {
+    public static func weights(of model: any TrainableModel, step: Int) -> SafeTensors {
         var file = SafeTensors()
-        for e in model.layout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
+        for e in model.parameterLayout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
         file.metadata = ["format": "pt", "step": String(step)]
         return file
     }
+
+    /// The contents of the run marker a checkpoint directory carries (see `RunDirectory`).
+    public static let runMarker = "{\"kind\":\"lm\"}\n"
 
     /// Whether `directory` is a model directory written before run markers existed (a
     /// `config.json` in Tessera's own shape beside `model.safetensors`), so it may be resumed or replaced.
@@ -85,26 +90,11 @@ public enum Checkpoint {
         throw ModelError.badCheckpoint(path: directory, detail: "not a model directory (no config.json)")
     }
 
-    /// Loads the model of a checkpoint directory.
-    public static func loadModel(_ directory: String, threads: Int = 1) throws -> TransformerModel {
-        let dir = try resolve(directory)
-        let config = try ModelConfig.read(dir + "/config.json")
-        // The weights file must be able to hold the parameters the config describes: check before allocating.
-        let weightsPath = dir + "/model.safetensors"
-        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: weightsPath))?[.size] as? NSNumber)?.doubleValue ?? 0
-        if config.approximateParameterCount * 4 > fileSize * 1.01 + 65536 {
-            throw ModelError.badCheckpoint(path: dir + "/config.json", detail: String(format: "describes about %.3g parameters, more than %@ (%.0f bytes) can hold", config.approximateParameterCount, weightsPath, fileSize))
-        }
-        let model = try TransformerModel(config: config, threads: threads)
-        try loadWeights(into: model, path: dir + "/model.safetensors")
-        return model
-    }
-
     /// Copies every parameter tensor of a safetensors file into the model, checking names and shapes.
-    public static func loadWeights(into model: TransformerModel, path: String) throws {
+    public static func loadWeights(into model: any TrainableModel, path: String) throws {
         do {
             let file = try SafeTensors.read(path)
-            for e in model.layout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
+            for e in model.parameterLayout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
         } catch let e as SafeTensorsError {
             throw ModelError.badCheckpoint(path: path, detail: e.description)
         }
@@ -128,7 +118,7 @@ public enum Checkpoint {
         }
         let state: TrainerState
         do { state = try JSONDecoder().decode(TrainerState.self, from: data) } catch {
-            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(JSONErrorText.describe(error))")
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(Checkpoint.decodingProblem(error))")
         }
         let optPath = dir + "/optimizer.safetensors"
         do {
@@ -165,7 +155,7 @@ public enum Checkpoint {
             throw ModelError.badCheckpoint(path: dir, detail: "no trainer_state.json: this checkpoint cannot be resumed")
         }
         do { return try JSONDecoder().decode(TrainerState.self, from: data).options } catch {
-            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(JSONErrorText.describe(error))")
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(Checkpoint.decodingProblem(error))")
         }
     }
 
@@ -173,5 +163,16 @@ public enum Checkpoint {
     public static func savedOptions(_ directory: String) -> TrainingOptions? {
         guard let dir = try? resolve(directory), let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else { return nil }
         return (try? JSONDecoder().decode(TrainerState.self, from: data))?.options
+    }
+
+    /// A one-line account of why a JSON file did not decode (no Codable dump).
+    static func decodingProblem(_ error: Error) -> String {
+        func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: return "wrong type or null at \(path(context.codingPath))"
+        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(path(context.codingPath))"
+        default: return "\(type(of: error))"
+        }
     }
 }
