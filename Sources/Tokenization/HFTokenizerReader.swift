@@ -34,7 +34,7 @@ extension TokenizerFile {
 
     /// The fixed shapes the fast encoder runs; throws `unsupportedComponent` for anything else.
     static func parseFastShape(_ root: JSONValue, source: String) throws -> Tokenizer {
-        if let n = root["normalizer"], !n.isNull, try parseAddedTokens(root, source: source).contains(where: { $0.normalized && !$0.special }) {
+        if let n = root["normalizer"], !n.isNull, try parseAddedTokens(root, source: source).contains(where: { $0.normalized }) {
             throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "normalized")
         }
         // Added tokens.

@@ -123,7 +123,11 @@ public struct Tokenizer: TokenCodec {
         if let pipeline {
             var tokens: [String] = []
             for id in ids {
-                if let t = addedByID[id], skipSpecialTokens && t.special { continue }
+                if let t = addedByID[id] {
+                    if skipSpecialTokens && t.special { continue }
+                    // A normalized added token reads as its normalized content (as Hugging Face keeps it).
+                    if t.normalized, let n = pipeline.normalizer { tokens.append(n.normalize(t.content)); continue }
+                }
                 if let s = token(for: id) { tokens.append(s) }
             }
             if let d = pipeline.decoder { return Array(d.decodeChain(tokens).joined().utf8) }

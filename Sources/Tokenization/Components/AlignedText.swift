@@ -83,6 +83,38 @@ package struct AlignedText: Sendable {
         self = writer.output
     }
 
+    /// Applies a list of (character, change) as Hugging Face's `NormalizedString::transform`
+    /// does, literally: change 0 replaces the next source character (taking its alignment), a
+    /// positive change inserts (taking the alignment of the source byte before the current
+    /// position), a negative change -n also removes the n source characters after it. Source
+    /// characters the list does not consume are dropped.
+    package mutating func transform(_ items: [(UInt32, Int)]) {
+        let chars = scalars()
+        var out = AlignedText(origin: origin)
+        out.bytes.reserveCapacity(bytes.count); out.starts.reserveCapacity(bytes.count); out.ends.reserveCapacity(bytes.count)
+        var offset = 0   // bytes
+        var next = 0     // source characters consumed
+        for (c, change) in items {
+            let idx = offset
+            let align: (Int32, Int32)
+            if change > 0 {
+                align = idx < 1 ? (origin, origin) : (starts[min(idx - 1, starts.count - 1)], ends[min(idx - 1, ends.count - 1)])
+            } else if idx < starts.count {
+                align = (starts[idx], ends[idx])
+            } else {
+                align = (ends.last ?? origin, ends.last ?? origin)
+            }
+            if change <= 0, next < chars.count { offset += chars[next].length; next += 1 }
+            if change < 0 {
+                for _ in 0..<(-change) where next < chars.count { offset += chars[next].length; next += 1 }
+            }
+            let before = out.bytes.count
+            AlignedText.appendUTF8(c, to: &out.bytes)
+            for _ in before..<out.bytes.count { out.starts.append(align.0); out.ends.append(align.1) }
+        }
+        self = out
+    }
+
     /// Replaces each match of `pattern` with `content`; the inserted characters take the
     /// alignment of the last byte matched (Hugging Face's `replace`).
     package mutating func replace(matches: [Range<Int>], with content: String) {

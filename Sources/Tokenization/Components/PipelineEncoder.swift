@@ -30,10 +30,10 @@ struct PipelineEncoder {
         var normalized: [(bytes: [UInt8], token: AddedToken)] = []
         if tokenizer.matchAddedTokens {
             for t in tokenizer.addedTokens where !t.content.isEmpty {
-                if t.normalized && !t.special, let n = pipeline.normalizer {
+                if t.normalized, let n = pipeline.normalizer {
                     let content = n.normalize(t.content)
                     if !content.isEmpty { normalized.append((Array(content.utf8), t)) }
-                } else if t.normalized && !t.special {
+                } else if t.normalized {
                     normalized.append((Array(t.content.utf8), t))
                 } else {
                     raw.append((Array(t.content.utf8), t))

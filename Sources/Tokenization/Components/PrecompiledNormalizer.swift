@@ -27,19 +27,34 @@ package struct PrecompiledNormalizer: NormalizerComponent {
             offset += g
         }
         guard changed else { return }
-        text.rewrite { w in
-            for (at, length, replacement) in plan {
-                w.copy(upTo: at)
-                let old = String(decoding: bytes[at..<(at + length)], as: UTF8.self).unicodeScalars.map(\.value)
+        // The (character, change) list of tokenizers' precompiled.rs, including its quirk: a
+        // replacement by nothing adjusts the previous entry, and at the very start (no previous
+        // entry) leaves the removed character unconsumed, shifting the alignments after it.
+        var items: [(UInt32, Int)] = []
+        items.reserveCapacity(bytes.count)
+        var k = 0
+        var planIndex = 0
+        for (scalar, at, length) in text.scalars() where at >= k {
+            if planIndex < plan.count && plan[planIndex].offset == at {
+                let (_, oldLength, replacement) = plan[planIndex]
+                planIndex += 1
+                let oldCount = String(decoding: bytes[at..<(at + oldLength)], as: UTF8.self).unicodeScalars.count
                 let new = String(decoding: replacement, as: UTF8.self).unicodeScalars.map(\.value)
-                // As `replace` in tokenizers' precompiled.rs: characters replace one for one;
-                // extra new ones are inserted; missing ones are removed after the last.
-                for (k, scalar) in new.enumerated() {
-                    if k < old.count { w.replace(with: scalar) } else { w.insert(scalar) }
+                let firstNew = items.count
+                for s in new { items.append((s, 0)) }
+                let diff = new.count - oldCount
+                if diff > 0 {
+                    for j in (items.count - diff)..<items.count where j >= firstNew { items[j].1 = 1 }
+                } else if diff < 0, !items.isEmpty {
+                    items[items.count - 1].1 += diff
                 }
-                w.skip(upTo: at + length)
+                k = at + oldLength
+            } else {
+                items.append((scalar, 0))
+                k = at + length
             }
         }
+        text.transform(items)
     }
 
     package var json: String {
