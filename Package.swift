@@ -22,7 +22,7 @@ let package = Package(
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
