@@ -117,12 +117,15 @@ public struct WordCounts: Sendable {
             throw TokenizerError.malformed(source: path, what: "line 1: expected a \"\(magic) …\" header (not a file written by tessera count)")
         }
         let hasEndLine = header.hasPrefix(magic + " ")
+        if hasEndLine && !endsWithNewline {
+            throw TokenizerError.malformed(source: path, what: "line \(lines.count): truncated: the file does not end with a line feed (it was cut short)")
+        }
         var counts = WordCounts(settings: String(header.dropFirst(magic.count + 1)))
         var words = 0
         var total: UInt64 = 0
         for (k, line) in lines.enumerated().dropFirst() {
             if hasEndLine && line.hasPrefix(endMarker) {
-                guard k == lines.count - 1, endsWithNewline else {
+                guard k == lines.count - 1 else {
                     throw TokenizerError.malformed(source: path, what: "line \(k + 1): the \"\(endMarker)\" line must be the last line")
                 }
                 let expected = "\(endMarker) words=\(words) total=\(total)"
