@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TensorOps", targets: ["TensorOps"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
+        // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
+        .target(name: "TranslationMetrics"),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
+        .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
