@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
+        .library(name: "EncoderDecoder", targets: ["EncoderDecoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
+        // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
+        .target(name: "EncoderDecoder", dependencies: ["TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
