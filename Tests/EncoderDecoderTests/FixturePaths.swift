@@ -1,10 +1,8 @@
-import Foundation
-import Testing
+import TestFixtures
 
-/// Paths of this target's committed fixtures.
+/// Paths of this target's committed fixtures (`Tests/EncoderDecoderTests/Fixtures`).
 enum FixturePaths {
     static func path(_ name: String) throws -> String {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return url.appendingPathComponent(name).path
+        TestFixtures.path(name, in: "EncoderDecoderTests")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import Testing
 import TranslationMetrics
 
@@ -33,7 +34,7 @@ struct SacreBLEUParityTests {
     }
 
     static func load() throws -> (cases: [Case], expected: Expected) {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let url = TestFixtures.directory(of: "TranslationMetricsTests")
         let lines = try String(contentsOf: url.appendingPathComponent("cases.jsonl"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true)
         let decoder = JSONDecoder()
