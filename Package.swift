@@ -29,11 +29,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
         .target(name: "Tokenization", dependencies: ["TextNormalization"]),
-        // Word2Vec's inner loop, compiled with AV        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"]),
-        .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
-/FMA variants chosen at run time.
+        // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
