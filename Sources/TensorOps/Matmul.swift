@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Row-major matrix products through OpenBLAS `cblas_sgemm`.

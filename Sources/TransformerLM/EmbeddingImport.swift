@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TensorOps
 
 /// Initializing a model's token embeddings from a Word2Vec stage output.
 public enum EmbeddingImport {

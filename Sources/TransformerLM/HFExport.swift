@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TensorOps
 
 /// Export to the Hugging Face `GPT2LMHeadModel` layout (`config.json` + `model.safetensors` with
 /// GPT-2 tensor names; Conv1D weights stored `[in, out]`).

@@ -1,3 +1,5 @@
+import ArtifactIO
+import CKernels
 import Foundation
 import TensorOps
 

@@ -1,3 +1,4 @@
+import CKernels
 import TensorOps
 
 /// A mixture-of-experts FFN for `rows` tokens: a linear gate picks the top-k experts of each token

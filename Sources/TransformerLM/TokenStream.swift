@@ -1,4 +1,4 @@
-import Tokenization
+import ArtifactIO
 
 /// Token ids for training or evaluation, checked against the vocabulary, read in consecutive
 /// `[B, T+1]` windows (wrapping to the start when the end is reached).

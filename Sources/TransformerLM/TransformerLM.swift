@@ -8,4 +8,3 @@
 //   global-norm clipping, periodic validation and resumable checkpoints (``Checkpoint``).
 // - ``Sampler``: generation with a KV cache; ``Evaluator``: loss / perplexity / bits per byte.
 // - ``HFExport``: Hugging Face `GPT2LMHeadModel` export when the config is GPT-2-shaped.
-import TensorOps

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorOps
 import TransformerLM
 
 /// `tessera bench generate`: per-token generation time with the KV cache vs recomputing the context.

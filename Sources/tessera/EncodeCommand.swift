@@ -1,5 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
+import TextNormalization
 import Tokenization
 
 /// `tessera encode`: text to token ids (per line as text, or a whole stream as llm.c shards).
@@ -95,7 +97,7 @@ struct EncodeCommand: ParsableCommand {
 
     /// Appends the bytes of the file at `path` to `writer`, 1 MiB at a time.
     private func copyFile(_ path: String, into writer: AtomicFileWriter) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw TextInputError.unreadable(path: path, reason: "cannot open") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError.unreadable(path: path, reason: "cannot open") }
         defer { try? handle.close() }
         while true {
             let data = handle.readData(ofLength: 1 << 20)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorOps
 import TransformerLM
 
 /// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Tokenization
 import TransformerLM
 
 /// `tessera export`: write a trained model in another ecosystem's layout.

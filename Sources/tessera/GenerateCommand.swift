@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorOps
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.

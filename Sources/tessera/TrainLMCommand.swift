@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorOps
 import Tokenization
 import TransformerLM
 

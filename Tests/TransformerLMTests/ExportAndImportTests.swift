@@ -1,6 +1,7 @@
+import ArtifactIO
 import Foundation
-import Testing
 import TensorOps
+import Testing
 import TransformerLM
 
 @Suite struct ExportAndImportTests {

@@ -1,6 +1,7 @@
+import CKernels
 import Foundation
-import Testing
 import TensorOps
+import Testing
 import TransformerLM
 
 /// Every layer's backward (float32 kernels) against central finite differences of a float64

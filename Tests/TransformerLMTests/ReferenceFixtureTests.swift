@@ -1,7 +1,8 @@
+import ArtifactIO
 import Foundation
-import Testing
 import TensorOps
 import TestFixtures
+import Testing
 import TransformerLM
 
 /// Loss and every parameter gradient of a tiny model, for each option combination, against the

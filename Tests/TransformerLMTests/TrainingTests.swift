@@ -1,7 +1,7 @@
+import CKernels
 import Foundation
-import Testing
 import TensorOps
-import Tokenization
+import Testing
 import TransformerLM
 
 @Suite struct TrainingTests {

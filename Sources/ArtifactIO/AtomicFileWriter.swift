@@ -43,7 +43,7 @@ public final class AtomicFileWriter {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 { throw TextInputError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         fchmod(fd, 0o644)
         self.fd = fd
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -83,7 +83,7 @@ public final class AtomicFileWriter {
             let n = buffer.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw TextInputError.unwritable(path: path, reason: String(cString: strerror(errno)))
+                throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
             }
             offset += n
         }
@@ -97,12 +97,12 @@ public final class AtomicFileWriter {
         guard let temporaryPath else { return }
         if fsync(fd) != 0 || close(fd) != 0 {
             unlink(temporaryPath)
-            throw TextInputError.unwritable(path: path, reason: String(cString: strerror(errno)))
+            throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
         }
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw TextInputError.unwritable(path: path, reason: reason)
+            throw FileError.unwritable(path: path, reason: reason)
         }
     }
 
