@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "TensorOps", targets: ["TensorOps"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
@@ -34,12 +35,14 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "TransformerLM", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
-        .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "TransformerLM"]),
+        // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
+        .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
+        .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
+        .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "TransformerLM", "Pipeline",
+                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArtifactIO
 import Embeddings
 import Foundation
+import NeuralCore
 import TensorOps
 import TextNormalization
 import Tokenization

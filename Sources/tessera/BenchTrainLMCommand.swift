@@ -1,6 +1,7 @@
 import ArgumentParser
 import CKernels
 import Foundation
+import NeuralCore
 import TensorOps
 import TransformerLM
 

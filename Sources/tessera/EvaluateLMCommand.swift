@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeuralCore
 import TransformerLM
 
 /// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.

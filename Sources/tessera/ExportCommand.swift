@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeuralCore
 import TransformerLM
 
 /// `tessera export`: write a trained model in another ecosystem's layout.

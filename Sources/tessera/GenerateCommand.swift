@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeuralCore
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.

@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import NeuralCore
 import TensorOps
 import Testing
 import TransformerLM
