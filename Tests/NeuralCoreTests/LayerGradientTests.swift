@@ -3,7 +3,6 @@ import Foundation
 import NeuralCore
 import TensorOps
 import Testing
-import TransformerLM
 
 /// Every layer's backward (float32 kernels) against central finite differences of a float64
 /// forward of the same layer written here, on small random inputs. The scalar checked is
