@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
+        .library(name: "EncoderDecoder", targets: ["EncoderDecoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,7 +25,7 @@ let package = Package(
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // The bottom support module: atomic output, file readers, parallel-for, token shards, safetensors, JSON.
@@ -38,6 +40,10 @@ let package = Package(
         // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
         .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
+        // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
+        .target(name: "TranslationMetrics"),
+        // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
@@ -52,11 +58,13 @@ let package = Package(
         .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TestFixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "ArtifactIO", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -29,6 +29,12 @@ public enum JSONText {
         return out
     }
 
+    /// A finite double in shortest round-trip form (`-1.5`, `0.0`); non-finite values as 0.
+    public static func number(_ d: Double) -> String {
+        guard d.isFinite else { return "0.0" }
+        return "\(d)"
+    }
+
     /// `value` as compact JSON text (no spaces). An `.integer` is written without a fraction and a
     /// `.number` always with one (`1.0`), so a value read and written back keeps its kinds.
     public static func serialize(_ value: JSONValue) -> String {

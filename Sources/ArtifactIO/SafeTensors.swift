@@ -215,16 +215,20 @@ public struct SafeTensors: Sendable {
                   let offsetValues = value["data_offsets"]?.array, offsetValues.count == 2 else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' needs dtype, shape and data_offsets [begin, end]")
             }
+            // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
             let shape = shapeValues.compactMap(\.int)
             let offs = offsetValues.compactMap(\.int)
             guard shape.count == shapeValues.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has a non-integer shape or offsets")
             }
             guard let dtype = DType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName) }
+            // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow else { throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has shape \(shape), too large") }
+                guard !overflow, product <= raw.count else {
+                    throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
+                }
                 count = product
             }
             let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
@@ -236,6 +240,19 @@ public struct SafeTensors: Sendable {
             }
             let bytes = [UInt8](raw[(dataStart + offs[0])..<(dataStart + offs[1])])
             entries.append((name, offs[0], Tensor(dtype: dtype, shape: shape, bytes: bytes)))
+        }
+        // The tensors tile the data area exactly: no overlap, no gap, no trailing bytes.
+        var expectedBegin = 0
+        for e in entries.sorted(by: { $0.begin < $1.begin }) {
+            guard e.begin == expectedBegin else {
+                throw SafeTensorsError.badHeader(path: path, detail: e.begin < expectedBegin
+                    ? "tensor '\(e.name)' at data byte \(e.begin) overlaps the tensor before it (which ends at \(expectedBegin))"
+                    : "data bytes \(expectedBegin)..<\(e.begin) belong to no tensor")
+            }
+            expectedBegin += e.tensor.bytes.count
+        }
+        guard expectedBegin == dataCount else {
+            throw SafeTensorsError.badHeader(path: path, detail: "\(dataCount - expectedBegin) trailing bytes after the last tensor (data ends at byte \(expectedBegin) of \(dataCount))")
         }
         for e in entries.sorted(by: { $0.begin < $1.begin }) { file.add(e.name, dtype: e.tensor.dtype, shape: e.tensor.shape, bytes: e.tensor.bytes) }
         return file
