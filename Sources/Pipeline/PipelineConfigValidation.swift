@@ -1,6 +1,6 @@
 import Foundation
-import Tokenization
 import TextNormalization
+import Tokenization
 
 extension PipelineConfig {
     /// Throws a ``PipelineError`` naming the first field whose value cannot work.

@@ -1,9 +1,8 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import TextNormalization
-import TensorOps
 import TransformerLM
 
 /// `tessera attention`: the attention weights of every layer and head for a short text.

@@ -1,9 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import ArtifactIO
-import TensorOps
-import TextNormalization
 import Tokenization
 import TransformerLM
 
