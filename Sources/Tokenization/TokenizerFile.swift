@@ -17,6 +17,7 @@ public enum TokenizerFile {
     /// with its `merges.txt` beside it (GPT-2 byte-level BPE).
     public static func load(_ path: String) throws -> Tokenizer {
         if path.hasSuffix(".txt") { return try loadVocabTxt(path) }
+        if path.hasSuffix(".tiktoken") { return try TiktokenFile.load(path) }
         let root = try parseJSON(try readFile(path), source: path)
         guard let pairs = root.pairs else {
             throw TokenizerError.malformed(source: path, what: "expected a JSON object at the top level")
