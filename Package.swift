@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
@@ -25,7 +26,7 @@ let package = Package(
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
-        .target(name: "Tokenization", dependencies: ["TextNormalization"]),
+        .target(name: "Tokenization", dependencies: ["TextNormalization", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
