@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import TextNormalization
 
@@ -10,6 +11,7 @@ extension TokenizerFile {
             throw TokenizerError.malformed(source: source, what: "model: expected an object")
         }
         let model = try componentModel(modelObject, source: source)
+        try checkAddedTokenIDs(added, vocabularySize: model.vocabulary.count, source: source)
         var pipeline = ComponentPipeline()
         if let n = root["normalizer"], !n.isNull { pipeline.normalizer = try normalizerComponent(n, path: "normalizer", source: source) }
         if let p = root["pre_tokenizer"], !p.isNull { pipeline.preTokenizer = try preTokenizerComponent(p, path: "pre_tokenizer", source: source) }

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import TextNormalization
 
@@ -32,25 +33,24 @@ extension TokenizerFile {
         return added
     }
 
+    /// An added token takes a model id or one of the ids right after the vocabulary (as Hugging
+    /// Face assigns them); one far past it would silently grow the vocabulary.
+    static func checkAddedTokenIDs(_ added: [AddedToken], vocabularySize: Int, source: String) throws {
+        let idLimit = vocabularySize + added.count
+        if let (k, token) = added.enumerated().first(where: { Int($0.element.id) >= idLimit }) {
+            throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)].id \(token.id) is past the vocabulary: expected an id below \(idLimit) (\(vocabularySize) model tokens + \(added.count) added)")
+        }
+    }
+
     /// The fixed shapes the fast encoder runs; throws `unsupportedComponent` for anything else.
     static func parseFastShape(_ root: JSONValue, source: String) throws -> Tokenizer {
         if let n = root["normalizer"], !n.isNull, try parseAddedTokens(root, source: source).contains(where: { $0.normalized }) {
             throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "normalized")
         }
         // Added tokens.
-        var added: [AddedToken] = []
-        if let list = root["added_tokens"], !list.isNull {
-            guard let array = list.array else { throw TokenizerError.malformed(source: source, what: "\"added_tokens\" must be an array of objects") }
-            for (k, entry) in array.enumerated() {
-                guard let id = entry["id"]?.int, id >= 0, let content = entry["content"]?.string else {
-                    throw TokenizerError.malformed(source: source, what: "added_tokens[\(k)] needs an integer \"id\" and a string \"content\"")
-                }
-                if entry["single_word"]?.bool ?? false {
-                    throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "\(content) with single_word=true")
-                }
-                added.append(AddedToken(id: UInt32(id), content: content, special: entry["special"]?.bool ?? false,
-                                        leftStrip: entry["lstrip"]?.bool ?? false, rightStrip: entry["rstrip"]?.bool ?? false))
-            }
+        let added = try parseAddedTokens(root, source: source)
+        if let (k, token) = added.enumerated().first(where: { $0.element.singleWord }) {
+            throw TokenizerError.unsupportedComponent(source: source, component: "added token", type: "added_tokens[\(k)] \(quoted(token.content)) with single_word=true")
         }
         // Normalizer.
         var normalizer = Normalizer()
@@ -63,6 +63,7 @@ extension TokenizerFile {
             throw TokenizerError.malformed(source: source, what: "missing \"model\" object")
         }
         let model = try parseModel(modelObject, source: source)
+        try checkAddedTokenIDs(added, vocabularySize: model.vocabulary.count, source: source)
         // Pre-tokenizer.
         var preTokenization = PreTokenization.none
         if let p = root["pre_tokenizer"], !p.isNull {

@@ -1,5 +1,6 @@
-import Foundation
 import ArgumentParser
+import Foundation
+import NeuralCore
 import TransformerLM
 
 extension ModelConfig.Positions: ExpressibleByArgument {}

@@ -1,6 +1,9 @@
+import ArtifactIO
 import Foundation
-import Testing
+import NeuralCore
 import TensorOps
+import TestFixtures
+import Testing
 import TransformerLM
 
 /// Loss and every parameter gradient of a tiny model, for each option combination, against the
@@ -15,8 +18,7 @@ import TransformerLM
     }()
 
     static func fixture(_ combo: String) throws -> SafeTensors {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return try SafeTensors.read(url.appendingPathComponent("model_\(combo).safetensors").path)
+        try SafeTensors.read(TestFixtures.path("model_\(combo).safetensors", in: "TransformerLMTests"))
     }
 
     @Test(arguments: combos)
