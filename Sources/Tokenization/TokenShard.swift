@@ -1,3 +1,4 @@
+import Foundation
 import TextNormalization
 
 /// An llm.c token file: a 256 × int32 little-endian header (magic 20240520, version 1 for
@@ -65,6 +66,28 @@ public struct TokenShard: Sendable {
     /// Reads and checks a shard: magic, version, and that the file holds exactly the ids its header counts.
     public static func read(_ path: String) throws -> TokenShard {
         try parse(FileContents.read(path), path: path)
+    }
+
+    /// Checks a shard's header against the file's size without reading its ids, for readers that
+    /// stream them; returns the token count and the bytes per id.
+    public static func readHeader(_ path: String) throws -> (count: Int, bytesPerToken: Int) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw TextInputError.unreadable(path: path, reason: "cannot open") }
+        defer { try? handle.close() }
+        let head = [UInt8](handle.readData(ofLength: headerBytes))
+        let size = Int(handle.seekToEndOfFile())
+        guard head.count >= headerBytes else { throw TokenShardError.truncatedHeader(path: path, size: head.count) }
+        var probe = head
+        let version = Int32(bitPattern: UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24)
+        let width = version == 1 ? 2 : 4
+        let count = Int(UInt32(head[8]) | UInt32(head[9]) << 8 | UInt32(head[10]) << 16 | UInt32(head[11]) << 24)
+        // The header's own checks (magic, version), then the size the count implies.
+        probe.replaceSubrange(8..<12, with: [0, 0, 0, 0])
+        _ = try parse(probe, path: path)
+        let expected = headerBytes + count * width
+        guard size == expected else {
+            throw TokenShardError.lengthMismatch(path: path, headerCount: count, expectedBytes: expected, actualBytes: size)
+        }
+        return (count, width)
     }
 
     /// Parses the bytes of a shard file (`path` is used in errors).
