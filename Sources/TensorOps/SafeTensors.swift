@@ -211,8 +211,8 @@ public struct SafeTensors: Sendable {
             }
             // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
             func exact(_ value: Any) -> Int? {
-                guard let n = value as? NSNumber, let d = Optional(n.doubleValue), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-                return Int(d)
+                guard let n = value as? NSNumber, n.doubleValue.rounded() == n.doubleValue, abs(n.doubleValue) < 9.2e18 else { return nil }
+                return Int(n.int64Value)
             }
             let shape = shapeAny.compactMap(exact)
             let offs = offsAny.compactMap(exact)

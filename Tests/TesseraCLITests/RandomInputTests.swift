@@ -44,8 +44,10 @@ import Testing
         let r = try CommandRunner.run(args, timeout: 120)
         #expect(r.status < 128, "\(label): trapped with status \(r.status): \(args)\n\(r.stderr)")
         if r.status != 0 {
+            // Progress lines may come first; the error itself is the one last line.
             let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(lines.count == 2 && lines[1].isEmpty && lines[0].hasPrefix("Error: "), "\(label): not one line: \(r.stderr.debugDescription)")
+            #expect(lines.count >= 2 && lines[lines.count - 1].isEmpty && lines[lines.count - 2].hasPrefix("Error: "), "\(label): not one line: \(r.stderr.debugDescription)")
+            #expect(lines.dropLast(2).allSatisfy { !$0.contains("Error") && !$0.hasPrefix(" ") }, "\(label): not one line: \(r.stderr.debugDescription)")
             #expect(!r.stderr.contains("\0"), "\(label): NUL in the message")
             if let output {
                 #expect(FileManager.default.contents(atPath: output) == Data("sentinel".utf8), "\(label): failed but changed \(output)")
