@@ -94,10 +94,10 @@ struct DecodeCommand: ParsableCommand {
             guard data.count == n * width else { throw TextInputError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)") }
             ids.removeAll(keepingCapacity: true)
             data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                for i in 0..<n {
-                    var id: UInt32 = 0
-                    for b in 0..<width { id |= UInt32(raw[i * width + b]) << (8 * UInt32(b)) }
-                    ids.append(id)
+                if width == 2 {
+                    for i in 0..<n { ids.append(UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+                } else {
+                    for i in 0..<n { ids.append(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
                 }
             }
             if let k = ids.firstIndex(where: { Int($0) >= size }) {
@@ -107,9 +107,12 @@ struct DecodeCommand: ParsableCommand {
             done += n
             // A character cut at the end of a slice waits for the next one.
             let keep = done < count ? DecodeCommand.incompleteTail(carry) : 0
-            var text: [UInt8] = []
-            carry[..<(carry.count - keep)].withUnsafeBufferPointer { UTF8Validation.appendReplacingInvalid($0, to: &text) }
-            try writer.write(text)
+            try carry[..<(carry.count - keep)].withUnsafeBufferPointer { whole in
+                if UTF8Validation.firstInvalidOffset(whole) == nil { return try writer.write(whole) }
+                var text: [UInt8] = []
+                UTF8Validation.appendReplacingInvalid(whole, to: &text)
+                try writer.write(text)
+            }
             carry.removeFirst(carry.count - keep)
         }
     }
