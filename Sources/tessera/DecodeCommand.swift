@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import TextNormalization
 import Tokenization
@@ -80,7 +81,7 @@ struct DecodeCommand: ParsableCommand {
     /// decoding is concatenation; other decoders join tokens and are given all ids at once).
     private func decodeShard(_ tok: Tokenizer, into writer: AtomicFileWriter) throws {
         let (count, width) = try TokenShard.readHeader(file)
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw TextInputError.unreadable(path: file, reason: "cannot open") }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw FileError.unreadable(path: file, reason: "cannot open") }
         defer { try? handle.close() }
         handle.seek(toFileOffset: UInt64(TokenShard.headerBytes))
         let size = tok.vocabularySize
@@ -91,7 +92,7 @@ struct DecodeCommand: ParsableCommand {
         while done < count {
             let n = min(slice, count - done)
             let data = handle.readData(ofLength: n * width)
-            guard data.count == n * width else { throw TextInputError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)") }
+            guard data.count == n * width else { throw FileError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)") }
             ids.removeAll(keepingCapacity: true)
             data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                 if width == 2 {

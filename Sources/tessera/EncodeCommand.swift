@@ -1,5 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
+import TextNormalization
 import Tokenization
 
 /// `tessera encode`: text to token ids (per line as text, or a whole stream as llm.c shards).
@@ -11,9 +13,13 @@ struct EncodeCommand: ParsableCommand {
             ids/tokens/jsonl: one output line per input line (its terminator not encoded), like \
             Hugging Face encode(line, add_special_tokens=False). bin: the whole text, newlines \
             included, as one token stream (uint16 ids when the vocabulary has ≤ 65,536 tokens, \
-            else uint32); --eot puts the end-of-text token between files.
+            else uint32); --eot puts the end-of-text token between files. With no files, standard \
+            input is read. --field NAME reads JSON lines instead: the string field NAME of each line \
+            is one document — one output line each (ids/tokens/jsonl), or encoded like a file of its \
+            own (bin, --eot between documents).
 
             Example: tessera encode --tokenizer Vocab/en-byte-bpe-8k.json --format bin -o train.bin Corpora/en/*.txt
+            Example: tessera encode --tokenizer tok.json --field text --format jsonl < docs.jsonl > ids.jsonl
             """
     )
 
@@ -41,6 +47,9 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = 1
 
+    @Option(help: "Read JSON lines and encode this string field of each line as one document.")
+    var field: String?
+
     @Option(name: .shortAndLong, help: "Output file (default: standard output; required for bin).")
     var output: String = "-"
 
@@ -61,6 +70,8 @@ struct EncodeCommand: ParsableCommand {
     func run() throws {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
+        if let field, field.isEmpty { throw TokenizerError.invalidOption("--field needs a field name") }
+        let source = DocumentSource(paths: inputs, field: field, options: .init(replaceInvalid: replaceInvalid))
         var tok = try Tokenizer.load(fromFile: tokenizer)
         tok.matchAddedTokens = !splitSpecial
         var encoder = CorpusEncoder(tokenizer: tok, threads: threads)
@@ -80,7 +91,7 @@ struct EncodeCommand: ParsableCommand {
             try shard.write(TokenShard.header(count: 0, bytesPerToken: width))
             var count = 0
             var bytes: [UInt8] = []
-            try encoder.encodeStream(paths: inputs, separator: separator, progress: { progress.update(bytes: $0) }) { ids in
+            try encoder.encodeStream(source, separator: separator, progress: { progress.update(bytes: $0) }) { ids in
                 bytes.removeAll(keepingCapacity: true)
                 TokenShard.appendIDs(ids, bytesPerToken: width, to: &bytes)
                 try shard.write(bytes)
@@ -96,7 +107,7 @@ struct EncodeCommand: ParsableCommand {
             throw TokenizerError.invalidOption("--format \(format): expected ids, tokens, jsonl or bin")
         }
         let writer = try AtomicFileWriter(path: output, inputs: inputs + [tokenizer])
-        try encoder.encodeLines(paths: inputs, format: lineFormat, addSpecialTokens: addSpecial, offsets: offsets) { try writer.write($0) }
+        try encoder.encodeLines(source, format: lineFormat, addSpecialTokens: addSpecial, offsets: offsets) { try writer.write($0) }
         try writer.commit()
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.
@@ -38,7 +37,7 @@ struct EvaluateLMCommand: ParsableCommand {
             throw ValidationError("\(tokens): the loss is \(result.loss) for the model in \(model): its weights are not finite")
         }
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
-        let bpb = bytes > 0 ? result.loss * Double(result.tokens) / log(2) / Double(bytes) : .nan
+        let bpb = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) ?? .nan
         try BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
     }
 }

@@ -2,6 +2,7 @@
 // its library module, the commands only parse options and move bytes.
 import ArgumentParser
 import Foundation
+import ArtifactIO
 import TextNormalization
 
 /// The `tessera` command and its subcommands.
@@ -15,7 +16,9 @@ struct TesseraCommand: ParsableCommand {
             PretokenizeCommand.self,
             TrainTokenizerCommand.self,
             CountCommand.self,
+            MergeCountsCommand.self,
             EncodeCommand.self,
+            CatShardsCommand.self,
             DecodeCommand.self,
             TrainEmbeddingsCommand.self,
             SimilarCommand.self,
