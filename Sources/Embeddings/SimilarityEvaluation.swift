@@ -46,8 +46,8 @@ public struct SimilarityEvaluation: Sendable {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
-            guard fields.count == 3, let score = Double(fields[2].trimmingCharacters(in: " ")) else {
-                skipped.append(AnalogyEvaluation.SkippedLine(line: lineNumber, reason: "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score'"))
+            guard fields.count == 3, let score = Double(fields[2].trimmingCharacters(in: " ")), score.isFinite else {
+                skipped.append(AnalogyEvaluation.SkippedLine(line: lineNumber, reason: "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score' with a finite score"))
                 continue
             }
             guard let a = vocabulary[fields[0].lowercased()], let b = vocabulary[fields[1].lowercased()] else {
