@@ -21,6 +21,8 @@ public struct ShardSentenceStream: Sendable {
     public let sentenceCount: Int
     /// Words per job (the unit a thread takes at a time): the trainer's in-memory rule.
     public static let wordsPerJob = 10_000
+    /// Ids read between two releases of the pages read (a power of two).
+    static let releaseEvery = 1 << 22
     /// The role of each id (by id).
     let roles: [UInt8]
     /// Job `j` reads shard positions `jobStarts[j] ..< jobStarts[j + 1]`; each starts a sentence.
@@ -38,6 +40,7 @@ public struct ShardSentenceStream: Sendable {
         var jobStarts = [0]
         var words = 0, sentences = 0, length = 0, jobBegin = 0
         for i in 0..<shard.count {
+            if i & (ShardSentenceStream.releaseEvery - 1) == 0 && i > 0 { shard.release((i - ShardSentenceStream.releaseEvery)..<i) }
             let role = roles[Int(shard[i])]
             if role == Role.sentenceBreak.rawValue {
                 if length > 0 { length = 0 }
@@ -56,6 +59,7 @@ public struct ShardSentenceStream: Sendable {
             if length == maxSentenceLength { length = 0 }
         }
         jobStarts.append(shard.count)
+        shard.release(0..<shard.count)
         self.shard = shard
         self.maxSentenceLength = maxSentenceLength
         self.words = words
@@ -89,5 +93,7 @@ public struct ShardSentenceStream: Sendable {
             }
         }
         if length > 0 { body(buffer, length) }
+        // The job's pages are done with: keep resident memory bounded by the jobs in flight.
+        shard.release(jobStarts[job]..<jobStarts[job + 1])
     }
 }

@@ -38,7 +38,11 @@ public struct TokenCorpusBuilder: Sendable {
                                                       id: shard[i], vocabularySize: size)
             }
             counts[id] += 1
+            if i & (ShardSentenceStream.releaseEvery - 1) == ShardSentenceStream.releaseEvery - 1 {
+                shard.release((i + 1 - ShardSentenceStream.releaseEvery)..<(i + 1))
+            }
         }
+        shard.release(0..<shard.count)
         var isSpecial = [Bool](repeating: false, count: size)
         for id in vocabulary.specialIDs where id < size { counts[id] = 0; isSpecial[id] = true }
         for id in 0..<size where counts[id] < minCount { counts[id] = 0 }

@@ -61,6 +61,19 @@ public final class MappedTokenShard: @unchecked Sendable {
         return UInt32(littleEndian: body.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
     }
 
+    /// Lets the kernel drop this process's mapping of the pages holding ids `range` (rounded out
+    /// to whole pages): resident memory then stays bounded while the shard is read through. The
+    /// ids stay readable (a later read maps the page again from the page cache or the file).
+    public func release(_ range: Range<Int>) {
+        guard let mapping, !range.isEmpty else { return }
+        let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let lo = TokenShard.headerBytes + range.lowerBound * bytesPerToken
+        let hi = min(mappedBytes, TokenShard.headerBytes + range.upperBound * bytesPerToken)
+        let start = lo / page * page
+        let end = min(mappedBytes, (hi + page - 1) / page * page)
+        if end > start { _ = madvise(mapping + start, end - start, MADV_DONTNEED) }
+    }
+
     /// The ids in `range` (a copy).
     public func ids(in range: Range<Int>) -> [UInt32] {
         range.map { self[$0] }
