@@ -23,6 +23,8 @@ public struct ShardSentenceStream: Sendable {
     public static let wordsPerJob = 10_000
     /// Ids read between two releases of the pages read (a power of two).
     static let releaseEvery = 1 << 22
+    /// Bytes the kernel may map around a page fault (Linux's fault-around window, 64 KiB), doubled.
+    static let faultAroundBytes = 1 << 17
     /// The role of each id (by id).
     let roles: [UInt8]
     /// Job `j` reads shard positions `jobStarts[j] ..< jobStarts[j + 1]`; each starts a sentence.
@@ -93,7 +95,12 @@ public struct ShardSentenceStream: Sendable {
             }
         }
         if length > 0 { body(buffer, length) }
-        // The job's pages are done with: keep resident memory bounded by the jobs in flight.
-        shard.release(jobStarts[job]..<jobStarts[job + 1])
+        // The job's pages are done with: keep resident memory bounded by the jobs in flight. The
+        // kernel maps pages around a faulting one (64 KiB windows), so some before this job's
+        // start were mapped again after their own job released them: release those too.
+        let behind = ShardSentenceStream.faultAroundBytes / shard.bytesPerToken
+        shard.release(max(0, jobStarts[job] - behind)..<jobStarts[job + 1])
+        // Now and then everything before this job (large folios map more than a window).
+        if job % 64 == 0 { shard.release(0..<max(0, jobStarts[job] - behind)) }
     }
 }
