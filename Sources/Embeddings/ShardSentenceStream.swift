@@ -1,3 +1,4 @@
+import ArtifactIO
 import Tokenization
 
 /// The skip-gram training stream read in place from a memory-mapped token shard: the same

@@ -1,4 +1,6 @@
+import ArtifactIO
 import Foundation
+import TextNormalization
 
 /// How many times each pre-tokenized word occurs in a corpus, with the settings that made the
 /// words. Counts of corpus shards add up (``merge(_:)``), so a large corpus can be counted in
@@ -36,6 +38,21 @@ public struct WordCounts: Sendable {
         return total
     }
 
+    /// The most symbols (Σ count × word length) a set of counts may hold: pair counts in training
+    /// are sums of these, so keeping them under 2^62 keeps every sum inside `Int`.
+    public static let weightLimit: UInt64 = 1 << 62
+
+    /// Σ count × word length, saturating at `UInt64.max`.
+    var weight: UInt64 {
+        var total: UInt64 = 0
+        table.forEach { word, count in
+            let (w, o1) = count.multipliedReportingOverflow(by: UInt64(max(word.count, 1)))
+            let (t, o2) = total.addingReportingOverflow(w)
+            total = o1 || o2 ? .max : t
+        }
+        return total
+    }
+
     /// Adds `count` occurrences of `word`.
     public mutating func add(_ word: [UInt8], count: UInt64 = 1) {
         word.withUnsafeBufferPointer { table.add($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, count) }
@@ -50,15 +67,11 @@ public struct WordCounts: Sendable {
         guard other.settings == settings else {
             throw TokenizerError.incompatibleCounts(source: source, expected: settings, found: other.settings)
         }
-        var overflow: [UInt8]? = nil
-        other.table.forEach { word, count in
-            guard overflow == nil else { return }
-            if let have = table.find(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count), have > UInt64.max - count { overflow = Array(word); return }
-            table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count)
+        let (sum, overflow) = weight.addingReportingOverflow(other.weight)
+        guard !overflow, sum <= WordCounts.weightLimit else {
+            throw TokenizerError.malformed(source: source, what: "together the counts exceed \(WordCounts.weightLimit) symbols (count × word length), more than training can sum without overflow")
         }
-        if let overflow {
-            throw TokenizerError.malformed(source: source, what: "the count of \(ByteLevelAlphabet.encode(overflow)) overflows 64 bits when merged")
-        }
+        other.table.forEach { word, count in table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count) }
     }
 
     /// Reads count files and merges them in order into one (all must share their settings).
@@ -85,9 +98,10 @@ public struct WordCounts: Sendable {
     static let magicV1 = "#tessera-counts v1"
     static let endMarker = "#end"
 
-    /// Writes the counts file atomically (`-` writes standard output).
-    public func write(to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
+    /// Writes the counts file atomically (`-` writes standard output); `inputs` (the files the
+    /// counts came from) may not be the output.
+    public func write(to path: String, inputs: [String] = []) throws {
+        let writer = try AtomicFileWriter(path: path, inputs: inputs)
         try writer.write("\(WordCounts.magic) \(settings)\n")
         var line: [UInt8] = []
         let all = sorted()
@@ -117,12 +131,13 @@ public struct WordCounts: Sendable {
             throw TokenizerError.malformed(source: path, what: "line 1: expected a \"\(magic) …\" header (not a file written by tessera count)")
         }
         let hasEndLine = header.hasPrefix(magic + " ")
-        if hasEndLine && !endsWithNewline {
+        guard endsWithNewline else {
             throw TokenizerError.malformed(source: path, what: "line \(lines.count): truncated: the file does not end with a line feed (it was cut short)")
         }
         var counts = WordCounts(settings: String(header.dropFirst(magic.count + 1)))
         var words = 0
         var total: UInt64 = 0
+        var weight: UInt64 = 0
         for (k, line) in lines.enumerated().dropFirst() {
             if hasEndLine && line.hasPrefix(endMarker) {
                 guard k == lines.count - 1 else {
@@ -135,16 +150,19 @@ public struct WordCounts: Sendable {
                 return counts
             }
             let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, let count = UInt64(parts[0]), let word = ByteLevelAlphabet.decode(String(parts[1])), !word.isEmpty else {
+            guard parts.count == 2, let count = UInt64(parts[0]), count >= 1, let word = ByteLevelAlphabet.decode(String(parts[1])), !word.isEmpty else {
                 let cut = hasEndLine && k == lines.count - 1 ? " (the file ends here: truncated?)" : ""
-                throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (word in byte-level alphabet)\(cut)")
+                throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (count ≥ 1, word in byte-level alphabet)\(cut)")
             }
             guard counts.count(of: word) == 0 else {
                 throw TokenizerError.malformed(source: path, what: "line \(k + 1): word \(String(parts[1])) appears twice")
             }
-            guard total <= UInt64.max - count else {
-                throw TokenizerError.malformed(source: path, what: "line \(k + 1): the total of the counts overflows 64 bits")
+            let (w, o1) = count.multipliedReportingOverflow(by: UInt64(word.count))
+            let (newWeight, o2) = weight.addingReportingOverflow(w)
+            guard !o1, !o2, newWeight <= weightLimit else {
+                throw TokenizerError.malformed(source: path, what: "line \(k + 1): the counts add up past \(weightLimit) symbols (count × word length), more than training can sum without overflow")
             }
+            weight = newWeight
             counts.add(word, count: count)
             words += 1
             total += count

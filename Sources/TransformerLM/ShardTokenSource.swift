@@ -1,5 +1,5 @@
 import NeuralCore
-import Tokenization
+import ArtifactIO
 
 /// A memory-mapped llm.c shard as the ids of a ``TokenStream`` (read in place).
 struct ShardTokenSource: TokenWindowSource {

@@ -1,5 +1,5 @@
+import ArtifactIO
 import NeuralCore
-import Tokenization
 
 extension TokenStream {
     /// Reads an llm.c token shard, memory-mapped: the ids stay in the file (after one pass

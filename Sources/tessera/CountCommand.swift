@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import Foundation
 import Tokenization
@@ -35,8 +36,9 @@ struct CountCommand: ParsableCommand {
     var corpus: [String] = []
 
     func validate() throws {
-        guard words.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let field, field.isEmpty { throw ValidationError("--field needs a field name") }
+        for path in corpus { try OptionCheck.readable("input", path) }
+        try AtomicFileWriter.check(output, inputs: corpus)
     }
 
     func run() throws {
@@ -48,7 +50,7 @@ struct CountCommand: ParsableCommand {
         var counter = spec.counter(threads: max(1, words.threads))
         counter.replaceInvalid = words.replaceInvalid
         let counts = try counter.count(source) { progress.update(bytes: $0) }
-        try counts.write(to: output)
+        try counts.write(to: output, inputs: corpus)
         progress.finish("\(counts.distinctWords) distinct words → \(output)")
     }
 }
