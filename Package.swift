@@ -24,7 +24,7 @@ let package = Package(
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
