@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.
