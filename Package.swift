@@ -43,12 +43,12 @@ let package = Package(
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
+                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralCore
 import TensorOps
+import ArtifactIO
 import Tokenization
 
 /// A translation model directory: `config.json` (``Seq2SeqConfig``), `model.safetensors` (tensors
@@ -25,7 +26,8 @@ public enum Seq2SeqModelDirectory {
         let fm = FileManager.default
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
-        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        // The run marker travels with every save, so the directory stays recognisable as ours after the swap.
+        try RunDirectory.create(staging, as: .translation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(ConfigFile(modelType: modelType, config: model.config)).write(to: URL(fileURLWithPath: staging + "/config.json"))

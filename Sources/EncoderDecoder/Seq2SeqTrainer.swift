@@ -72,7 +72,7 @@ public final class Seq2SeqTrainer {
         return (loss, batch.labelCount, norm)
     }
 
-    /// Mean loss per real target token over `examples` (label smoothing included, as in training).
+    /// Mean negative log-likelihood per real target token (`<eos>` included, no label smoothing) over `examples`.
     public static func loss(of model: Seq2SeqTransformer, examples: [TranslationExample], batchTokens: Int) throws(Seq2SeqError) -> Double {
         guard !examples.isEmpty else { return .nan }
         let batcher = try LengthBatcher(examples: examples, tokenBudget: batchTokens, seed: 0)
@@ -80,7 +80,7 @@ public final class Seq2SeqTrainer {
         for indices in batcher.batches {
             let batch = TranslationBatch(indices.map { examples[$0] }, padID: model.config.padID, bosID: model.config.bosID,
                                          eosID: model.config.eosID)
-            total += Double(try model.forward(batch)) * Double(batch.labelCount)
+            total += Double(try model.forward(batch, labelSmoothing: 0)) * Double(batch.labelCount)
             tokens += batch.labelCount
         }
         return total / Double(max(tokens, 1))

@@ -55,6 +55,7 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         var batch: Int, sourceTime: Int, targetTime: Int
         var source: [Int32], sourceLengths: [Int], decoderInput: [Int32], labels: [Int32]
         var counted: Int
+        var smoothing: Float
         var memory: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     }
     var last: Pass?
@@ -101,10 +102,11 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
 
     // MARK: Training forward / backward
 
-    /// Runs the model on a padded batch with teacher forcing and returns the mean (label-smoothed)
-    /// loss over the batch's real target positions.
+    /// Runs the model on a padded batch with teacher forcing and returns the mean loss over the
+    /// batch's real target positions, label-smoothed with `labelSmoothing` (default: the config's;
+    /// 0 gives the plain negative log-likelihood).
     @discardableResult
-    public func forward(_ batch: TranslationBatch) throws(Seq2SeqError) -> Float {
+    public func forward(_ batch: TranslationBatch, labelSmoothing: Float? = nil) throws(Seq2SeqError) -> Float {
         try check(batch)
         let B = batch.batch, Ts = batch.sourceTime, Tt = batch.targetTime, C = config.dim, V = config.vocabSize
         let memory = batch.source.withUnsafeBufferPointer { source in
@@ -117,7 +119,8 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         let N = B * Tt
         let z = logits.pointer(N * V), probs = probabilities.pointer(N * V), l = losses.pointer(N)
         Linear.forward(out: z, inp: output, weight: parameters.pointer + offsets.shared, bias: nil, rows: N, inChannels: C, outChannels: V)
-        let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: config.labelSmoothing)
+        let smoothing = labelSmoothing ?? config.labelSmoothing
+        let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: smoothing)
         let counted = batch.labels.withUnsafeBufferPointer { labels in
             CrossEntropy.forward(probs: probs, losses: l, logits: z, targets: labels.baseAddress!, rows: N, vocab: V, options: options,
                                  threads: threads)
@@ -125,7 +128,8 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         var total: Double = 0
         for r in 0..<N { total += Double(l[r]) }
         last = Pass(batch: B, sourceTime: Ts, targetTime: Tt, source: batch.source, sourceLengths: batch.sourceLengths,
-                    decoderInput: batch.decoderInput, labels: batch.labels, counted: counted, memory: memory, output: output)
+                    decoderInput: batch.decoderInput, labels: batch.labels, counted: counted, smoothing: smoothing, memory: memory,
+                    output: output)
         return counted > 0 ? Float(total / Double(counted)) : 0
     }
 
@@ -135,7 +139,7 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         let B = pass.batch, Ts = pass.sourceTime, Tt = pass.targetTime, C = config.dim, V = config.vocabSize
         let N = B * Tt
         let dLogits = probabilities.current
-        let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: config.labelSmoothing)
+        let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: pass.smoothing)
         pass.labels.withUnsafeBufferPointer { labels in
             CrossEntropy.backward(probs: dLogits, targets: labels.baseAddress!, rows: N, vocab: V, scale: 1 / Float(pass.counted),
                                   options: options, threads: threads)

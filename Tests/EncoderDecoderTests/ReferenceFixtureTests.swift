@@ -1,3 +1,4 @@
+import ArtifactIO
 import EncoderDecoder
 import Foundation
 import NeuralCore
