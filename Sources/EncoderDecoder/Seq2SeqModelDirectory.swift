@@ -77,15 +77,24 @@ public enum Seq2SeqModelDirectory {
             throw Seq2SeqError.invalidModel("\(dir)/config.json: modelType \(file.modelType), expected \(modelType)")
         }
         let model = try Seq2SeqTransformer(config: file.config)
-        let weights = try SafeTensors.read(dir + "/model.safetensors")
-        for entry in model.layout.entries {
-            try weights.copyFloats(entry.name, shape: entry.shape, into: model.parameters.pointer + entry.offset)
-        }
+        try loadWeights(dir, into: model)
         let vocabulary = try TranslationVocabulary(tokenizer: try TokenizerFile.load(dir + "/tokenizer.json"))
         guard vocabulary.size == file.config.vocabSize else {
             throw Seq2SeqError.invalidModel("\(dir)/tokenizer.json has \(vocabulary.size) tokens but the model has \(file.config.vocabSize)")
         }
         return (model, vocabulary)
+    }
+
+    /// Copies every tensor of the directory's `model.safetensors` into `model`, checking names and
+    /// shapes; returns the number of parameters loaded.
+    @discardableResult
+    public static func loadWeights(_ directory: String, into model: Seq2SeqTransformer) throws -> Int {
+        let dir = try Checkpoint.resolve(directory)
+        let weights = try SafeTensors.read(dir + "/model.safetensors")
+        for entry in model.layout.entries {
+            try weights.copyFloats(entry.name, shape: entry.shape, into: model.parameters.pointer + entry.offset)
+        }
+        return model.layout.entries.reduce(0) { $0 + $1.count }
     }
 
     /// Restores a trainer's optimizer moments and position from `directory` (whose weights the
