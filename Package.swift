@@ -44,12 +44,12 @@ let package = Package(
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
+                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
