@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "TensorOps", targets: ["TensorOps"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
@@ -31,6 +32,7 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
+        .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
