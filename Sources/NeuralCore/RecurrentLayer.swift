@@ -59,7 +59,7 @@ public struct RecurrentLayer: Sendable, Equatable {
         let wih = p + weightIHOffset, whh = p + weightHHOffset, bih = p + biasIHOffset, bhh = p + biasHHOffset
         let gates = s.gates.pointer, hidden = s.hidden.pointer
         // Input part of every gate for the whole window: one GEMM.
-        Matmul.linearForward(out: gates, inp: input, weight: wih, bias: bih, rows: T * B, inChannels: inputSize, outChannels: GH)
+        Linear.forward(out: gates, inp: input, weight: wih, bias: bih, rows: T * B, inChannels: inputSize, outChannels: GH)
         if cell != .gru { tk_add_bias(gates, bhh, Int64(T * B), Int64(GH)) }
         for t in 0..<T {
             let g = gates + t * B * GH, hPrev = hidden + t * BH, h = hidden + (t + 1) * BH
@@ -73,7 +73,7 @@ public struct RecurrentLayer: Sendable, Equatable {
                 tk_lstm_cell_forward(g, c + (t + 1) * BH, h, c + t * BH, Int64(B), Int64(H))
             case .gru:
                 let hg = s.hiddenGates.pointer + t * B * GH
-                Matmul.linearForward(out: hg, inp: hPrev, weight: whh, bias: bhh, rows: B, inChannels: H, outChannels: GH)
+                Linear.forward(out: hg, inp: hPrev, weight: whh, bias: bhh, rows: B, inChannels: H, outChannels: GH)
                 tk_gru_cell_forward(g, hg, h, hPrev, Int64(B), Int64(H))
             }
         }
@@ -121,7 +121,7 @@ public struct RecurrentLayer: Sendable, Equatable {
         Matmul.tn(GH, H, T * B, dHiddenGates, lda: GH, hidden, ldb: H, dp + weightHHOffset, ldc: H, beta: 1)
         tk_bias_backward(dp + biasHHOffset, dHiddenGates, Int64(T * B), Int64(GH))
         // Input weights, bias and the input gradient.
-        Matmul.linearBackward(dinp: dInput, dweight: dp + weightIHOffset, dbias: dp + biasIHOffset, dout: dGates, inp: input,
+        Linear.backward(dinp: dInput, dweight: dp + weightIHOffset, dbias: dp + biasIHOffset, dout: dGates, inp: input,
                               weight: p + weightIHOffset, rows: T * B, inChannels: inputSize, outChannels: GH,
                               overwriteInput: !accumulateInput)
     }

@@ -1,4 +1,3 @@
-import CKernels
 import TensorOps
 
 /// Stacked recurrent layers of one cell, as `torch.nn.RNN`/`LSTM`/`GRU` with `num_layers` and
@@ -61,12 +60,11 @@ public struct RecurrentStack: Sendable, Equatable {
             layers[k].forward(parameters: p + parameterOffset(layer: k), input: x, state: s.layers[k])
             x = UnsafePointer(s.layers[k].output)
             if k + 1 < layers.count, s.usedDropout, var rng = dropoutRNG {
-                let mask = s.masks[k].pointer, dropped = s.dropped[k].pointer
-                let keep = 1 / (1 - dropout)
-                for i in 0..<n { mask[i] = rng.nextUniform() < dropout ? 0 : keep }
+                Dropout.fillMask(s.masks[k], probability: dropout, rng: &rng)
                 dropoutRNG = rng
+                let dropped = s.dropped[k].pointer
                 dropped.update(from: x, count: n)
-                tk_multiply(dropped, mask, Int64(n))
+                Dropout.forward(dropped, mask: s.masks[k].pointer, count: n)
                 x = UnsafePointer(dropped)
             }
         }
@@ -93,7 +91,7 @@ public struct RecurrentStack: Sendable, Equatable {
                                dInput: dIn, accumulateInput: k == 0 && accumulateInput, dOutput: dOut, state: s.layers[k],
                                scratch: s.scratch)
             if k > 0, let dIn {
-                if s.usedDropout { tk_multiply(dIn, s.masks[k - 1].pointer, Int64(n)) }
+                if s.usedDropout { Dropout.backward(dIn, mask: s.masks[k - 1].pointer, count: n) }
                 dOut = dIn
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 import Testing
 import TensorOps
 import TransformerLM

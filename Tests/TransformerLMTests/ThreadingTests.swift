@@ -1,3 +1,4 @@
+import NeuralCore
 import TensorOps
 import Testing
 import TransformerLM
