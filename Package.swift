@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TensorOps", targets: ["TensorOps"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
+        .library(name: "RecurrentLM", targets: ["RecurrentLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -35,11 +36,12 @@ let package = Package(
         // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
         .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
+        .target(name: "RecurrentLM", dependencies: ["NeuralCore", "TensorOps", "CKernels"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "Pipeline",
+                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "RecurrentLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "TensorOps"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
