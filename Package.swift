@@ -45,15 +45,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], exclude: ["Fixtures"]),
+        // How every test target finds its fixtures, the released tokenizer files several targets read, and a
+        // seeded generator; a plain target (not a product) so test targets can share it.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "TensorOps"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "TensorOps", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -29,6 +29,7 @@ import Testing
     static func expectClose(_ analytic: [Float], _ numeric: [Double], _ what: String, tolerance: Double = 2e-3) {
         let scale = numeric.map { abs($0) }.max() ?? 0
         var worst = 0.0
+        #expect(analytic.count == numeric.count, "\(what): \(analytic.count) analytic vs \(numeric.count) numeric values")
         for (a, n) in zip(analytic, numeric) { worst = max(worst, abs(Double(a) - n)) }
         #expect(scale > 0, "\(what): gradient is zero")
         #expect(worst <= tolerance * scale + 1e-6, "\(what): max |analytic - numeric| = \(worst), max |numeric| = \(scale)")
@@ -101,7 +102,7 @@ import Testing
         let f: ([[Double]]) -> Double = { Self.dot(rd, Self.linear($0[0], $0[1], $0[2], rows: N, ic: IC, oc: OC)) }
         let xs = [x, w, b].map { $0.map(Double.init) }
         let ref = Self.linear(xs[0], xs[1], xs[2], rows: N, ic: IC, oc: OC)
-        #expect(zip(out, ref).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        #expect(out.count == ref.count && zip(out, ref).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0, f), "linear dinp")
         Self.expectClose(dw, Self.numericGradient(xs, 1, f), "linear dweight")
         Self.expectClose(db, Self.numericGradient(xs, 2, f), "linear dbias")
@@ -118,7 +119,8 @@ import Testing
         let rd = r.map(Double.init)
         let xs = [x, w, b].map { $0.map(Double.init) }
         let f: ([[Double]]) -> Double = { Self.dot(rd, Self.layerNorm($0[0], $0[1], $0[2], rows: N, cols: C)) }
-        #expect(zip(out, Self.layerNorm(xs[0], xs[1], xs[2], rows: N, cols: C)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = Self.layerNorm(xs[0], xs[1], xs[2], rows: N, cols: C)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0, f), "layernorm dinp")
         Self.expectClose(dw, Self.numericGradient(xs, 1, f), "layernorm dweight")
         Self.expectClose(db, Self.numericGradient(xs, 2, f), "layernorm dbias")
@@ -136,7 +138,8 @@ import Testing
         let g: (Double) -> Double = { (v: Double) -> Double in act == .gelu ? Self.gelu(v) : max(0, v) }
         let rd = r.map(Double.init)
         let xs = [x.map(Double.init)]
-        #expect(zip(out, xs[0].map(g)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = xs[0].map(g)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0) { Self.dot(rd, $0[0].map(g)) }, "\(act) dinp")
     }
 
@@ -152,7 +155,8 @@ import Testing
         Attention.backward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
                            threads: 2, block: block)
         let xs = [qkv.map(Double.init)], rd = r.map(Double.init)
-        #expect(zip(out, Self.attention(xs[0], B: B, T: T, C: C, NH: NH)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = Self.attention(xs[0], B: B, T: T, C: C, NH: NH)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         // causal: probabilities above the diagonal are exactly zero, rows sum to one
         for bh in 0..<(B * NH) { for t in 0..<T {
             let row = att[(bh * T + t) * T..<((bh * T + t + 1) * T)]

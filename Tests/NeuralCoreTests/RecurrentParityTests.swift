@@ -1,6 +1,7 @@
 import Foundation
 import NeuralCore
 import TensorOps
+import TestFixtures
 import Testing
 
 /// A 2-layer `torch.nn.RNN`/`LSTM`/`GRU` (float64 autograd, Fixtures/make_fixtures.py) against the
@@ -8,8 +9,7 @@ import Testing
 /// PyTorch's own names.
 @Suite struct RecurrentParityTests {
     static func fixture(_ cell: RecurrentCell) throws -> SafeTensors {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return try SafeTensors.read(url.appendingPathComponent("stack_\(cell.rawValue).safetensors").path)
+        try SafeTensors.read(TestFixtures.path("stack_\(cell.rawValue).safetensors", in: "NeuralCoreTests"))
     }
 
     static func expectClose(_ got: [Float], _ expected: [Float], _ what: String) {

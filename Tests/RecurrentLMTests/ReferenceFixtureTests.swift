@@ -2,6 +2,7 @@ import Foundation
 import NeuralCore
 import RecurrentLM
 import TensorOps
+import TestFixtures
 import Testing
 
 /// Loss and every parameter gradient of a 2-layer recurrent language model of each arch against
@@ -9,8 +10,7 @@ import Testing
 /// Fixtures/make_fixtures.py), weights loaded by PyTorch's own names.
 @Suite struct ReferenceFixtureTests {
     static func fixture(_ name: String) throws -> SafeTensors {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return try SafeTensors.read(url.appendingPathComponent(name).path)
+        try SafeTensors.read(TestFixtures.path(name, in: "RecurrentLMTests"))
     }
 
     @Test(arguments: RecurrentCell.allCases)
