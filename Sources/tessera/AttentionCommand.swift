@@ -22,7 +22,10 @@ struct AttentionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory.") var output: String = "attention"
 
     func run() throws {
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
+        }
         let codec = try loadModelTokenCodec(model)
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }

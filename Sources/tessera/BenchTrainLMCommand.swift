@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import RecurrentLM
 import TensorOps
 import TransformerLM
 
@@ -15,18 +16,39 @@ struct BenchTrainLMCommand: ParsableCommand {
             AdamW + clipping: the shape a nanoGPT user runs. FLOPs per token = 6 × (matmul parameters + \
             head) + 12 × layers × context × dim (forward + backward, attention counted in full).
 
+            --arch rnn|lstm|gru benchmarks a recurrent model instead (--layers, --hidden, --context, \
+            --batch; embedding = hidden, tied head, dropout 0, same optimizer); FLOPs per token = 6 × \
+            (recurrent weight matrices + head).
+
             Example: tessera bench train-lm --config small --threads 2 --steps 30
+            Example: tessera bench train-lm --arch lstm --layers 2 --hidden 512 --context 128 --batch 32 --vocab 8192 --threads 2 --steps 5
             """
     )
 
-    @Option(help: "tiny|small.") var config: String = "tiny"
+    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
+    @Option(help: "tiny|small (transformer).") var config: String = "tiny"
+    @Option(help: "Recurrent layers (rnn/lstm/gru).") var layers: Int = 2
+    @Option(help: "Hidden units = embedding width (rnn/lstm/gru).") var hidden: Int = 512
+    @Option(help: "Context (rnn/lstm/gru).") var context: Int = 128
+    @Option(help: "Sequences per batch (rnn/lstm/gru).") var batch: Int = 32
     @Option(help: "Vocabulary size of the random ids.") var vocab: Int = 257
     @Option(help: "Threads.") var threads: Int = 1
     @Option(help: "Timed steps.") var steps: Int = 50
     @Option(name: .customLong("warmup-steps"), help: "Untimed steps first.") var warmupSteps: Int = 5
     @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double = 117
 
+    func validate() throws {
+        if vocab < 2 { throw ValidationError("--vocab must be at least 2, got \(vocab)") }
+        if threads < 1 || steps < 1 || warmupSteps < 0 { throw ValidationError("--threads and --steps must be at least 1, --warmup-steps at least 0") }
+        if arch.cell != nil {
+            for (name, value) in [("--layers", layers), ("--hidden", hidden), ("--context", context), ("--batch", batch)] where value < 1 {
+                throw ValidationError("\(name) must be at least 1, got \(value)")
+            }
+        }
+    }
+
     func run() throws {
+        if let cell = arch.cell { return try runRecurrent(cell) }
         var c: ModelConfig
         let batch: Int
         switch config {
@@ -55,6 +77,32 @@ struct BenchTrainLMCommand: ParsableCommand {
         BenchSupport.emit([
             "bench": "train-lm", "config": config, "vocab": vocab, "threads": threads, "batch": batch, "context": T,
             "parameters": model.parameterCount, "steps": steps, "seconds": secs,
+            "tokens_per_s": tokens / secs, "ms_per_step": secs * 1000 / Double(steps),
+            "gflops": gflops, "percent_of_peak": 100 * gflops / (peakPerCore * Double(threads)), "isa_level": Int(tk_isa_level()),
+        ])
+    }
+
+    /// The same measurement for a recurrent model.
+    private func runRecurrent(_ cell: RecurrentCell) throws {
+        let c = RecurrentConfig(arch: cell, vocabSize: vocab, contextLength: context, embeddingDim: hidden, hiddenSize: hidden, layers: layers)
+        let model = try RecurrentModel(config: c, threads: threads)
+        model.initialize(seed: 1)
+        var rng = SeededGenerator(seed: 2)
+        let T = context
+        let ids = (0..<(batch * T * 4 + 1)).map { _ in UInt32(rng.next() % UInt64(vocab)) }
+        var options = TrainingOptions()
+        options.batch = batch; options.steps = warmupSteps + steps; options.warmup = 2
+        let trainer = try Trainer(model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
+        for _ in 0..<warmupSteps { _ = try trainer.trainStep() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps { _ = try trainer.trainStep() }
+        let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let matmulParams = c.stack.layers.reduce(0) { $0 + $1.gateWidth * ($1.inputSize + $1.hiddenSize) } + vocab * c.headInputSize
+        let tokens = Double(steps * batch * T)
+        let gflops = 6.0 * Double(matmulParams) * tokens / secs / 1e9
+        BenchSupport.emit([
+            "bench": "train-lm", "arch": cell.rawValue, "layers": layers, "hidden": hidden, "vocab": vocab, "threads": threads, "batch": batch,
+            "context": T, "parameters": model.parameterCount, "steps": steps, "seconds": secs,
             "tokens_per_s": tokens / secs, "ms_per_step": secs * 1000 / Double(steps),
             "gflops": gflops, "percent_of_peak": 100 * gflops / (peakPerCore * Double(threads)), "isa_level": Int(tk_isa_level()),
         ])

@@ -24,10 +24,10 @@ struct EvaluateLMCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        let lm = try Checkpoint.loadModel(model, threads: threads)
+        let lm = try LoadedLanguageModel.load(model, threads: threads)
         let codec = try loadModelTokenCodec(model)
-        let stream = try TokenStream.read(tokens, vocabularySize: lm.config.vocabSize)
-        let result = try Evaluator.evaluate(lm, stream: stream, batch: batch)
+        let stream = try TokenStream.read(tokens, vocabularySize: lm.vocabularySize)
+        let result = try Evaluator.evaluate(lm.trainable, stream: stream, batch: batch)
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
         let bpb = bytes > 0 ? result.loss * Double(result.tokens) / log(2) / Double(bytes) : .nan
         BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])

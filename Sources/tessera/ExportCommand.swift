@@ -24,7 +24,11 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         guard format == "hf-gpt2" else { throw ValidationError("unknown --format '\(format)' (expected hf-gpt2)") }
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +
+                                  "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)")
+        }
         let codec = try loadModelTokenCodec(model)
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
         let dir = try Checkpoint.resolve(model)
