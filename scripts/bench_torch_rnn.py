@@ -69,15 +69,15 @@ def main():
 
     for _ in range(a.warmup_steps):
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
-    secs = time.perf_counter() - t0
+    secs, cpu_secs = time.perf_counter() - t0, time.process_time() - c0
     matmul_params = GATES[a.arch] * H * 2 * H * L + V * H
     tokens = a.steps * B * T
     gflops = 6.0 * matmul_params * tokens / secs / 1e9
     print(json.dumps(dict(bench="train-lm-torch", arch=a.arch, layers=L, hidden=H, vocab=V, threads=a.threads, batch=B, context=T,
-                          steps=a.steps, seconds=secs, tokens_per_s=tokens / secs, ms_per_step=secs * 1000 / a.steps, gflops=gflops,
+                          steps=a.steps, seconds=secs, cpu_seconds=cpu_secs, tokens_per_s=tokens / secs, tokens_per_cpu_s=tokens / cpu_secs, ms_per_step=secs * 1000 / a.steps, gflops=gflops,
                           percent_of_peak=100 * gflops / (a.peak_gflops_per_core * a.threads), torch=torch.__version__), sort_keys=True))
 
 
