@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "RecurrentLM", targets: ["RecurrentLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
+        .library(name: "EncoderDecoder", targets: ["EncoderDecoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,7 +25,7 @@ let package = Package(
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TextNormalization", dependencies: ["CICU"]),
@@ -37,6 +39,10 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(name: "RecurrentLM", dependencies: ["NeuralCore", "TensorOps", "CKernels"]),
+        // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
+        .target(name: "TranslationMetrics"),
+        // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
+        .target(name: "EncoderDecoder", dependencies: ["NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
@@ -57,6 +63,8 @@ let package = Package(
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "TensorOps", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -209,13 +209,26 @@ public struct SafeTensors: Sendable {
                   let shapeAny = info["shape"] as? [Any], let offsAny = info["data_offsets"] as? [Any], offsAny.count == 2 else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' needs dtype, shape and data_offsets [begin, end]")
             }
-            let shape = shapeAny.compactMap { ($0 as? NSNumber)?.intValue }
-            let offs = offsAny.compactMap { ($0 as? NSNumber)?.intValue }
+            // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
+            func exact(_ value: Any) -> Int? {
+                guard let n = value as? NSNumber, let d = Optional(n.doubleValue), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
+                return Int(d)
+            }
+            let shape = shapeAny.compactMap(exact)
+            let offs = offsAny.compactMap(exact)
             guard shape.count == shapeAny.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has a non-integer shape or offsets")
             }
             guard let dtype = DType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName) }
-            let count = shape.reduce(1, *)
+            // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
+            var count = 1
+            for d in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= raw.count else {
+                    throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
+                }
+                count = product
+            }
             guard offs[0] >= 0, offs[1] >= offs[0], offs[1] - offs[0] == count * dtype.size else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' data_offsets \(offs) do not hold \(count) × \(dtype.rawValue)")
             }
@@ -224,6 +237,19 @@ public struct SafeTensors: Sendable {
             }
             let bytes = [UInt8](raw[(dataStart + offs[0])..<(dataStart + offs[1])])
             entries.append((name, offs[0], Tensor(dtype: dtype, shape: shape, bytes: bytes)))
+        }
+        // The tensors tile the data area exactly: no overlap, no gap, no trailing bytes.
+        var expectedBegin = 0
+        for e in entries.sorted(by: { $0.begin < $1.begin }) {
+            guard e.begin == expectedBegin else {
+                throw SafeTensorsError.badHeader(path: path, detail: e.begin < expectedBegin
+                    ? "tensor '\(e.name)' at data byte \(e.begin) overlaps the tensor before it (which ends at \(expectedBegin))"
+                    : "data bytes \(expectedBegin)..<\(e.begin) belong to no tensor")
+            }
+            expectedBegin += e.tensor.bytes.count
+        }
+        guard expectedBegin == dataCount else {
+            throw SafeTensorsError.badHeader(path: path, detail: "\(dataCount - expectedBegin) trailing bytes after the last tensor (data ends at byte \(expectedBegin) of \(dataCount))")
         }
         for e in entries.sorted(by: { $0.begin < $1.begin }) { file.add(e.name, dtype: e.tensor.dtype, shape: e.tensor.shape, bytes: e.tensor.bytes) }
         return file

@@ -23,4 +23,10 @@ enum JSONText {
         out += "\""
         return out
     }
+
+    /// A finite double in shortest round-trip form (`-1.5`, `0.0`); non-finite values as 0.
+    static func number(_ d: Double) -> String {
+        guard d.isFinite else { return "0.0" }
+        return "\(d)"
+    }
 }

@@ -79,6 +79,10 @@ public struct TokenizerRecipe: Sendable {
             case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
             }
         }
+        if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
+            throw TokenizerError.invalidOption("--special-tokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
+        }
+        if self.specialTokens.contains("") { throw TokenizerError.invalidOption("--special-tokens: an empty token is not allowed") }
         if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
             throw TokenizerError.invalidOption("--special-tokens: wordpiece needs [UNK] among the special tokens")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import TextNormalization
 import TensorOps
 import TransformerLM
 
@@ -22,32 +23,31 @@ struct AttentionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory.") var output: String = "attention"
 
     func run() throws {
+        let state = try RunDirectory.claim(output, as: .attention)
         let loaded = try LoadedLanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
         }
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
         let T = ids.count, c = lm.config
-        var rng = SeededGenerator(seed: 0)
-        try lm.forward(inputs: ids, targets: nil, batch: 1, time: T, rng: &rng)
+        let maps = try lm.attentionMaps(ids)
         let labels = ids.map { codec.decode([UInt32(bitPattern: $0)]) }
         var layers: [[[[Double]]]] = []
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        for l in 0..<c.layers {
-            let att = lm.attentionProbabilities(layer: l)!
+        if state != .owned { try RunDirectory.create(output, as: .attention) }
+        for (l, map) in maps.enumerated() {
             var heads: [[[Double]]] = []
-            for h in 0..<c.heads {
-                let m = (0..<T).map { i in (0..<T).map { j in (Double(att[(h * T + i) * T + j]) * 1e5).rounded() / 1e5 } }
+            for (h, matrix) in map.enumerated() {
+                let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
                 heads.append(m)
                 let svg = Self.heatmap(m, labels: labels, title: "layer \(l) head \(h)")
-                try Data(svg.utf8).write(to: URL(fileURLWithPath: "\(output)/layer\(l)_head\(h).svg"), options: .atomic)
+                try AtomicFileWriter.write(Array(svg.utf8), to: "\(output)/layer\(l)_head\(h).svg")
             }
             layers.append(heads)
         }
         let json = try JSONSerialization.data(withJSONObject: ["tokens": labels, "layers": layers], options: [.sortedKeys])
-        try json.write(to: URL(fileURLWithPath: output + "/attention.json"), options: .atomic)
+        try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
         FileHandle.standardError.write(Data("wrote \(output)/attention.json and \(c.layers * c.heads) heat-maps for \(T) tokens\n".utf8))
     }
 

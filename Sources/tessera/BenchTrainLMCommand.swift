@@ -38,11 +38,14 @@ struct BenchTrainLMCommand: ParsableCommand {
     @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double = 117
 
     func validate() throws {
-        if vocab < 2 { throw ValidationError("--vocab must be at least 2, got \(vocab)") }
-        if threads < 1 || steps < 1 || warmupSteps < 0 { throw ValidationError("--threads and --steps must be at least 1, --warmup-steps at least 0") }
+        try OptionCheck.range("--vocab", vocab, 2...(1 << 24))
+        try OptionCheck.threads(threads)
+        try OptionCheck.range("--steps", steps, 1...1_000_000)
+        try OptionCheck.range("--warmup-steps", warmupSteps, 0...1_000_000)
+        try OptionCheck.range("--peak-gflops-per-core", peakPerCore, 0...1e6, openLower: true)
         if arch.cell != nil {
-            for (name, value) in [("--layers", layers), ("--hidden", hidden), ("--context", context), ("--batch", batch)] where value < 1 {
-                throw ValidationError("\(name) must be at least 1, got \(value)")
+            for (name, value) in [("--layers", layers), ("--hidden", hidden), ("--context", context), ("--batch", batch)] {
+                try OptionCheck.range(name, value, 1...1_000_000)
             }
         }
     }
@@ -74,7 +77,7 @@ struct BenchTrainLMCommand: ParsableCommand {
         let flopsPerToken = 6.0 * Double(matmulParams) + 12.0 * Double(c.layers * T * C)
         let tokens = Double(steps * batch * T)
         let gflops = flopsPerToken * tokens / secs / 1e9
-        BenchSupport.emit([
+        try BenchSupport.emit([
             "bench": "train-lm", "config": config, "vocab": vocab, "threads": threads, "batch": batch, "context": T,
             "parameters": model.parameterCount, "steps": steps, "seconds": secs,
             "tokens_per_s": tokens / secs, "ms_per_step": secs * 1000 / Double(steps),
@@ -100,7 +103,7 @@ struct BenchTrainLMCommand: ParsableCommand {
         let matmulParams = c.stack.layers.reduce(0) { $0 + $1.gateWidth * ($1.inputSize + $1.hiddenSize) } + vocab * c.headInputSize
         let tokens = Double(steps * batch * T)
         let gflops = 6.0 * Double(matmulParams) * tokens / secs / 1e9
-        BenchSupport.emit([
+        try BenchSupport.emit([
             "bench": "train-lm", "arch": cell.rawValue, "layers": layers, "hidden": hidden, "vocab": vocab, "threads": threads, "batch": batch,
             "context": T, "parameters": model.parameterCount, "steps": steps, "seconds": secs, "cpu_seconds": cpuSecs,
             "tokens_per_s": tokens / secs, "tokens_per_cpu_s": tokens / cpuSecs, "ms_per_step": secs * 1000 / Double(steps),

@@ -29,6 +29,11 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    func validate() throws {
+        try OptionCheck.range("--restrict", restrict, 1...Int(Int32.max))
+        for path in [analogies, similarity].compactMap({ $0 }) { try OptionCheck.readable("input", path) }
+    }
+
     func run() throws {
         guard analogies != nil || similarity != nil else { throw ValidationError("give --analogies and/or --similarity") }
         guard restrict >= 1 else { throw ValidationError("--restrict must be at least 1, got \(restrict)") }
@@ -72,6 +77,6 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
                 print("similarity: \(figures)  (\(result.pairs) pairs, \(result.outOfVocabulary) out of vocabulary = \(oov), \(result.skipped.count) lines skipped)")
             }
         }
-        if json { BenchSupport.emit(report) }
+        if json { try BenchSupport.emit(report) }
     }
 }

@@ -23,13 +23,19 @@ struct EvaluateLMCommand: ParsableCommand {
     @Option(help: "Windows per forward pass.") var batch: Int = 8
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try OptionCheck.range("--batch", batch, 1...65536)
+        try OptionCheck.threads(threads)
+        try OptionCheck.readable("--tokens", tokens)
+    }
+
     func run() throws {
         let lm = try LoadedLanguageModel.load(model, threads: threads)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
         let stream = try TokenStream.read(tokens, vocabularySize: lm.vocabularySize)
         let result = try Evaluator.evaluate(lm.trainable, stream: stream, batch: batch)
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
-        let bpb = bytes > 0 ? result.loss * Double(result.tokens) / log(2) / Double(bytes) : .nan
-        BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
+        let bpb = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) ?? .nan
+        try BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
     }
 }

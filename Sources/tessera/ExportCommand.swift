@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -22,19 +23,26 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Format: hf-gpt2.") var format: String = "hf-gpt2"
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
+    func validate() throws {
+        guard format == "hf-gpt2" else { throw ValidationError("--format \(format): expected hf-gpt2") }
+    }
+
     func run() throws {
-        guard format == "hf-gpt2" else { throw ValidationError("unknown --format '\(format)' (expected hf-gpt2)") }
+        // -o is a new directory, an empty one, or an earlier export: never a training run (export
+        // would overwrite its config.json and weights) nor a user's directory.
+        let state = try RunDirectory.claim(output, as: .export)
         let loaded = try LoadedLanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +
                                   "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)")
         }
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        defer { withExtendedLifetime(lock) {} }
+        if state != .owned { try RunDirectory.create(output, as: .export) }
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
-        let dir = try Checkpoint.resolve(model)
-        if let tok = FileManager.default.contents(atPath: dir + "/tokenizer.json") {
-            try tok.write(to: URL(fileURLWithPath: output + "/tokenizer.json"), options: .atomic)
-        }
+        try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
         FileHandle.standardError.write(Data("wrote \(output)/config.json and model.safetensors (GPT2LMHeadModel)\n".utf8))
     }
 }

@@ -22,9 +22,17 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads.") var threads: Int = 1
 
+    func validate() throws {
+        try OptionCheck.range("--max-tokens", maxTokens, 0...1_000_000)
+        try OptionCheck.range("--temperature", temperature, 0...100)
+        try OptionCheck.range("--top-k", topK, 0...Int(Int32.max))
+        try OptionCheck.range("--top-p", topP, 0...1, openLower: true)
+        try OptionCheck.threads(threads)
+    }
+
     func run() throws {
         let lm = try LoadedLanguageModel.load(model, threads: threads)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
         let prompt = codec.encode(self.prompt).map { Int32(bitPattern: $0) }
         let stop = codec.endOfTextID.map { Int32(bitPattern: $0) }
         let start = DispatchTime.now().uptimeNanoseconds

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import RecurrentLM
+import TensorOps
+import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -24,6 +25,7 @@ struct TrainLMCommand: ParsableCommand {
             arch, and --hidden, --embed-dim, --projection are errors with the Transformer.
 
             Example: tessera train-lm --tokens train.bin --val-fraction 0.1 --tokenizer bytes --steps 1000 -o runs/demo
+            Example: tessera train-lm --arch lstm --hidden 256 --layers 2 --tokens train.bin --tokenizer bytes -o runs/lstm
             """
     )
 
@@ -33,14 +35,14 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Tokenizer: a tokenizer.json, or 'bytes' for byte-level ids.") var tokenizer: String
     @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).") var initEmbeddings: String?
     @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
-    @Option(help: "Transformer blocks or recurrent layers (default 4 for the Transformer, 2 for recurrent models).") var layers: Int?
-    @Option(help: "Attention heads (transformer; default 4).") var heads: Int?
-    @Option(help: "Model width (transformer; default 128).") var dim: Int?
-    @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default 256).") var hidden: Int?
+    @Option(help: "Transformer blocks or recurrent layers (default: 4 for the Transformer, 2 for rnn/lstm/gru).") var layers: Int?
+    @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default: 256).") var hidden: Int?
     @Option(name: .customLong("embed-dim"), help: "Token-embedding width (rnn/lstm/gru; default: --hidden).") var embedDim: Int?
     @Flag(help: "A linear projection hidden → embed-dim before the head (rnn/lstm/gru).") var projection = false
+    @Option(help: "Attention heads (default: 4).") var heads: Int?
+    @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
-    @Option(help: "Context length.") var context: Int = 128
+    @Option(help: "Context length (default: 128).") var context: Int?
     @Option(help: "Sequences per batch.") var batch: Int = 16
     @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = 2000
     @Option(help: "Peak learning rate.") var lr: Float = 1e-3
@@ -48,13 +50,13 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Float = 0.1
     @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1.0
     @Option(help: "Dropout on attention and FFN outputs.") var dropout: Float = 0
-    @Option(help: "Positions: sinusoidal|learned (transformer; default sinusoidal).") var positions: ModelConfig.Positions?
-    @Option(help: "Layer norm: pre|post (transformer; default pre).") var norm: ModelConfig.Norm?
-    @Option(help: "Activation: gelu|relu (transformer; default gelu).") var activation: ModelConfig.Activation?
-    @Option(help: "FFN: dense|moe (transformer; default dense).") var ffn: ModelConfig.FFN?
-    @Option(help: "Experts (MoE; default 4).") var experts: Int?
-    @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default 2).") var topK: Int?
-    @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings.") var tieEmbeddings = true
+    @Option(help: "Positions: sinusoidal|learned (default: sinusoidal).") var positions: ModelConfig.Positions?
+    @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
+    @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
+    @Option(help: "FFN: dense|moe (default: dense).") var ffn: ModelConfig.FFN?
+    @Option(help: "Experts (MoE; default: 4).") var experts: Int?
+    @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default: 2).") var topK: Int?
+    @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings (default: tied).") var tieEmbeddings: Bool?
     @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed (initialization, dropout).") var seed: UInt64 = 1337
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
@@ -64,8 +66,26 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
+    @Flag(help: "Replace the trained run already in -o (its weights and training state are lost).") var force = false
+
+    /// The architecture the options describe (defaults filled in), for a vocabulary of `V` ids.
+    func modelConfig(vocabularySize V: Int) -> ModelConfig {
+        let d = dim ?? 128
+        return ModelConfig(vocabSize: V, contextLength: context ?? 128, layers: layers ?? 4, heads: heads ?? 4, dim: d, ffnDim: ffnDim ?? 4 * d,
+                           positions: positions ?? .sinusoidal, norm: norm ?? .pre, activation: activation ?? .gelu, ffn: ffn ?? .dense,
+                           experts: experts ?? 4, topK: topK ?? 2, tieEmbeddings: tieEmbeddings ?? true, dropout: dropout)
+    }
+
+    /// The recurrent architecture the options describe (defaults filled in), or nil for the Transformer.
+    func recurrentConfig(vocabularySize V: Int) -> RecurrentConfig? {
+        guard let cell = arch.cell else { return nil }
+        let h = hidden ?? 256
+        return RecurrentConfig(arch: cell, vocabSize: V, contextLength: context ?? 128, embeddingDim: embedDim ?? h, hiddenSize: h, layers: layers ?? 2,
+                               dropout: dropout, tieEmbeddings: tieEmbeddings ?? true, projection: projection)
+    }
 
     func validate() throws {
+        // Options of one family given with the other are errors, not silently ignored.
         if let cell = arch.cell {
             let transformerOnly: [(String, Bool)] = [
                 ("--heads", heads != nil), ("--dim", dim != nil), ("--ffn-dim", ffnDim != nil), ("--positions", positions != nil),
@@ -75,53 +95,74 @@ struct TrainLMCommand: ParsableCommand {
             if let given = transformerOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to --arch transformer only, not \(cell.rawValue)")
             }
-            if let hidden, hidden < 1 { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
-            if let embedDim, embedDim < 1 { throw ValidationError("--embed-dim must be at least 1, got \(embedDim)") }
+            try OptionCheck.range("--hidden", hidden ?? 256, 1...65536)
+            if let embedDim { try OptionCheck.range("--embed-dim", embedDim, 1...65536) }
+            if !resume, let c = recurrentConfig(vocabularySize: 2) {
+                do { try c.validate() } catch let e as ModelError { throw ValidationError("\(e)") }
+            }
         } else {
             let recurrentOnly: [(String, Bool)] = [("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection)]
             if let given = recurrentOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to --arch rnn|lstm|gru only, not transformer")
             }
         }
-        if let layers, layers < 1 { throw ValidationError("--layers must be at least 1, got \(layers)") }
-        if context < 1 { throw ValidationError("--context must be at least 1, got \(context)") }
-        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
-    }
-
-    /// A new model from the options, initialized, with a one-line description.
-    private func newModel(vocabularySize V: Int) throws -> (model: any TrainableModel, description: String) {
-        if let cell = arch.cell {
-            let H = hidden ?? 256, E = embedDim ?? H
-            let config = RecurrentConfig(arch: cell, vocabSize: V, contextLength: context, embeddingDim: E, hiddenSize: H, layers: layers ?? 2,
-                                         dropout: dropout, tieEmbeddings: tieEmbeddings, projection: projection)
-            let model = try RecurrentModel(config: config, threads: threads)
-            model.initialize(seed: seed)
-            return (model, Self.describe(config))
+        try OptionCheck.range("--layers", layers ?? 4, 1...1024)
+        try OptionCheck.range("--heads", heads ?? 4, 1...1024)
+        try OptionCheck.range("--dim", dim ?? 128, 1...65536)
+        if let ffnDim { try OptionCheck.range("--ffn-dim", ffnDim, 1...(1 << 20)) }
+        try OptionCheck.range("--context", context ?? 128, 1...65536)
+        try OptionCheck.range("--batch", batch, 1...65536)
+        try OptionCheck.range("--steps", steps, 1...1_000_000_000)
+        try OptionCheck.range("--lr", lr, 0...10, openLower: true)
+        try OptionCheck.range("--warmup", warmup, 0...1_000_000_000)
+        try OptionCheck.range("--weight-decay", weightDecay, 0...10)
+        try OptionCheck.range("--clip", clip, 0...1e9)
+        try OptionCheck.range("--dropout", dropout, 0...1, openUpper: true)
+        try OptionCheck.range("--val-fraction", valFraction, 0...1, openLower: true, openUpper: true)
+        try OptionCheck.range("--experts", experts ?? 4, 1...256)
+        try OptionCheck.range("--top-k", topK ?? 2, 1...(experts ?? 4))
+        try OptionCheck.threads(threads)
+        try OptionCheck.range("--eval-interval", evalInterval, 1...1_000_000_000)
+        try OptionCheck.range("--eval-batches", evalBatches, 1...1_000_000)
+        try OptionCheck.range("--checkpoint-interval", checkpointInterval, 1...1_000_000_000)
+        try OptionCheck.range("--log-interval", logInterval, 1...1_000_000_000)
+        if let stopAfter { try OptionCheck.range("--stop-after", stopAfter, 1...1_000_000_000) }
+        if resume && force { throw ValidationError("--resume continues the run in -o and --force replaces it: give one of them") }
+        try OptionCheck.readable("--tokens", tokens)
+        if let val { try OptionCheck.readable("--val", val) }
+        if let initEmbeddings { try OptionCheck.readable("--init-embeddings", initEmbeddings) }
+        if tokenizer != "bytes" { try OptionCheck.readable("--tokenizer", tokenizer) }
+        if !resume && arch == .transformer {
+            // The model and one batch's activations must fit in memory (checked before allocating).
+            let c = modelConfig(vocabularySize: 2)
+            let rows = Double(batch) * Double(c.contextLength)
+            let activations = rows * Double(c.layers) * (16 * Double(c.dim) + 2 * Double(c.ffnDim)) + rows * Double(c.heads * c.layers) * Double(c.contextLength)
+            let bytes = 4 * (4 * c.approximateParameterCount + activations)
+            let memory = Double(ProcessInfo.processInfo.physicalMemory)
+            if bytes > memory {
+                throw ValidationError(String(format: "the model and a batch of %d × %d tokens need about %.1f GB, more than this machine's %.1f GB: reduce --batch, --context, --dim or --layers",
+                                             batch, c.contextLength, bytes / 1e9, memory / 1e9))
+            }
         }
-        let D = dim ?? 128
-        let config = ModelConfig(vocabSize: V, contextLength: context, layers: layers ?? 4, heads: heads ?? 4, dim: D, ffnDim: ffnDim ?? 4 * D,
-                                 positions: positions ?? .sinusoidal, norm: norm ?? .pre, activation: activation ?? .gelu, ffn: ffn ?? .dense,
-                                 experts: experts ?? 4, topK: topK ?? 2, tieEmbeddings: tieEmbeddings, dropout: dropout)
-        let model = try TransformerModel(config: config, threads: threads)
-        model.initialize(seed: seed)
-        if let initEmbeddings {
-            let scale = try EmbeddingImport.load(initEmbeddings, into: model)
-            FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
-        }
-        return (model, Self.describe(config))
-    }
-
-    static func describe(_ c: ModelConfig) -> String {
-        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), vocab \(c.vocabSize), " +
-            "\(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
-    }
-
-    static func describe(_ c: RecurrentConfig) -> String {
-        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), " +
-            "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
     }
 
     func run() throws {
+        // The run directory: ours (marker) or new, never a user's directory; locked while training.
+        let state = try RunDirectory.claim(output, as: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+        if resume && state != .owned { throw ValidationError("--resume: \(output) holds no training run to resume") }
+        if !resume && !force && state == .owned && Checkpoint.hasWeights(output) {
+            throw ValidationError("\(output) already holds a trained run: add --resume to continue it, --force to replace it, or choose another -o")
+        }
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        defer { withExtendedLifetime(lock) {} }
+        // A pipeline run that holds this model directory (RUN/lm) is locked by the pipeline too.
+        let parent = (output as NSString).deletingLastPathComponent
+        let parentLock = RunDirectory.marker(parent.isEmpty ? "." : parent) == RunDirectory.Kind.pipeline.rawValue ? try RunDirectory.lock(parent) : nil
+        defer { withExtendedLifetime(parentLock) {} }
+        RunDirectory.removeStale(output + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+        if state != .owned { try RunDirectory.create(output, as: .languageModel) }
+
         let codec = try loadTokenCodec(tokenizer)
         let V = codec.vocabularySize
         let model: any TrainableModel, description: String
@@ -129,21 +170,37 @@ struct TrainLMCommand: ParsableCommand {
         if resume {
             let loaded = try LoadedLanguageModel.load(output, threads: threads)
             guard loaded.arch == arch else {
-                throw ValidationError("\(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
+                throw ValidationError("--resume: \(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
             }
             guard loaded.vocabularySize == V else {
                 throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(loaded.vocabularySize)")
             }
-            guard let saved = Checkpoint.savedOptions(output) else { throw ValidationError("\(output): no training state to resume") }
-            model = loaded.trainable
             switch loaded {
-            case .transformer(let m): description = Self.describe(m.config)
-            case .recurrent(let m): description = Self.describe(m.config)
+            case .transformer(let m):
+                try checkUnchangedArchitecture(m.config)
+                description = Self.describe(m.config)
+            case .recurrent(let m):
+                try checkUnchangedArchitecture(m.config)
+                description = Self.describe(m.config)
             }
-            options = saved
+            model = loaded.trainable
+            options = try Checkpoint.trainingOptions(output)
             options.steps = steps
         } else {
-            (model, description) = try newModel(vocabularySize: V)
+            if let config = recurrentConfig(vocabularySize: V) {
+                let recurrent = try RecurrentModel(config: config, threads: threads)
+                recurrent.initialize(seed: seed)
+                (model, description) = (recurrent, Self.describe(config))
+            } else {
+                let config = modelConfig(vocabularySize: V)
+                let transformer = try TransformerModel(config: config, threads: threads)
+                transformer.initialize(seed: seed)
+                if let initEmbeddings {
+                    let scale = try EmbeddingImport.load(initEmbeddings, into: transformer)
+                    FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
+                }
+                (model, description) = (transformer, Self.describe(config))
+            }
             options.batch = batch; options.steps = steps; options.learningRate = lr; options.warmup = warmup
             options.weightDecay = weightDecay; options.clip = clip; options.seed = seed
             options.evalInterval = evalInterval; options.evalBatches = evalBatches; options.checkpointInterval = checkpointInterval
@@ -154,7 +211,6 @@ struct TrainLMCommand: ParsableCommand {
             train = all
             validation = try TokenStream.read(val, vocabularySize: V)
         } else {
-            guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1)") }
             let cut = all.ids.count - Int(Double(all.ids.count) * valFraction)
             train = try TokenStream(ids: all.ids[..<cut].map { UInt32($0) }, vocabularySize: V, source: tokens + " (training part)")
             validation = try TokenStream(ids: all.ids[cut...].map { UInt32($0) }, vocabularySize: V, source: tokens + " (validation part)")
@@ -189,6 +245,52 @@ struct TrainLMCommand: ParsableCommand {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let val = try trainer.validationLoss() ?? .nan
         log(String(format: "done: step %d, val loss %.4f, %@ elapsed; saved %@", trainer.step, val, LMFormat.duration(elapsed), output))
+    }
+
+    /// With --resume, an architecture option given on the command line must match the run's.
+    private func checkUnchangedArchitecture(_ saved: ModelConfig) throws {
+        func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
+            if let given, given != actual {
+                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+            }
+        }
+        try check("--layers", layers, saved.layers)
+        try check("--heads", heads, saved.heads)
+        try check("--dim", dim, saved.dim)
+        try check("--ffn-dim", ffnDim, saved.ffnDim)
+        try check("--context", context, saved.contextLength)
+        try check("--positions", positions?.rawValue, saved.positions.rawValue)
+        try check("--norm", norm?.rawValue, saved.norm.rawValue)
+        try check("--activation", activation?.rawValue, saved.activation.rawValue)
+        try check("--ffn", ffn?.rawValue, saved.ffn.rawValue)
+        try check("--experts", experts, saved.experts)
+        try check("--top-k", topK, saved.topK)
+        try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
+    }
+
+    /// The same check for a recurrent run.
+    private func checkUnchangedArchitecture(_ saved: RecurrentConfig) throws {
+        func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
+            if let given, given != actual {
+                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+            }
+        }
+        try check("--layers", layers, saved.layers)
+        try check("--hidden", hidden, saved.hiddenSize)
+        try check("--embed-dim", embedDim, saved.embeddingDim)
+        try check("--context", context, saved.contextLength)
+        try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
+        if projection && !saved.projection { throw ValidationError("--resume: --projection differs from the run in \(output); the architecture of a run cannot change") }
+    }
+
+    static func describe(_ c: ModelConfig) -> String {
+        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), " +
+            "vocab \(c.vocabSize), \(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
+    }
+
+    static func describe(_ c: RecurrentConfig) -> String {
+        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), " +
+            "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -1,59 +1,104 @@
-#!/usr/bin/env python3
-"""Reference fixtures for the recurrent layers of NeuralCore, from PyTorch autograd in float64.
+"""Writes the PyTorch (float64 autograd) references of NeuralCore's masked attention and
+cross-entropy options, checked by Tests/NeuralCoreTests/PyTorchFixtureTests.swift.
 
-For each cell (rnn = nn.RNN tanh, lstm = nn.LSTM, gru = nn.GRU) this builds a 2-layer module with
-fixed float32-rounded weights, a fixed input `x` [T, B, I] (time-major), a fixed non-zero initial
-state `h0` [L, B, H] (and `c0` for the LSTM) and a fixed projection `r` [T, B, H], and writes
-stack_<cell>.safetensors holding the weights under PyTorch's own names (`weight_ih_l0`, ...), the
-inputs, the output `y`, the loss `sum(y * r)`, and `grad.<name>` for every weight and `grad.x`.
-The cells here are PyTorch's own modules; nothing is shared with the Swift code.
+- cross_attention.safetensors: padded cross-attention. Queries from one sequence, keys/values from
+  another of a different length with per-sequence key lengths; then a vocabulary projection and
+  cross-entropy with ignore_index=-100 and label_smoothing=0.1.
+- masked_self_attention.safetensors: decoder self-attention with the causal mask and a key mask
+  (padding), packed q|k|v projection, the same loss.
 
-Regenerate:  pip install torch safetensors && python3 make_fixtures.py
+Each file holds the inputs, the parameters, the loss and the gradient of the loss with respect to
+every float tensor (`grad.NAME`); metadata gives the shapes and options.
+
+Usage (from the repository root): python3 Tests/NeuralCoreTests/Fixtures/make_fixtures.py
+Requires torch and safetensors.
 """
+import math
 import os
+
 import torch
+import torch.nn.functional as F
 from safetensors.torch import save_file
 
 torch.set_default_dtype(torch.float64)
-T, B, I, H, L = 5, 3, 5, 4, 2
-OUT = os.path.dirname(os.path.abspath(__file__))
-MODULES = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+HERE = os.path.dirname(os.path.abspath(__file__))
+IGNORE, SMOOTHING = -100, 0.1
 
 
-def f32(t):
-    """Round to float32 (what Tessera stores) and compute in float64."""
-    return t.float().double()
+def multi_head(q, k, v, heads, visible):
+    """q [B,Tq,C], k/v [B,Tk,C], visible [B,Tq,Tk] (True: may attend) -> [B,Tq,C]."""
+    B, Tq, C = q.shape
+    Tk, hs = k.shape[1], C // heads
+    qh = q.view(B, Tq, heads, hs).transpose(1, 2)
+    kh = k.view(B, Tk, heads, hs).transpose(1, 2)
+    vh = v.view(B, Tk, heads, hs).transpose(1, 2)
+    scores = qh @ kh.transpose(-1, -2) / math.sqrt(hs)
+    scores = scores.masked_fill(~visible[:, None], float("-inf"))
+    y = torch.softmax(scores, dim=-1) @ vh
+    # the same through PyTorch's own kernel
+    ref = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=visible[:, None])
+    assert torch.allclose(y, ref, atol=1e-12), "manual attention differs from scaled_dot_product_attention"
+    return y.transpose(1, 2).reshape(B, Tq, C)
 
 
-def main():
-    for seed, (cell, module) in enumerate(MODULES.items()):
-        gen = torch.Generator().manual_seed(1000 + seed)
-        net = module(I, H, num_layers=L)
-        with torch.no_grad():
-            for p in net.parameters():
-                p.copy_(f32(0.5 * torch.randn(p.shape, generator=gen)))
-        x = f32(torch.randn(T, B, I, generator=gen)).requires_grad_()
-        h0 = f32(0.5 * torch.randn(L, B, H, generator=gen))
-        r = f32(torch.randn(T, B, H, generator=gen))
-        if cell == "lstm":
-            c0 = f32(0.5 * torch.randn(L, B, H, generator=gen))
-            y, _ = net(x, (h0, c0))
-        else:
-            y, _ = net(x, h0)
-        loss = (y * r).sum()
-        loss.backward()
-        out = {"x": x.detach(), "h0": h0, "r": r, "y": y.detach(), "loss": loss.detach().reshape(1), "grad.x": x.grad}
-        if cell == "lstm":
-            out["c0"] = c0
-        for name, p in net.named_parameters():
-            out[name] = p.detach()
-            out["grad." + name] = p.grad
-        out = {k: v.float().contiguous() for k, v in out.items()}
-        meta = {"cell": cell, "steps": str(T), "batch": str(B), "input": str(I), "hidden": str(H), "layers": str(L),
-                "torch": torch.__version__}
-        save_file(out, os.path.join(OUT, f"stack_{cell}.safetensors"), metadata=meta)
-        print(cell, float(loss.detach()))
+def loss_of(logits, targets):
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets, ignore_index=IGNORE, label_smoothing=SMOOTHING)
+
+
+def save(name, tensors, meta):
+    loss = tensors.pop("_loss")
+    leaves = {k: v for k, v in tensors.items() if v.dtype == torch.float64}
+    loss.backward()
+    out = {k: v.detach().to(torch.float32).contiguous() for k, v in tensors.items() if v.dtype == torch.float64}
+    out.update({k: v.contiguous() for k, v in tensors.items() if v.dtype == torch.int64})
+    out.update({"grad." + k: v.grad.to(torch.float32).contiguous() for k, v in leaves.items()})
+    out["loss"] = loss.detach().reshape(1).to(torch.float32)
+    meta = {k: str(v) for k, v in meta.items()}
+    meta.update(ignore_index=str(IGNORE), label_smoothing=str(SMOOTHING), torch=torch.__version__)
+    save_file(out, os.path.join(HERE, name), metadata=meta)
+    print(name, "loss", loss.item())
+
+
+def param(*shape, std=0.5):
+    return (torch.randn(*shape) * std).requires_grad_()
+
+
+def cross_attention():
+    torch.manual_seed(1)
+    B, Tq, Tk, C, NH, V = 2, 5, 7, 8, 2, 11
+    xq, xkv = param(B, Tq, C, std=1), param(B, Tk, C, std=1)
+    wq, bq, wkv, bkv = param(C, C), param(C, std=0.1), param(2 * C, C), param(2 * C, std=0.1)
+    wo, bo = param(V, C), param(V, std=0.1)
+    key_lengths = torch.tensor([7, 4])
+    visible = (torch.arange(Tk)[None, None, :] < key_lengths[:, None, None]).expand(B, Tq, Tk)
+    targets = torch.randint(0, V, (B * Tq,))
+    targets[[3, 8]] = IGNORE
+    q = xq @ wq.T + bq
+    kv = xkv @ wkv.T + bkv
+    y = multi_head(q, kv[..., :C], kv[..., C:], NH, visible)
+    loss = loss_of(y @ wo.T + bo, targets)
+    save("cross_attention.safetensors",
+         dict(xq=xq, xkv=xkv, wq=wq, bq=bq, wkv=wkv, bkv=bkv, wo=wo, bo=bo, targets=targets, key_lengths=key_lengths, _loss=loss),
+         dict(batch=B, query_time=Tq, key_time=Tk, dim=C, heads=NH, vocab=V))
+
+
+def masked_self_attention():
+    torch.manual_seed(2)
+    B, T, C, NH, V = 2, 6, 8, 2, 11
+    x = param(B, T, C, std=1)
+    wqkv, bqkv, wo, bo = param(3 * C, C), param(3 * C, std=0.1), param(V, C), param(V, std=0.1)
+    key_mask = torch.tensor([[1, 1, 0, 1, 1, 1], [1, 1, 1, 1, 0, 0]])
+    visible = torch.tril(torch.ones(T, T, dtype=torch.bool))[None] & key_mask.bool()[:, None, :]
+    targets = torch.randint(0, V, (B * T,))
+    targets[[2, 10, 11]] = IGNORE
+    qkv = x @ wqkv.T + bqkv
+    y = multi_head(qkv[..., :C], qkv[..., C:2 * C], qkv[..., 2 * C:], NH, visible)
+    loss = loss_of(y @ wo.T + bo, targets)
+    save("masked_self_attention.safetensors",
+         dict(x=x, wqkv=wqkv, bqkv=bqkv, wo=wo, bo=bo, targets=targets, key_mask=key_mask, _loss=loss),
+         dict(batch=B, time=T, dim=C, heads=NH, vocab=V))
 
 
 if __name__ == "__main__":
-    main()
+    cross_attention()
+    masked_self_attention()
