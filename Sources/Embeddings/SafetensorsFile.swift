@@ -1,6 +1,5 @@
+import ArtifactIO
 import Foundation
-import TensorOps
-import TextNormalization
 
 /// Embedding tables as safetensors files, through TensorOps' reader and writer: one F32 tensor
 /// `embeddings` `[rows, dim]`, the row tokens as a JSON array in the metadata key `tokens`, and

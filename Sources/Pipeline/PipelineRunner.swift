@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TextNormalization
 import Tokenization
 
 /// Runs the stages of a ``PipelineConfig`` in a run directory, skipping those whose inputs and

@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// What a finished stage leaves in `RUN/stages/NAME.json`: the fingerprint of its inputs and
 /// options, the artifacts it wrote, and its figures for the report.

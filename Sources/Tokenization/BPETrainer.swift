@@ -12,6 +12,8 @@
 /// let trainer = BPETrainer(vocabularySize: 8000, specialTokens: ["<|endoftext|>"], byteLevel: true)
 /// let model = try trainer.train(counts)
 /// ```
+import TextNormalization
+
 public struct BPETrainer: Sendable {
     // MARK: Options
 

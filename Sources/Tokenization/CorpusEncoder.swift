@@ -1,4 +1,5 @@
-import Dispatch
+import ArtifactIO
+import TextNormalization
 
 /// Encodes whole files with one tokenizer on several threads, keeping the input order.
 ///
@@ -135,7 +136,7 @@ public struct CorpusEncoder {
             outputs.withUnsafeMutableBufferPointer { outs in
                 // Each worker uses its own session and writes only its own jobs' slots.
                 let context = UncheckedSendable((buffer, outs, sessions, bounds))
-                CorpusEncoder.parallelFor(count: bounds.count - 1, workers: threads) { job, worker in
+                ParallelFor.jobs(bounds.count - 1, workers: threads) { job, worker in
                     let (buffer, outs, sessions, bounds) = context.value
                     var ids: [UInt32] = []
                     ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
@@ -145,23 +146,6 @@ public struct CorpusEncoder {
             }
         }
         for o in outputs { result.append(contentsOf: o) }
-    }
-
-    /// Runs jobs `0..<count` on up to `workers` threads; `body(job, worker)` — a worker runs its
-    /// jobs one after another, so per-worker state needs no lock.
-    static func parallelFor(count: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
-        if workers <= 1 || count <= 1 {
-            for j in 0..<count { body(j, 0) }
-            return
-        }
-        let w = min(workers, count)
-        DispatchQueue.concurrentPerform(iterations: w) { k in
-            var j = k
-            while j < count {
-                body(j, k)
-                j += w
-            }
-        }
     }
 
     // MARK: Lines
@@ -186,7 +170,7 @@ public struct CorpusEncoder {
             var outputs = [[UInt8]](repeating: [], count: batch.count)
             outputs.withUnsafeMutableBufferPointer { outs in
                 let context = UncheckedSendable((outs, batch, units, self))
-                CorpusEncoder.parallelFor(count: batch.count, workers: threads) { job, worker in
+                ParallelFor.jobs(batch.count, workers: threads) { job, worker in
                     let (outs, batch, units, encoder) = context.value
                     outs[job] = encoder.formatUnits(batch[job], units: units[job], format: format, addSpecialTokens: addSpecialTokens,
                                                     offsets: offsets, session: encoder.sessions[worker])

@@ -1,3 +1,4 @@
+import ArtifactIO
 import TextNormalization
 
 /// The documents of a corpus, in order: each text file (`-` for standard input) is one document,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextNormalization
 
 /// The encoding state of a ``TokenizerSession``, as a value so its hot loop runs without the
 /// dynamic exclusivity checks that a class's stored properties cost on every access.

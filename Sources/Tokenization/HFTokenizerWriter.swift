@@ -1,3 +1,4 @@
+import ArtifactIO
 import TextNormalization
 
 /// Writing Hugging Face `tokenizer.json`.

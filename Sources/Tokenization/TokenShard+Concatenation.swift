@@ -3,18 +3,18 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TextNormalization
+import ArtifactIO
 
 extension TokenShard {
     /// The header of the shard file at `path` — its token count and id width — after checking
     /// the magic, the version and that the file size matches the count (the ids are not read).
     public static func readHeader(_ path: String) throws -> (count: Int, bytesPerToken: Int) {
-        try TextChunkReader.checkReadable(path)
+        try FileContents.checkReadable(path)
         let fd = open(path, O_RDONLY)
-        if fd < 0 { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &info) == 0 else { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
         var header = [UInt8](repeating: 0, count: headerBytes)
         let got = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headerBytes, 0) }
@@ -67,7 +67,7 @@ extension TokenShard {
         defer { buffer.deallocate() }
         for (path, header) in zip(paths, headers) {
             let fd = open(path, O_RDONLY)
-            if fd < 0 { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+            if fd < 0 { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
             defer { close(fd) }
             var offset = headerBytes
             let end = headerBytes + header.count * width
@@ -76,7 +76,7 @@ extension TokenShard {
                 let got = pread(fd, buffer, want, off_t(offset))
                 if got < 0 && errno == EINTR { continue }
                 // The size was checked above: a short read means the file changed meanwhile.
-                guard got > 0 else { throw TextInputError.unreadable(path: path, reason: "file shrank while reading at byte \(offset)") }
+                guard got > 0 else { throw FileError.unreadable(path: path, reason: "file shrank while reading at byte \(offset)") }
                 let usable = got - got % width   // whole ids only; the rest is read again
                 if usable == 0 { continue }
                 if let vocabularySize {

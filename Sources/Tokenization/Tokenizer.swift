@@ -9,6 +9,8 @@
 /// let ids = tok.encode("Hello world")
 /// tok.decode(ids)   // "Hello world"
 /// ```
+import TextNormalization
+
 public struct Tokenizer: TokenCodec {
     // MARK: Components
 

@@ -6,6 +6,8 @@
 /// let counts = try recipe.counter(threads: 2).count(paths: ["corpus.txt"])
 /// let tokenizer = try recipe.train(counts, vocabularySize: 8000)
 /// ```
+import TextNormalization
+
 public struct TokenizerRecipe: Sendable {
     /// The model kinds.
     public enum Kind: String, Sendable, CaseIterable {

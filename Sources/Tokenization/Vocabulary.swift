@@ -8,6 +8,8 @@
 /// v.id(for: "##b")   // 2
 /// v.token(2)         // "##b"
 /// ```
+import ArtifactIO
+
 public struct Vocabulary: Sendable, Equatable {
     /// Token strings, indexed by id.
     public private(set) var tokens: [String]

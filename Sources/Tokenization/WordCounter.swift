@@ -1,4 +1,5 @@
-import Dispatch
+import ArtifactIO
+import TextNormalization
 
 /// Counts the words of text files as a trainer sees them: each line (with its line end)
 /// normalized, then pre-tokenized, then each piece counted — as Hugging Face's trainers read files.
@@ -65,13 +66,9 @@ public struct WordCounter: Sendable {
                 tables.withUnsafeMutableBufferPointer { t in
                     scratches.withUnsafeMutableBufferPointer { s in
                         let box = UncheckedSendable((t, s, jobs, self))
-                        DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { w in
+                        ParallelFor.jobs(jobs.count, workers: workers) { j, w in
                             let (t, s, jobs, counter) = box.value
-                            var j = w
-                            while j < jobs.count {
-                                counter.countChunk(jobs[j], into: &t[w], workspace: &s[w])
-                                j += min(workers, jobs.count)
-                            }
+                            counter.countChunk(jobs[j], into: &t[w], workspace: &s[w])
                         }
                     }
                 }

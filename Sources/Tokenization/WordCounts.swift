@@ -1,4 +1,6 @@
+import ArtifactIO
 import Foundation
+import TextNormalization
 
 /// How many times each pre-tokenized word occurs in a corpus, with the settings that made the
 /// words. Counts of corpus shards add up (``merge(_:)``), so a large corpus can be counted in

@@ -1,6 +1,6 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
-import TensorOps
 
 /// Initializing a model's token embeddings from a Word2Vec stage output.
 public enum EmbeddingImport {

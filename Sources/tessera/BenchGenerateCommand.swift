@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera bench generate`: per-token generation time with the KV cache vs recomputing the context.

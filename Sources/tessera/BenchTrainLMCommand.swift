@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import NeuralCore
 import RecurrentLM

@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import Foundation
 import Tokenization
@@ -35,7 +36,6 @@ struct CountCommand: ParsableCommand {
     var corpus: [String] = []
 
     func validate() throws {
-        guard words.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let field, field.isEmpty { throw ValidationError("--field needs a field name") }
         for path in corpus { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus)

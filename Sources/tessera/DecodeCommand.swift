@@ -1,4 +1,6 @@
 import ArgumentParser
+import ArtifactIO
+import TextNormalization
 import Tokenization
 
 /// `tessera decode`: token ids back to text.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
+import TextNormalization
 import Tokenization
 
 /// `tessera encode`: text to token ids (per line as text, or a whole stream as llm.c shards).

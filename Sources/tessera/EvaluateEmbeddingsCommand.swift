@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embeddings
 import Foundation
+import TextNormalization
 
 /// `tessera evaluate-embeddings`: analogy accuracy and word-pair similarity.
 struct EvaluateEmbeddingsCommand: ParsableCommand {

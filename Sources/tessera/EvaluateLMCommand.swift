@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import ArtifactIO
 import TextNormalization
 import Tokenization
 import TransformerLM

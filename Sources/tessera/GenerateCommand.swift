@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import NeuralCore
 import RecurrentLM
-import TensorOps
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.

@@ -1,4 +1,5 @@
 import Foundation
+import ArtifactIO
 import NeuralCore
 import TensorOps
 import TestFixtures

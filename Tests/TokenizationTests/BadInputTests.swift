@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TextNormalization
 import Tokenization
 
 /// Bad files and options give one clear error each, and nothing is written.

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import Testing
 import Tokenization
 
@@ -7,7 +8,7 @@ import Tokenization
 /// the same script from HF itself; plus the real tokenizers of ../shared when present.
 @Suite struct ComponentParityTests {
     static let dir = TestData.fixtures + "/components"
-    static let realWorld = TestData.shared + "/tokenizers/realworld"
+    static let realWorld = (TestFixtures.sharedData?.path ?? "/nonexistent/shared/data") + "/tokenizers/realworld"
     static var hasShared: Bool { FileManager.default.fileExists(atPath: realWorld + "/llama3.tokenizer.json") }
 
     struct Expected { var ids: [UInt32]; var offsets: [Range<Int>]; var decode: String? }

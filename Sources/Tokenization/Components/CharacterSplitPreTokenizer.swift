@@ -1,3 +1,4 @@
+import ArtifactIO
 import TextNormalization
 
 /// The pre-tokenizers that split at characters of a kind: `WhitespaceSplit`, `BertPreTokenizer`,

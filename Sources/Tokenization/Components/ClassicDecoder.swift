@@ -1,3 +1,4 @@
+import ArtifactIO
 import TextNormalization
 
 /// The decoders Tessera had before components: `ByteLevel`, `WordPiece` and `BPEDecoder`, as

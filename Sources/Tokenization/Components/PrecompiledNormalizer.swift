@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 
 /// `Precompiled`: SentencePiece's normalization by its precompiled character map. Each grapheme

@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Prepend`: puts a string before non-empty text.
 package struct PrependNormalizer: NormalizerComponent {
     package var prepend: String

@@ -1,3 +1,4 @@
+import ArtifactIO
 import TextNormalization
 
 /// The `pattern` of `Replace` and `Split`: `{"String": …}` (a literal) or `{"Regex": …}`.

@@ -1,10 +1,20 @@
-/// A small, fast JSON parser over UTF-8 bytes, for tokenizer files: errors give the byte offset
-/// and what was expected there.
-struct JSONReader {
+/// A small, fast JSON parser over UTF-8 bytes (tokenizer files, configurations, safetensors
+/// headers): objects keep their key order, and errors give the byte offset and what was expected there.
+///
+/// ```swift
+/// let value = try JSONReader.parse(Array(#"{"steps": 100}"#.utf8))
+/// value["steps"]?.int   // 100
+/// ```
+public struct JSONReader {
     /// A syntax error at a byte offset.
-    struct SyntaxError: Error {
-        let offset: Int
-        let expected: String
+    public struct SyntaxError: Error, CustomStringConvertible, Equatable, Sendable {
+        /// The byte offset in the document where parsing failed.
+        public let offset: Int
+        /// What was expected there.
+        public let expected: String
+
+        /// "not valid JSON at byte offset N: expected X".
+        public var description: String { "not valid JSON at byte offset \(offset): expected \(expected)" }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -12,7 +22,7 @@ struct JSONReader {
     private var scratch: [UInt8] = []
 
     /// Parses a whole document.
-    static func parse(_ data: [UInt8]) throws -> JSONValue {
+    public static func parse(_ data: [UInt8]) throws -> JSONValue {
         try data.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(bytes: buffer)
             reader.skipSpace()

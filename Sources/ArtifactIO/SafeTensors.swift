@@ -161,16 +161,12 @@ public struct SafeTensors: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temporary file, then rename).
+    /// Writes the file atomically (temporary file beside it, then rename).
     public func write(to path: String) throws {
-        try Data(serialize()).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFileWriter.write(serialize(), to: path)
     }
 
-    private func jsonString(_ s: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: [s], options: [])
-        let text = data.flatMap { String(data: $0, encoding: .utf8) } ?? "[\"\"]"
-        return String(text.dropFirst().dropLast())
-    }
+    private func jsonString(_ s: String) -> String { JSONText.string(s) }
 
     // MARK: Parsing
 
@@ -191,45 +187,51 @@ public struct SafeTensors: Sendable {
         guard headerLength <= UInt64(raw.count - 8) else {
             throw SafeTensorsError.truncated(path: path, detail: "header length \(headerLength) at byte 0 exceeds the \(raw.count - 8) bytes after it")
         }
-        let headerData = Data(raw[8..<(8 + Int(headerLength))])
-        guard let object = try? JSONSerialization.jsonObject(with: headerData), let header = object as? [String: Any] else {
-            throw SafeTensorsError.badHeader(path: path, detail: "bytes 8..<\(8 + headerLength) are not a JSON object")
+        let headerBytes = [UInt8](raw[8..<(8 + Int(headerLength))])
+        let header: [(key: String, value: JSONValue)]
+        do {
+            guard let pairs = try JSONReader.parse(headerBytes).pairs else {
+                throw SafeTensorsError.badHeader(path: path, detail: "bytes 8..<\(8 + headerLength) are not a JSON object")
+            }
+            header = pairs
+        } catch let error as JSONReader.SyntaxError {
+            throw SafeTensorsError.badHeader(path: path, detail: "\(error) (at byte \(8 + error.offset) of the file)")
         }
         let dataStart = 8 + Int(headerLength)
         let dataCount = raw.count - dataStart
         var file = SafeTensors()
         file.path = path
-        if let meta = header["__metadata__"] {
-            guard let m = meta as? [String: String] else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map") }
-            file.metadata = m
-        }
         var entries: [(name: String, begin: Int, tensor: Tensor)] = []
-        for (name, value) in header where name != "__metadata__" {
-            guard let info = value as? [String: Any], let dtypeName = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any], let offsAny = info["data_offsets"] as? [Any], offsAny.count == 2 else {
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let members = value.pairs else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map") }
+                for (key, item) in members {
+                    guard let text = item.string else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map") }
+                    file.metadata[key] = text
+                }
+                continue
+            }
+            guard let dtypeName = value["dtype"]?.string, let shapeValues = value["shape"]?.array,
+                  let offsetValues = value["data_offsets"]?.array, offsetValues.count == 2 else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' needs dtype, shape and data_offsets [begin, end]")
             }
-            // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
-            func exact(_ value: Any) -> Int? {
-                guard let n = value as? NSNumber, let d = Optional(n.doubleValue), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-                return Int(d)
-            }
-            let shape = shapeAny.compactMap(exact)
-            let offs = offsAny.compactMap(exact)
-            guard shape.count == shapeAny.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
+            let shape = shapeValues.compactMap(\.int)
+            let offs = offsetValues.compactMap(\.int)
+            guard shape.count == shapeValues.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has a non-integer shape or offsets")
             }
             guard let dtype = DType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName) }
-            // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
                 guard !overflow, product <= raw.count else {
                     throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
                 }
                 count = product
             }
-            guard offs[0] >= 0, offs[1] >= offs[0], offs[1] - offs[0] == count * dtype.size else {
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+            guard !overflow, offs[0] >= 0, offs[1] >= offs[0], offs[1] - offs[0] == byteCount else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' data_offsets \(offs) do not hold \(count) × \(dtype.rawValue)")
             }
             guard offs[1] <= dataCount else {

@@ -1,6 +1,6 @@
+import ArtifactIO
 import Foundation
 import Testing
-import TensorOps
 
 @Suite struct SafeTensorsTests {
     func tempPath(_ name: String) -> String {

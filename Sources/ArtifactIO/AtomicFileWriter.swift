@@ -56,7 +56,7 @@ public final class AtomicFileWriter {
         switch plan {
         case .direct:
             let fd = open(path, O_WRONLY | O_CLOEXEC)
-            if fd < 0 { throw TextInputError.unwritable(path: path, reason: AtomicFileWriter.lastError()) }
+            if fd < 0 { throw FileError.unwritable(path: path, reason: AtomicFileWriter.lastError()) }
             self.fd = fd
             targetPath = nil
             temporaryPath = nil
@@ -68,7 +68,7 @@ public final class AtomicFileWriter {
                 guard let base = buffer.baseAddress else { return -1 }
                 return mkstemp(base)
             }
-            if fd < 0 { throw TextInputError.unwritable(path: path, reason: AtomicFileWriter.lastError()) }
+            if fd < 0 { throw FileError.unwritable(path: path, reason: AtomicFileWriter.lastError()) }
             fchmod(fd, mode)
             self.fd = fd
             targetPath = target
@@ -124,7 +124,7 @@ public final class AtomicFileWriter {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw TextInputError.unwritable(path: path, reason: AtomicFileWriter.lastError())
+                throw FileError.unwritable(path: path, reason: AtomicFileWriter.lastError())
             }
             offset += n
         }
@@ -134,7 +134,7 @@ public final class AtomicFileWriter {
     /// Replaces bytes already written at `offset` (e.g. a header whose count is known only at the
     /// end). Only for a temporary file (``isSeekable``).
     public func overwrite(_ bytes: [UInt8], at offset: Int) throws {
-        guard isSeekable else { throw TextInputError.unwritable(path: path, reason: "cannot seek in a special file or standard output") }
+        guard isSeekable else { throw FileError.unwritable(path: path, reason: "cannot seek in a special file or standard output") }
         try flush()
         var done = 0
         while done < bytes.count {
@@ -144,7 +144,7 @@ public final class AtomicFileWriter {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw TextInputError.unwritable(path: path, reason: AtomicFileWriter.lastError())
+                throw FileError.unwritable(path: path, reason: AtomicFileWriter.lastError())
             }
             done += n
         }
@@ -161,12 +161,12 @@ public final class AtomicFileWriter {
         if fsync(fd) != 0 || close(fd) != 0 {
             let reason = AtomicFileWriter.lastError()
             unlink(temporaryPath)
-            throw TextInputError.unwritable(path: path, reason: reason)
+            throw FileError.unwritable(path: path, reason: reason)
         }
         if rename(temporaryPath, targetPath) != 0 {
             let reason = AtomicFileWriter.lastError()
             unlink(temporaryPath)
-            throw TextInputError.unwritable(path: path, reason: reason)
+            throw FileError.unwritable(path: path, reason: reason)
         }
     }
 
@@ -205,15 +205,15 @@ public final class AtomicFileWriter {
         if path == "-" { return }
         switch try plan(path, inputs: inputs) {
         case .direct:
-            if access(path, W_OK) != 0 { throw TextInputError.unwritable(path: path, reason: lastError()) }
+            if access(path, W_OK) != 0 { throw FileError.unwritable(path: path, reason: lastError()) }
         case .replace(let target, _):
             let (directory, _) = split(target)
             var st = stat()
             if stat(directory, &st) != 0 {
-                throw TextInputError.unwritable(path: path, reason: "directory \(directory) does not exist")
+                throw FileError.unwritable(path: path, reason: "directory \(directory) does not exist")
             }
-            if (st.st_mode & S_IFMT) != S_IFDIR { throw TextInputError.unwritable(path: path, reason: "\(directory) is not a directory") }
-            if access(directory, W_OK) != 0 { throw TextInputError.unwritable(path: path, reason: "directory \(directory): \(lastError())") }
+            if (st.st_mode & S_IFMT) != S_IFDIR { throw FileError.unwritable(path: path, reason: "\(directory) is not a directory") }
+            if access(directory, W_OK) != 0 { throw FileError.unwritable(path: path, reason: "directory \(directory): \(lastError())") }
         }
     }
 
@@ -226,17 +226,17 @@ public final class AtomicFileWriter {
 
     private static func plan(_ path: String, inputs: [String]) throws -> Plan {
         for input in inputs where input != "-" && sameFile(path, input) {
-            throw TextInputError.unwritable(path: path, reason: "it is the same file as the input \(input); write to another path")
+            throw FileError.unwritable(path: path, reason: "it is the same file as the input \(input); write to another path")
         }
         let target = try resolveLinks(path)
         var st = stat()
         guard lstat(target, &st) == 0 else {
             if errno == ENOENT { return .replace(target: target, mode: 0o644) }
-            throw TextInputError.unwritable(path: path, reason: lastError())
+            throw FileError.unwritable(path: path, reason: lastError())
         }
         switch st.st_mode & S_IFMT {
         case S_IFREG: return .replace(target: target, mode: st.st_mode & 0o7777)
-        case S_IFDIR: throw TextInputError.unwritable(path: path, reason: "is a directory, expected a file path")
+        case S_IFDIR: throw FileError.unwritable(path: path, reason: "is a directory, expected a file path")
         default: return .direct
         }
     }
@@ -250,11 +250,11 @@ public final class AtomicFileWriter {
             guard lstat(current, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return current }
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let n = readlink(current, &buffer, buffer.count - 1)
-            guard n >= 0 else { throw TextInputError.unwritable(path: path, reason: lastError()) }
+            guard n >= 0 else { throw FileError.unwritable(path: path, reason: lastError()) }
             let link = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             current = link.hasPrefix("/") ? link : split(current).directory + "/" + link
         }
-        throw TextInputError.unwritable(path: path, reason: "too many levels of symbolic links")
+        throw FileError.unwritable(path: path, reason: "too many levels of symbolic links")
     }
 
     /// The directory and file name of a path.

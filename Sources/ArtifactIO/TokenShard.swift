@@ -1,5 +1,3 @@
-import TextNormalization
-
 /// An llm.c token file: a 256 × int32 little-endian header (magic 20240520, version 1 for
 /// uint16 ids or 2 for uint32 ids, token count), then the ids, little-endian.
 ///
@@ -96,36 +94,5 @@ public struct TokenShard: Sendable {
             }
         }
         return TokenShard(ids: ids, bytesPerToken: width)
-    }
-}
-
-/// A malformed token shard.
-public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable {
-    case truncatedHeader(path: String, size: Int)
-    case badMagic(path: String, found: Int32)
-    case badVersion(path: String, found: Int32)
-    case lengthMismatch(path: String, headerCount: Int, expectedBytes: Int, actualBytes: Int)
-    case mixedVersions(path: String, version: Int32, firstPath: String, firstVersion: Int32)
-    case idOutOfRange(path: String, index: Int, id: UInt32, vocabularySize: Int)
-    case tooManyTokens(path: String, total: Int)
-
-    public var description: String {
-        switch self {
-        case .truncatedHeader(let path, let size):
-            return "\(path): not a token shard: \(size) bytes, shorter than the 1024-byte header"
-        case .badMagic(let path, let found):
-            return "\(path): not a token shard: magic at byte 0 is \(found), expected \(TokenShard.magic)"
-        case .badVersion(let path, let found):
-            return "\(path): unsupported token shard version \(found) at byte 4, expected 1 (uint16) or 2 (uint32)"
-        case .lengthMismatch(let path, let count, let expected, let actual):
-            return "\(path): header at byte 8 counts \(count) tokens (\(expected) bytes) but the file has \(actual) bytes"
-        case .mixedVersions(let path, let version, let firstPath, let firstVersion):
-            func ids(_ v: Int32) -> String { v == 1 ? "uint16" : "uint32" }
-            return "\(path): version \(version) (\(ids(version)) ids) at byte 4, but \(firstPath) is version \(firstVersion) (\(ids(firstVersion)) ids): shards of different vocabulary sizes are not concatenated"
-        case .idOutOfRange(let path, let index, let id, let size):
-            return "\(path): token \(index) (byte \(TokenShard.headerBytes + index * (size <= 65_536 ? 2 : 4))) is id \(id), out of range for a vocabulary of \(size) tokens"
-        case .tooManyTokens(let path, let total):
-            return "\(path): \(total) tokens in all: more than an llm.c header counts (2,147,483,647)"
-        }
     }
 }
