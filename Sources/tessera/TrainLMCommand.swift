@@ -98,6 +98,11 @@ struct TrainLMCommand: ParsableCommand {
             }
             try OptionCheck.range("--hidden", hidden ?? 256, 1...65536)
             if let embedDim { try OptionCheck.range("--embed-dim", embedDim, 1...65536) }
+            try OptionCheck.range("--layers", layers ?? 2, 1...1024)
+            if let embedDim, embedDim != hidden ?? 256, !projection, tieEmbeddings ?? true {
+                throw ValidationError("--embed-dim \(embedDim) differs from --hidden \(hidden ?? 256): tied embeddings need them equal, " +
+                                      "or --projection, or --no-tie-embeddings")
+            }
             if !resume, let c = recurrentConfig(vocabularySize: 2) {
                 do { try c.validate() } catch let e as ModelError { throw ValidationError("\(e)") }
             }
