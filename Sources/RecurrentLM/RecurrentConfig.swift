@@ -24,10 +24,14 @@ public struct RecurrentConfig: Codable, Sendable, Equatable {
     public var tieEmbeddings: Bool = true
     /// Whether a linear projection `hidden → embeddingDim` sits before the head.
     public var projection: Bool = false
+    /// Whether training carries the hidden (and cell) state from one window to the next window of
+    /// the same stream lane (truncated BPTT across windows); otherwise every window starts from zero.
+    /// Validation, evaluation and generation always start from zero.
+    public var carryState: Bool = false
 
     /// Creates a configuration.
     public init(arch: RecurrentCell, vocabSize: Int, contextLength: Int, embeddingDim: Int, hiddenSize: Int, layers: Int,
-                dropout: Float = 0, tieEmbeddings: Bool = true, projection: Bool = false) {
+                dropout: Float = 0, tieEmbeddings: Bool = true, projection: Bool = false, carryState: Bool = false) {
         self.arch = arch
         self.vocabSize = vocabSize
         self.contextLength = contextLength
@@ -37,6 +41,26 @@ public struct RecurrentConfig: Codable, Sendable, Equatable {
         self.dropout = dropout
         self.tieEmbeddings = tieEmbeddings
         self.projection = projection
+        self.carryState = carryState
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case arch, vocabSize, contextLength, embeddingDim, hiddenSize, layers, dropout, tieEmbeddings, projection, carryState
+    }
+
+    /// Decodes a config; the options after the sizes may be left out (their defaults apply).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        arch = try c.decode(RecurrentCell.self, forKey: .arch)
+        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
+        contextLength = try c.decode(Int.self, forKey: .contextLength)
+        embeddingDim = try c.decode(Int.self, forKey: .embeddingDim)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        layers = try c.decode(Int.self, forKey: .layers)
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
+        tieEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieEmbeddings) ?? true
+        projection = try c.decodeIfPresent(Bool.self, forKey: .projection) ?? false
+        carryState = try c.decodeIfPresent(Bool.self, forKey: .carryState) ?? false
     }
 
     /// Width of the vector the head reads: `embeddingDim` after a projection, else `hiddenSize`.

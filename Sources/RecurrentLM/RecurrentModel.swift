@@ -8,7 +8,9 @@ import TensorOps
 ///
 /// `x = drop(E[tokens])` → ``RecurrentStack`` (RNN, LSTM or GRU; dropout between layers) →
 /// `drop(h)` → optional projection → logits `·W_headᵀ + b` → next-token cross-entropy with teacher
-/// forcing. Every window starts from a zero state; the sampler carries the state token by token.
+/// forcing. Every window starts from a zero state unless ``RecurrentConfig/carryState`` (then a
+/// training window starts from the state the previous one ended in); the sampler carries the state
+/// token by token.
 public final class RecurrentModel: TrainableModel {
     /// Shape and options.
     public let config: RecurrentConfig
@@ -24,6 +26,8 @@ public final class RecurrentModel: TrainableModel {
     public var threads: Int { didSet { Matmul.setThreads(threads) } }
 
     private var state: RecurrentActivations?
+    /// With `carryState`: each layer's final `h` (and `c`) of the last training window, `[B·H]`.
+    private var carried: (hidden: [[Float]], cells: [[Float]])?
 
     /// Creates a model with zeroed parameters (call ``initialize(seed:)`` or load weights).
     public init(config: RecurrentConfig, threads: Int = 1) throws {
@@ -104,9 +108,21 @@ public final class RecurrentModel: TrainableModel {
             Dropout.forward(s.embedded.pointer, mask: s.embeddingMask.pointer, count: N * E)
         }
         s.stack.resetState()
+        let carry = training && c.carryState
+        if carry, let carried, carried.hidden.first?.count == B * c.hiddenSize {
+            for (k, layer) in s.stack.layers.enumerated() {
+                layer.hidden.pointer.update(from: carried.hidden[k], count: B * c.hiddenSize)
+                if c.arch.hasCellState { layer.cells.pointer.update(from: carried.cells[k], count: B * c.hiddenSize) }
+            }
+        }
         var stackRNG: SeededGenerator? = useDropout ? rng : nil
         stack.forward(parameters: w(layout.stack), input: s.embedded.pointer, state: s.stack, dropoutRNG: &stackRNG)
         if let advanced = stackRNG { rng = advanced }
+        if carry {
+            let last = T * B * c.hiddenSize, n = B * c.hiddenSize
+            carried = (s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.hidden.pointer + last, count: n)) },
+                       c.arch.hasCellState ? s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.cells.pointer + last, count: n)) } : [])
+        }
         var top = UnsafePointer(s.stack.output)
         if useDropout {
             Dropout.fillMask(s.outputMask, probability: c.dropout, rng: &rng)
@@ -149,6 +165,33 @@ public final class RecurrentModel: TrainableModel {
 
     /// Per-token losses `[B·T]` (batch-major, like the inputs) of the last forward with targets.
     public var tokenLosses: UnsafePointer<Float>? { state.map { UnsafePointer($0.lossesBatchMajor.pointer) } }
+
+    // MARK: Carried state (truncated BPTT across windows)
+
+    /// Whether training carries the state across windows (``RecurrentConfig/carryState``).
+    public var carriesState: Bool { config.carryState }
+
+    /// Forgets the carried state (the next training window starts from zero).
+    public func resetState() { carried = nil }
+
+    /// The carried state: `h_l{k}` (and `c_l{k}` for the LSTM), `[B·H]` each.
+    public func carriedState() -> [(name: String, values: [Float])] {
+        guard let carried else { return [] }
+        return carried.hidden.enumerated().map { ("h_l\($0.offset)", $0.element) } + carried.cells.enumerated().map { ("c_l\($0.offset)", $0.element) }
+    }
+
+    /// Restores what ``carriedState()`` returned.
+    public func restoreCarriedState(_ tensors: [String: [Float]]) throws {
+        guard !tensors.isEmpty else { carried = nil; return }
+        let L = config.layers, H = config.hiddenSize
+        func take(_ name: String) throws -> [Float] {
+            guard let v = tensors[name], !v.isEmpty, v.count % H == 0, v.count == tensors["h_l0"]?.count else {
+                throw ModelError.badCheckpoint(path: "optimizer.safetensors", detail: "carried state \(name) is missing or not [batch × \(H)]")
+            }
+            return v
+        }
+        carried = (try (0..<L).map { try take("h_l\($0)") }, config.arch.hasCellState ? try (0..<L).map { try take("c_l\($0)") } : [])
+    }
 
     // MARK: Backward
 

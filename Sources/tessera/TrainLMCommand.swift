@@ -40,6 +40,7 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default: 256).") var hidden: Int?
     @Option(name: .customLong("embed-dim"), help: "Token-embedding width (rnn/lstm/gru; default: --hidden).") var embedDim: Int?
     @Flag(help: "A linear projection hidden → embed-dim before the head (rnn/lstm/gru).") var projection = false
+    @Flag(name: .customLong("carry-state"), help: "Truncated BPTT across windows: batches are parallel lanes of the stream and each window starts from the state the previous one ended in (rnn/lstm/gru).") var carryState = false
     @Option(help: "Attention heads (default: 4).") var heads: Int?
     @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
@@ -82,7 +83,7 @@ struct TrainLMCommand: ParsableCommand {
         guard let cell = arch.cell else { return nil }
         let h = hidden ?? 256
         return RecurrentConfig(arch: cell, vocabSize: V, contextLength: context ?? 128, embeddingDim: embedDim ?? h, hiddenSize: h, layers: layers ?? 2,
-                               dropout: dropout, tieEmbeddings: tieEmbeddings ?? true, projection: projection)
+                               dropout: dropout, tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
     }
 
     func validate() throws {
@@ -107,7 +108,8 @@ struct TrainLMCommand: ParsableCommand {
                 do { try c.validate() } catch let e as ModelError { throw ValidationError("\(e)") }
             }
         } else {
-            let recurrentOnly: [(String, Bool)] = [("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection)]
+            let recurrentOnly: [(String, Bool)] = [("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection),
+                                                   ("--carry-state", carryState)]
             if let given = recurrentOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to --arch rnn|lstm|gru only, not transformer")
             }
@@ -287,6 +289,7 @@ struct TrainLMCommand: ParsableCommand {
         try check("--context", context, saved.contextLength)
         try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
         if projection && !saved.projection { throw ValidationError("--resume: --projection differs from the run in \(output); the architecture of a run cannot change") }
+        if carryState && !saved.carryState { throw ValidationError("--resume: --carry-state differs from the run in \(output); it cannot change") }
     }
 
     static func describe(_ c: ModelConfig) -> String {

@@ -11,8 +11,9 @@ import Testing
         return dir
     }
 
-    static func config(_ arch: RecurrentCell, dropout: Float = 0.1) -> RecurrentConfig {
-        RecurrentConfig(arch: arch, vocabSize: 32, contextLength: 12, embeddingDim: 16, hiddenSize: 16, layers: 2, dropout: dropout)
+    static func config(_ arch: RecurrentCell, dropout: Float = 0.1, carryState: Bool = false) -> RecurrentConfig {
+        RecurrentConfig(arch: arch, vocabSize: 32, contextLength: 12, embeddingDim: 16, hiddenSize: 16, layers: 2, dropout: dropout,
+                        carryState: carryState)
     }
 
     /// A learnable stream: a repeating pattern with a little noise.
@@ -28,8 +29,8 @@ import Testing
         return o
     }
 
-    static func trainer(_ arch: RecurrentCell, steps: Int) throws -> Trainer {
-        let model = try RecurrentModel(config: config(arch), threads: 1)
+    static func trainer(_ arch: RecurrentCell, steps: Int, carryState: Bool = false) throws -> Trainer {
+        let model = try RecurrentModel(config: config(arch, carryState: carryState), threads: 1)
         model.initialize(seed: 7)
         return try Trainer(model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
     }
@@ -43,26 +44,62 @@ import Testing
         #expect(after < before * 0.6, "\(arch): validation loss \(before) → \(after)")
     }
 
-    @Test(arguments: RecurrentCell.allCases)
-    func resumeIsBitIdentical(arch: RecurrentCell) throws {
-        let straight = try Self.trainer(arch, steps: 10)
+    @Test(arguments: RecurrentCell.allCases, [false, true])
+    func resumeIsBitIdentical(arch: RecurrentCell, carryState: Bool) throws {
+        let straight = try Self.trainer(arch, steps: 10, carryState: carryState)
         for _ in 0..<10 { _ = try straight.trainStep() }
 
-        let first = try Self.trainer(arch, steps: 10)
+        let first = try Self.trainer(arch, steps: 10, carryState: carryState)
         for _ in 0..<4 { _ = try first.trainStep() }
-        let dir = Self.tempDir("resume-\(arch)")
+        let dir = Self.tempDir("resume-\(arch)-\(carryState)")
+        #expect(first.model.carriedState().isEmpty == !carryState, "\(arch): carried state present = \(carryState)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Checkpoint.save(to: dir, model: first.model, trainer: first, tokenizer: Array("{}".utf8))
 
         let model = try Checkpoint.loadRecurrentModel(dir, threads: 1)
-        #expect(model.config == Self.config(arch))
+        #expect(model.config == Self.config(arch, carryState: carryState))
         let resumed = try Trainer(model: model, options: Self.options(steps: 10), train: try Self.stream(4000, seed: 1),
                                   validation: try Self.stream(1000, seed: 2))
         try Checkpoint.restore(resumed, from: dir)
         #expect(resumed.step == 4)
         for _ in 4..<10 { _ = try resumed.trainStep() }
         let a = straight.model.parameters.buffer, b = resumed.model.parameters.buffer
-        #expect(a.elementsEqual(b, by: { $0.bitPattern == $1.bitPattern }), "\(arch): resumed weights differ from the straight run")
+        #expect(a.elementsEqual(b, by: { $0.bitPattern == $1.bitPattern }), "\(arch) carry \(carryState): resumed weights differ from the straight run")
+    }
+
+    @Test func laneBatchesContinueEachRow() throws {
+        let stream = try TokenStream(ids: (0..<1000).map { UInt32($0) }, vocabularySize: 1000, source: "counting")
+        let B = 4, T = 10, lane = 999 / B
+        var position = 0
+        var previous: [Int32]? = nil
+        for window in 0..<(lane / T + 2) {
+            let batch = stream.laneBatch(at: position, batch: B, time: T)
+            #expect(batch.inputs.count == B * T && batch.targets.count == B * T)
+            for b in 0..<B {
+                #expect(batch.targets[b * T + T - 1] == batch.inputs[b * T + T - 1] + 1)
+                if let previous, position != 0 {
+                    #expect(batch.inputs[b * T] == previous[b * T + T - 1] + 1, "window \(window) row \(b) does not continue")
+                } else {
+                    #expect(batch.inputs[b * T] == Int32(b * lane), "window \(window) row \(b) does not start its lane")
+                }
+            }
+            previous = batch.inputs
+            position = batch.next
+        }
+    }
+
+    @Test func carriedStateChangesTheNextWindow() throws {
+        // The same weights (learning rate 0) and the same second batch give a different loss when the
+        // first window's state is carried than when it is forgotten.
+        var losses: [Float] = []
+        for forget in [false, true] {
+            let t = try Self.trainer(.lstm, steps: 2, carryState: true)
+            t.options.learningRate = 0
+            _ = try t.trainStep()
+            if forget { t.model.resetState() }
+            losses.append(try t.trainStep().loss)
+        }
+        #expect(losses.count == 2 && losses[0] != losses[1], "losses \(losses)")
     }
 
     @Test(arguments: RecurrentCell.allCases)
