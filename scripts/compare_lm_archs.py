@@ -39,7 +39,8 @@ def main():
     ap.add_argument("--context", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=2, help="recurrent layers (the Transformer keeps its defaults)")
-    ap.add_argument("--lr", default="3e-3")
+    ap.add_argument("--lr", default="1e-2", help="peak learning rate of the recurrent models")
+    ap.add_argument("--transformer-lr", help="peak learning rate of the Transformer (default: train-lm's)")
     ap.add_argument("--dropout", default="0.1")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
@@ -47,10 +48,12 @@ def main():
     for arch in a.archs.split(","):
         run = os.path.join(a.out, arch)
         cmd = [a.tessera, "train-lm", "--arch", arch, "--tokens", a.train, "--val", a.val, "--tokenizer", a.tokenizer,
-               "--steps", str(a.steps), "--batch", str(a.batch), "--context", str(a.context), "--lr", a.lr, "--dropout", a.dropout,
+               "--steps", str(a.steps), "--batch", str(a.batch), "--context", str(a.context), "--dropout", a.dropout,
                "--threads", str(a.threads), "--eval-interval", str(a.steps), "--log-interval", "50", "--force", "-o", run]
         if arch != "transformer":
-            cmd += ["--hidden", str(a.hidden), "--layers", str(a.layers)]
+            cmd += ["--hidden", str(a.hidden), "--layers", str(a.layers), "--lr", a.lr]
+        elif a.transformer_lr:
+            cmd += ["--lr", a.transformer_lr]
         t0 = time.time()
         log = subprocess.run(cmd, check=True, capture_output=True, text=True).stderr
         wall = time.time() - t0

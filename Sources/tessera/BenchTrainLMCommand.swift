@@ -5,6 +5,7 @@ import NeuralCore
 import RecurrentLM
 import TensorOps
 import TransformerLM
+import Tokenization
 
 /// `tessera bench train-lm`: training throughput of a standard config on random ids.
 struct BenchTrainLMCommand: ParsableCommand {
