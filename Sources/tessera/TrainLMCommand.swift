@@ -49,7 +49,7 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Warm-up steps.") var warmup: Int = Self.defaults.warmup
     @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Double = Self.defaults.weightDecay
     @Option(help: "Global gradient-norm clip (0: off).") var clip: Double = Self.defaults.clip
-    @Option(help: "Dropout on attention and FFN outputs.") var dropout: Double = Self.defaults.dropout
+    @Option(help: "Dropout on attention and FFN outputs (transformer), on embeddings, between layers and on the output (rnn/lstm/gru).") var dropout: Double = Self.defaults.dropout
     @Option(help: "Positions: sinusoidal|learned (default: learned).") var positions: ModelConfig.Positions?
     @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
     @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
@@ -93,7 +93,7 @@ struct TrainLMCommand: ParsableCommand {
         guard let cell = arch.cell else { return nil }
         let h = hidden ?? 256
         return RecurrentConfig(arch: cell, vocabSize: V, contextLength: context ?? Self.defaults.context, embeddingDim: embedDim ?? h, hiddenSize: h, layers: layers ?? 2,
-                               dropout: dropout, tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
+                               dropout: Float(dropout), tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
     }
 
     func validate() throws {
