@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "TensorOps", targets: ["TensorOps"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
+        .library(name: "MaskedLM", targets: ["MaskedLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
+        // BERT: masked-LM pretraining data, the bidirectional encoder, its heads and HF export/import.
+        .target(name: "MaskedLM", dependencies: ["TensorOps", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
+        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
     ]
 )
