@@ -66,6 +66,11 @@ void tk_cross_entropy_backward(float *probs, const int32_t *targets, int64_t row
 void tk_adamw(float *params, const float *grads, float *m, float *v, int64_t n, float lr, float beta1,
               float beta2, float eps, float wd, float bc1, float bc2);
 
+/// Exact GELU, 0.5·x·(1 + erf(x/√2)) (BERT's "gelu"); erf to 1.5e-7.
+void tk_gelu_erf_forward(float *out, const float *inp, int64_t n);
+/// dinp = dout * gelu_erf'(inp) (overwrites dinp; dinp may alias dout).
+void tk_gelu_erf_backward(float *dinp, const float *inp, const float *dout, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif
