@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "TensorOps", targets: ["TensorOps"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "MaskedLM", targets: ["MaskedLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
@@ -32,25 +33,31 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "TransformerLM", dependencies: ["TensorOps", "Tokenization"]),
+        // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
+        .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
+        .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads and HF export/import.
         .target(name: "MaskedLM", dependencies: ["TensorOps", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "TransformerLM"]),
+        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "TransformerLM", "Pipeline",
+                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"], exclude: ["Fixtures"]),
+        // How every test target finds its fixtures, the released tokenizer files several targets read, and a
+        // seeded generator; a plain target (not a product) so test targets can share it.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "TensorOps", "Tokenization"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import NeuralCore
 import TensorOps
 import TextNormalization
 import Tokenization

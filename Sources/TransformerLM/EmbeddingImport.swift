@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 import TensorOps
 
 /// Initializing a model's token embeddings from a Word2Vec stage output.

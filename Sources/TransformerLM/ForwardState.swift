@@ -1,3 +1,4 @@
+import NeuralCore
 import TensorOps
 
 /// Activations and backward scratch of a ``TransformerModel`` for one batch shape.

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 import TensorOps
 
 /// Export to the Hugging Face `GPT2LMHeadModel` layout (`config.json` + `model.safetensors` with
@@ -40,7 +41,7 @@ public enum HFExport {
         if let wpe = L.wpe {
             add("transformer.wpe.weight", wpe, [c.contextLength, C])
         } else {
-            let table = LayerKernels.sinusoidalTable(context: c.contextLength, dim: C)
+            let table = SinusoidalPositions.table(context: c.contextLength, dim: C)
             file.add("transformer.wpe.weight", shape: [c.contextLength, C], pointer: table.pointer)
         }
         for (l, b) in L.blocks.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 
 /// The shape and options of a decoder-only Transformer.
 ///
@@ -9,8 +10,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public enum Positions: String, Codable, Sendable, CaseIterable { case sinusoidal, learned }
     /// Where layer norm sits relative to the residual connection.
     public enum Norm: String, Codable, Sendable, CaseIterable { case pre, post }
-    /// The FFN non-linearity.
-    public enum Activation: String, Codable, Sendable, CaseIterable { case gelu, relu }
+    /// The FFN non-linearity (NeuralCore's ``NeuralCore/Activation``).
+    public typealias Activation = NeuralCore.Activation
     /// Dense FFN or mixture of experts.
     public enum FFN: String, Codable, Sendable, CaseIterable { case dense, moe }
 

@@ -1,4 +1,6 @@
 import Foundation
+import CKernels
+import NeuralCore
 import TensorOps
 
 /// Autoregressive generation with a per-layer key/value cache: each new token costs one row of
@@ -24,7 +26,7 @@ public final class Sampler {
         blocks = (0..<c.layers).map { _ in BlockActivations(config: c, batch: 1, time: 1, dropout: false) }
         x = FloatBuffer(count: C); y = FloatBuffer(count: C); ln = FloatBuffer(count: C)
         scores = FloatBuffer(count: T); logitsBuffer = FloatBuffer(count: c.vocabSize)
-        positions = c.positions == .sinusoidal ? LayerKernels.sinusoidalTable(context: T, dim: C) : nil
+        positions = c.positions == .sinusoidal ? SinusoidalPositions.table(context: T, dim: C) : nil
     }
 
     /// Empties the cache.
@@ -50,7 +52,7 @@ public final class Sampler {
                 attIn = UnsafePointer(ln.pointer)
             }
             let qkv = a.qkv.pointer
-            Matmul.linearForward(out: qkv, inp: attIn, weight: m.w(b.qkvw), bias: m.w(b.qkvb), rows: 1, inChannels: C, outChannels: 3 * C)
+            Linear.forward(out: qkv, inp: attIn, weight: m.w(b.qkvw), bias: m.w(b.qkvb), rows: 1, inChannels: C, outChannels: 3 * C)
             (kCache[l].pointer + pos * C).update(from: qkv + C, count: C)
             (vCache[l].pointer + pos * C).update(from: qkv + 2 * C, count: C)
             for h in 0..<c.heads {
@@ -58,7 +60,7 @@ public final class Sampler {
                 tk_softmax(scores.pointer, scores.pointer, Int64(pos + 1))
                 Matmul.nn(1, hs, pos + 1, scores.pointer, lda: pos + 1, vCache[l].pointer + h * hs, ldb: C, y.pointer + h * hs, ldc: hs)
             }
-            Matmul.linearForward(out: a.attproj.pointer, inp: y.pointer, weight: m.w(b.projw), bias: m.w(b.projb), rows: 1, inChannels: C, outChannels: C)
+            Linear.forward(out: a.attproj.pointer, inp: y.pointer, weight: m.w(b.projw), bias: m.w(b.projb), rows: 1, inChannels: C, outChannels: C)
             tk_add(a.res2.pointer, x.pointer, a.attproj.pointer, Int64(C))
             let ffnIn: UnsafeMutablePointer<Float>
             if c.norm == .pre {

@@ -1,11 +1,12 @@
-// TransformerLM: a decoder-only Transformer language model trained next-token on CPU.
+// TransformerLM: a decoder-only Transformer (GPT) language model trained next-token on CPU.
 //
+// The layers, the optimizer, the training loop, checkpoints and evaluation are NeuralCore's; this
+// module holds only the GPT wiring and what is specific to it:
 // - ``ModelConfig``: shape and options (sinusoidal/learned positions, pre/post-LN, GELU/ReLU,
 //   dense/MoE FFN, weight tying, dropout).
-// - ``TransformerModel``: llm.c-shaped model — flat parameters and gradients, explicit forward and
-//   backward per layer (``LayerKernels``, ``MixtureOfExperts``), matmuls through OpenBLAS.
-// - ``AdamW``, ``LearningRateSchedule``, ``Trainer``: optimization with warm-up + cosine schedule,
-//   global-norm clipping, periodic validation and resumable checkpoints (``Checkpoint``).
-// - ``Sampler``: generation with a KV cache; ``Evaluator``: loss / perplexity / bits per byte.
-// - ``HFExport``: Hugging Face `GPT2LMHeadModel` export when the config is GPT-2-shaped.
-import TensorOps
+// - ``TransformerModel``: the llm.c-shaped model — flat parameters and gradients laid out by
+//   ``TransformerLayout``, NeuralCore's forward/backward per layer wired into blocks.
+// - ``Sampler``: generation with a KV cache.
+// - ``HFExport``: Hugging Face `GPT2LMHeadModel` export when the config is GPT-2-shaped;
+//   ``EmbeddingImport``: token embeddings from a Word2Vec stage.
+import NeuralCore

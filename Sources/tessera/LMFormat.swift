@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import NeuralCore
 import TransformerLM
 
 extension ModelConfig.Positions: ExpressibleByArgument {}

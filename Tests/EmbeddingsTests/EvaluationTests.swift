@@ -34,6 +34,14 @@ import Embeddings
         #expect(result.pairs == 3)
         #expect(result.outOfVocabulary == 1)
         #expect(result.skipped.map(\.line) == [4, 5])
-        #expect(result.spearman >= -1 && result.spearman <= 1)
+        // Spearman's rho of the three scored pairs, from ranks computed here (no ties: 1 - 6 sum d^2 / (n (n^2 - 1))).
+        let index = try Self.index()
+        let scored: [(String, String, Double)] = [("king", "queen", 8.5), ("father", "mother", 6.77), ("day", "night", 7)]
+        let cosines = try scored.map { Double(index.cosine(try index.row(of: $0.0), try index.row(of: $0.1))) }
+        try #require(Set(cosines).count == scored.count)
+        func ranks(_ values: [Double]) -> [Double] { values.map { v in Double(values.filter { $0 < v }.count + 1) } }
+        let d2 = zip(ranks(scored.map(\.2)), ranks(cosines)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        let n = Double(scored.count)
+        #expect(abs(result.spearman - (1 - 6 * d2 / (n * (n * n - 1)))) < 1e-12, "cosines \(cosines)")
     }
 }

@@ -28,6 +28,7 @@ import Embeddings
         for (word, neighbours) in expected {
             let ours = try index.similar(to: word, k: neighbours.count)
             #expect(ours.map(\.token) == neighbours.map { $0[0] as? String ?? "" })
+            try #require(ours.count == neighbours.count)
             for (mine, theirs) in zip(ours, neighbours) {
                 #expect(abs(Double(mine.score) - (theirs[1] as? Double ?? .nan)) < 1e-5)
             }
@@ -45,6 +46,7 @@ import Embeddings
         let own = sections.filter { ($0["section"] as? String) != "Total accuracy" }
         #expect(result.sections.map(\.name) == own.map { $0["section"] as? String ?? "" })
         #expect(result.answered > restrict / 100)   // enough answered questions to mean something
+        try #require(result.sections.count == own.count)
         for (mine, theirs) in zip(result.sections, own) {
             #expect(mine.correct == theirs["correct"] as? Int)
             #expect(mine.answered - mine.correct == theirs["incorrect"] as? Int)

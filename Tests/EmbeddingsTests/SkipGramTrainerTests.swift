@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CEmbeddingKernels
 import Embeddings
 
 /// The trainer: it learns co-occurrence, is deterministic with one thread, and rejects bad input.
@@ -84,10 +85,16 @@ import Embeddings
         let vector = try SkipGramTrainer(configuration: config).train(corpus).table
         config.vectorKernels = false
         let portable = try SkipGramTrainer(configuration: config).train(corpus).table
+        try #require(vector.vectors.count == portable.vectors.count)
         let largest = zip(vector.vectors, portable.vectors).map { abs($0 - $1) }.max() ?? 0
         let scale = vector.vectors.map { abs($0) }.max() ?? 0
         #expect(scale > 0.05)
-        #expect(largest > 0)   // two different loops really ran
+        // Only a CPU with AVX2+FMA runs a second loop; elsewhere both runs take the portable one.
+        if tsr_w2v_cpu_has_avx2_fma() != 0 {
+            #expect(largest > 0)   // two different loops really ran
+        } else {
+            #expect(largest == 0)
+        }
         #expect(largest < scale * 1e-3)
     }
 
@@ -118,12 +125,9 @@ import Embeddings
             change(&bad)
             #expect(throws: EmbeddingsError.self) { try bad.validate() }
         }
-        do {
-            var bad = Self.config()
-            bad.dimension = 0
-            try bad.validate()
-        } catch let error as EmbeddingsError {
-            #expect(error.description == "--dim: must be between 1 and 100000, got 0")
-        }
+        var bad = Self.config()
+        bad.dimension = 0
+        let error = #expect(throws: EmbeddingsError.self) { try bad.validate() }
+        #expect(error?.description == "--dim: must be between 1 and 100000, got 0")
     }
 }

@@ -1,24 +1,17 @@
 import Foundation
 import Embeddings
+import TestFixtures
 
-/// Paths of fixtures and shared data, and a temporary directory per test.
+/// Paths of this target's fixtures (found through `TestFixtures`), and a temporary directory per test.
 enum TestSupport {
     /// `Tests/EmbeddingsTests/Fixtures/name`.
     static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name).path
-    }
-
-    /// `../shared/data/name` relative to the package root.
-    static func sharedData(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(name).path
+        TestFixtures.path(name, in: "EmbeddingsTests")
     }
 
     /// A fresh empty directory.
     static func temporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-emb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        try TestFixtures.temporaryDirectory("tessera-emb")
     }
 
     /// gensim_expected.json, parsed.

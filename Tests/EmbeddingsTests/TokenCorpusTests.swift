@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import Embeddings
+import TestFixtures
 
 /// tokenizer.json vocabularies and token-shard corpora.
 @Suite struct TokenCorpusTests {
     @Test func readsMiniLMTokenizerVocabulary() throws {
-        let vocab = try TokenizerVocabulary.load(TestSupport.sharedData("tokenizers/minilm_bert_uncased_tokenizer.json"))
+        let vocab = try TokenizerVocabulary.load(TestFixtures.tokenizer("minilm_bert_uncased_tokenizer.json"))
         // The same vocabulary as released in vocab.txt: line i is token i.
-        let lines = try String(contentsOfFile: TestSupport.sharedData("tokenizers/bert_uncased_vocab.txt"), encoding: .utf8)
+        let lines = try String(contentsOfFile: TestFixtures.tokenizer("bert_uncased_vocab.txt"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         #expect(vocab.size == lines.count)
         #expect(vocab.tokens == lines)
@@ -27,12 +28,8 @@ import Embeddings
         for (k, json) in ["{", "[1]", "{\"model\": {}}", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}, \"merges\": []}}"].enumerated() {
             let path = dir + "/t\(k).json"
             try Data(json.utf8).write(to: URL(fileURLWithPath: path))
-            do {
-                _ = try TokenizerVocabulary.load(path)
-                Issue.record("accepted \(json)")
-            } catch {
-                #expect("\(error)".hasPrefix(path + ": "), "\(error)")
-            }
+            let error = #expect(throws: (any Error).self, "accepted \(json)") { try TokenizerVocabulary.load(path) }
+            #expect(error.map { "\($0)".hasPrefix(path + ": ") } == true, "\(String(describing: error))")
         }
     }
 
@@ -50,11 +47,8 @@ import Embeddings
         #expect(corpus.untrainedRows == [0, 5, 6, 7, 8, 9])
 
         try TokenShard.write([1, 2, 12, 3], vocabularySize: 100, to: dir + "/b.bin")
-        do {
-            _ = try TokenCorpusBuilder(vocabulary: vocab).build(shardPath: dir + "/b.bin")
-            Issue.record("id beyond the vocabulary accepted")
-        } catch let error as EmbeddingsError {
-            #expect(error == .tokenOutOfRange(path: dir + "/b.bin", index: 2, byteOffset: 1024 + 4, id: 12, vocabularySize: 10))
+        #expect(throws: EmbeddingsError.tokenOutOfRange(path: dir + "/b.bin", index: 2, byteOffset: 1024 + 4, id: 12, vocabularySize: 10)) {
+            try TokenCorpusBuilder(vocabulary: vocab).build(shardPath: dir + "/b.bin")
         }
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/a.bin")))
         bytes[0] ^= 0xFF

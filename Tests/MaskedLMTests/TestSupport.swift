@@ -1,17 +1,16 @@
 import Foundation
 import MaskedLM
+import TestFixtures
 import Tokenization
 
-/// Paths and small tokenizers shared by the MaskedLM tests.
+/// Small tokenizers and corpora shared by the MaskedLM tests.
 enum TestSupport {
-    /// The repository root (three levels above this file).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    /// The committed fixtures folder.
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    /// `Tests/MaskedLMTests/Fixtures/<name>`.
+    static func fixture(_ name: String) -> String { TestFixtures.path(name, in: "MaskedLMTests") }
 
     /// The repository's own WordPiece vocabulary (trained from Corpora/ by Vocab/make_vocab.sh).
     static func wordPiece() throws -> Tokenizer {
-        try Tokenizer.load(fromFile: root + "/Vocab/en-wordpiece-uncased-8k.json")
+        try Tokenizer.load(fromFile: TestFixtures.packageFile("Vocab/en-wordpiece-uncased-8k.json"))
     }
 
     /// A WordPiece tokenizer over exactly `tokens` (whitespace pre-tokenizer).
@@ -22,6 +21,6 @@ enum TestSupport {
 
     /// Alice in Wonderland from Corpora/ (shipped with the repository).
     static func alice() throws -> String {
-        try String(contentsOfFile: root + "/Corpora/en/alice29.txt", encoding: .utf8)
+        try String(contentsOfFile: TestFixtures.packageFile("Corpora/en/alice29.txt"), encoding: .utf8)
     }
 }

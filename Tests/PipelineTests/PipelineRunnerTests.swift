@@ -1,11 +1,12 @@
 import Foundation
 import Pipeline
+import TestFixtures
 import Testing
 
 /// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
 /// resumption after an interruption, and the report.
 @Suite(.serialized) struct PipelineRunnerTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestFixtures.packageRoot
 
     static func tinyConfig() -> PipelineConfig {
         var c = PipelineConfig()

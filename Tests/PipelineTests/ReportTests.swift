@@ -33,7 +33,11 @@ import Testing
         #expect(html.contains("Run &lt;1&gt;"))
         #expect(html.contains("lo⏎"))
         #expect(html.contains("<td>&lt;b&gt;</td>"))
-        #expect(!html.contains("http://") || html.contains("xmlns"))
+        // Self-contained: no external resource; the only URL allowed is an inline SVG's namespace.
+        let urls = html.components(separatedBy: "http").count - 1
+        let namespaces = html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1
+        #expect(urls == namespaces)
+        #expect(!html.contains("<script src") && !html.contains("<link"))
     }
 
     @Test func fingerprintsChangeWithEveryInput() {

@@ -28,15 +28,9 @@ import Testing
     }
 
     @Test func unknownFieldsAreNamed() {
-        #expect(throws: StrictJSON.ConfigError.self) { try decode(#"{"lm": {"stepz": 7}}"#) }
-        do {
-            _ = try decode(#"{"lm": {"stepz": 7}}"#)
-        } catch let error as StrictJSON.ConfigError {
-            #expect(error.field == "lm.stepz")
-            #expect(error.description.hasPrefix("p.json: field 'lm.stepz': unknown field"))
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        let error = #expect(throws: StrictJSON.ConfigError.self) { try decode(#"{"lm": {"stepz": 7}}"#) }
+        #expect(error?.field == "lm.stepz")
+        #expect(error?.description.hasPrefix("p.json: field 'lm.stepz': unknown field") == true, "\(String(describing: error))")
     }
 
     @Test func wrongTypesAreNamed() {
@@ -47,25 +41,13 @@ import Testing
             (#"{"lm": 3}"#, "lm", "expected an object, found an integer"),
         ]
         for (json, field, message) in cases {
-            do {
-                _ = try decode(json)
-                Issue.record("\(json) was accepted")
-            } catch let error as StrictJSON.ConfigError {
-                #expect(error.field == field)
-                #expect(error.message.contains(message), "\(error)")
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
+            let error = #expect(throws: StrictJSON.ConfigError.self, "\(json)") { try decode(json) }
+            #expect(error?.field == field)
+            #expect(error?.message.contains(message) == true, "\(String(describing: error))")
         }
         // A fraction where an integer belongs is caught by the decoder, still naming the field.
-        do {
-            _ = try decode(#"{"lm": {"steps": 1.5}}"#)
-            Issue.record("1.5 steps accepted")
-        } catch let error as StrictJSON.ConfigError {
-            #expect(error.field == "lm.steps")
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        let fraction = #expect(throws: StrictJSON.ConfigError.self) { try decode(#"{"lm": {"steps": 1.5}}"#) }
+        #expect(fraction?.field == "lm.steps")
     }
 
     @Test func invalidJSONIsAClearError() {

@@ -1,11 +1,10 @@
 import Foundation
+import TestFixtures
 
-/// Locations of the fixtures and of the package's own files, found from this source file.
+/// This target's fixtures and the package's own files, found through `TestFixtures`.
 enum FixturePaths {
     /// `Tests/TextNormalizationTests/Fixtures`.
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    /// The package root.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = TestFixtures.directory(of: "TextNormalizationTests")
 
     /// The bytes of a fixture file.
     static func data(_ name: String) throws -> Data {
@@ -14,6 +13,6 @@ enum FixturePaths {
 
     /// The bytes of a file under the package root (e.g. `Corpora/ko/kobill_all.txt`).
     static func packageFile(_ relative: String) throws -> Data {
-        try Data(contentsOf: packageRoot.appendingPathComponent(relative))
+        try Data(contentsOf: URL(fileURLWithPath: TestFixtures.packageFile(relative)))
     }
 }

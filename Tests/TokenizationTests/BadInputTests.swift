@@ -17,7 +17,7 @@ import Tokenization
     @Test func corruptAndTruncatedTokenizerJSON() throws {
         let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let good = try String(contentsOfFile: TestData.shared + "/tokenizers/minilm_bert_uncased_tokenizer.json", encoding: .utf8)
+        let good = try String(contentsOfFile: TestData.miniLM, encoding: .utf8)
         let truncated = try Self.write(String(good.prefix(good.count / 2)), "truncated.json", in: dir)
         let m1 = Self.message { _ = try Tokenizer.load(fromFile: truncated) }
         #expect(m1?.contains("truncated.json: not valid JSON at byte offset ") == true)

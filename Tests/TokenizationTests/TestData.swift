@@ -1,14 +1,19 @@
 import Foundation
+import TestFixtures
 import Tokenization
 
 /// Paths and loaders shared by the tokenization tests.
 enum TestData {
     /// This test directory's Fixtures folder.
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixtures = TestFixtures.directory(of: "TokenizationTests").path
     /// The package root.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    /// The shared data folder beside the package (`../shared/data`).
-    static let shared = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/data").path
+    static let root = TestFixtures.packageRoot.path
+    /// The GPT-2 `encoder.json` (with `vocab.bpe` beside it), copied into the repository.
+    static let gpt2 = TestFixtures.tokenizer("encoder.json")
+    /// The bert-base-uncased `vocab.txt`, copied into the repository.
+    static let bertVocab = TestFixtures.tokenizer("bert_uncased_vocab.txt")
+    /// The MiniLM (bert-base-uncased) `tokenizer.json`, copied into the repository.
+    static let miniLM = TestFixtures.tokenizer("minilm_bert_uncased_tokenizer.json")
 
     /// Corpora/en/*.txt, sorted.
     static var englishCorpora: [String] {
@@ -18,10 +23,7 @@ enum TestData {
 
     /// The lines of a UTF-8 file (LF separated, trailing CR removed, last empty line dropped).
     static func lines(_ path: String) throws -> [String] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
-        if lines.last == "" { lines.removeLast() }
-        return lines
+        try TestFixtures.lines(path)
     }
 
     /// Expected ids and byte offsets per line, as make_fixtures.py writes them.
@@ -54,8 +56,6 @@ enum TestData {
 
     /// A temporary directory for a test.
     static func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "tessera-tok-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+        try TestFixtures.temporaryDirectory("tessera-tok")
     }
 }

@@ -21,9 +21,10 @@ import Tokenization
         // Encoding with the trained tokenizer gives HF's ids.
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
         let expected = try TestData.expected("bytebpe_expected.txt")
+        try #require(expected.count > 0 && lines.count >= expected.count)
         let session = TokenizerSession(ours)
         var mismatches = 0
-        for (line, want) in zip(lines, expected) where TestData.encode(session, line).0 != want.ids { mismatches += 1 }
+        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line).0 != want.ids { mismatches += 1 }
         #expect(mismatches == 0)
     }
 

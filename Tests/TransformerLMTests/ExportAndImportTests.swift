@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 import Testing
 import TensorOps
 import TransformerLM
@@ -27,14 +28,17 @@ import TransformerLM
     @Test func nonGPT2ConfigsNameTheOption() throws {
         var c = Self.config
         c.norm = .post
-        #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
-        do { try HFExport.checkGPT2Shaped(c) } catch { #expect("\(error)".contains("--norm post")) }
+        let norm = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
+        #expect(norm.map { "\($0)".contains("--norm post") } == true, "\(String(describing: norm))")
         c = Self.config; c.ffn = .moe
-        do { try HFExport.checkGPT2Shaped(c) } catch { #expect("\(error)".contains("--ffn moe")) }
+        let ffn = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
+        #expect(ffn.map { "\($0)".contains("--ffn moe") } == true, "\(String(describing: ffn))")
         c = Self.config; c.activation = .relu
-        do { try HFExport.checkGPT2Shaped(c) } catch { #expect("\(error)".contains("--activation relu")) }
+        let activation = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
+        #expect(activation.map { "\($0)".contains("--activation relu") } == true, "\(String(describing: activation))")
         c = Self.config; c.tieEmbeddings = false
-        do { try HFExport.checkGPT2Shaped(c) } catch { #expect("\(error)".contains("--no-tie-embeddings")) }
+        let tie = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
+        #expect(tie.map { "\($0)".contains("--no-tie-embeddings") } == true, "\(String(describing: tie))")
         c = Self.config; c.positions = .sinusoidal
         try HFExport.checkGPT2Shaped(c)
     }

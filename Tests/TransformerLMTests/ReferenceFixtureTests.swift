@@ -1,6 +1,8 @@
 import Foundation
+import NeuralCore
 import Testing
 import TensorOps
+import TestFixtures
 import TransformerLM
 
 /// Loss and every parameter gradient of a tiny model, for each option combination, against the
@@ -15,8 +17,7 @@ import TransformerLM
     }()
 
     static func fixture(_ combo: String) throws -> SafeTensors {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return try SafeTensors.read(url.appendingPathComponent("model_\(combo).safetensors").path)
+        try SafeTensors.read(TestFixtures.path("model_\(combo).safetensors", in: "TransformerLMTests"))
     }
 
     @Test(arguments: combos)

@@ -1,3 +1,4 @@
+import NeuralCore
 import TensorOps
 import Testing
 import TransformerLM
@@ -24,6 +25,7 @@ import TransformerLM
         }
         #expect(abs(results[0].0 - results[1].0) <= 1e-5 * abs(results[0].0))
         let scale = results[0].1.map(abs).max() ?? 1
+        #expect(results[0].1.count == results[1].1.count)
         let worst = zip(results[0].1, results[1].1).map { abs($0 - $1) }.max() ?? 0
         #expect(worst <= 1e-4 * scale, "largest gradient difference \(worst) (largest gradient \(scale))")
     }

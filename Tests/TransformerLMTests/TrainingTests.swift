@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 import Testing
 import TensorOps
 import Tokenization
@@ -112,6 +113,7 @@ import TransformerLM
                 var cached: [Float] = []
                 for t in tokens { cached = Array(try sampler.step(t)) }
                 let full = try sampler.recomputedLogits(tokens)
+                #expect(cached.count == full.count)
                 let worst = zip(cached, full).map { abs($0 - $1) }.max() ?? 1
                 #expect(worst < 1e-3, "\(norm) \(ffn): KV-cache logits differ by \(worst)")
             }

@@ -55,6 +55,8 @@ from tokenizers import AddedToken, Tokenizer, models, normalizers, pre_tokenizer
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
+# The released tokenizer files the tests read, copied into the repository (see their README).
+TOKENIZERS = os.path.join(ROOT, "Tests", "TestFixtures", "tokenizers")
 CORPORA_EN = sorted(os.path.join(ROOT, "Corpora", "en", f) for f in os.listdir(os.path.join(ROOT, "Corpora", "en")) if f.endswith(".txt"))
 
 
@@ -121,8 +123,8 @@ def main():
         for line in lines:
             f.write(line + "\n")
 
-    gpt2 = Tokenizer(models.BPE.from_file(os.path.join(SHARED, "tokenizers", "encoder.json"),
-                                          os.path.join(SHARED, "tokenizers", "vocab.bpe")))
+    gpt2 = Tokenizer(models.BPE.from_file(os.path.join(TOKENIZERS, "encoder.json"),
+                                          os.path.join(TOKENIZERS, "vocab.bpe")))
     gpt2.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     gpt2.decoder = decoders.ByteLevel()
     write_expected(os.path.join(HERE, "gpt2_expected.txt"), gpt2, lines)
@@ -134,8 +136,8 @@ def main():
     prefix_lines = lines[:1000] + [l + "<|endoftext|>" + l for l in lines[:50]]
     write_expected(os.path.join(HERE, "gpt2_prefix_expected.txt"), gpt2, prefix_lines)
 
-    strip = Tokenizer(models.BPE.from_file(os.path.join(SHARED, "tokenizers", "encoder.json"),
-                                           os.path.join(SHARED, "tokenizers", "vocab.bpe")))
+    strip = Tokenizer(models.BPE.from_file(os.path.join(TOKENIZERS, "encoder.json"),
+                                           os.path.join(TOKENIZERS, "vocab.bpe")))
     strip.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     strip.add_special_tokens([AddedToken("<mask>", lstrip=True), AddedToken("[R]", rstrip=True)])
     strip_lines = []
@@ -150,7 +152,7 @@ def main():
             f.write(line + "\n")
     write_expected(os.path.join(HERE, "strip_expected.txt"), strip, strip_lines)
 
-    bert = Tokenizer.from_file(os.path.join(SHARED, "tokenizers", "minilm_bert_uncased_tokenizer.json"))
+    bert = Tokenizer.from_file(os.path.join(TOKENIZERS, "minilm_bert_uncased_tokenizer.json"))
     bert.no_padding()
     bert.no_truncation()
     write_expected(os.path.join(HERE, "bert_expected.txt"), bert, lines)

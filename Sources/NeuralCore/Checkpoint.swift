@@ -23,13 +23,13 @@ public enum Checkpoint {
     // MARK: Saving
 
     /// Saves the model (and, when given, the trainer's full state) with the tokenizer file's bytes.
-    public static func save(to directory: String, model: TransformerModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
+    public static func save(to directory: String, model: any TrainableModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
         let fm = FileManager.default
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         let step = trainer?.step ?? 0
-        try model.config.jsonData().write(to: URL(fileURLWithPath: staging + "/config.json"))
+        try model.configurationJSON().write(to: URL(fileURLWithPath: staging + "/config.json"))
         try weights(of: model, step: step).write(to: staging + "/model.safetensors")
         try Data(tokenizer).write(to: URL(fileURLWithPath: staging + "/tokenizer.json"))
         if let trainer {
@@ -53,9 +53,9 @@ public enum Checkpoint {
     }
 
     /// The parameters as named F32 tensors.
-    public static func weights(of model: TransformerModel, step: Int) -> SafeTensors {
+    public static func weights(of model: any TrainableModel, step: Int) -> SafeTensors {
         var file = SafeTensors()
-        for e in model.layout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
+        for e in model.parameterLayout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
         file.metadata = ["format": "pt", "step": String(step)]
         return file
     }
@@ -70,20 +70,11 @@ public enum Checkpoint {
         throw ModelError.badCheckpoint(path: directory, detail: "not a model directory (no config.json)")
     }
 
-    /// Loads the model of a checkpoint directory.
-    public static func loadModel(_ directory: String, threads: Int = 1) throws -> TransformerModel {
-        let dir = try resolve(directory)
-        let config = try ModelConfig.read(dir + "/config.json")
-        let model = try TransformerModel(config: config, threads: threads)
-        try loadWeights(into: model, path: dir + "/model.safetensors")
-        return model
-    }
-
     /// Copies every parameter tensor of a safetensors file into the model, checking names and shapes.
-    public static func loadWeights(into model: TransformerModel, path: String) throws {
+    public static func loadWeights(into model: any TrainableModel, path: String) throws {
         do {
             let file = try SafeTensors.read(path)
-            for e in model.layout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
+            for e in model.parameterLayout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
         } catch let e as SafeTensorsError {
             throw ModelError.badCheckpoint(path: path, detail: e.description)
         }

@@ -1,12 +1,12 @@
 import Foundation
 import TensorOps
 
-/// Runs next-token training: sequential batches, AdamW, warm-up + cosine schedule, clipping,
-/// validation. Its whole state (``step``, ``position``, ``rng``, optimizer moments) is saved by
+/// Runs next-token training of any ``TrainableModel``: sequential batches, AdamW, warm-up +
+/// cosine schedule, clipping, validation. Its whole state (``step``, ``position``, ``rng``, optimizer moments) is saved by
 /// ``Checkpoint`` so that a resumed run continues bit for bit.
 public final class Trainer {
     /// The model being trained.
-    public let model: TransformerModel
+    public let model: any TrainableModel
     /// The optimizer.
     public let optimizer: AdamW
     /// Hyper-parameters.
@@ -33,12 +33,12 @@ public final class Trainer {
     }
 
     /// Creates a trainer; throws when the streams are too short for one batch.
-    public init(model: TransformerModel, options: TrainingOptions, train: TokenStream, validation: TokenStream?) throws {
+    public init(model: any TrainableModel, options: TrainingOptions, train: TokenStream, validation: TokenStream?) throws {
         self.model = model
         self.options = options
         self.train = train
         self.validation = validation
-        let T = model.config.contextLength
+        let T = model.contextLength
         try train.requireBatch(batch: options.batch, time: T)
         if let validation { try validation.requireBatch(batch: options.batch, time: T) }
         optimizer = AdamW(count: model.parameterCount, beta1: options.beta1, beta2: options.beta2, weightDecay: options.weightDecay)
@@ -47,12 +47,12 @@ public final class Trainer {
 
     /// One optimization step.
     public func trainStep() throws -> StepResult {
-        let T = model.config.contextLength, B = options.batch
+        let T = model.contextLength, B = options.batch
         let batch = train.batch(at: position, batch: B, time: T)
         model.zeroGradients()
         let loss = try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: true, rng: &rng)
         model.backward()
-        let norm = AdamW.clipGradients(model, maxNorm: options.clip)
+        let norm = GradientClipping.clip(model.gradients, maxNorm: options.clip)
         let lr = options.schedule.rate(at: step)
         optimizer.update(model, lr: lr)
         position = batch.next
@@ -63,12 +63,12 @@ public final class Trainer {
     /// Mean loss over the first `options.evalBatches` validation batches (no dropout).
     public func validationLoss() throws -> Float? {
         guard let validation else { return nil }
-        let T = model.config.contextLength, B = options.batch
+        let T = model.contextLength, B = options.batch
         var pos = 0, total: Double = 0, count = 0
         var scratch = SeededGenerator(seed: 0)
         for _ in 0..<max(options.evalBatches, 1) {
             let batch = validation.batch(at: pos, batch: B, time: T)
-            total += Double(try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, rng: &scratch))
+            total += Double(try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: false, rng: &scratch))
             count += 1
             pos = batch.next
             if pos == 0 { break }

@@ -1,3 +1,4 @@
+import CKernels
 import TensorOps
 
 /// A mixture-of-experts FFN for `rows` tokens: a linear gate picks the top-k experts of each token
@@ -11,7 +12,7 @@ public final class MixtureOfExperts {
     /// Token rows this instance is sized for.
     public let rows: Int
     let C: Int, F: Int, E: Int, K: Int
-    let activation: ModelConfig.Activation
+    let activation: Activation
     let auxWeight: Float
 
     // Forward state
@@ -29,12 +30,13 @@ public final class MixtureOfExperts {
     // Backward scratch
     let dye: FloatBuffer, dhe: FloatBuffer, dxe: FloatBuffer, dprobs: FloatBuffer
 
-    /// Allocates state for `rows` tokens.
-    public init(config: ModelConfig, rows: Int) {
+    /// Allocates state for `rows` tokens of width `dim`, with `experts` experts of hidden width
+    /// `hidden`, `topK` of them per token, and load-balancing loss weight `auxLossWeight`.
+    public init(dim: Int, hidden: Int, experts: Int, topK: Int, activation: Activation, auxLossWeight: Float, rows: Int) {
         self.rows = rows
-        C = config.dim; F = config.ffnDim; E = config.experts; K = config.topK
-        activation = config.activation
-        auxWeight = config.auxLossWeight
+        C = dim; F = hidden; E = experts; K = topK
+        self.activation = activation
+        auxWeight = auxLossWeight
         probs = FloatBuffer(count: rows * E)
         selected = [Int32](repeating: 0, count: rows * K)
         gates = FloatBuffer(count: rows * K)
@@ -55,7 +57,7 @@ public final class MixtureOfExperts {
                         gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, fcb: UnsafePointer<Float>,
                         projw: UnsafePointer<Float>, projb: UnsafePointer<Float>) {
         precondition(N <= rows)
-        Matmul.linearForward(out: probs.pointer, inp: inp, weight: gate, bias: nil, rows: N, inChannels: C, outChannels: E)
+        Linear.forward(out: probs.pointer, inp: inp, weight: gate, bias: nil, rows: N, inChannels: C, outChannels: E)
         for n in 0..<N { tk_softmax(probs.pointer + n * E, probs.pointer + n * E, Int64(E)) }
         // top-k per token (ties: lower expert index first)
         var counts = [Int](repeating: 0, count: E)
@@ -86,10 +88,10 @@ public final class MixtureOfExperts {
         for e in 0..<E {
             let lo = expertStart[e], cnt = expertStart[e + 1] - lo
             guard cnt > 0 else { continue }
-            Matmul.linearForward(out: he.pointer + lo * F, inp: xe.pointer + lo * C, weight: fcw + e * F * C, bias: fcb + e * F,
+            Linear.forward(out: he.pointer + lo * F, inp: xe.pointer + lo * C, weight: fcw + e * F * C, bias: fcb + e * F,
                                  rows: cnt, inChannels: C, outChannels: F)
-            LayerKernels.activationForward(activation, out: ae.pointer + lo * F, inp: he.pointer + lo * F, count: cnt * F)
-            Matmul.linearForward(out: ye.pointer + lo * C, inp: ae.pointer + lo * F, weight: projw + e * C * F, bias: projb + e * C,
+            activation.forward(out: ae.pointer + lo * F, inp: he.pointer + lo * F, count: cnt * F)
+            Linear.forward(out: ye.pointer + lo * C, inp: ae.pointer + lo * F, weight: projw + e * C * F, bias: projb + e * C,
                                  rows: cnt, inChannels: F, outChannels: C)
         }
         out.update(repeating: 0, count: N * C)
@@ -129,12 +131,12 @@ public final class MixtureOfExperts {
             let lo = expertStart[e], cnt = expertStart[e + 1] - lo
             guard cnt > 0 else { continue }
             let dh = dhe.pointer + lo * F
-            Matmul.linearBackward(dinp: dh, dweight: dprojw + e * C * F, dbias: dprojb + e * C, dout: dye.pointer + lo * C,
+            Linear.backward(dinp: dh, dweight: dprojw + e * C * F, dbias: dprojb + e * C, dout: dye.pointer + lo * C,
                                   inp: ae.pointer + lo * F, weight: projw + e * C * F, rows: cnt, inChannels: F, outChannels: C,
                                   overwriteInput: true)
-            LayerKernels.activationBackward(activation, dinp: dh, inp: he.pointer + lo * F, dout: dh, count: cnt * F)
+            activation.backward(dinp: dh, inp: he.pointer + lo * F, dout: dh, count: cnt * F)
             let dx = dxe.pointer + lo * C
-            Matmul.linearBackward(dinp: dx, dweight: dfcw + e * F * C, dbias: dfcb + e * F, dout: dh, inp: xe.pointer + lo * C,
+            Linear.backward(dinp: dx, dweight: dfcw + e * F * C, dbias: dfcb + e * F, dout: dh, inp: xe.pointer + lo * C,
                                   weight: fcw + e * F * C, rows: cnt, inChannels: C, outChannels: F, overwriteInput: true)
         }
         for r in 0..<(N * K) {
@@ -150,7 +152,7 @@ public final class MixtureOfExperts {
             for e in 0..<E { s += p[e] * dp[e] }
             for e in 0..<E { dp[e] = p[e] * (dp[e] - s) }   // now d(gate logits)
         }
-        Matmul.linearBackward(dinp: dinp, dweight: dgate, dbias: nil, dout: dprobs.pointer, inp: inp, weight: gate,
+        Linear.backward(dinp: dinp, dweight: dgate, dbias: nil, dout: dprobs.pointer, inp: inp, weight: gate,
                               rows: N, inChannels: C, outChannels: E)
     }
 }

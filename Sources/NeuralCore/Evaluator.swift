@@ -20,8 +20,8 @@ public enum Evaluator {
     }
 
     /// Evaluates `model` on `stream`, `batch` windows at a time.
-    public static func evaluate(_ model: TransformerModel, stream: TokenStream, batch: Int = 8) throws -> Result {
-        let T = model.config.contextLength
+    public static func evaluate(_ model: any TrainableModel, stream: TokenStream, batch: Int = 8) throws -> Result {
+        let T = model.contextLength
         let windows = stream.ids.count >= T + 1 ? (stream.ids.count - 1) / T : 0
         guard windows > 0 else { throw ModelError.shardTooShort(source: stream.source, tokens: stream.ids.count, needed: T + 1) }
         var total: Double = 0
@@ -38,8 +38,8 @@ public enum Evaluator {
                 inputs.append(contentsOf: stream.ids[start..<(start + T)])
                 targets.append(contentsOf: stream.ids[(start + 1)...(start + T)])
             }
-            try model.forward(inputs: inputs, targets: targets, batch: B, time: T, rng: &rng)
-            let losses = model.tokenLosses!
+            try model.forward(inputs: inputs, targets: targets, batch: B, time: T, training: false, rng: &rng)
+            guard let losses = model.tokenLosses else { throw ModelError.invalidConfig("the model kept no per-token losses") }
             for i in 0..<(B * T) { total += Double(losses[i]) }
             targetsAll.append(contentsOf: targets)
             w += B

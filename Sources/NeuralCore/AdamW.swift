@@ -1,8 +1,8 @@
+import CKernels
 import Foundation
 import TensorOps
 
-/// AdamW with bias correction and decoupled weight decay (applied to matrices only), plus
-/// global-norm gradient clipping.
+/// AdamW with bias correction and decoupled weight decay (applied to matrices only).
 public final class AdamW {
     /// First-moment estimates (same layout as the parameters).
     public let m: FloatBuffer
@@ -26,33 +26,23 @@ public final class AdamW {
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
     }
 
-    /// The global L2 norm of the gradients.
-    public static func gradientNorm(_ model: TransformerModel) -> Float {
-        Float(tk_sum_squares(model.gradients.pointer, Int64(model.gradients.count)).squareRoot())
+    /// One update of all parameters of `model` with learning rate `lr`.
+    public func update(_ model: any TrainableModel, lr: Float) {
+        update(parameters: model.parameters, gradients: model.gradients, layout: model.parameterLayout, lr: lr, threads: model.threads)
     }
 
-    /// Scales the gradients so that their global norm is at most `maxNorm`; returns the norm before clipping.
-    @discardableResult
-    public static func clipGradients(_ model: TransformerModel, maxNorm: Float) -> Float {
-        let norm = gradientNorm(model)
-        if maxNorm > 0 && norm > maxNorm { tk_scale(model.gradients.pointer, maxNorm / norm, Int64(model.gradients.count)) }
-        return norm
-    }
-
-    /// One update of all parameters with learning rate `lr`.
-    public func update(_ model: TransformerModel, lr: Float) {
+    /// One update of `parameters` (laid out by `layout`) from `gradients` with learning rate `lr`;
+    /// large tensors are split across `threads`.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, layout: ParameterLayout, lr: Float, threads: Int) {
         step += 1
         let bc1 = Float(1 - Foundation.pow(Double(beta1), Double(step))), bc2 = Float(1 - Foundation.pow(Double(beta2), Double(step)))
-        for e in model.layout.entries {
+        for e in layout.entries {
             let o = e.offset, decay = e.decays ? weightDecay : 0
-            let p = model.parameters.pointer + o, g = model.gradients.pointer + o, m1 = m.pointer + o, m2 = v.pointer + o
+            let p = parameters.pointer + o, g = gradients.pointer + o, m1 = m.pointer + o, m2 = v.pointer + o
             let (b1, b2, eps) = (beta1, beta2, epsilon)
-            // Elementwise: large tensors are split across the model's threads.
-            LayerKernels.chunked(e.count, threads: model.threads, minimum: 1 << 16) { lo, hi in
+            Chunked.run(e.count, threads: threads, minimum: 1 << 16) { lo, hi in
                 tk_adamw(p + lo, g + lo, m1 + lo, m2 + lo, Int64(hi - lo), lr, b1, b2, eps, decay, bc1, bc2)
             }
         }
     }
 }
-
-

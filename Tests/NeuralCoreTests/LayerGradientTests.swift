@@ -1,7 +1,8 @@
+import CKernels
 import Foundation
-import Testing
+import NeuralCore
 import TensorOps
-import TransformerLM
+import Testing
 
 /// Every layer's backward (float32 kernels) against central finite differences of a float64
 /// forward of the same layer written here, on small random inputs. The scalar checked is
@@ -28,6 +29,7 @@ import TransformerLM
     static func expectClose(_ analytic: [Float], _ numeric: [Double], _ what: String, tolerance: Double = 2e-3) {
         let scale = numeric.map { abs($0) }.max() ?? 0
         var worst = 0.0
+        #expect(analytic.count == numeric.count, "\(what): \(analytic.count) analytic vs \(numeric.count) numeric values")
         for (a, n) in zip(analytic, numeric) { worst = max(worst, abs(Double(a) - n)) }
         #expect(scale > 0, "\(what): gradient is zero")
         #expect(worst <= tolerance * scale + 1e-6, "\(what): max |analytic - numeric| = \(worst), max |numeric| = \(scale)")
@@ -93,14 +95,14 @@ import TransformerLM
         let N = 5, IC = 7, OC = 6
         let x = Self.random(N * IC, &rng), w = Self.random(OC * IC, &rng), b = Self.random(OC, &rng), r = Self.random(N * OC, &rng)
         var dx = [Float](repeating: 0, count: N * IC), dw = [Float](repeating: 0, count: OC * IC), db = [Float](repeating: 0, count: OC)
-        Matmul.linearBackward(dinp: &dx, dweight: &dw, dbias: &db, dout: r, inp: x, weight: w, rows: N, inChannels: IC, outChannels: OC)
+        Linear.backward(dinp: &dx, dweight: &dw, dbias: &db, dout: r, inp: x, weight: w, rows: N, inChannels: IC, outChannels: OC)
         var out = [Float](repeating: 0, count: N * OC)
-        Matmul.linearForward(out: &out, inp: x, weight: w, bias: b, rows: N, inChannels: IC, outChannels: OC)
+        Linear.forward(out: &out, inp: x, weight: w, bias: b, rows: N, inChannels: IC, outChannels: OC)
         let rd = r.map(Double.init)
         let f: ([[Double]]) -> Double = { Self.dot(rd, Self.linear($0[0], $0[1], $0[2], rows: N, ic: IC, oc: OC)) }
         let xs = [x, w, b].map { $0.map(Double.init) }
         let ref = Self.linear(xs[0], xs[1], xs[2], rows: N, ic: IC, oc: OC)
-        #expect(zip(out, ref).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        #expect(out.count == ref.count && zip(out, ref).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0, f), "linear dinp")
         Self.expectClose(dw, Self.numericGradient(xs, 1, f), "linear dweight")
         Self.expectClose(db, Self.numericGradient(xs, 2, f), "linear dbias")
@@ -117,25 +119,27 @@ import TransformerLM
         let rd = r.map(Double.init)
         let xs = [x, w, b].map { $0.map(Double.init) }
         let f: ([[Double]]) -> Double = { Self.dot(rd, Self.layerNorm($0[0], $0[1], $0[2], rows: N, cols: C)) }
-        #expect(zip(out, Self.layerNorm(xs[0], xs[1], xs[2], rows: N, cols: C)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = Self.layerNorm(xs[0], xs[1], xs[2], rows: N, cols: C)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0, f), "layernorm dinp")
         Self.expectClose(dw, Self.numericGradient(xs, 1, f), "layernorm dweight")
         Self.expectClose(db, Self.numericGradient(xs, 2, f), "layernorm dbias")
     }
 
-    @Test(arguments: ModelConfig.Activation.allCases)
-    func activation(_ act: ModelConfig.Activation) {
+    @Test(arguments: Activation.allCases)
+    func activation(_ act: Activation) {
         var rng = SeededGenerator(seed: 13)
         let n = 40
         // keep ReLU inputs away from its kink at 0
         let x = Self.random(n, &rng, std: 2).map { abs($0) < 0.05 ? $0 + 0.2 : $0 }, r = Self.random(n, &rng)
         var out = [Float](repeating: 0, count: n), dx = out
-        LayerKernels.activationForward(act, out: &out, inp: x, count: n)
-        LayerKernels.activationBackward(act, dinp: &dx, inp: x, dout: r, count: n)
+        act.forward(out: &out, inp: x, count: n)
+        act.backward(dinp: &dx, inp: x, dout: r, count: n)
         let g: (Double) -> Double = { (v: Double) -> Double in act == .gelu ? Self.gelu(v) : max(0, v) }
         let rd = r.map(Double.init)
         let xs = [x.map(Double.init)]
-        #expect(zip(out, xs[0].map(g)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = xs[0].map(g)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         Self.expectClose(dx, Self.numericGradient(xs, 0) { Self.dot(rd, $0[0].map(g)) }, "\(act) dinp")
     }
 
@@ -147,11 +151,12 @@ import TransformerLM
         let qkv = Self.random(B * T * 3 * C, &rng), r = Self.random(B * T * C, &rng)
         var out = [Float](repeating: 0, count: B * T * C), att = [Float](repeating: 0, count: B * NH * T * T)
         var dqkv = [Float](repeating: 0, count: B * T * 3 * C), scratch = att
-        LayerKernels.attentionForward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1, block: block)
-        LayerKernels.attentionBackward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
-                                       threads: 2, block: block)
+        Attention.forward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1, block: block)
+        Attention.backward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
+                           threads: 2, block: block)
         let xs = [qkv.map(Double.init)], rd = r.map(Double.init)
-        #expect(zip(out, Self.attention(xs[0], B: B, T: T, C: C, NH: NH)).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        let reference = Self.attention(xs[0], B: B, T: T, C: C, NH: NH)
+        #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         // causal: probabilities above the diagonal are exactly zero, rows sum to one
         for bh in 0..<(B * NH) { for t in 0..<T {
             let row = att[(bh * T + t) * T..<((bh * T + t + 1) * T)]
@@ -187,7 +192,7 @@ import TransformerLM
         let tokens: [Int32] = [1, 3, 3, 6, 0, 1, 5, 3]
         var dwte = [Float](repeating: 0, count: V * C), dwpe = [Float](repeating: 0, count: T * C)
         let scale: Float = 1.7
-        LayerKernels.encoderBackward(dwte: &dwte, dwpe: &dwpe, dout: r, tokens: tokens, batch: B, time: T, dim: C, scale: scale)
+        TokenEmbedding.backward(dwte: &dwte, dwpe: &dwpe, dout: r, tokens: tokens, batch: B, time: T, dim: C, scale: scale)
         let rd = r.map(Double.init)
         let f: ([[Double]]) -> Double = { x in
             var s = 0.0
@@ -199,17 +204,14 @@ import TransformerLM
         Self.expectClose(dwpe, Self.numericGradient(xs, 1, f), "embedding dwpe")
     }
 
-    @Test(arguments: [ModelConfig.Activation.gelu, .relu])
-    func mixtureOfExperts(_ act: ModelConfig.Activation) {
+    @Test(arguments: [Activation.gelu, .relu])
+    func mixtureOfExperts(_ act: Activation) {
         var rng = SeededGenerator(seed: 17)
         let N = 6, C = 6, F = 5, E = 3, K = 2
-        var config = ModelConfig(vocabSize: 5, contextLength: 6, layers: 1, heads: 1, dim: C, ffnDim: F, activation: act, ffn: .moe,
-                                 experts: E, topK: K, auxLossWeight: 0.5)
-        config.auxLossWeight = 0.5
         let x = Self.random(N * C, &rng), gate = Self.random(E * C, &rng), fcw = Self.random(E * F * C, &rng, std: 0.5)
         let fcb = Self.random(E * F, &rng, std: 0.3), pw = Self.random(E * C * F, &rng, std: 0.5), pb = Self.random(E * C, &rng, std: 0.3)
         let r = Self.random(N * C, &rng)
-        let moe = MixtureOfExperts(config: config, rows: N)
+        let moe = MixtureOfExperts(dim: C, hidden: F, experts: E, topK: K, activation: act, auxLossWeight: 0.5, rows: N)
         var out = [Float](repeating: 0, count: N * C)
         moe.forward(out: &out, inp: x, count: N, gate: gate, fcw: fcw, fcb: fcb, projw: pw, projb: pb)
         var dx = [Float](repeating: 0, count: N * C), dgate = [Float](repeating: 0, count: E * C)
