@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]

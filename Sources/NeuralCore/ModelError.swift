@@ -15,6 +15,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The model cannot be exported in the requested format (the option that prevents it).
     case notExportable(String)
 
+    /// A one-line message naming what was rejected and what was expected.
     public var description: String {
         switch self {
         case .invalidConfig(let s): return "invalid model configuration: \(s)"

@@ -245,16 +245,12 @@ extension PipelineRunner {
         let result = try Evaluator.evaluate(model, stream: validation)
         let targets = result.targetIDs.map { UInt32(bitPattern: $0) }
         let bytes = tokenizer.decodeBytes(targets).count
-        // Baseline: the unigram distribution of the training shard (add-one smoothed).
         let train = try TokenShard.read(path("data/train.bin")).ids
-        var counts = [Double](repeating: 1, count: tokenizer.vocabularySize)
-        for id in train where Int(id) < counts.count { counts[Int(id)] += 1 }
-        let total = counts.reduce(0, +)
-        var unigramSum = 0.0
-        for id in targets where Int(id) < counts.count { unigramSum -= Foundation.log(counts[Int(id)] / total) }
-        let unigram = unigramSum / Double(max(targets.count, 1))
-        let evaluation = Evaluation(loss: result.loss, perplexity: result.perplexity,
-                                    bitsPerByte: result.loss * Double(result.tokens) / (Double(max(bytes, 1)) * M_LN2),
+        let unigram = UnigramBaseline(trainingIDs: train, vocabularySize: tokenizer.vocabularySize).loss(targets: targets)
+        guard let bitsPerByte = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) else {
+            throw PipelineError("evaluate: the \(result.tokens) validation targets decode to no bytes (bits per byte undefined)")
+        }
+        let evaluation = Evaluation(loss: result.loss, perplexity: result.perplexity, bitsPerByte: bitsPerByte,
                                     tokens: result.tokens, unigramLoss: unigram)
         try writeJSON(evaluation, to: "evaluation.json")
         log(String(format: "  validation loss %.4f (unigram %.4f), perplexity %.2f, %.3f bits per byte over %d tokens",
@@ -295,18 +291,7 @@ extension PipelineRunner {
         try writeJSON(samples, to: "samples.json")
 
         let ids = Array(tokenizer.encode(config.report.attentionText).map { Int32(bitPattern: $0) }.prefix(model.config.contextLength))
-        var layers: [[[[Double]]]] = []
-        if !ids.isEmpty {
-            let T = ids.count
-            var rng = SeededGenerator(seed: 0)
-            try model.forward(inputs: ids, targets: nil, batch: 1, time: T, rng: &rng)
-            for l in 0..<model.config.layers {
-                guard let att = model.attentionProbabilities(layer: l) else { continue }
-                layers.append((0..<model.config.heads).map { h in
-                    (0..<T).map { i in (0..<T).map { j in Double(att[(h * T + i) * T + j]) } }
-                })
-            }
-        }
+        let layers = try model.attentionMaps(ids)
         let labels = ids.map { tokenizer.decode([UInt32(bitPattern: $0)]) }
         try writeJSON(AttentionMap(tokens: labels, layers: layers), to: "attention.json")
         return (["samples.json", "attention.json"], ["samples": Double(samples.count)])

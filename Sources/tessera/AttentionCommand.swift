@@ -27,16 +27,14 @@ struct AttentionCommand: ParsableCommand {
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
         let T = ids.count, c = lm.config
-        var rng = SeededGenerator(seed: 0)
-        try lm.forward(inputs: ids, targets: nil, batch: 1, time: T, rng: &rng)
+        let maps = try lm.attentionMaps(ids)
         let labels = ids.map { codec.decode([UInt32(bitPattern: $0)]) }
         var layers: [[[[Double]]]] = []
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        for l in 0..<c.layers {
-            let att = lm.attentionProbabilities(layer: l)!
+        for (l, map) in maps.enumerated() {
             var heads: [[[Double]]] = []
-            for h in 0..<c.heads {
-                let m = (0..<T).map { i in (0..<T).map { j in (Double(att[(h * T + i) * T + j]) * 1e5).rounded() / 1e5 } }
+            for (h, matrix) in map.enumerated() {
+                let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
                 heads.append(m)
                 let svg = Self.heatmap(m, labels: labels, title: "layer \(l) head \(h)")
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: "\(output)/layer\(l)_head\(h).svg"), options: .atomic)

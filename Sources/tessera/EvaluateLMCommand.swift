@@ -29,7 +29,7 @@ struct EvaluateLMCommand: ParsableCommand {
         let stream = try TokenStream.read(tokens, vocabularySize: lm.config.vocabSize)
         let result = try Evaluator.evaluate(lm, stream: stream, batch: batch)
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
-        let bpb = bytes > 0 ? result.loss * Double(result.tokens) / log(2) / Double(bytes) : .nan
+        let bpb = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) ?? .nan
         BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
     }
 }
