@@ -37,12 +37,12 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads and HF export/import.
-        .target(name: "MaskedLM", dependencies: ["TensorOps", "Tokenization"]),
+        .target(name: "MaskedLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "Pipeline",
+                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "MaskedLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
