@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaskedLM
 import NeuralCore
 import Tokenization
 import TransformerLM
@@ -8,22 +9,32 @@ import TransformerLM
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory).",
+        abstract: "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
-            option that prevents it.
+            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune).
 
             Example: tessera export --model runs/demo --format hf-gpt2 -o runs/demo-hf
             """
     )
 
     @Option(help: "Model directory.") var model: String
-    @Option(help: "Format: hf-gpt2.") var format: String = "hf-gpt2"
+    @Option(help: "Format: hf-gpt2 or hf-bert.") var format: String = "hf-gpt2"
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
     func run() throws {
-        guard format == "hf-gpt2" else { throw ValidationError("unknown --format '\(format)' (expected hf-gpt2)") }
+        guard format == "hf-gpt2" || format == "hf-bert" else { throw ValidationError("unknown --format '\(format)' (expected hf-gpt2 or hf-bert)") }
+        if format == "hf-bert" {
+            let bert = try MaskedLMCheckpoint.loadModel(model)
+            let dir = MaskedLMCheckpoint.resolve(model)
+            let tok = try TokenizerFile.load(dir + "/tokenizer.json")
+            let specials = try SpecialTokenIDs(tokenizer: tok, source: dir + "/tokenizer.json")
+            try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json")).write(to: URL(fileURLWithPath: output + "/tokenizer.json"), options: .atomic)
+            FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
+            return
+        }
         let lm = try Checkpoint.loadModel(model)
         let codec = try loadModelTokenCodec(model)
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
