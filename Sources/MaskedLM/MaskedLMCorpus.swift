@@ -1,7 +1,7 @@
 import Tokenization
 
 /// Reads pretraining documents from plain text: one segment (sentence or paragraph) per line, a
-/// blank line between documents (the format of BERT's `create_pretraining_data.py`).
+/// blank line between documents (the format of BERT's `create_pretraining_data.py`); LF or CRLF line ends.
 public enum MaskedLMCorpus {
     /// Splits `text` into documents of lines and encodes each line with `tokenizer` (no special tokens).
     /// A text without blank lines is one document.
@@ -10,9 +10,9 @@ public enum MaskedLMCorpus {
         var documents: [[[Int32]]] = []
         var current: [[Int32]] = []
         var ids: [UInt32] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on any newline character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
             var s = String(line)
-            if s.last == "\r" { s.removeLast() }
             if s.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if !current.isEmpty { documents.append(current); current = [] }
                 continue

@@ -38,7 +38,7 @@ struct EmbedCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ValidationError("\(file): cannot read UTF-8 text")
         }
-        let numbered = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        let numbered = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated()
             .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy { $0.isWhitespace } }
         if numbered.isEmpty { throw ValidationError("\(file): no non-empty lines") }
         let (vectors, truncated) = try SentenceEmbedding.embed(bert, tokenizer: tok, specials: specials, texts: numbered.map(\.1), pooling: pooling)

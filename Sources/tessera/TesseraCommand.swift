@@ -27,6 +27,8 @@ struct TesseraCommand: ParsableCommand {
             FillMaskCommand.self,
             EvaluateMLMCommand.self,
             EmbedCommand.self,
+            FineTuneCommand.self,
+            ClassifyCommand.self,
             ExportCommand.self,
             PipelineCommand.self,
             BenchCommand.self,

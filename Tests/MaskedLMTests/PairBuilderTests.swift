@@ -118,3 +118,15 @@ import Testing
         }
     }
 }
+
+/// Reading documents from text: lines are segments, blank lines separate documents, LF or CRLF.
+@Suite struct MaskedLMCorpusTests {
+    @Test func blankLinesSeparateDocumentsWithEitherLineEnd() throws {
+        let tok = try TestSupport.tokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "dog"])
+        for newline in ["\n", "\r\n"] {
+            let text = ["the cat", "sat", "", "  ", "dog the", ""].joined(separator: newline)
+            let docs = MaskedLMCorpus.documents(text: text, tokenizer: tok)
+            #expect(docs == [[[5, 6], [7]], [[8, 5]]], "newline \(newline.unicodeScalars.map { $0.value }): \(docs)")
+        }
+    }
+}
