@@ -33,11 +33,11 @@ struct ClassifyCommand: ParsableCommand {
         var texts = text
         for file in files {
             guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8) else {
-                throw ValidationError("\(file): cannot read UTF-8 text")
+                throw MaskedLMError.invalidOption("\(file): cannot read UTF-8 text")
             }
             texts += s.split(whereSeparator: { $0.isNewline }).map(String.init).filter { !$0.allSatisfy { $0.isWhitespace } }
         }
-        if let empty = texts.firstIndex(where: { $0.allSatisfy { $0.isWhitespace } }) { throw ValidationError("text \(empty + 1) is empty") }
+        if let empty = texts.firstIndex(where: { $0.allSatisfy { $0.isWhitespace } }) { throw MaskedLMError.invalidOption("text \(empty + 1) is empty") }
         let predictions = try classifier.predict(texts.map { classifier.encode($0).ids })
         var out = ""
         for p in predictions {

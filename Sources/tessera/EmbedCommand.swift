@@ -36,11 +36,11 @@ struct EmbedCommand: ParsableCommand {
         let tok = try TokenizerFile.load(tokenizerPath)
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("\(file): cannot read UTF-8 text")
+            throw MaskedLMError.invalidOption("\(file): cannot read UTF-8 text")
         }
         let numbered = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated()
             .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy { $0.isWhitespace } }
-        if numbered.isEmpty { throw ValidationError("\(file): no non-empty lines") }
+        if numbered.isEmpty { throw MaskedLMError.invalidOption("\(file): no non-empty lines") }
         let (vectors, truncated) = try SentenceEmbedding.embed(bert, tokenizer: tok, specials: specials, texts: numbered.map(\.1), pooling: pooling)
         if truncated > 0 { FileHandle.standardError.write(Data("embed: \(truncated) lines truncated to \(bert.config.maxPositions) tokens\n".utf8)) }
         var out = ""

@@ -40,8 +40,8 @@ struct EvaluateMLMCommand: ParsableCommand {
         let saved = MaskedLMCheckpoint.savedState(model)
         var documents: [[[Int32]]] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read file") }
-            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file): not valid UTF-8") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw MaskedLMError.invalidOption("\(file): cannot read file") }
+            guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
             documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
         }
         let maxLength = bert.config.maxPositions
@@ -58,7 +58,7 @@ struct EvaluateMLMCommand: ParsableCommand {
         ]
         if let dump, let first = batches.first {
             try bert.forward(BertInput(first, nextSentencePrediction: false), rows: .all)
-            guard let logits = bert.maskedLogits else { throw ValidationError("no logits to dump") }
+            guard let logits = bert.maskedLogits else { throw MaskedLMError.invalidOption("no logits to dump") }
             let B = first.batch, T = first.time
             var file = SafeTensors()
             file.add("input_ids", shape: [B, T], int32s: first.inputs)

@@ -57,13 +57,13 @@ struct FineTuneCommand: ParsableCommand {
         var counts: [String: Int] = [:]
         for e in trainSet { counts[e.label, default: 0] += 1 }
         let labels = counts.filter { $0.value >= minExamples }.keys.sorted()
-        if labels.count < 2 { throw ValidationError("\(train): fewer than 2 labels with at least \(minExamples) examples") }
+        if labels.count < 2 { throw MaskedLMError.invalidOption("\(train): fewer than 2 labels with at least \(minExamples) examples") }
         let kept = Set(labels)
         let droppedTrain = trainSet.count
         trainSet = trainSet.filter { kept.contains($0.label) }
         let known = Set(counts.keys)
         if let unseen = devSet.first(where: { !known.contains($0.label) }) {
-            throw ValidationError("\(dev):\(unseen.line): label \"\(unseen.label)\" does not occur in \(train)")
+            throw MaskedLMError.invalidOption("\(dev):\(unseen.line): label \"\(unseen.label)\" does not occur in \(train)")
         }
         let droppedDev = devSet.count
         devSet = devSet.filter { kept.contains($0.label) }

@@ -73,10 +73,10 @@ struct TrainMLMCommand: ParsableCommand {
                                                     wholeWord: wholeWord, dataSeed: seed)
         let model: BertModel
         if resume {
-            guard let saved = MaskedLMCheckpoint.savedState(output) else { throw ValidationError("\(output): no training state to resume") }
+            guard let saved = MaskedLMCheckpoint.savedState(output) else { throw MaskedLMError.invalidOption("\(output): no training state to resume") }
             model = try MaskedLMCheckpoint.loadModel(output, threads: threads)
             guard model.config.vocabSize == V else {
-                throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(model.config.vocabSize)")
+                throw MaskedLMError.invalidOption("--tokenizer has \(V) ids but the model in \(output) has \(model.config.vocabSize)")
             }
             state = saved
             options = saved.options
@@ -94,8 +94,8 @@ struct TrainMLMCommand: ParsableCommand {
         // Documents → pairs; the last fraction of the pairs is validation.
         var documents: [[[Int32]]] = []
         for file in corpus {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read corpus file") }
-            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file): not valid UTF-8") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw MaskedLMError.invalidOption("\(file): cannot read corpus file") }
+            guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
             documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
         }
         let builder = try PairBuilder(options: PairBuildingOptions(maxLength: state.maxLength, nextSentencePrediction: model.config.nextSentencePrediction,
@@ -103,7 +103,7 @@ struct TrainMLMCommand: ParsableCommand {
         let (pairs, report) = builder.build(documents)
         let cut = pairs.count - Int(Double(pairs.count) * valFraction)
         guard cut >= 1, cut < pairs.count else {
-            throw ValidationError("the corpus gives \(pairs.count) sequences of at most \(state.maxLength) tokens: too few to hold out a validation part")
+            throw MaskedLMError.invalidOption("the corpus gives \(pairs.count) sequences of at most \(state.maxLength) tokens: too few to hold out a validation part")
         }
         let masker = try TokenMasker(tokenizer: tok, options: MaskingOptions(probability: state.maskProbability, wholeWord: state.wholeWord), source: tokenizer)
         let batcher = try MaskedLMBatcher(pairs: Array(pairs[..<cut]), masker: masker, batchSize: options.batch, time: state.maxLength, seed: state.dataSeed)
