@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tessera", targets: ["tessera"]),
+        .library(name: "ArtifactIO", targets: ["ArtifactIO"]),
         .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
@@ -15,6 +16,8 @@ let package = Package(
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "MaskedLM", targets: ["MaskedLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
+        .library(name: "EncoderDecoder", targets: ["EncoderDecoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,41 +26,49 @@ let package = Package(
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "TextNormalization", dependencies: ["CICU"]),
-        .target(name: "Tokenization", dependencies: ["TextNormalization"]),
+        // The bottom support module: atomic output, file readers, parallel-for, token shards, safetensors, JSON.
+        .target(name: "ArtifactIO"),
+        .target(name: "TextNormalization", dependencies: ["ArtifactIO", "CICU"]),
+        .target(name: "Tokenization", dependencies: ["ArtifactIO", "TextNormalization"]),
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
-        .target(name: "Embeddings", dependencies: ["Tokenization", "TextNormalization", "TensorOps", "CEmbeddingKernels"]),
+        .target(name: "Embeddings", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "CEmbeddingKernels"]),
         .target(name: "CKernels"),
         .target(name: "TensorOps", dependencies: ["COpenBLAS", "CKernels"]),
         // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
-        .target(name: "NeuralCore", dependencies: ["TensorOps", "CKernels"]),
-        .target(name: "TransformerLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
-        // BERT: masked-LM pretraining data, the bidirectional encoder, its heads and HF export/import.
-        .target(name: "MaskedLM", dependencies: ["NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["TextNormalization", "Tokenization", "Embeddings", "NeuralCore", "TransformerLM"]),
+        .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
+        .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
+        // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
+        .target(name: "TranslationMetrics"),
+        // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
+        // BERT: masked-LM pretraining data, the bidirectional encoder, its heads, fine-tuning, HF export/import.
+        .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "MaskedLM", "Pipeline",
+                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "MaskedLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // How every test target finds its fixtures, the released tokenizer files several targets read, and a
         // seeded generator; a plain target (not a product) so test targets can share it.
         .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "TensorOpsTests", dependencies: ["TensorOps"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TestFixtures"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

@@ -6,6 +6,9 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/uregex.h>
+#include <unicode/uscript.h>
+#include <stdlib.h>
 
 static const UNormalizer2 *tsr_instance(int32_t form, UErrorCode *error) {
     switch (form) {
@@ -171,4 +174,59 @@ int32_t tsr_word_segments(const uint16_t *src, int32_t length, int32_t *ends, in
     ubrk_close(it);
     *status = count > capacity ? 1 : 0;
     return count;
+}
+
+struct tsr_regex { URegularExpression *compiled; };
+
+tsr_regex *tsr_regex_open(const uint16_t *pattern, int32_t length, int32_t *error_offset, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UParseError parse;
+    parse.offset = -1;
+    URegularExpression *compiled = uregex_open((const UChar *)pattern, length, 0, &parse, &error);
+    if (U_FAILURE(error) || compiled == NULL) {
+        *status = error > 0 ? error : 1;
+        *error_offset = parse.offset;
+        if (compiled) uregex_close(compiled);
+        return NULL;
+    }
+    tsr_regex *regex = malloc(sizeof(tsr_regex));
+    if (regex == NULL) { uregex_close(compiled); *status = 1; return NULL; }
+    regex->compiled = compiled;
+    *status = 0;
+    return regex;
+}
+
+void tsr_regex_close(tsr_regex *regex) {
+    if (regex == NULL) return;
+    uregex_close(regex->compiled);
+    free(regex);
+}
+
+int32_t tsr_regex_find_all(const tsr_regex *regex, const uint16_t *text, int32_t length,
+                           int32_t *pairs, int32_t capacity, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    URegularExpression *re = uregex_clone(regex->compiled, &error);
+    if (U_FAILURE(error)) { *status = error; return 0; }
+    uregex_setText(re, (const UChar *)text, length, &error);
+    int32_t count = 0;
+    while (U_SUCCESS(error) && uregex_findNext(re, &error)) {
+        int32_t start = uregex_start(re, 0, &error);
+        int32_t end = uregex_end(re, 0, &error);
+        if (U_FAILURE(error)) break;
+        if (count < capacity) { pairs[2 * count] = start; pairs[2 * count + 1] = end; }
+        count += 1;
+    }
+    *status = U_FAILURE(error) ? error : 0;
+    uregex_close(re);
+    return count;
+}
+
+int32_t tsr_script(int32_t codepoint) {
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode code = uscript_getScript(codepoint, &error);
+    return U_FAILURE(error) ? 0 : (int32_t)code;
+}
+
+int32_t tsr_is_alphabetic(int32_t codepoint) {
+    return u_hasBinaryProperty(codepoint, UCHAR_ALPHABETIC) ? 1 : 0;
 }

@@ -8,6 +8,8 @@
 ///   restricted rows, leaving out `a`, `b` and `c`; it is correct when it is the fourth word.
 /// - Words are compared case-insensitively (lowercased; the first row of a lowercased token wins).
 /// - Malformed lines (not four words, or before the first section) are skipped and listed.
+import ArtifactIO
+
 public struct AnalogyEvaluation: Sendable {
     /// One section's counts.
     public struct Section: Sendable, Equatable {

@@ -7,6 +7,8 @@
 /// let table = try EmbeddingTable.load("emb.safetensors")
 /// table.row(named: "king")   // Int?
 /// ```
+import ArtifactIO
+
 public struct EmbeddingTable: Sendable, Equatable {
     /// The token of each row.
     public var tokens: [String]

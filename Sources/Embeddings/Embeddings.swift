@@ -5,7 +5,6 @@
 // Two kinds of corpus feed the trainer (``TrainingCorpus``): subword ids from an llm.c token
 // shard, aligned to a tokenizer's ids (``TokenCorpusBuilder``, ``TokenizerVocabulary``), or words
 // from normalized text (``WordCorpusBuilder``). The result is an ``EmbeddingTable``, written as
-// safetensors (``SafetensorsFile``, over TensorOps' reader and writer) and word2vec text/binary (``Word2VecFormat``), and evaluated
+// safetensors (``SafetensorsFile``, over ArtifactIO's reader and writer) and word2vec text/binary (``Word2VecFormat``), and evaluated
 // with nearest neighbours, analogies and word-pair similarity (``EmbeddingIndex``,
 // ``AnalogyEvaluation``, ``SimilarityEvaluation``).
-@_exported import Tokenization

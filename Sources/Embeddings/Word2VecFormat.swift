@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArtifactIO
 
 /// word2vec.c's vector files, which gensim's `KeyedVectors.load_word2vec_format` reads.
 ///

@@ -10,6 +10,9 @@
 /// The optional word dump (one sentence per line, words separated by single spaces, all words
 /// before the min-count filter) is exactly the stream to give gensim's `LineSentence` for a
 /// like-for-like comparison.
+import ArtifactIO
+import TextNormalization
+
 public struct WordCorpusBuilder: Sendable {
     /// The normalization applied before splitting.
     public var normalizer: Normalizer

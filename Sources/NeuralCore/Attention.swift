@@ -1,3 +1,4 @@
+import ArtifactIO
 import CKernels
 import Foundation
 import TensorOps

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import TensorOps
 
@@ -28,6 +29,9 @@ public enum Checkpoint {
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        // The run marker (ArtifactIO's `RunDirectory`, kind "lm") travels with every
+        // checkpoint, so the run stays recognisable as Tessera's own after the directory swap.
+        try Data(Checkpoint.runMarker.utf8).write(to: URL(fileURLWithPath: staging + "/.tessera-run"))
         let step = trainer?.step ?? 0
         try model.configurationJSON().write(to: URL(fileURLWithPath: staging + "/config.json"))
         try weights(of: model, step: step).write(to: staging + "/model.safetensors")
@@ -58,6 +62,23 @@ public enum Checkpoint {
         for e in model.parameterLayout.entries { file.add(e.name, shape: e.shape, pointer: model.parameters.pointer + e.offset) }
         file.metadata = ["format": "pt", "step": String(step)]
         return file
+    }
+
+    /// The contents of the run marker a checkpoint directory carries (see `RunDirectory`).
+    public static let runMarker = "{\"kind\":\"lm\"}\n"
+
+    /// Whether `directory` is a model directory written before run markers existed (a
+    /// `config.json` in Tessera's own shape beside `model.safetensors`), so it may be resumed or replaced.
+    public static func isUnmarkedRun(_ directory: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
+              let config = FileManager.default.contents(atPath: directory + "/config.json") else { return false }
+        return String(decoding: config, as: UTF8.self).contains("\"vocabSize\"")
+    }
+
+    /// Whether `directory` holds a trained model (weights written by a checkpoint).
+    public static func hasWeights(_ directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/model.safetensors")
+            || FileManager.default.fileExists(atPath: directory + ".previous/model.safetensors")
     }
 
     // MARK: Loading
@@ -98,7 +119,7 @@ public enum Checkpoint {
         }
         let state: TrainerState
         do { state = try JSONDecoder().decode(TrainerState.self, from: data) } catch {
-            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(error)")
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(Checkpoint.decodingProblem(error))")
         }
         let optPath = dir + "/optimizer.safetensors"
         do {
@@ -119,14 +140,40 @@ public enum Checkpoint {
         }
         let words = state.rng.compactMap { UInt64($0) }
         guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
+        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.ids.count else {
+            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.ids.count) training tokens")
+        }
         trainer.step = state.step
         trainer.position = state.position
         trainer.rng = SeededGenerator(state: words)
+    }
+
+    /// The saved training options of a checkpoint; throws (naming the file) when the state is missing or corrupt.
+    public static func trainingOptions(_ directory: String) throws -> TrainingOptions {
+        let dir = try resolve(directory)
+        let statePath = dir + "/trainer_state.json"
+        guard let data = FileManager.default.contents(atPath: statePath) else {
+            throw ModelError.badCheckpoint(path: dir, detail: "no trainer_state.json: this checkpoint cannot be resumed")
+        }
+        do { return try JSONDecoder().decode(TrainerState.self, from: data).options } catch {
+            throw ModelError.badCheckpoint(path: statePath, detail: "corrupt trainer state: \(Checkpoint.decodingProblem(error))")
+        }
     }
 
     /// The saved training options of a checkpoint, if it has trainer state.
     public static func savedOptions(_ directory: String) -> TrainingOptions? {
         guard let dir = try? resolve(directory), let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else { return nil }
         return (try? JSONDecoder().decode(TrainerState.self, from: data))?.options
+    }
+
+    /// A one-line account of why a JSON file did not decode (no Codable dump).
+    static func decodingProblem(_ error: Error) -> String {
+        func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: return "wrong type or null at \(path(context.codingPath))"
+        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(path(context.codingPath))"
+        default: return "\(type(of: error))"
+        }
     }
 }

@@ -1,4 +1,4 @@
-import TensorOps
+import ArtifactIO
 
 /// Splits elementwise work across threads in contiguous ranges.
 public enum Chunked {

@@ -21,6 +21,7 @@ public enum Evaluator {
 
     /// Evaluates `model` on `stream`, `batch` windows at a time.
     public static func evaluate(_ model: any TrainableModel, stream: TokenStream, batch: Int = 8) throws -> Result {
+        guard batch >= 1 else { throw ModelError.invalidConfig("evaluation batch \(batch) must be at least 1") }
         let T = model.contextLength
         let windows = stream.ids.count >= T + 1 ? (stream.ids.count - 1) / T : 0
         guard windows > 0 else { throw ModelError.shardTooShort(source: stream.source, tokens: stream.ids.count, needed: T + 1) }

@@ -1,5 +1,5 @@
+import ArtifactIO
 import CKernels
-import TensorOps
 
 /// Layer norm over the last axis: `out = (x − mean) · rstd · weight + bias`, saving `mean` and
 /// `rstd` per row for the backward.

@@ -41,6 +41,18 @@ public struct Fingerprint: Sendable, Hashable {
         guard fd >= 0 else { throw FingerprintError.unreadable(path: path) }
         defer { close(fd) }
         add(path)
+        try addContents(fd: fd, path: path)
+    }
+
+    /// Adds the bytes of the file at `path` (not its name): a checksum of its contents.
+    public mutating func addContents(ofFile path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FingerprintError.unreadable(path: path) }
+        defer { close(fd) }
+        try addContents(fd: fd, path: path)
+    }
+
+    private mutating func addContents(fd: Int32, path: String) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenization
 import TextNormalization
 
 extension PipelineConfig {
@@ -7,23 +8,67 @@ extension PipelineConfig {
         func check(_ ok: Bool, _ field: String, _ message: String) throws {
             if !ok { throw PipelineError("field '\(field)': \(message)") }
         }
+        func range<T: Comparable>(_ field: String, _ value: T, _ lower: T, _ upper: T) throws {
+            try check(lower <= value && value <= upper, field, "expected a value from \(lower) to \(upper), found \(value)")
+        }
+        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false) throws {
+            let ok = value.isFinite && (openLower ? value > lower : value >= lower) && (openUpper ? value < upper : value <= upper)
+            try check(ok, field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
+        }
         try check(!corpora.isEmpty, "corpora", "expected at least one corpus file or directory")
-        try check(validationFraction > 0 && validationFraction < 0.5, "validationFraction", "expected a value in (0, 0.5), found \(validationFraction)")
+        try real("validationFraction", validationFraction, 0, 0.5, openLower: true, openUpper: true)
         try check(NormalizationForm(rawValue: normalize.form) != nil, "normalize.form", "expected none, nfc, nfd, nfkc or nfkd, found '\(normalize.form)'")
+        // tokenizer: the recipe checks model, special tokens (wordpiece needs [UNK], no repeats).
         try check(["byte-bpe", "bpe", "wordpiece"].contains(tokenizer.model), "tokenizer.model", "expected byte-bpe, bpe or wordpiece, found '\(tokenizer.model)'")
-        try check(tokenizer.vocabSize >= (tokenizer.model == "byte-bpe" ? 256 + tokenizer.specialTokens.count + 1 : 2), "tokenizer.vocabSize",
-                  "too small for the initial alphabet (\(tokenizer.vocabSize))")
-        try check(embeddings.window > 0 && embeddings.negative > 0 && embeddings.epochs > 0, "embeddings", "window, negative and epochs must be positive")
-        try check(lm.layers > 0 && lm.heads > 0 && lm.dim > 0 && lm.ffnDim > 0 && lm.context > 1 && lm.batch > 0 && lm.steps > 0,
-                  "lm", "layers, heads, dim, ffnDim, batch and steps must be positive and context at least 2")
+        do {
+            _ = try TokenizerRecipe(model: tokenizer.model, normalize: normalize.form, lowercase: normalize.lowercase,
+                                    specialTokens: tokenizer.specialTokens.joined(separator: ","))
+        } catch let error as TokenizerError {
+            throw PipelineError("field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "--special-tokens: ", with: ""))")
+        }
+        try check(!tokenizer.specialTokens.contains { $0.contains(",") }, "tokenizer.specialTokens", "a special token may not contain a comma")
+        try range("tokenizer.vocabSize", tokenizer.vocabSize, tokenizer.model == "byte-bpe" ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
+        try range("tokenizer.minFrequency", tokenizer.minFrequency, 0, Int.max)
+        // embeddings
+        try range("embeddings.window", embeddings.window, 1, 10_000)
+        try range("embeddings.negative", embeddings.negative, 1, 1000)
+        try real("embeddings.sample", embeddings.sample, 0, 1)
+        try range("embeddings.minCount", embeddings.minCount, 1, Int.max)
+        try range("embeddings.epochs", embeddings.epochs, 1, 100_000)
+        try real("embeddings.alpha", embeddings.alpha, 0, 10, openLower: true)
+        try range("embeddings.threads", embeddings.threads, 1, 256)
+        try range("embeddings.seed", embeddings.seed, 0, Int.max)
+        // lm
+        try range("lm.layers", lm.layers, 1, 1024)
+        try range("lm.heads", lm.heads, 1, 1024)
+        try range("lm.dim", lm.dim, 1, 65536)
+        try range("lm.ffnDim", lm.ffnDim, 1, 1 << 20)
+        try range("lm.context", lm.context, 2, 65536)
+        try range("lm.batch", lm.batch, 1, 65536)
+        try range("lm.steps", lm.steps, 1, 1_000_000_000)
+        try real("lm.lr", lm.lr, 0, 10, openLower: true)
+        try range("lm.warmup", lm.warmup, 0, 1_000_000_000)
+        try real("lm.weightDecay", lm.weightDecay, 0, 10)
+        try real("lm.clip", lm.clip, 0, 1e9)
+        try real("lm.dropout", lm.dropout, 0, 1, openUpper: true)
         try check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
+        try check(lm.positions != "sinusoidal" || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
         try check(["sinusoidal", "learned"].contains(lm.positions), "lm.positions", "expected sinusoidal or learned, found '\(lm.positions)'")
         try check(["pre", "post"].contains(lm.norm), "lm.norm", "expected pre or post, found '\(lm.norm)'")
         try check(["gelu", "relu"].contains(lm.activation), "lm.activation", "expected gelu or relu, found '\(lm.activation)'")
         try check(["dense", "moe"].contains(lm.ffn), "lm.ffn", "expected dense or moe, found '\(lm.ffn)'")
-        try check(lm.ffn == "dense" || (lm.experts > 0 && lm.topK > 0 && lm.topK <= lm.experts), "lm.topK", "expected 1…experts")
-        try check(lm.threads > 0 && embeddings.threads > 0, "threads", "must be positive")
-        try check(generate.maxTokens >= 0 && generate.temperature >= 0, "generate", "maxTokens and temperature must not be negative")
+        try range("lm.experts", lm.experts, 1, 256)
+        try range("lm.topK", lm.topK, 1, lm.experts)
+        try range("lm.evalEvery", lm.evalEvery, 1, 1_000_000_000)
+        try range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
+        try range("lm.threads", lm.threads, 1, 256)
+        try range("lm.seed", lm.seed, 0, Int.max)
+        // generate and report
+        try range("generate.maxTokens", generate.maxTokens, 0, 1_000_000)
+        try real("generate.temperature", generate.temperature, 0, 100)
+        try range("generate.topK", generate.topK, 0, Int(Int32.max))
+        try range("generate.seed", generate.seed, 0, Int.max - 1_000_000)
+        try range("report.pcaTokens", report.pcaTokens, 0, 100_000)
         _ = try corpusFiles()
     }
 

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Embeddings
 import Foundation
 import TextNormalization

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Embeddings
 import Foundation
 import NeuralCore
@@ -132,7 +133,8 @@ extension PipelineRunner {
         var valLoss: Double?
     }
 
-    func runLanguageModel(fingerprint: String) throws -> ([String], [String: Double]) {
+    /// Trains the model; `fresh` (the stage was named by `--from`) starts over instead of resuming.
+    func runLanguageModel(fingerprint: String, fresh: Bool = false) throws -> ([String], [String: Double]) {
         let options = config.lm
         let directory = path("lm")
         let tokenizer = try loadTokenizer()
@@ -141,7 +143,9 @@ extension PipelineRunner {
         let validation = try TokenStream.read(path("data/val.bin"), vocabularySize: vocabularySize)
         let tokenizerBytes = Array(try Data(contentsOf: URL(fileURLWithPath: path("tokenizer.json"))))
         let markerPath = path("lm/pipeline-fingerprint")
-        let resumable = (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
+        // Resume only a whole checkpoint of this very configuration (a damaged one trains afresh).
+        let resumable = !fresh && (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
+            && (try? Checkpoint.loadModel(directory)) != nil
 
         let model: TransformerModel
         let trainer: Trainer
@@ -154,9 +158,13 @@ extension PipelineRunner {
             curve = ((try? readJSON([CurvePoint].self, from: "lm/curve.json")) ?? []).filter { $0.step <= trainer.step }
             log("  resuming from step \(trainer.step)")
         } else {
-            try? FileManager.default.removeItem(atPath: directory)
-            try? FileManager.default.removeItem(atPath: directory + ".previous")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Only a model directory of ours is replaced; anything else at RUN/lm is an error naming it.
+            if try RunDirectory.claim(directory, as: .languageModel, legacy: Checkpoint.isUnmarkedRun) != .absent {
+                RunDirectory.removeStale(directory, kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            }
+            RunDirectory.removeStale(directory + ".previous", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            RunDirectory.removeStale(directory + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+            try RunDirectory.create(directory, as: .languageModel)
             let modelConfig = ModelConfig(
                 vocabSize: vocabularySize, contextLength: options.context, layers: options.layers, heads: options.heads,
                 dim: options.dim, ffnDim: options.ffnDim,

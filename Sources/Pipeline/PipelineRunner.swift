@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TextNormalization
 import Tokenization
 
 /// Runs the stages of a ``PipelineConfig`` in a run directory, skipping those whose inputs and
@@ -48,9 +48,17 @@ public final class PipelineRunner {
     /// Runs the stages from `from` (forced to re-run, with everything after it) through `until`.
     @discardableResult
     public func run(from: PipelineStage? = nil, until: PipelineStage? = nil) throws -> [(PipelineStage, Outcome)] {
-        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
-        let lock = try PipelineRunner.lock(run: run)
-        defer { close(lock) }
+        if let from, let until, until < from {
+            throw PipelineError("--from \(from.rawValue) comes after --until \(until.rawValue): no stage would run")
+        }
+        // The run directory is ours (marker) or new; the pipeline holds its lock and that of the
+        // model directory inside it (so `train-lm --resume` on RUN/lm waits for the pipeline).
+        let state = try RunDirectory.claim(run, as: .pipeline, legacy: { FileManager.default.fileExists(atPath: $0 + "/stages") })
+        try RunDirectory.makeDirectories(run)
+        let lock = try RunDirectory.lock(run)
+        let modelLock = try RunDirectory.lock(path("lm"))
+        defer { withExtendedLifetime((lock, modelLock)) {} }
+        if state != .owned { try RunDirectory.create(run, as: .pipeline) }
         var outcomes: [(PipelineStage, Outcome)] = []
         for stage in PipelineStage.allCases {
             if let until, stage > until { break }
@@ -58,45 +66,35 @@ public final class PipelineRunner {
             fingerprints[stage] = fingerprint
             let forced = from.map { stage >= $0 } ?? false
             if !forced, let record = StageRecord.load(run: run, stage: stage.rawValue),
-               record.fingerprint == fingerprint, record.outputsExist(run: run) {
+               record.fingerprint == fingerprint, record.outputsIntact(run: run) {
                 log("[\(stage.rawValue)] up to date, skipped")
                 outcomes.append((stage, .skipped))
                 continue
             }
             log("[\(stage.rawValue)] running")
             let start = Date()
-            let (outputs, metrics) = try execute(stage, fingerprint: fingerprint)
+            let (outputs, metrics) = try execute(stage, fingerprint: fingerprint, fresh: forced)
             let seconds = Date().timeIntervalSince(start)
-            try StageRecord(stage: stage.rawValue, fingerprint: fingerprint, outputs: outputs, metrics: metrics, seconds: seconds).save(run: run)
+            var record = StageRecord(stage: stage.rawValue, fingerprint: fingerprint, outputs: outputs, metrics: metrics, seconds: seconds)
+            try record.stampOutputs(run: run)
+            try record.save(run: run)
             log(String(format: "[%@] done in %.1f s", stage.rawValue, seconds))
             outcomes.append((stage, .ran))
         }
         return outcomes
     }
 
-    private func execute(_ stage: PipelineStage, fingerprint: String) throws -> ([String], [String: Double]) {
+    private func execute(_ stage: PipelineStage, fingerprint: String, fresh: Bool) throws -> ([String], [String: Double]) {
         switch stage {
         case .normalize: return try runNormalize()
         case .tokenizer: return try runTokenizer()
         case .encode: return try runEncode()
         case .embeddings: return try runEmbeddings()
-        case .lm: return try runLanguageModel(fingerprint: fingerprint)
+        case .lm: return try runLanguageModel(fingerprint: fingerprint, fresh: fresh)
         case .evaluate: return try runEvaluate()
         case .generate: return try runGenerate()
         case .report: return try runReport()
         }
-    }
-
-    /// Takes the run directory's lock (`RUN/.lock`), so two pipelines never write one run at once;
-    /// the lock goes with the process, however it ends. Returns the descriptor that holds it.
-    static func lock(run: String) throws -> Int32 {
-        let fd = open("\(run)/.lock", O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw PipelineError("\(run)/.lock: cannot open the run's lock file") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw PipelineError("\(run): another tessera pipeline is running in this directory")
-        }
-        return fd
     }
 
     // MARK: Fingerprints

@@ -1,5 +1,5 @@
+import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// What a finished stage leaves in `RUN/stages/NAME.json`: the fingerprint of its inputs and
 /// options, the artifacts it wrote, and its figures for the report.
@@ -14,6 +14,9 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
     /// Seconds the stage took.
     public var seconds: Double
+    /// Size and checksum of each output when the stage finished (`SIZE:FNV1A64`), so a changed
+    /// or truncated output makes the stage run again. Absent in records of older versions.
+    public var checksums: [String: String]?
 
     /// Creates a record.
     public init(stage: String, fingerprint: String, outputs: [String], metrics: [String: Double] = [:], seconds: Double) {
@@ -41,8 +44,28 @@ public struct StageRecord: Codable, Sendable, Equatable {
         try AtomicFileWriter.write(Array(try encoder.encode(self)), to: StageRecord.path(run: run, stage: stage))
     }
 
-    /// Whether every output still exists in the run directory.
-    public func outputsExist(run: String) -> Bool {
-        outputs.allSatisfy { FileManager.default.fileExists(atPath: "\(run)/\($0)") }
+    /// Records the size and checksum of every output (call after the stage wrote them).
+    public mutating func stampOutputs(run: String) throws {
+        var stamps: [String: String] = [:]
+        for output in outputs { stamps[output] = try StageRecord.stamp("\(run)/\(output)") }
+        checksums = stamps
+    }
+
+    /// Whether every output is still there as the stage left it (same size and checksum).
+    public func outputsIntact(run: String) -> Bool {
+        outputs.allSatisfy { output in
+            let path = "\(run)/\(output)"
+            guard let checksums else { return FileManager.default.fileExists(atPath: path) }
+            guard let expected = checksums[output], let actual = try? StageRecord.stamp(path) else { return false }
+            return expected == actual
+        }
+    }
+
+    /// `SIZE:CHECKSUM` of a file's contents.
+    static func stamp(_ path: String) throws -> String {
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
+        var f = Fingerprint()
+        try f.addContents(ofFile: path)
+        return "\(size):\(f.hex)"
     }
 }

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 
 /// Strict reading of JSON configuration files: the user's JSON is laid over the JSON of the
@@ -23,16 +24,16 @@ public enum StrictJSON {
 
     /// Decodes `data` over `defaults`: fields the user leaves out keep their default values.
     public static func decode<T: Codable>(_ type: T.Type, defaults: T, from data: Data, file: String) throws -> T {
-        let base = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(defaults))
+        let base = try JSONReader.parse([UInt8](JSONEncoder().encode(defaults)))
         let user: JSONValue
         do {
-            user = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw ConfigError(file: file, field: "", message: "not valid JSON (\(describe(error)))")
+            user = try JSONReader.parse([UInt8](data))
+        } catch let error as JSONReader.SyntaxError {
+            throw ConfigError(file: file, field: "", message: "\(error)")
         }
         let merged = try merge(user, over: base, path: "", file: file)
         do {
-            return try JSONDecoder().decode(T.self, from: JSONEncoder().encode(merged))
+            return try JSONDecoder().decode(T.self, from: Data(JSONText.serialize(merged).utf8))
         } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
             throw ConfigError(file: file, field: dotted(context.codingPath), message: "expected \(expected): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
@@ -47,10 +48,10 @@ public enum StrictJSON {
     /// Fields where the user gave a fractional number and the default is a whole number.
     static func fractions(_ user: JSONValue, over base: JSONValue, path: String) -> [(String, Double)] {
         switch (user, base) {
-        case (.object(let u), .object(let b)):
-            return u.keys.sorted().flatMap { key -> [(String, Double)] in
-                guard let bv = b[key], let uv = u[key] else { return [] }
-                return fractions(uv, over: bv, path: path.isEmpty ? key : "\(path).\(key)")
+        case (.object(let u), .object):
+            return u.flatMap { key, value -> [(String, Double)] in
+                guard let bv = base[key] else { return [] }
+                return fractions(value, over: bv, path: path.isEmpty ? key : "\(path).\(key)")
             }
         case (.number(let d), .integer) where d != d.rounded():
             return [(path, d)]
@@ -59,37 +60,39 @@ public enum StrictJSON {
         }
     }
 
-    /// Lays `user` over `base`, checking names and kinds.
+    /// Lays `user` over `base`, checking names and kinds; members keep the order of the defaults.
     static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String) throws -> JSONValue {
         if case .object(let baseObject) = base {
             guard case .object(let userObject) = user else {
                 throw ConfigError(file: file, field: path, message: "expected an object, found \(user.kind)")
             }
             var result = baseObject
-            for (key, value) in userObject.sorted(by: { $0.key < $1.key }) {
+            for (key, value) in userObject {
                 let field = path.isEmpty ? key : "\(path).\(key)"
-                guard let existing = baseObject[key] else {
-                    let known = baseObject.keys.sorted().joined(separator: ", ")
+                guard let index = baseObject.firstIndex(where: { $0.key == key }) else {
+                    let known = baseObject.map(\.key).sorted().joined(separator: ", ")
                     throw ConfigError(file: file, field: field, message: "unknown field (known here: \(known))")
                 }
-                result[key] = try merge(value, over: existing, path: field, file: file)
+                result[index].value = try merge(value, over: baseObject[index].value, path: field, file: file)
             }
             return .object(result)
         }
-        guard user.fits(base) else {
+        guard fits(user, base) else {
             throw ConfigError(file: file, field: path, message: "expected \(base.kind), found \(user.kind)")
         }
         return user
     }
 
-    private static func dotted(_ path: [CodingKey]) -> String {
-        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    /// Whether `user` may stand where a value of `base`'s kind is expected (integers and numbers stand
+    /// for each other; the decoder then rejects a fraction where an integer belongs).
+    private static func fits(_ user: JSONValue, _ base: JSONValue) -> Bool {
+        switch (user, base) {
+        case (.integer, .number), (.number, .integer): return true
+        default: return user.kind == base.kind
+        }
     }
 
-    private static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-        }
-        return "\(error)"
+    private static func dotted(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 }

@@ -5,8 +5,5 @@
 // - ``Kernels``: fused elementwise kernels (softmax, layer norm, GELU/ReLU, residual add,
 //   cross-entropy, AdamW) implemented in the `CKernels` C target with AVX2 / AVX-512 variants chosen
 //   at run time, so the package needs no unsafe build flags.
-// - ``ParallelFor``: `DispatchQueue.concurrentPerform` over chunks, with a thread cap.
 // - ``SeededGenerator``: a reproducible random number generator (xoshiro256**) with normal samples.
-// - ``SafeTensors``: read and write the safetensors format (F32/F16/BF16/I32).
-@_exported import CKernels
 import COpenBLAS

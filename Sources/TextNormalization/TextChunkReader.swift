@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArtifactIO
 import CICU
 
 /// Streams a UTF-8 text file (or standard input) in large chunks, each valid UTF-8 and cut where
@@ -55,7 +56,7 @@ public final class TextChunkReader {
         self.path = path
         try TextChunkReader.checkReadable(path)
         let fd = open(path, O_RDONLY)
-        if fd < 0 { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         self.fd = fd
         self.ownsDescriptor = true
     }
@@ -64,16 +65,11 @@ public final class TextChunkReader {
         if ownsDescriptor { close(fd) }
     }
 
-    /// Throws unless `path` names an existing, readable regular file (checked before any work starts).
+    /// Throws a `FileError` unless `path` is standard input (`-`) or an existing, readable file
+    /// (checked before any work starts).
     public static func checkReadable(_ path: String) throws {
         if path == "-" { return }
-        var info = stat()
-        if stat(path, &info) != 0 {
-            if errno == ENOENT { throw TextInputError.missingFile(path: path) }
-            throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw TextInputError.isDirectory(path: path) }
-        if access(path, R_OK) != 0 { throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        try FileContents.checkReadable(path)
     }
 
     /// Calls `body` with each chunk and the byte offset of its start in the input.
@@ -90,7 +86,7 @@ public final class TextChunkReader {
                 let got = read(fd, buffer + filled, capacity - filled)
                 if got < 0 {
                     if errno == EINTR { continue }
-                    throw TextInputError.unreadable(path: path, reason: String(cString: strerror(errno)))
+                    throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
                 }
                 if got == 0 { eof = true } else { filled += got }
             }

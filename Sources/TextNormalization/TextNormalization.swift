@@ -10,7 +10,6 @@
 //   (GPT-2's regex, as a hand-written scanner), ``BertPreTokenizer``, ``WhitespacePreTokenizer``
 //   and ``WordBoundaryPreTokenizer`` (ICU word breaks). ``ByteLevelAlphabet`` is GPT-2's
 //   byte ↔ printable-character map.
-// - ``AtomicFileWriter`` writes every output through a temporary file renamed into place.
 //
 // ```swift
 // let normalizer = Normalizer(form: .nfkc, lowercase: true)

@@ -11,6 +11,10 @@ public struct AddedToken: Sendable, Hashable {
     public var leftStrip: Bool
     /// Whether a match also takes the whitespace after it (Hugging Face's `rstrip`).
     public var rightStrip: Bool
+    /// Whether it matches only as a whole word (not inside one; Hugging Face's `single_word`).
+    public var singleWord: Bool = false
+    /// Whether it is matched in the normalized text, its content normalized too (Hugging Face's `normalized`).
+    public var normalized: Bool = false
 
     /// Creates an added token.
     public init(id: UInt32, content: String, special: Bool = true, leftStrip: Bool = false, rightStrip: Bool = false) {

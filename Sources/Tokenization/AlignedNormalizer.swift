@@ -6,6 +6,8 @@
 /// the form composes), which matches whole-text normalization for the context-free steps
 /// (clean-up, decomposition, accent stripping, lowercasing) and for composition within a
 /// combining sequence. Results for non-ASCII characters are cached.
+import TextNormalization
+
 struct AlignedNormalizer {
     // MARK: State
 

@@ -9,6 +9,8 @@
 /// ```swift
 /// let model = try BPEModel(vocabulary: v, merges: [("Ġ", "t"), ("h", "e")])
 /// ```
+import TextNormalization
+
 public struct BPEModel: Sendable {
     // MARK: State
 

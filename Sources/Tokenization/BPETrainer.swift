@@ -12,6 +12,8 @@
 /// let trainer = BPETrainer(vocabularySize: 8000, specialTokens: ["<|endoftext|>"], byteLevel: true)
 /// let model = try trainer.train(counts)
 /// ```
+import TextNormalization
+
 public struct BPETrainer: Sendable {
     // MARK: Options
 
@@ -81,15 +83,18 @@ public struct BPETrainer: Sendable {
             if byteLevel { return word.map { ByteLevelAlphabet.scalars[Int($0)] } }
             return String(decoding: word, as: UTF8.self).unicodeScalars.map(\.value)
         }
-        // Alphabet.
-        var alphabet: [UInt32: UInt64] = [:]
+        // Alphabet (counted in a flat table: a long word costs no dictionary work per character).
+        var alphabetCounts = [UInt64](repeating: 0, count: 0x110000)
         var wordChars: [[UInt32]] = []
         wordChars.reserveCapacity(words.count)
         for (word, count) in words {
             let chars = characters(word)
             wordChars.append(chars)
-            for c in chars { alphabet[c, default: 0] &+= count }
+            for c in chars { alphabetCounts[Int(c)] &+= count }
         }
+        var alphabet: [UInt32: UInt64] = [:]
+        for (c, n) in alphabetCounts.enumerated() where n > 0 { alphabet[UInt32(c)] = n }
+        alphabetCounts = []
         if byteLevel { for s in ByteLevelAlphabet.scalars { alphabet[s] = .max } }
         var kept = Array(alphabet)
         if let limit = limitAlphabet, kept.count > limit {
@@ -110,15 +115,37 @@ public struct BPETrainer: Sendable {
         var symbols: [[UInt32]] = []
         var wordCounts: [Int64] = []
         symbols.reserveCapacity(words.count)
+        // The id of a character as first / inner / last symbol of a word, looked up once per
+        // character and place (a long word then costs one array read per character).
+        var idCache: [UInt64: UInt32] = [:]
+        let skip = UInt32.max
+        func symbolID(_ c: UInt32, first: Bool, last: Bool) -> UInt32 {
+            let key = UInt64(c) | (first ? 1 << 32 : 0) | (last ? 1 << 33 : 0)
+            if let id = idCache[key] { return id }
+            var s = Unicode.Scalar(c).map { String(Character($0)) } ?? "\u{FFFD}"
+            var id = skip
+            if vocab.id(for: s) != nil {
+                if !first, let p = continuingSubwordPrefix { s = p + s }
+                if last, let x = endOfWordSuffix { s += x }
+                id = vocab.id(for: s) ?? vocab.append(s)
+            }
+            idCache[key] = id
+            return id
+        }
+        var innerIDs = [UInt32](repeating: skip - 1, count: 0x110000)
         for (k, chars) in wordChars.enumerated() {
             var ids: [UInt32] = []
             ids.reserveCapacity(chars.count)
+            let lastIndex = chars.count - 1
             for (i, c) in chars.enumerated() {
-                var s = String(Character(Unicode.Scalar(c)!))
-                guard vocab.id(for: s) != nil else { continue }
-                if i > 0, let p = continuingSubwordPrefix { s = p + s }
-                if i == chars.count - 1, let x = endOfWordSuffix { s += x }
-                ids.append(vocab.id(for: s) ?? vocab.append(s))
+                let id: UInt32
+                if i > 0 && i < lastIndex {
+                    if innerIDs[Int(c)] == skip - 1 { innerIDs[Int(c)] = symbolID(c, first: false, last: false) }
+                    id = innerIDs[Int(c)]
+                } else {
+                    id = symbolID(c, first: i == 0, last: i == lastIndex)
+                }
+                if id != skip { ids.append(id) }
             }
             symbols.append(ids)
             wordCounts.append(Int64(words[k].count))
@@ -127,6 +154,14 @@ public struct BPETrainer: Sendable {
     }
 
     private func mergeLoop(_ vocab: inout Vocabulary, _ symbols: inout [[UInt32]], _ wordCounts: [Int64]) throws -> Result {
+        // Long words are merged as chains (only the merged pair's places are visited).
+        var chainOf = [Int32](repeating: -1, count: symbols.count)
+        var chains: [SymbolChain] = []
+        for (w, word) in symbols.enumerated() where word.count > SymbolChain.threshold {
+            chainOf[w] = Int32(chains.count)
+            chains.append(SymbolChain(word))
+        }
+        let hasChains = !chains.isEmpty
         // Pair counts and where each pair occurs.
         var pairCounts = PairTable(capacity: 1 << 16)
         var whereIndex = PairTable(capacity: 1 << 16)
@@ -152,6 +187,7 @@ public struct BPETrainer: Sendable {
             if c > 0 { heap.push(.init(count: UInt64(c), pair: key, positions: Int32(slot))) }
         }
         pairKeys = []
+        if hasChains { for w in symbols.indices where chainOf[w] >= 0 { symbols[w] = [] } }
 
         // Merge.
         var merges: [(UInt64, UInt32)] = []
@@ -182,7 +218,7 @@ public struct BPETrainer: Sendable {
             for w32 in positions[Int(top.positions)] {
                 let w = Int(w32)
                 let weight = wordCounts[w]
-                BPETrainer.mergeWord(&symbols[w], a, b, newID) { pair, change in
+                let record = { (pair: UInt64, change: Int32) in
                     let c = Int64(bitPattern: pairCounts.find(pair) ?? 0) + Int64(change) * weight
                     pairCounts.set(pair, UInt64(bitPattern: c))
                     if change > 0 {
@@ -194,6 +230,11 @@ public struct BPETrainer: Sendable {
                             stepPositions.append([w32])
                         }
                     }
+                }
+                if hasChains && chainOf[w] >= 0 {
+                    chains[Int(chainOf[w])].merge(a, b, newID, record)
+                } else {
+                    BPETrainer.mergeWord(&symbols[w], a, b, newID, record)
                 }
             }
             for (k, pair) in stepKeys.enumerated() {

@@ -116,6 +116,16 @@ struct ByteKeyTable: Sendable {
         key.withUnsafeBufferPointer { insert($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, value) }
     }
 
+    /// Stores `value` for `key`, replacing any value it had.
+    mutating func set(_ key: [UInt8], _ value: UInt64) {
+        key.withUnsafeBufferPointer { b in
+            let p = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            let h = ByteKeyTable.hash(p, b.count)
+            let (i, found) = slot(p, b.count, h)
+            if found { slots[i].value = value } else { insertNew(at: i, p, b.count, h, value) }
+        }
+    }
+
     private mutating func insertNew(at i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ h: UInt64, _ value: UInt64) {
         slots[i] = Slot(start: UInt32(arena.count), length: UInt32(n), hash: UInt32(truncatingIfNeeded: h), value: value)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))

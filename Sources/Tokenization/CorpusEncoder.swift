@@ -1,4 +1,5 @@
-import Dispatch
+import ArtifactIO
+import TextNormalization
 
 /// Encodes whole files with one tokenizer on several threads, keeping the input order.
 ///
@@ -55,31 +56,42 @@ public struct CorpusEncoder {
     /// (memory stays bounded by the batch size, whatever the input size).
     public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
                              emit: ([UInt32]) throws -> Void) throws {
+        try encodeStream(DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), separator: separator,
+                         progress: progress, emit: emit)
+    }
+
+    /// Encodes the documents of `source` (files, or JSONL records) as one token stream: each
+    /// document on its own (no token spans two), `separator` between documents, ids handed to
+    /// `emit` batch by batch, in order.
+    public func encodeStream(_ source: DocumentSource, separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
+                             emit: ([UInt32]) throws -> Void) throws {
+        try source.checkReadable()
         var total = 0
         var result: [UInt32] = []
-        for (k, path) in paths.enumerated() {
+        var pending: [UInt8] = []
+        let batch = chunkBytes * threads
+        try source.forEachDocument(begin: { k in
             if k > 0, let separator { try emit([separator]) }
-            var pending: [UInt8] = []
-            let batch = chunkBytes * threads
-            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
-                pending.append(contentsOf: chunk)
-                total += chunk.count
-                if pending.count >= batch {
-                    // Keep the last line back: whether the text goes on after it is not known yet.
-                    let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
-                    if cut < pending.count - 1 {
-                        result.removeAll(keepingCapacity: true)
-                        encodeParallel(pending, upTo: cut, into: &result)
-                        pending.removeFirst(cut)
-                        try emit(result)
-                    }
+            pending.removeAll(keepingCapacity: true)
+        }, chunk: { chunk in
+            pending.append(contentsOf: chunk)
+            total += chunk.count
+            if pending.count >= batch {
+                // Keep the last line back: whether the text goes on after it is not known yet.
+                let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
+                if cut < pending.count - 1 {
+                    result.removeAll(keepingCapacity: true)
+                    encodeParallel(pending, upTo: cut, into: &result)
+                    pending.removeFirst(cut)
+                    try emit(result)
                 }
-                progress?(total)
             }
+            progress?(total)
+        }, end: { _ in
             result.removeAll(keepingCapacity: true)
             encodeParallel(pending, upTo: pending.count, into: &result)
             try emit(result)
-        }
+        })
     }
 
     /// Encodes text held in memory as one token stream (in parallel chunks, order kept).
@@ -124,7 +136,7 @@ public struct CorpusEncoder {
             outputs.withUnsafeMutableBufferPointer { outs in
                 // Each worker uses its own session and writes only its own jobs' slots.
                 let context = UncheckedSendable((buffer, outs, sessions, bounds))
-                CorpusEncoder.parallelFor(count: bounds.count - 1, workers: threads) { job, worker in
+                ParallelFor.jobs(bounds.count - 1, workers: threads) { job, worker in
                     let (buffer, outs, sessions, bounds) = context.value
                     var ids: [UInt32] = []
                     ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
@@ -136,79 +148,107 @@ public struct CorpusEncoder {
         for o in outputs { result.append(contentsOf: o) }
     }
 
-    /// Runs jobs `0..<count` on up to `workers` threads; `body(job, worker)` — a worker runs its
-    /// jobs one after another, so per-worker state needs no lock.
-    static func parallelFor(count: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
-        if workers <= 1 || count <= 1 {
-            for j in 0..<count { body(j, 0) }
-            return
-        }
-        let w = min(workers, count)
-        DispatchQueue.concurrentPerform(iterations: w) { k in
-            var j = k
-            while j < count {
-                body(j, k)
-                j += w
-            }
-        }
-    }
-
     // MARK: Lines
 
     /// Encodes every line of the files and hands formatted output to `write`, in input order.
     public func encodeLines(paths: [String], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
                             progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void) throws {
-        var total = 0
-        for path in paths {
-            var batch: [[UInt8]] = []
-            var batchBytes = 0
-            var carry: [UInt8] = []
-            func flush() throws {
-                var outputs = [[UInt8]](repeating: [], count: batch.count)
-                outputs.withUnsafeMutableBufferPointer { outs in
-                    let context = UncheckedSendable((outs, batch, self))
-                    CorpusEncoder.parallelFor(count: batch.count, workers: threads) { job, worker in
-                        let (outs, batch, encoder) = context.value
-                        outs[job] = encoder.formatLines(batch[job], format: format, addSpecialTokens: addSpecialTokens, offsets: offsets,
-                                                        session: encoder.sessions[worker])
-                    }
-                }
-                for o in outputs { try write(o) }
-                batch.removeAll()
-                batchBytes = 0
-            }
-            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid)).forEachChunk { chunk, _ in
-                total += chunk.count
-                // Complete lines go to the batch; a trailing partial line waits for the next chunk.
-                var lastLF = chunk.count - 1
-                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-                if lastLF < 0 { carry.append(contentsOf: chunk); return }
-                var piece = carry
-                piece.append(contentsOf: chunk[0...lastLF])
-                carry = Array(chunk[(lastLF + 1)...])
-                batchBytes += piece.count
-                batch.append(piece)
-                if batchBytes >= chunkBytes * threads * 2 { try flush() }
-                progress?(total)
-            }
-            if !carry.isEmpty { carry.append(0x0A); batch.append(carry) }
-            try flush()
-        }
+        try encodeLines(DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), format: format,
+                        addSpecialTokens: addSpecialTokens, offsets: offsets, progress: progress, write: write)
     }
 
-    /// Encodes and formats complete lines (each ending in `\n`).
-    private func formatLines(_ text: [UInt8], format: LineFormat, addSpecialTokens: Bool, offsets: Bool, session: TokenizerSession) -> [UInt8] {
+    /// Encodes `source` one output line per unit, in input order: each line of text files, or
+    /// each JSONL record's document as a whole (newlines inside it included).
+    public func encodeLines(_ source: DocumentSource, format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+                            progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void) throws {
+        try source.checkReadable()
+        var total = 0
+        var batch: [[UInt8]] = []
+        var units: [[Range<Int>]] = []
+        var batchBytes = 0
+        func flush() throws {
+            var outputs = [[UInt8]](repeating: [], count: batch.count)
+            outputs.withUnsafeMutableBufferPointer { outs in
+                let context = UncheckedSendable((outs, batch, units, self))
+                ParallelFor.jobs(batch.count, workers: threads) { job, worker in
+                    let (outs, batch, units, encoder) = context.value
+                    outs[job] = encoder.formatUnits(batch[job], units: units[job], format: format, addSpecialTokens: addSpecialTokens,
+                                                    offsets: offsets, session: encoder.sessions[worker])
+                }
+            }
+            for o in outputs { try write(o) }
+            batch.removeAll()
+            units.removeAll()
+            batchBytes = 0
+        }
+        if let field = source.field {
+            // One unit per record; records are grouped into batches of about chunkBytes.
+            var piece: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            for path in source.paths {
+                try source.forEachRecord(path: path, field: field) { text in
+                    total += text.count
+                    ranges.append(piece.count..<(piece.count + text.count))
+                    piece.append(contentsOf: text)
+                    if piece.count >= chunkBytes {
+                        batch.append(piece); units.append(ranges); batchBytes += piece.count
+                        piece.removeAll(); ranges.removeAll()
+                        if batchBytes >= chunkBytes * threads * 2 { try flush() }
+                    }
+                    progress?(total)
+                }
+            }
+            if !ranges.isEmpty { batch.append(piece); units.append(ranges) }
+            try flush()
+            return
+        }
+        var carry: [UInt8] = []
+        try source.forEachDocument(begin: { _ in carry.removeAll() }, chunk: { chunk in
+            total += chunk.count
+            // Complete lines go to the batch; a trailing partial line waits for the next chunk.
+            var lastLF = chunk.count - 1
+            while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+            if lastLF < 0 { carry.append(contentsOf: chunk); return }
+            var piece = carry
+            piece.append(contentsOf: chunk[0...lastLF])
+            carry = Array(chunk[(lastLF + 1)...])
+            batchBytes += piece.count
+            batch.append(piece)
+            units.append(CorpusEncoder.lineRanges(piece))
+            if batchBytes >= chunkBytes * threads * 2 { try flush() }
+            progress?(total)
+        }, end: { _ in
+            if !carry.isEmpty { carry.append(0x0A); batch.append(carry); units.append(CorpusEncoder.lineRanges(carry)) }
+            try flush()
+        })
+    }
+
+    /// The lines of complete-line text (each ending in `\n`), without their `\n` or `\r\n`.
+    static func lineRanges(_ text: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for i in 0..<text.count where text[i] == 0x0A {
+            var end = i
+            if end > start && text[end - 1] == 0x0D { end -= 1 }
+            ranges.append(start..<end)
+            start = i + 1
+        }
+        return ranges
+    }
+
+    /// Encodes and formats `units` of `text`, one output line each.
+    private func formatUnits(_ text: [UInt8], units: [Range<Int>], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+                             session: TokenizerSession) -> [UInt8] {
+        // Units of empty text (empty records) still need a base address.
+        let text = text.isEmpty ? [0x0A] : text
         var out: [UInt8] = []
         out.reserveCapacity(text.count * 2)
         var ids: [UInt32] = []
         var ranges: [Range<Int>] = []
         text.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            var start = 0
-            for i in 0..<buffer.count where base[i] == 0x0A {
-                var end = i
-                if end > start && base[end - 1] == 0x0D { end -= 1 }
-                let line = UnsafeBufferPointer(start: base + start, count: end - start)
+            guard let base = buffer.baseAddress else { return }
+            for unit in units {
+                let line = UnsafeBufferPointer(start: base + unit.lowerBound, count: unit.count)
                 ids.removeAll(keepingCapacity: true)
                 ranges.removeAll(keepingCapacity: true)
                 if offsets && format == .jsonl {
@@ -245,7 +285,6 @@ public struct CorpusEncoder {
                     out.append(0x7D)
                 }
                 out.append(0x0A)
-                start = i + 1
             }
         }
         return out

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextNormalization
 
 /// The encoding state of a ``TokenizerSession``, as a value so its hot loop runs without the
 /// dynamic exclusivity checks that a class's stored properties cost on every access.
@@ -21,6 +22,8 @@ struct EncoderCore {
     /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
     let addedFirstByte: [Bool]
     let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
+    /// The general path, for tokenizers composed of `tokenizer.json` components.
+    var general: PipelineEncoder?
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
 
@@ -50,7 +53,9 @@ struct EncoderCore {
         switch tokenizer.model {
         case .bpe(let m): bpe = m; wordPiece = nil
         case .wordPiece(let m): bpe = nil; wordPiece = m
+        case .unigram, .wordLevel: bpe = nil; wordPiece = nil
         }
+        general = tokenizer.pipeline.map { PipelineEncoder(tokenizer, pipeline: $0) }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
         if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
@@ -118,6 +123,12 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
+        if general != nil {
+            let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
+            ids.append(contentsOf: encoding.ids)
+            if wantOffsets { for o in encoding.offsets { flatOffsets.append(Int32(o.lowerBound)); flatOffsets.append(Int32(o.upperBound)) } }
+            return
+        }
         if addSpecialTokens {
             for t in tokenizer.postProcessor.prefix {
                 ids.append(t.id)

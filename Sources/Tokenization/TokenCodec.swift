@@ -7,6 +7,8 @@
 /// let codec: any TokenCodec = ByteCodec()
 /// codec.decode(codec.encode("héllo"))   // "héllo"
 /// ```
+import TextNormalization
+
 public protocol TokenCodec: Sendable {
     /// Number of ids; every id is below it.
     var vocabularySize: Int { get }

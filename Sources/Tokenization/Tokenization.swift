@@ -7,5 +7,4 @@
 // - Training: `WordCounter` streams corpora into `WordCounts` (mergeable `.counts` files), then
 //   `BPETrainer` (merge for merge as Hugging Face's BpeTrainer) or `WordPieceTrainer` (frequency
 //   or likelihood scoring); `TokenizerRecipe` ties the settings together for the command line.
-// - `TokenShard` reads and writes llm.c `.bin` token files.
-@_exported import TextNormalization
+// - Token shards (llm.c `.bin` files) are ArtifactIO's `TokenShard`.

@@ -9,6 +9,8 @@
 /// let ids = tok.encode("Hello world")
 /// tok.decode(ids)   // "Hello world"
 /// ```
+import TextNormalization
+
 public struct Tokenizer: TokenCodec {
     // MARK: Components
 
@@ -26,6 +28,10 @@ public struct Tokenizer: TokenCodec {
     public private(set) var addedTokens: [AddedToken]
     /// Whether added tokens are looked for in input text.
     public var matchAddedTokens: Bool = true
+    /// The `tokenizer.json` components as the file composes them, when the tokenizer is not one
+    /// of the fixed shapes above (GPT-2 byte level, BERT, whitespace); encoding and decoding
+    /// then go through them.
+    package var pipeline: ComponentPipeline?
     /// Bytes each id decodes to under the byte-level decoder (empty otherwise): offsets into ``decodeArena``.
     let decodeStarts: [Int32]
     let decodeArena: [UInt8]
@@ -34,6 +40,18 @@ public struct Tokenizer: TokenCodec {
     /// Assembles a tokenizer. Added tokens must have ids inside the vocabulary or just after it.
     public init(normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
                 postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken] = []) {
+        self.init(normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: postProcessor,
+                  decoder: decoder, addedTokens: addedTokens, pipeline: nil)
+    }
+
+    /// Assembles a tokenizer whose components are composed by `pipeline`.
+    package init(model: TokenModel, addedTokens: [AddedToken], pipeline: ComponentPipeline) {
+        self.init(preTokenization: .none, model: model, decoder: .none, addedTokens: addedTokens, pipeline: pipeline)
+    }
+
+    private init(normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
+                 postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken], pipeline: ComponentPipeline?) {
+        self.pipeline = pipeline
         self.normalizer = normalizer
         self.preTokenization = preTokenization
         self.model = model
@@ -104,6 +122,19 @@ public struct Tokenizer: TokenCodec {
     /// Decodes ids to bytes (for byte-level models, exactly the bytes that were encoded).
     public func decodeBytes(_ ids: [UInt32], skipSpecialTokens: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
+        if let pipeline {
+            var tokens: [String] = []
+            for id in ids {
+                if let t = addedByID[id] {
+                    if skipSpecialTokens && t.special { continue }
+                    // A normalized added token reads as its normalized content (as Hugging Face keeps it).
+                    if t.normalized, let n = pipeline.normalizer { tokens.append(n.normalize(t.content)); continue }
+                }
+                if let s = token(for: id) { tokens.append(s) }
+            }
+            if let d = pipeline.decoder { return Array(d.decodeChain(tokens).joined().utf8) }
+            return Array(tokens.joined(separator: " ").utf8)
+        }
         switch decoder {
         case .byteLevel:
             decodeArena.withUnsafeBufferPointer { arena in

@@ -33,6 +33,13 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         case .emptyCorpus(let source):
             return "\(source): no words to train on (empty corpus)"
         case .incompatibleCounts(let source, let expected, let found):
+            // Name the settings that differ (each is a key=value field).
+            let ours = Set(expected.split(separator: " ")), theirs = Set(found.split(separator: " "))
+            let differ = found.split(separator: " ").filter { !ours.contains($0) }
+            let instead = expected.split(separator: " ").filter { !theirs.contains($0) }
+            if !differ.isEmpty && !instead.isEmpty {
+                return "\(source): counted with \(differ.joined(separator: " ")), but the other count files used \(instead.joined(separator: " ")) (all settings: \(expected))"
+            }
             return "\(source): counted with \(found), but the other count files used \(expected)"
         case .idOutOfRange(let source, let id, let size):
             return "\(source): id \(id) is out of range for a vocabulary of \(size) tokens"

@@ -6,6 +6,8 @@
 /// let counts = try recipe.counter(threads: 2).count(paths: ["corpus.txt"])
 /// let tokenizer = try recipe.train(counts, vocabularySize: 8000)
 /// ```
+import TextNormalization
+
 public struct TokenizerRecipe: Sendable {
     /// The model kinds.
     public enum Kind: String, Sendable, CaseIterable {
@@ -79,6 +81,10 @@ public struct TokenizerRecipe: Sendable {
             case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
             }
         }
+        if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
+            throw TokenizerError.invalidOption("--special-tokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
+        }
+        if self.specialTokens.contains("") { throw TokenizerError.invalidOption("--special-tokens: an empty token is not allowed") }
         if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
             throw TokenizerError.invalidOption("--special-tokens: wordpiece needs [UNK] among the special tokens")
         }

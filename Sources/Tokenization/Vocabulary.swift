@@ -1,16 +1,18 @@
 /// Token strings and their ids, both ways.
 ///
-/// Ids are dense: `0..<count`. A token string appears once.
+/// Ids are dense: `0..<count`. A token appears once. Tokens are compared as UTF-8 bytes, not as
+/// Swift strings: two canonically equivalent spellings (NFC and NFD "é") are different tokens.
 ///
 /// ```swift
 /// let v = try Vocabulary(tokens: ["[UNK]", "a", "##b"])
 /// v.id(for: "##b")   // 2
 /// v.token(2)         // "##b"
 /// ```
+import ArtifactIO
+
 public struct Vocabulary: Sendable, Equatable {
     /// Token strings, indexed by id.
     public private(set) var tokens: [String]
-    private var index: [String: UInt32]
     /// UTF-8 bytes of each token → id, for lookups on byte slices.
     var table: ByteKeyTable
 
@@ -19,12 +21,11 @@ public struct Vocabulary: Sendable, Equatable {
     /// Creates a vocabulary; ids are positions. Throws on a duplicate token.
     public init(tokens: [String], source: String = "vocabulary") throws {
         self.tokens = []
-        self.index = [:]
         self.table = ByteKeyTable(capacity: tokens.count)
         self.tokens.reserveCapacity(tokens.count)
         for token in tokens {
-            if index[token] != nil {
-                throw TokenizerError.duplicateToken(source: source, token: token, id: self.tokens.count, firstID: Int(index[token]!))
+            if let first = table.find(Array(token.utf8)) {
+                throw TokenizerError.duplicateToken(source: source, token: token, id: self.tokens.count, firstID: Int(first))
             }
             append(token)
         }
@@ -49,7 +50,10 @@ public struct Vocabulary: Sendable, Equatable {
     public var count: Int { tokens.count }
 
     /// The id of `token`, if present.
-    public func id(for token: String) -> UInt32? { index[token] }
+    public func id(for token: String) -> UInt32? {
+        var copy = token
+        return copy.withUTF8 { b in table.find(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count).map { UInt32(truncatingIfNeeded: $0) } }
+    }
 
     /// The token string of `id`, if in range.
     public func token(_ id: UInt32) -> String? { Int(id) < tokens.count ? tokens[Int(id)] : nil }
@@ -65,7 +69,6 @@ public struct Vocabulary: Sendable, Equatable {
     public mutating func append(_ token: String) -> UInt32 {
         let id = UInt32(tokens.count)
         tokens.append(token)
-        index[token] = id
         table.insert(Array(token.utf8), UInt64(id))
         return id
     }

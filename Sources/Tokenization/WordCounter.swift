@@ -1,4 +1,5 @@
-import Dispatch
+import ArtifactIO
+import TextNormalization
 
 /// Counts the words of text files as a trainer sees them: each line (with its line end)
 /// normalized, then pre-tokenized, then each piece counted — as Hugging Face's trainers read files.
@@ -43,7 +44,14 @@ public struct WordCounter: Sendable {
     /// Counts the words of `paths`; `progress` gets the bytes read so far. Throws on unreadable
     /// files and invalid UTF-8 (with the byte offset), and when there are no words at all.
     public func count(paths: [String], progress: ((Int) -> Void)? = nil) throws -> WordCounts {
-        for path in paths { try TextChunkReader.checkReadable(path) }
+        try count(DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid, allowEmpty: true)), progress: progress)
+    }
+
+    /// Counts the words of every document of `source` (each text file, or each JSONL record):
+    /// lines are counted within a document, so a corpus cut into documents at line ends counts
+    /// exactly like the whole. `progress` gets the bytes read so far.
+    public func count(_ source: DocumentSource, progress: ((Int) -> Void)? = nil) throws -> WordCounts {
+        try source.checkReadable()
         let workers = threads
         var tables = (0..<workers).map { _ in ByteKeyTable(capacity: 1 << 14) }
         var scratches = (0..<workers).map { _ in Workspace() }
@@ -58,39 +66,34 @@ public struct WordCounter: Sendable {
                 tables.withUnsafeMutableBufferPointer { t in
                     scratches.withUnsafeMutableBufferPointer { s in
                         let box = UncheckedSendable((t, s, jobs, self))
-                        DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { w in
+                        ParallelFor.jobs(jobs.count, workers: workers) { j, w in
                             let (t, s, jobs, counter) = box.value
-                            var j = w
-                            while j < jobs.count {
-                                counter.countChunk(jobs[j], into: &t[w], workspace: &s[w])
-                                j += min(workers, jobs.count)
-                            }
+                            counter.countChunk(jobs[j], into: &t[w], workspace: &s[w])
                         }
                     }
                 }
             }
             batch.removeAll(keepingCapacity: true)
         }
-        for path in paths {
-            // Whole lines only: a line longer than a chunk waits in `carry` until its end.
-            var carry: [UInt8] = []
-            try TextChunkReader(path: path, options: .init(replaceInvalid: replaceInvalid, allowEmpty: true)).forEachChunk { chunk, _ in
-                total += chunk.count
-                var lastLF = chunk.count - 1
-                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-                if lastLF < 0 {
-                    carry.append(contentsOf: chunk)
-                } else {
-                    var job = carry
-                    job.append(contentsOf: chunk[0...lastLF])
-                    carry = Array(chunk[(lastLF + 1)...])
-                    batch.append(job)
-                    if batch.count >= workers * 2 { flush() }
-                }
-                progress?(total)
+        // Whole lines only: a line longer than a chunk waits in `carry` until its end.
+        var carry: [UInt8] = []
+        try source.forEachDocument(begin: { _ in carry.removeAll() }, chunk: { chunk in
+            total += chunk.count
+            var lastLF = chunk.count - 1
+            while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+            if lastLF < 0 {
+                carry.append(contentsOf: chunk)
+            } else {
+                var job = carry
+                job.append(contentsOf: chunk[0...lastLF])
+                carry = Array(chunk[(lastLF + 1)...])
+                batch.append(job)
+                if batch.count >= workers * 2 { flush() }
             }
+            progress?(total)
+        }, end: { _ in
             if !carry.isEmpty { batch.append(carry) }
-        }
+        })
         flush()
         var counts = WordCounts(settings: settings)
         counts.table = tables[0]
@@ -98,7 +101,7 @@ public struct WordCounter: Sendable {
             t.forEach { word, count in counts.table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count) }
         }
         if counts.distinctWords == 0 {
-            throw TokenizerError.emptyCorpus(source: paths.joined(separator: ", "))
+            throw TokenizerError.emptyCorpus(source: source.paths.map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", "))
         }
         return counts
     }

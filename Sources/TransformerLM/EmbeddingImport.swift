@@ -1,6 +1,6 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
-import TensorOps
 
 /// Initializing a model's token embeddings from a Word2Vec stage output.
 public enum EmbeddingImport {
@@ -10,6 +10,10 @@ public enum EmbeddingImport {
     @discardableResult
     public static func load(_ path: String, into model: TransformerModel) throws -> Float {
         let file: SafeTensors
+        let suffix = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+        if ["vec", "bin", "txt"].contains(suffix) {
+            throw ModelError.embeddingMismatch(path: path, detail: "expected the .safetensors [vocab, dim] table that train-embeddings writes with -o; word2vec .\(suffix) vectors are not read here")
+        }
         do { file = try SafeTensors.read(path) } catch let e as SafeTensorsError { throw ModelError.embeddingMismatch(path: path, detail: e.description) }
         let matrices = file.names.filter { (file.tensors[$0]?.shape.count ?? 0) == 2 }
         let name: String

@@ -1,6 +1,6 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
-import TensorOps
 
 /// Export to the Hugging Face `GPT2LMHeadModel` layout (`config.json` + `model.safetensors` with
 /// GPT-2 tensor names; Conv1D weights stored `[in, out]`).

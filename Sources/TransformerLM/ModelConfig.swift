@@ -91,6 +91,19 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             throw ModelError.invalidConfig("MoE needs 1 ≤ top-k (\(topK)) ≤ experts (\(experts))")
         }
         if !(dropout >= 0 && dropout < 1) { throw ModelError.invalidConfig("dropout \(dropout) must be in [0, 1)") }
+        // Sanity limits, checked before anything is allocated (a corrupt config.json must fail here).
+        for (name, value, limit) in [("vocabulary size", vocabSize, Int(Int32.max)), ("context", contextLength, 1 << 20), ("layers", layers, 4096),
+                                     ("heads", heads, 4096), ("dim", dim, 1 << 16), ("ffn-dim", ffnDim, 1 << 20), ("experts", experts, 4096)] where value > limit {
+            throw ModelError.invalidConfig("\(name) \(value) is larger than the limit \(limit)")
+        }
+    }
+
+    /// The number of parameters, computed in floating point (no overflow for any input), so a
+    /// size can be checked before the model is allocated.
+    public var approximateParameterCount: Double {
+        let V = Double(vocabSize), T = Double(contextLength), C = Double(dim), F = Double(ffnDim), L = Double(layers)
+        let ffnWeights = ffn == .moe ? Double(experts) * (2 * C * F + F + C) + Double(experts) * C : 2 * C * F + F + C
+        return V * C + (positions == .learned ? T * C : 0) + L * (4 * C * C + 4 * C + 4 * C + ffnWeights) + 2 * C + (tieEmbeddings ? 0 : V * C)
     }
 
     // MARK: Presets

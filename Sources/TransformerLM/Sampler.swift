@@ -1,5 +1,5 @@
-import Foundation
 import CKernels
+import Foundation
 import NeuralCore
 import TensorOps
 

@@ -1,5 +1,5 @@
+import ArtifactIO
 import NeuralCore
-import Tokenization
 
 extension TokenStream {
     /// Reads an llm.c token shard.

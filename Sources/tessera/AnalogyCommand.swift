@@ -18,6 +18,10 @@ struct AnalogyCommand: ParsableCommand {
     @Argument(help: "B") var b: String
     @Argument(help: "C") var c: String
 
+    func validate() throws {
+        try OptionCheck.range("-k", k, 1...1_000_000)
+    }
+
     func run() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
         let index = try input.index()

@@ -1,6 +1,8 @@
+import ArtifactIO
 import ArgumentParser
 import Foundation
 import NeuralCore
+import TextNormalization
 import TensorOps
 import TransformerLM
 
@@ -22,27 +24,28 @@ struct AttentionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory.") var output: String = "attention"
 
     func run() throws {
+        let state = try RunDirectory.claim(output, as: .attention)
         let lm = try Checkpoint.loadModel(model)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
         let T = ids.count, c = lm.config
         let maps = try lm.attentionMaps(ids)
         let labels = ids.map { codec.decode([UInt32(bitPattern: $0)]) }
         var layers: [[[[Double]]]] = []
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        if state != .owned { try RunDirectory.create(output, as: .attention) }
         for (l, map) in maps.enumerated() {
             var heads: [[[Double]]] = []
             for (h, matrix) in map.enumerated() {
                 let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
                 heads.append(m)
                 let svg = Self.heatmap(m, labels: labels, title: "layer \(l) head \(h)")
-                try Data(svg.utf8).write(to: URL(fileURLWithPath: "\(output)/layer\(l)_head\(h).svg"), options: .atomic)
+                try AtomicFileWriter.write(Array(svg.utf8), to: "\(output)/layer\(l)_head\(h).svg")
             }
             layers.append(heads)
         }
         let json = try JSONSerialization.data(withJSONObject: ["tokens": labels, "layers": layers], options: [.sortedKeys])
-        try json.write(to: URL(fileURLWithPath: output + "/attention.json"), options: .atomic)
+        try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
         FileHandle.standardError.write(Data("wrote \(output)/attention.json and \(c.layers * c.heads) heat-maps for \(T) tokens\n".utf8))
     }
 

@@ -28,6 +28,11 @@ struct BenchEncodeCommand: ParsableCommand {
     @Argument(help: "Input text files.")
     var files: [String]
 
+    func validate() throws {
+        for t in threads { try OptionCheck.threads(t) }
+        try OptionCheck.range("--repeats", repeats, 1...1000)
+    }
+
     func run() throws {
         var text: [UInt8] = []
         for path in files { text += try BenchSupport.load(path) }
@@ -39,7 +44,7 @@ struct BenchEncodeCommand: ParsableCommand {
             var count = 0
             _ = encoder.encode(Array(text.prefix(1 << 20)))   // warm-up
             let seconds = BenchSupport.bestTime(repeats: repeats) { count = encoder.encode(text).count }
-            BenchSupport.emit([
+            try BenchSupport.emit([
                 "bench": "encode", "tool": "tessera", "tokenizer": tokenizer, "files": files, "threads": n,
                 "bytes": text.count, "tokens": count, "seconds": seconds, "mb_per_s": Double(text.count) / 1e6 / seconds,
                 "bytes_per_token": Double(text.count) / Double(max(count, 1)), "load_seconds": loadSeconds,

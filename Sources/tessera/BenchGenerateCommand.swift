@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera bench generate`: per-token generation time with the KV cache vs recomputing the context.
@@ -21,6 +20,11 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "A trained model directory instead of a preset.") var model: String?
     @Option(help: "Tokens to generate (at most the context).") var tokens: Int = 128
     @Option(help: "Threads.") var threads: Int = 1
+
+    func validate() throws {
+        try OptionCheck.range("--tokens", tokens, 1...1_000_000)
+        try OptionCheck.threads(threads)
+    }
 
     func run() throws {
         let lm: TransformerModel
@@ -54,7 +58,7 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         _ = try sampler.recomputedLogits(seq2)
         let recompute = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
-        BenchSupport.emit([
+        try BenchSupport.emit([
             "bench": "generate", "config": model ?? config, "tokens": n, "threads": threads,
             "kv_cache_ms_per_token": cached * 1000 / Double(n), "recompute_ms_per_token": recompute * 1000 / Double(n),
             "speedup": recompute / cached, "same_tokens": seq == seq2,

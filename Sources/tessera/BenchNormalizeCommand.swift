@@ -21,6 +21,10 @@ struct BenchNormalizeCommand: ParsableCommand {
     @Argument(help: "Text files.")
     var files: [String]
 
+    func validate() throws {
+        try OptionCheck.range("--repeats", repeats, 1...1000)
+    }
+
     func run() throws {
         for path in files {
             let bytes = try BenchSupport.load(path)
@@ -43,7 +47,7 @@ struct BenchNormalizeCommand: ParsableCommand {
                         }
                     }
                 }
-                BenchSupport.emit([
+                try BenchSupport.emit([
                     "bench": "normalize", "file": path, "form": form.rawValue, "lowercase": lowercase,
                     "bytes": bytes.count, "output_bytes": produced, "seconds": seconds,
                     "mb_per_s": Double(bytes.count) / seconds / 1e6,

@@ -18,6 +18,10 @@ struct BenchPretokenizeCommand: ParsableCommand {
     @Argument(help: "Text files.")
     var files: [String]
 
+    func validate() throws {
+        try OptionCheck.range("--repeats", repeats, 1...1000)
+    }
+
     func run() throws {
         for path in files {
             let bytes = try BenchSupport.load(path)
@@ -39,7 +43,7 @@ struct BenchPretokenizeCommand: ParsableCommand {
                         }
                     }
                 }
-                BenchSupport.emit([
+                try BenchSupport.emit([
                     "bench": "pretokenize", "file": path, "style": style.rawValue,
                     "bytes": bytes.count, "pieces": count, "seconds": seconds,
                     "mb_per_s": Double(bytes.count) / seconds / 1e6,

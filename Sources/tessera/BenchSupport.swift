@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import TextNormalization
 
@@ -29,12 +30,17 @@ enum BenchSupport {
         return usage.ru_maxrss * 1024
     }
 
-    /// Prints one JSON object with sorted keys.
-    static func emit(_ fields: [String: Any]) {
-        if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]),
-           let text = String(data: data, encoding: .utf8) {
-            print(text)
+    /// Prints one JSON object with sorted keys; a non-finite figure (a NaN loss) is an error
+    /// naming it, never a silently missing line.
+    static func emit(_ fields: [String: Any]) throws {
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            let number = (value as? Double) ?? (value as? Float).map(Double.init)
+            if let number, !number.isFinite {
+                throw ValidationError("\(key) is \(number): the computation produced a non-finite value (weights or data are not finite)")
+            }
         }
+        let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
     }
 
     /// Line-aligned 1 MiB slices of `bytes`, as the streaming commands see them.

@@ -15,6 +15,11 @@ struct BenchTrainEmbeddingsCommand: ParsableCommand {
     @Option(help: "Training runs; each prints a line.")
     var repeats: Int = 1
 
+    func validate() throws {
+        try OptionCheck.range("--repeats", repeats, 1...1000)
+        _ = try options.configuration()
+    }
+
     func run() throws {
         try options.validateCorpus()
         let config = try options.configuration()
@@ -23,7 +28,7 @@ struct BenchTrainEmbeddingsCommand: ParsableCommand {
         let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
         for _ in 0..<max(repeats, 1) {
             let (_, summary) = try SkipGramTrainer(configuration: config).train(corpus)
-            BenchSupport.emit([
+            try BenchSupport.emit([
                 "bench": "train-embeddings", "mode": options.tokens != nil ? "tokens" : "words",
                 "threads": summary.threads, "dim": config.dimension, "epochs": config.epochs,
                 "corpus_words": corpus.ids.count, "rows": corpus.rowCount,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import NeuralCore
 import TensorOps
@@ -26,6 +27,14 @@ struct BenchTrainLMCommand: ParsableCommand {
     @Option(name: .customLong("warmup-steps"), help: "Untimed steps first.") var warmupSteps: Int = 5
     @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double = 117
 
+    func validate() throws {
+        try OptionCheck.range("--vocab", vocab, 2...(1 << 24))
+        try OptionCheck.threads(threads)
+        try OptionCheck.range("--steps", steps, 1...1_000_000)
+        try OptionCheck.range("--warmup-steps", warmupSteps, 0...1_000_000)
+        try OptionCheck.range("--peak-gflops-per-core", peakPerCore, 0...1e6, openLower: true)
+    }
+
     func run() throws {
         var c: ModelConfig
         let batch: Int
@@ -52,7 +61,7 @@ struct BenchTrainLMCommand: ParsableCommand {
         let flopsPerToken = 6.0 * Double(matmulParams) + 12.0 * Double(c.layers * T * C)
         let tokens = Double(steps * batch * T)
         let gflops = flopsPerToken * tokens / secs / 1e9
-        BenchSupport.emit([
+        try BenchSupport.emit([
             "bench": "train-lm", "config": config, "vocab": vocab, "threads": threads, "batch": batch, "context": T,
             "parameters": model.parameterCount, "steps": steps, "seconds": secs,
             "tokens_per_s": tokens / secs, "ms_per_step": secs * 1000 / Double(steps),

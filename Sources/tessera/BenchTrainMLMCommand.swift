@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import MaskedLM
 import NeuralCore
@@ -61,7 +62,7 @@ struct BenchTrainMLMCommand: ParsableCommand {
         for _ in 0..<steps { _ = try trainer.trainStep() }
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let total = Double(steps * batch * context)
-        BenchSupport.emit([
+        try BenchSupport.emit([
             "bench": "train-mlm", "layers": layers, "heads": heads, "dim": dim, "context": context, "batch": batch, "vocab": vocab,
             "threads": threads, "nsp": nsp, "parameters": model.parameterCount, "steps": steps, "seconds": secs,
             "tokens_per_s": total / secs, "ms_per_step": secs * 1000 / Double(steps), "isa_level": Int(tk_isa_level()),

@@ -31,6 +31,12 @@ struct BenchTrainTokenizerCommand: ParsableCommand {
     @Argument(help: "Corpus text files.")
     var files: [String]
 
+    func validate() throws {
+        for v in vocabSize { try OptionCheck.range("--vocab-size", v, 1...(1 << 24)) }
+        try OptionCheck.threads(threads)
+        try OptionCheck.range("--repeats", repeats, 1...1000)
+    }
+
     func run() throws {
         let recipe = try TokenizerRecipe(model: model)
         var bytes = 0
@@ -47,7 +53,7 @@ struct BenchTrainTokenizerCommand: ParsableCommand {
                 for path in files { text += try BenchSupport.load(path) }
                 tokens = CorpusEncoder(tokenizer: trained, threads: threads).encode(text).count
             }
-            BenchSupport.emit([
+            try BenchSupport.emit([
                 "bench": "train-tokenizer", "tool": "tessera", "model": model, "vocab_size": size, "threads": threads,
                 "files": files, "bytes": bytes, "seconds": seconds, "mb_per_s": Double(bytes) / 1e6 / seconds,
                 "bytes_per_token": Double(bytes) / Double(max(tokens, 1)), "peak_rss_bytes": BenchSupport.peakRSS(),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ArtifactIO
+import TextNormalization
 import Tokenization
 
 /// `tessera decode`: token ids back to text.
@@ -21,11 +23,17 @@ struct DecodeCommand: ParsableCommand {
     @Argument(help: "Input: a .bin token shard or an ids text file (default: standard input, ids text).")
     var file: String = "-"
 
+    func validate() throws {
+        try OptionCheck.readable("input", file)
+        try OptionCheck.readable("--tokenizer", tokenizer)
+        try AtomicFileWriter.check(output, inputs: [file, tokenizer])
+    }
+
     func run() throws {
         try TextChunkReader.checkReadable(file)
         let tok = try Tokenizer.load(fromFile: tokenizer)
         let size = tok.vocabularySize
-        let writer = try AtomicFileWriter(path: output)
+        let writer = try AtomicFileWriter(path: output, inputs: [file, tokenizer])
         if file.hasSuffix(".bin") {
             let shard = try TokenShard.read(file)
             if let bad = shard.ids.first(where: { Int($0) >= size }) { throw TokenizerError.idOutOfRange(source: file, id: bad, vocabularySize: size) }

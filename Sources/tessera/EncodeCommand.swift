@@ -1,5 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
+import TextNormalization
 import Tokenization
 
 /// `tessera encode`: text to token ids (per line as text, or a whole stream as llm.c shards).
@@ -11,9 +13,13 @@ struct EncodeCommand: ParsableCommand {
             ids/tokens/jsonl: one output line per input line (its terminator not encoded), like \
             Hugging Face encode(line, add_special_tokens=False). bin: the whole text, newlines \
             included, as one token stream (uint16 ids when the vocabulary has ≤ 65,536 tokens, \
-            else uint32); --eot puts the end-of-text token between files.
+            else uint32); --eot puts the end-of-text token between files. With no files, standard \
+            input is read. --field NAME reads JSON lines instead: the string field NAME of each line \
+            is one document — one output line each (ids/tokens/jsonl), or encoded like a file of its \
+            own (bin, --eot between documents).
 
             Example: tessera encode --tokenizer Vocab/en-byte-bpe-8k.json --format bin -o train.bin Corpora/en/*.txt
+            Example: tessera encode --tokenizer tok.json --field text --format jsonl < docs.jsonl > ids.jsonl
             """
     )
 
@@ -41,46 +47,58 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = 1
 
+    @Option(help: "Read JSON lines and encode this string field of each line as one document.")
+    var field: String?
+
     @Option(name: .shortAndLong, help: "Output file (default: standard output; required for bin).")
     var output: String = "-"
 
     @Argument(help: "Input text files (default: standard input).")
     var files: [String] = []
 
+    func validate() throws {
+        try OptionCheck.threads(threads)
+        guard format == "bin" || CorpusEncoder.LineFormat(rawValue: format) != nil else {
+            throw ValidationError("--format \(format): expected ids, tokens, jsonl or bin")
+        }
+        if format == "bin" && output == "-" { throw ValidationError("--format bin needs -o FILE") }
+        for path in files { try OptionCheck.readable("input", path) }
+        try OptionCheck.readable("--tokenizer", tokenizer)
+        try AtomicFileWriter.check(output, inputs: files + [tokenizer])
+    }
+
     func run() throws {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
-        guard threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
+        if let field, field.isEmpty { throw TokenizerError.invalidOption("--field needs a field name") }
+        let source = DocumentSource(paths: inputs, field: field, options: .init(replaceInvalid: replaceInvalid))
         var tok = try Tokenizer.load(fromFile: tokenizer)
         tok.matchAddedTokens = !splitSpecial
         var encoder = CorpusEncoder(tokenizer: tok, threads: threads)
         encoder.replaceInvalid = replaceInvalid
         if format == "bin" {
-            guard output != "-" else { throw TokenizerError.invalidOption("--format bin needs -o FILE") }
             var separator: UInt32? = nil
             if eot {
                 guard let id = tok.endOfTextID else { throw TokenizerError.invalidOption("\(tokenizer): --eot: the tokenizer has no end-of-text token") }
                 separator = id
             }
             let progress = ProgressReporter(label: "encode")
-            // Ids go to a body file as they come (bounded memory); the shard is then written
-            // with its header, atomically, and the body file removed.
+            // Ids stream into the shard's temporary file behind a placeholder header (bounded
+            // memory); the header with the final count is written over it before the rename.
             let width = TokenShard.bytesPerToken(vocabularySize: tok.vocabularySize)
-            let bodyPath = output + ".ids-partial"
-            let body = try AtomicFileWriter(path: bodyPath)
+            let shard = try AtomicFileWriter(path: output, inputs: inputs + [tokenizer])
+            guard shard.isSeekable else { throw TokenizerError.invalidOption("--format bin: -o \(output) must be a regular file (the header is written last)") }
+            try shard.write(TokenShard.header(count: 0, bytesPerToken: width))
             var count = 0
             var bytes: [UInt8] = []
-            try encoder.encodeStream(paths: inputs, separator: separator, progress: { progress.update(bytes: $0) }) { ids in
+            try encoder.encodeStream(source, separator: separator, progress: { progress.update(bytes: $0) }) { ids in
                 bytes.removeAll(keepingCapacity: true)
                 TokenShard.appendIDs(ids, bytesPerToken: width, to: &bytes)
-                try body.write(bytes)
+                try shard.write(bytes)
                 count += ids.count
             }
-            try body.commit()
-            defer { unlink(bodyPath) }
-            let shard = try AtomicFileWriter(path: output)
-            try shard.write(TokenShard.header(count: count, bytesPerToken: width))
-            try copyFile(bodyPath, into: shard)
+            guard count <= Int(Int32.max) else { throw TokenizerError.invalidOption("--format bin: \(count) tokens do not fit the shard header's 32-bit count; split the input") }
+            try shard.overwrite(TokenShard.header(count: count, bytesPerToken: width), at: 0)
             try shard.commit()
             progress.finish("\(count) tokens → \(output)")
             return
@@ -88,19 +106,8 @@ struct EncodeCommand: ParsableCommand {
         guard let lineFormat = CorpusEncoder.LineFormat(rawValue: format) else {
             throw TokenizerError.invalidOption("--format \(format): expected ids, tokens, jsonl or bin")
         }
-        let writer = try AtomicFileWriter(path: output)
-        try encoder.encodeLines(paths: inputs, format: lineFormat, addSpecialTokens: addSpecial, offsets: offsets) { try writer.write($0) }
+        let writer = try AtomicFileWriter(path: output, inputs: inputs + [tokenizer])
+        try encoder.encodeLines(source, format: lineFormat, addSpecialTokens: addSpecial, offsets: offsets) { try writer.write($0) }
         try writer.commit()
-    }
-
-    /// Appends the bytes of the file at `path` to `writer`, 1 MiB at a time.
-    private func copyFile(_ path: String, into writer: AtomicFileWriter) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw TextInputError.unreadable(path: path, reason: "cannot open") }
-        defer { try? handle.close() }
-        while true {
-            let data = handle.readData(ofLength: 1 << 20)
-            if data.isEmpty { break }
-            try writer.write([UInt8](data))
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embeddings
 import Foundation
+import TextNormalization
 
 /// `tessera evaluate-embeddings`: analogy accuracy and word-pair similarity.
 struct EvaluateEmbeddingsCommand: ParsableCommand {
@@ -28,6 +29,11 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
+
+    func validate() throws {
+        try OptionCheck.range("--restrict", restrict, 1...Int(Int32.max))
+        for path in [analogies, similarity].compactMap({ $0 }) { try OptionCheck.readable("input", path) }
+    }
 
     func run() throws {
         guard analogies != nil || similarity != nil else { throw ValidationError("give --analogies and/or --similarity") }
@@ -72,6 +78,6 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
                 print("similarity: \(figures)  (\(result.pairs) pairs, \(result.outOfVocabulary) out of vocabulary = \(oov), \(result.skipped.count) lines skipped)")
             }
         }
-        if json { BenchSupport.emit(report) }
+        if json { try BenchSupport.emit(report) }
     }
 }

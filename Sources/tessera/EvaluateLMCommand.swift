@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera evaluate-lm`: loss, perplexity and bits per byte of a model on a token shard.
@@ -23,13 +22,19 @@ struct EvaluateLMCommand: ParsableCommand {
     @Option(help: "Windows per forward pass.") var batch: Int = 8
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try OptionCheck.range("--batch", batch, 1...65536)
+        try OptionCheck.threads(threads)
+        try OptionCheck.readable("--tokens", tokens)
+    }
+
     func run() throws {
         let lm = try Checkpoint.loadModel(model, threads: threads)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let stream = try TokenStream.read(tokens, vocabularySize: lm.config.vocabSize)
         let result = try Evaluator.evaluate(lm, stream: stream, batch: batch)
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
         let bpb = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) ?? .nan
-        BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
+        try BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import MaskedLM
 import TensorOps

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import MaskedLM
 import NeuralCore
+import ArtifactIO
+import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -23,25 +25,36 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Format: hf-gpt2 or hf-bert.") var format: String = "hf-gpt2"
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
+    func validate() throws {
+        guard format == "hf-gpt2" || format == "hf-bert" else { throw ValidationError("--format \(format): expected hf-gpt2 or hf-bert") }
+    }
+
     func run() throws {
-        guard format == "hf-gpt2" || format == "hf-bert" else { throw ValidationError("unknown --format '\(format)' (expected hf-gpt2 or hf-bert)") }
+        // -o is a new directory, an empty one, or an earlier export: never a training run (export
+        // would overwrite its config.json and weights) nor a user's directory.
+        let state = try RunDirectory.claim(output, as: .export)
         if format == "hf-bert" {
             let bert = try MaskedLMCheckpoint.loadModel(model)
             let dir = MaskedLMCheckpoint.resolve(model)
             let tok = try TokenizerFile.load(dir + "/tokenizer.json")
             let specials = try SpecialTokenIDs(tokenizer: tok, source: dir + "/tokenizer.json")
+            try RunDirectory.makeDirectories(output)
+            let lock = try RunDirectory.lock(output)
+            defer { withExtendedLifetime(lock) {} }
+            if state != .owned { try RunDirectory.create(output, as: .export) }
             try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
-            try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json")).write(to: URL(fileURLWithPath: output + "/tokenizer.json"), options: .atomic)
+            try AtomicFileWriter.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
             return
         }
         let lm = try Checkpoint.loadModel(model)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        defer { withExtendedLifetime(lock) {} }
+        if state != .owned { try RunDirectory.create(output, as: .export) }
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
-        let dir = try Checkpoint.resolve(model)
-        if let tok = FileManager.default.contents(atPath: dir + "/tokenizer.json") {
-            try tok.write(to: URL(fileURLWithPath: output + "/tokenizer.json"), options: .atomic)
-        }
+        try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
         FileHandle.standardError.write(Data("wrote \(output)/config.json and model.safetensors (GPT2LMHeadModel)\n".utf8))
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
-import TensorOps
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.
@@ -21,9 +20,17 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads.") var threads: Int = 1
 
+    func validate() throws {
+        try OptionCheck.range("--max-tokens", maxTokens, 0...1_000_000)
+        try OptionCheck.range("--temperature", temperature, 0...100)
+        try OptionCheck.range("--top-k", topK, 0...Int(Int32.max))
+        try OptionCheck.range("--top-p", topP, 0...1, openLower: true)
+        try OptionCheck.threads(threads)
+    }
+
     func run() throws {
         let lm = try Checkpoint.loadModel(model, threads: threads)
-        let codec = try loadModelTokenCodec(model)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let prompt = codec.encode(self.prompt).map { Int32(bitPattern: $0) }
         let sampler = Sampler(model: lm)
         let start = DispatchTime.now().uptimeNanoseconds

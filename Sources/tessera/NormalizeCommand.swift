@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactIO
 import TextNormalization
 
 extension NormalizationForm: ExpressibleByArgument {}
@@ -42,12 +43,16 @@ struct NormalizeCommand: ParsableCommand {
     @Argument(help: "Input files (default: standard input).")
     var files: [String] = []
 
+    func validate() throws {
+        try AtomicFileWriter.check(output ?? "-", inputs: files)
+    }
+
     func run() throws {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
         let normalizer = Normalizer(form: form, lowercase: lowercase, caseFold: caseFold,
                                     stripAccents: stripAccents, clean: clean, keepNewlines: true)
-        let writer = try AtomicFileWriter(path: output ?? "-")
+        let writer = try AtomicFileWriter(path: output ?? "-", inputs: files)
         var scratch = NormalizationScratch()
         var buffer: [UInt8] = []
         let options = TextChunkReader.Options(replaceInvalid: replaceInvalid, rejectNUL: !replaceInvalid)

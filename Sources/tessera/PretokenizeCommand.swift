@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactIO
 import TextNormalization
 
 extension PreTokenizerStyle: ExpressibleByArgument {}

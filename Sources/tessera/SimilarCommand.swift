@@ -17,6 +17,10 @@ struct SimilarCommand: ParsableCommand {
     @Argument(help: "The token.")
     var word: String
 
+    func validate() throws {
+        try OptionCheck.range("-k", k, 1...1_000_000)
+    }
+
     func run() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
         let index = try input.index()

@@ -1,6 +1,8 @@
 // tessera: the command line of Tessera. One file per command; each stage's work is done by
 // its library module, the commands only parse options and move bytes.
 import ArgumentParser
+import Foundation
+import TextNormalization
 
 /// The `tessera` command and its subcommands.
 @main
@@ -13,7 +15,9 @@ struct TesseraCommand: ParsableCommand {
             PretokenizeCommand.self,
             TrainTokenizerCommand.self,
             CountCommand.self,
+            MergeCountsCommand.self,
             EncodeCommand.self,
+            CatShardsCommand.self,
             DecodeCommand.self,
             TrainEmbeddingsCommand.self,
             SimilarCommand.self,
@@ -34,4 +38,63 @@ struct TesseraCommand: ParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// Runs the command line. Every failure ends as one line on standard error (`Error: what,
+    /// where, what was expected`) with a non-zero status; help and usage stay as they are.
+    static func main() {
+        let arguments = joinNegativeValues(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = errorLine(error)
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The one-line message of an error: parse and validation errors without their usage block,
+    /// Foundation and Codable errors without their dumps, control bytes escaped.
+    static func errorLine(_ error: Error) -> String {
+        let text: String
+        switch error {
+        case is DecodingError, is EncodingError: text = JSONErrorText.describe(error)
+        case let error as CocoaError:
+            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.url?.path ?? "file"
+            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription
+            text = "\(path): \(reason)"
+        default:
+            let message = message(for: error)
+            text = message.isEmpty ? String(describing: error) : message
+        }
+        let line = JSONErrorText.oneLine(text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text)
+        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+    }
+
+    /// `--name -1` becomes `--name=-1`, so a negative (or `-inf`/`-nan`) value reaches the option's
+    /// validation instead of being taken for an unknown option ("Missing value").
+    static func joinNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var k = 0
+        while k < arguments.count {
+            let a = arguments[k]
+            if a == "--" { out += arguments[k...]; break }
+            if a.hasPrefix("--"), !a.contains("="), k + 1 < arguments.count, looksNegative(arguments[k + 1]) {
+                out.append(a + "=" + arguments[k + 1])
+                k += 2
+                continue
+            }
+            out.append(a)
+            k += 1
+        }
+        return out
+    }
+
+    private static func looksNegative(_ value: String) -> Bool {
+        guard value.hasPrefix("-"), value.count > 1 else { return false }
+        let rest = value.dropFirst().lowercased()
+        return rest.first.map { $0.isNumber || $0 == "." } == true || rest == "inf" || rest == "infinity" || rest == "nan"
+    }
 }

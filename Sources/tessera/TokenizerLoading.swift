@@ -22,14 +22,18 @@ func tokenizerFileBytes(_ path: String) throws -> [UInt8] {
     return [UInt8](data)
 }
 
-/// Loads the tokenizer saved in a model directory.
-func loadModelTokenCodec(_ modelDirectory: String) throws -> any TokenCodec {
+/// Loads the tokenizer saved in a model directory, which must have the model's vocabulary size.
+func loadModelTokenCodec(_ modelDirectory: String, vocabularySize: Int) throws -> any TokenCodec {
     let dir = modelDirectory.hasSuffix("/") ? String(modelDirectory.dropLast()) : modelDirectory
     let candidates = [dir + "/tokenizer.json", dir + ".previous/tokenizer.json"]
     guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
         throw TokenizerLoadingError("\(dir): no tokenizer.json in the model directory")
     }
-    return try loadTokenCodec(path)
+    let codec = try loadTokenCodec(path)
+    guard codec.vocabularySize == vocabularySize else {
+        throw TokenizerLoadingError("\(path): the tokenizer has \(codec.vocabularySize) ids but the model's config.json has a vocabulary of \(vocabularySize); they do not belong together")
+    }
+    return codec
 }
 
 /// `{"tessera_codec": "bytes"}`: stands for ``ByteCodec`` in a model directory.

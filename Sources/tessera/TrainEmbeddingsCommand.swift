@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactIO
 import Embeddings
 import Foundation
 
@@ -34,6 +35,16 @@ struct TrainEmbeddingsCommand: ParsableCommand {
 
     @Flag(help: "No progress lines.")
     var quiet = false
+
+    func validate() throws {
+        try options.validateCorpus()
+        _ = try options.configuration()
+        let inputs = options.words + [options.tokens, options.tokenizer].compactMap { $0 }.filter { $0 != "bytes" }
+        for path in inputs { try OptionCheck.readable("input", path) }
+        let outputs = [output, vec, bin, dumpWords].compactMap { $0 }
+        try OptionCheck.distinct("outputs (-o, --vec, --bin, --dump-words)", outputs)
+        for path in outputs { try AtomicFileWriter.check(path, inputs: inputs) }
+    }
 
     func run() throws {
         try options.validateCorpus()

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import ArtifactIO
 import TensorOps
+import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -25,11 +27,11 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("val-fraction"), help: "Without --val: hold out this final fraction of --tokens for validation.") var valFraction: Double = 0.1
     @Option(help: "Tokenizer: a tokenizer.json, or 'bytes' for byte-level ids.") var tokenizer: String
     @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).") var initEmbeddings: String?
-    @Option(help: "Transformer blocks.") var layers: Int = 4
-    @Option(help: "Attention heads.") var heads: Int = 4
-    @Option(help: "Model width.") var dim: Int = 128
+    @Option(help: "Transformer blocks (default: 4).") var layers: Int?
+    @Option(help: "Attention heads (default: 4).") var heads: Int?
+    @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
-    @Option(help: "Context length.") var context: Int = 128
+    @Option(help: "Context length (default: 128).") var context: Int?
     @Option(help: "Sequences per batch.") var batch: Int = 16
     @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = 2000
     @Option(help: "Peak learning rate.") var lr: Float = 1e-3
@@ -37,13 +39,13 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Float = 0.1
     @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1.0
     @Option(help: "Dropout on attention and FFN outputs.") var dropout: Float = 0
-    @Option(help: "Positions: sinusoidal|learned.") var positions: ModelConfig.Positions = .sinusoidal
-    @Option(help: "Layer norm: pre|post.") var norm: ModelConfig.Norm = .pre
-    @Option(help: "Activation: gelu|relu.") var activation: ModelConfig.Activation = .gelu
-    @Option(help: "FFN: dense|moe.") var ffn: ModelConfig.FFN = .dense
-    @Option(help: "Experts (MoE).") var experts: Int = 4
-    @Option(name: .customLong("top-k"), help: "Experts per token (MoE).") var topK: Int = 2
-    @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings.") var tieEmbeddings = true
+    @Option(help: "Positions: sinusoidal|learned (default: sinusoidal).") var positions: ModelConfig.Positions?
+    @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
+    @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
+    @Option(help: "FFN: dense|moe (default: dense).") var ffn: ModelConfig.FFN?
+    @Option(help: "Experts (MoE; default: 4).") var experts: Int?
+    @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default: 2).") var topK: Int?
+    @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings (default: tied).") var tieEmbeddings: Bool?
     @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed (initialization, dropout).") var seed: UInt64 = 1337
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
@@ -53,8 +55,74 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
+    @Flag(help: "Replace the trained run already in -o (its weights and training state are lost).") var force = false
+
+    /// The architecture the options describe (defaults filled in), for a vocabulary of `V` ids.
+    func modelConfig(vocabularySize V: Int) -> ModelConfig {
+        let d = dim ?? 128
+        return ModelConfig(vocabSize: V, contextLength: context ?? 128, layers: layers ?? 4, heads: heads ?? 4, dim: d, ffnDim: ffnDim ?? 4 * d,
+                           positions: positions ?? .sinusoidal, norm: norm ?? .pre, activation: activation ?? .gelu, ffn: ffn ?? .dense,
+                           experts: experts ?? 4, topK: topK ?? 2, tieEmbeddings: tieEmbeddings ?? true, dropout: dropout)
+    }
+
+    func validate() throws {
+        try OptionCheck.range("--layers", layers ?? 4, 1...1024)
+        try OptionCheck.range("--heads", heads ?? 4, 1...1024)
+        try OptionCheck.range("--dim", dim ?? 128, 1...65536)
+        if let ffnDim { try OptionCheck.range("--ffn-dim", ffnDim, 1...(1 << 20)) }
+        try OptionCheck.range("--context", context ?? 128, 1...65536)
+        try OptionCheck.range("--batch", batch, 1...65536)
+        try OptionCheck.range("--steps", steps, 1...1_000_000_000)
+        try OptionCheck.range("--lr", lr, 0...10, openLower: true)
+        try OptionCheck.range("--warmup", warmup, 0...1_000_000_000)
+        try OptionCheck.range("--weight-decay", weightDecay, 0...10)
+        try OptionCheck.range("--clip", clip, 0...1e9)
+        try OptionCheck.range("--dropout", dropout, 0...1, openUpper: true)
+        try OptionCheck.range("--val-fraction", valFraction, 0...1, openLower: true, openUpper: true)
+        try OptionCheck.range("--experts", experts ?? 4, 1...256)
+        try OptionCheck.range("--top-k", topK ?? 2, 1...(experts ?? 4))
+        try OptionCheck.threads(threads)
+        try OptionCheck.range("--eval-interval", evalInterval, 1...1_000_000_000)
+        try OptionCheck.range("--eval-batches", evalBatches, 1...1_000_000)
+        try OptionCheck.range("--checkpoint-interval", checkpointInterval, 1...1_000_000_000)
+        try OptionCheck.range("--log-interval", logInterval, 1...1_000_000_000)
+        if let stopAfter { try OptionCheck.range("--stop-after", stopAfter, 1...1_000_000_000) }
+        if resume && force { throw ValidationError("--resume continues the run in -o and --force replaces it: give one of them") }
+        try OptionCheck.readable("--tokens", tokens)
+        if let val { try OptionCheck.readable("--val", val) }
+        if let initEmbeddings { try OptionCheck.readable("--init-embeddings", initEmbeddings) }
+        if tokenizer != "bytes" { try OptionCheck.readable("--tokenizer", tokenizer) }
+        if !resume {
+            // The model and one batch's activations must fit in memory (checked before allocating).
+            let c = modelConfig(vocabularySize: 2)
+            let rows = Double(batch) * Double(c.contextLength)
+            let activations = rows * Double(c.layers) * (16 * Double(c.dim) + 2 * Double(c.ffnDim)) + rows * Double(c.heads * c.layers) * Double(c.contextLength)
+            let bytes = 4 * (4 * c.approximateParameterCount + activations)
+            let memory = Double(ProcessInfo.processInfo.physicalMemory)
+            if bytes > memory {
+                throw ValidationError(String(format: "the model and a batch of %d × %d tokens need about %.1f GB, more than this machine's %.1f GB: reduce --batch, --context, --dim or --layers",
+                                             batch, c.contextLength, bytes / 1e9, memory / 1e9))
+            }
+        }
+    }
 
     func run() throws {
+        // The run directory: ours (marker) or new, never a user's directory; locked while training.
+        let state = try RunDirectory.claim(output, as: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+        if resume && state != .owned { throw ValidationError("--resume: \(output) holds no training run to resume") }
+        if !resume && !force && state == .owned && Checkpoint.hasWeights(output) {
+            throw ValidationError("\(output) already holds a trained run: add --resume to continue it, --force to replace it, or choose another -o")
+        }
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        defer { withExtendedLifetime(lock) {} }
+        // A pipeline run that holds this model directory (RUN/lm) is locked by the pipeline too.
+        let parent = (output as NSString).deletingLastPathComponent
+        let parentLock = RunDirectory.marker(parent.isEmpty ? "." : parent) == RunDirectory.Kind.pipeline.rawValue ? try RunDirectory.lock(parent) : nil
+        defer { withExtendedLifetime(parentLock) {} }
+        RunDirectory.removeStale(output + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
+        if state != .owned { try RunDirectory.create(output, as: .languageModel) }
+
         let codec = try loadTokenCodec(tokenizer)
         let V = codec.vocabularySize
         let model: TransformerModel
@@ -64,14 +132,11 @@ struct TrainLMCommand: ParsableCommand {
             guard model.config.vocabSize == V else {
                 throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(model.config.vocabSize)")
             }
-            guard let saved = Checkpoint.savedOptions(output) else { throw ValidationError("\(output): no training state to resume") }
-            options = saved
+            try checkUnchangedArchitecture(model.config)
+            options = try Checkpoint.trainingOptions(output)
             options.steps = steps
         } else {
-            let config = ModelConfig(vocabSize: V, contextLength: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim ?? 4 * dim,
-                                     positions: positions, norm: norm, activation: activation, ffn: ffn, experts: experts, topK: topK,
-                                     tieEmbeddings: tieEmbeddings, dropout: dropout)
-            model = try TransformerModel(config: config, threads: threads)
+            model = try TransformerModel(config: modelConfig(vocabularySize: V), threads: threads)
             model.initialize(seed: seed)
             if let initEmbeddings {
                 let scale = try EmbeddingImport.load(initEmbeddings, into: model)
@@ -87,7 +152,6 @@ struct TrainLMCommand: ParsableCommand {
             train = all
             validation = try TokenStream.read(val, vocabularySize: V)
         } else {
-            guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1)") }
             let cut = all.ids.count - Int(Double(all.ids.count) * valFraction)
             train = try TokenStream(ids: all.ids[..<cut].map { UInt32($0) }, vocabularySize: V, source: tokens + " (training part)")
             validation = try TokenStream(ids: all.ids[cut...].map { UInt32($0) }, vocabularySize: V, source: tokens + " (validation part)")
@@ -124,6 +188,27 @@ struct TrainLMCommand: ParsableCommand {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let val = try trainer.validationLoss() ?? .nan
         log(String(format: "done: step %d, val loss %.4f, %@ elapsed; saved %@", trainer.step, val, LMFormat.duration(elapsed), output))
+    }
+
+    /// With --resume, an architecture option given on the command line must match the run's.
+    private func checkUnchangedArchitecture(_ saved: ModelConfig) throws {
+        func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
+            if let given, given != actual {
+                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+            }
+        }
+        try check("--layers", layers, saved.layers)
+        try check("--heads", heads, saved.heads)
+        try check("--dim", dim, saved.dim)
+        try check("--ffn-dim", ffnDim, saved.ffnDim)
+        try check("--context", context, saved.contextLength)
+        try check("--positions", positions?.rawValue, saved.positions.rawValue)
+        try check("--norm", norm?.rawValue, saved.norm.rawValue)
+        try check("--activation", activation?.rawValue, saved.activation.rawValue)
+        try check("--ffn", ffn?.rawValue, saved.ffn.rawValue)
+        try check("--experts", experts, saved.experts)
+        try check("--top-k", topK, saved.topK)
+        try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

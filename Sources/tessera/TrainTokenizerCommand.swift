@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import Foundation
 import Tokenization
@@ -50,6 +51,15 @@ struct TrainTokenizerCommand: ParsableCommand {
 
     @Argument(help: "Corpus text files.")
     var corpus: [String] = []
+
+    func validate() throws {
+        try OptionCheck.range("--vocab-size", vocabSize, 1...(1 << 24))
+        try OptionCheck.range("--min-frequency", minFrequency, 0...Int.max)
+        if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
+        if let specialTokens { try OptionCheck.distinct("--special-tokens", specialTokens.split(separator: ",").map(String.init)) }
+        for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
+        try AtomicFileWriter.check(output, inputs: corpus + fromCounts)
+    }
 
     func run() throws {
         let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,

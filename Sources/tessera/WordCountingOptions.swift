@@ -20,4 +20,8 @@ struct WordCountingOptions: ParsableArguments {
 
     @Option(help: "Threads for counting words.")
     var threads: Int = 2
+
+    func validate() throws {
+        try OptionCheck.threads(threads)
+    }
 }

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
+import ArtifactIO
 import Embeddings
+import Foundation
 import TestFixtures
+import Testing
 
 /// tokenizer.json vocabularies and token-shard corpora.
 @Suite struct TokenCorpusTests {

@@ -1,6 +1,8 @@
+import ArtifactIO
+import Embeddings
 import Foundation
 import Testing
-import Embeddings
+import TextNormalization
 
 /// Word-level corpora: normalization, splitting, counting, the word dump.
 @Suite struct WordCorpusTests {
@@ -43,7 +45,7 @@ import Embeddings
         #expect(throws: TextInputError.invalidUTF8(path: dir + "/bad.txt", offset: 3)) {
             try WordCorpusBuilder(minCount: 1).build(files: [dir + "/bad.txt"])
         }
-        #expect(throws: TextInputError.missingFile(path: dir + "/none.txt")) {
+        #expect(throws: FileError.missingFile(path: dir + "/none.txt")) {
             try WordCorpusBuilder(minCount: 1).build(files: [dir + "/none.txt"])
         }
     }

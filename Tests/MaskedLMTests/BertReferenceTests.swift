@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import MaskedLM
 import TensorOps

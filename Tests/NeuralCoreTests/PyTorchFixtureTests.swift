@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
 import TensorOps

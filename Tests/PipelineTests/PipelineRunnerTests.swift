@@ -1,6 +1,8 @@
+import ArtifactIO
 import Foundation
 import Pipeline
 import TestFixtures
+import TextNormalization
 import Testing
 
 /// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
@@ -82,12 +84,23 @@ import Testing
         let run = Self.temporaryRun()
         defer { try? FileManager.default.removeItem(atPath: run) }
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
-        let fd = open("\(run)/.lock", O_CREAT | O_RDWR, 0o644)
-        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        #expect(throws: PipelineError("\(run): another tessera pipeline is running in this directory")) {
+        let lock = try RunDirectory.lock(run)
+        #expect(throws: RunDirectoryError.self) {
             try PipelineRunner(config: Self.tinyConfig(), run: run, log: { _ in }).run()
         }
-        close(fd)
+        withExtendedLifetime(lock) {}
+        #expect(!FileManager.default.fileExists(atPath: "\(run)/stages"))
+    }
+
+    @Test func aDirectoryOfOtherFilesIsNotARun() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        try FileManager.default.createDirectory(atPath: run + "/lm", withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: run + "/lm/notes.txt"))
+        #expect(throws: RunDirectoryError.self) {
+            try PipelineRunner(config: Self.tinyConfig(), run: run, log: { _ in }).run()
+        }
+        #expect(FileManager.default.contents(atPath: run + "/lm/notes.txt") == Data("mine".utf8))
         #expect(!FileManager.default.fileExists(atPath: "\(run)/stages"))
     }
 

@@ -1,3 +1,4 @@
+import ArtifactIO
 import Foundation
 import Testing
 import TextNormalization
@@ -65,10 +66,10 @@ import TextNormalization
         #expect(throws: TextInputError.emptyFile(path: empty)) {
             try TextChunkReader(path: empty).forEachChunk { _, _ in }
         }
-        #expect(throws: TextInputError.missingFile(path: "/nonexistent/file.txt")) {
+        #expect(throws: FileError.missingFile(path: "/nonexistent/file.txt")) {
             try TextChunkReader(path: "/nonexistent/file.txt")
         }
-        #expect(throws: TextInputError.isDirectory(path: NSTemporaryDirectory())) {
+        #expect(throws: FileError.isDirectory(path: NSTemporaryDirectory())) {
             try TextChunkReader(path: NSTemporaryDirectory())
         }
     }

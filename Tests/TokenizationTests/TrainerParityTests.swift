@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TextNormalization
 import Tokenization
 
 /// Training against Hugging Face's trainers and an independent likelihood-WordPiece reference.

@@ -1,7 +1,8 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
-import Testing
 import TensorOps
+import Testing
 import TransformerLM
 
 @Suite struct ExportAndImportTests {

@@ -1,8 +1,9 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
-import Testing
 import TensorOps
 import TestFixtures
+import Testing
 import TransformerLM
 
 /// Loss and every parameter gradient of a tiny model, for each option combination, against the

@@ -1,8 +1,8 @@
+import CKernels
 import Foundation
 import NeuralCore
-import Testing
 import TensorOps
-import Tokenization
+import Testing
 import TransformerLM
 
 @Suite struct TrainingTests {

@@ -72,6 +72,29 @@ int32_t tsr_clean(uint16_t *text, int32_t length, int32_t keep_newlines);
 /// 100..<500 for numbers, letters, kana and ideographs). Returns the number of segments.
 int32_t tsr_word_segments(const uint16_t *src, int32_t length, int32_t *ends, int32_t *statuses, int32_t capacity, int32_t *status);
 
+
+/// A compiled ICU regular expression (opaque). Safe to share: matching works on a clone.
+typedef struct tsr_regex tsr_regex;
+
+/// Compiles a UTF-16 pattern. On failure returns NULL, sets `*status` positive and
+/// `*error_offset` to the offending UTF-16 offset of the pattern (or -1).
+tsr_regex *tsr_regex_open(const uint16_t *pattern, int32_t length, int32_t *error_offset, int32_t *status);
+
+/// Frees a compiled expression.
+void tsr_regex_close(tsr_regex *regex);
+
+/// Finds the non-overlapping matches of `regex` in UTF-16 `text`, leftmost first, writing
+/// start and end offsets (UTF-16 code units) in pairs. Returns the number of matches; when
+/// there are more than `capacity` it returns that number and writes only the first `capacity`.
+int32_t tsr_regex_find_all(const tsr_regex *regex, const uint16_t *text, int32_t length,
+                           int32_t *pairs, int32_t capacity, int32_t *status);
+
+/// The ICU script code (UScriptCode) of a code point.
+int32_t tsr_script(int32_t codepoint);
+
+/// Whether a code point is alphabetic (Unicode Alphabetic property).
+int32_t tsr_is_alphabetic(int32_t codepoint);
+
 #ifdef __cplusplus
 }
 #endif

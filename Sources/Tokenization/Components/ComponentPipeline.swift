@@ -1,0 +1,17 @@
+/// The components of a `tokenizer.json` around its model, composed as the file gives them:
+/// normalizer, pre-tokenizer, post-processor and decoder (each may be a `Sequence`). A
+/// ``Tokenizer`` that has one encodes and decodes through it (``PipelineEncoder``).
+package struct ComponentPipeline: Sendable {
+    package var normalizer: (any NormalizerComponent)?
+    package var preTokenizer: (any PreTokenizerComponent)?
+    package var postProcessor: (any PostProcessorComponent)?
+    package var decoder: (any DecoderComponent)?
+
+    package init(normalizer: (any NormalizerComponent)? = nil, preTokenizer: (any PreTokenizerComponent)? = nil,
+                 postProcessor: (any PostProcessorComponent)? = nil, decoder: (any DecoderComponent)? = nil) {
+        self.normalizer = normalizer
+        self.preTokenizer = preTokenizer
+        self.postProcessor = postProcessor
+        self.decoder = decoder
+    }
+}

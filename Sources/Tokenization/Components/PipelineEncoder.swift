@@ -1,0 +1,183 @@
+import TextNormalization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Encodes through a ``ComponentPipeline``, step for step as Hugging Face `tokenizers` does:
+/// added tokens that are not normalized are found in the input; every other part is normalized,
+/// normalized added tokens found in it; the rest pre-tokenized, each piece run through the
+/// model (with a per-session cache), offsets read back through the alignments, then the
+/// post-processor.
+struct PipelineEncoder {
+    let tokenizer: Tokenizer
+    let pipeline: ComponentPipeline
+    /// Added tokens matched in the raw input, and in normalized text, longest first.
+    let rawTokens: [(bytes: [UInt8], token: AddedToken)]
+    let normalizedTokens: [(bytes: [UInt8], token: AddedToken)]
+    var cache = ByteKeyTable(capacity: 1 << 12)
+    var cached: [(UInt32, Int32, Int32)] = []
+    var bpeScratch = BPEModel.Scratch()
+    var ids: [UInt32] = []
+    var ends: [UInt32] = []
+    var pieceTokens: [(UInt32, Int32, Int32)] = []
+
+    init(_ tokenizer: Tokenizer, pipeline: ComponentPipeline) {
+        self.tokenizer = tokenizer
+        self.pipeline = pipeline
+        var raw: [(bytes: [UInt8], token: AddedToken)] = []
+        var normalized: [(bytes: [UInt8], token: AddedToken)] = []
+        if tokenizer.matchAddedTokens {
+            for t in tokenizer.addedTokens where !t.content.isEmpty {
+                if t.normalized, let n = pipeline.normalizer {
+                    let content = n.normalize(t.content)
+                    if !content.isEmpty { normalized.append((Array(content.utf8), t)) }
+                } else if t.normalized {
+                    normalized.append((Array(t.content.utf8), t))
+                } else {
+                    raw.append((Array(t.content.utf8), t))
+                }
+            }
+        }
+        rawTokens = raw.sorted { $0.bytes.count > $1.bytes.count }
+        normalizedTokens = normalized.sorted { $0.bytes.count > $1.bytes.count }
+    }
+
+    /// A piece of the input: text still to encode, or an added token found with its original range.
+    enum Part { case text(AlignedText), added(AddedToken, Range<Int>) }
+
+    mutating func encode(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool) -> PostProcessingEncoding {
+        var encoding = PostProcessingEncoding()
+        var parts: [Part] = []
+        // 1. Added tokens in the raw text.
+        let whole = AlignedText(original: input, at: 0)
+        Self.extract(whole, rawTokens, into: &parts)
+        // 2. Normalize each text part, then look for normalized added tokens.
+        var normalizedParts: [Part] = []
+        for part in parts {
+            guard case .text(var text) = part else { normalizedParts.append(part); continue }
+            pipeline.normalizer?.normalize(&text)
+            if normalizedTokens.isEmpty { normalizedParts.append(.text(text)) } else { Self.extract(text, normalizedTokens, into: &normalizedParts) }
+        }
+        // 3. Pre-tokenize and run the model.
+        for part in normalizedParts {
+            switch part {
+            case .added(let token, let range):
+                encoding.ids.append(token.id); encoding.tokens.append(token.content); encoding.offsets.append(range)
+            case .text(let text):
+                var pieces = [text]
+                pipeline.preTokenizer?.preTokenize(&pieces)
+                for piece in pieces where !piece.isEmpty { encodePiece(piece, into: &encoding) }
+            }
+        }
+        // 4. Post-process.
+        if let post = pipeline.postProcessor {
+            post.process(&encoding, addSpecialTokens: addSpecialTokens)
+        } else if addSpecialTokens {
+            let p = tokenizer.postProcessor
+            encoding.ids = p.prefix.map(\.id) + encoding.ids + p.suffix.map(\.id)
+            encoding.tokens = p.prefix.map(\.content) + encoding.tokens + p.suffix.map(\.content)
+            encoding.offsets = p.prefix.map { _ in 0..<0 } + encoding.offsets + p.suffix.map { _ in 0..<0 }
+        }
+        return encoding
+    }
+
+    /// Splits `text` at the added tokens of `patterns` (leftmost-longest, with single_word,
+    /// lstrip and rstrip as Hugging Face's `find_matches`).
+    static func extract(_ text: AlignedText, _ patterns: [(bytes: [UInt8], token: AddedToken)], into parts: inout [Part]) {
+        let bytes = text.bytes
+        let n = bytes.count
+        guard !patterns.isEmpty, n > 0 else { if n > 0 { parts.append(.text(text)) }; return }
+        var segmentStart = 0
+        var i = 0
+        bytes.withUnsafeBufferPointer { b in
+            let base = b.baseAddress!
+            while i < n {
+                var found: (Int, AddedToken)? = nil
+                for (pattern, token) in patterns where pattern.count <= n - i && pattern[0] == base[i] {
+                    if pattern.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, pattern.count) == 0 }) { found = (pattern.count, token); break }
+                }
+                guard let (length, token) = found else { i += 1; continue }
+                var start = i, end = i + length
+                if token.singleWord {
+                    let before = start == 0 || !isWordCharacter(lastScalar(base, before: start))
+                    let after = end == n || !isWordCharacter(firstScalar(base, at: end, n))
+                    if !before || !after { i = end; continue }
+                }
+                if token.leftStrip {
+                    while start > segmentStart, let w = EncoderCore.whitespaceBefore(base, start, floor: segmentStart) { start -= w }
+                }
+                if token.rightStrip {
+                    while end < n, let w = EncoderCore.whitespaceAt(base, end, n) { end += w }
+                }
+                if start > segmentStart { parts.append(.text(text.slice(segmentStart..<start))) }
+                parts.append(.added(token, text.originalRange(start..<end)))
+                i = end
+                segmentStart = end
+            }
+        }
+        if segmentStart < n { parts.append(.text(text.slice(segmentStart..<n))) }
+    }
+
+    static func isWordCharacter(_ s: UInt32) -> Bool {
+        s == 0x5F || !CharacterClass.of(s).intersection([.letter, .number]).isEmpty
+    }
+
+    static func lastScalar(_ base: UnsafePointer<UInt8>, before i: Int) -> UInt32 {
+        var s = i - 1
+        while s > 0 && base[s] & 0xC0 == 0x80 { s -= 1 }
+        let l = max(UTF8Validation.sequenceLength(base, at: s, end: i), 1)
+        return l == 1 ? UInt32(base[s]) : UTF8Validation.decode(base, at: s, length: l)
+    }
+
+    static func firstScalar(_ base: UnsafePointer<UInt8>, at i: Int, _ n: Int) -> UInt32 {
+        let l = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+        return l == 1 ? UInt32(base[i]) : UTF8Validation.decode(base, at: i, length: l)
+    }
+
+    /// Runs the model on one pre-tokenized piece (through the cache) and appends its tokens.
+    mutating func encodePiece(_ piece: AlignedText, into encoding: inout PostProcessingEncoding) {
+        let range = piece.bytes.withUnsafeBufferPointer { modelTokens($0) }
+        for k in range {
+            let (id, s, e) = cached[k]
+            encoding.ids.append(id)
+            encoding.tokens.append(tokenizer.token(for: id) ?? "")
+            encoding.offsets.append(piece.originalRange(Int(s)..<Int(e)))
+        }
+    }
+
+    mutating func modelTokens(_ word: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let p = word.baseAddress!
+        let n = word.count
+        if let v = cache.find(p, n) { let start = Int(v >> 24); return start..<(start + Int(v & 0xFF_FFFF)) }
+        if cache.count >= 1 << 18 { cache.removeAll(); cached.removeAll(keepingCapacity: true) }
+        let start = cached.count
+        switch tokenizer.model {
+        case .bpe(let m):
+            ids.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
+            m.encodeWord(word, byteLevel: false, scratch: &bpeScratch, ids: &ids, ends: &ends)
+            var previous: Int32 = 0
+            for (id, end) in zip(ids, ends) {
+                // Byte-fallback tokens of one character share its range (their own length is 0).
+                let s = end == UInt32(previous) && previous > 0 ? cached.last.map { $0.1 } ?? previous : previous
+                cached.append((id, s, Int32(end))); previous = Int32(end)
+            }
+        case .wordPiece(let m):
+            ids.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
+            m.encodeWord(word, ids: &ids, ends: &ends)
+            var previous: Int32 = 0
+            for (id, end) in zip(ids, ends) { cached.append((id, previous, Int32(end))); previous = Int32(end) }
+        case .unigram(let m):
+            pieceTokens.removeAll(keepingCapacity: true)
+            m.encode(word, into: &pieceTokens)
+            cached.append(contentsOf: pieceTokens)
+        case .wordLevel(let m):
+            pieceTokens.removeAll(keepingCapacity: true)
+            m.encode(word, into: &pieceTokens)
+            cached.append(contentsOf: pieceTokens)
+        }
+        if n <= 256 { cache.insert(p, n, UInt64(start) << 24 | UInt64(cached.count - start)) }
+        return start..<cached.count
+    }
+}

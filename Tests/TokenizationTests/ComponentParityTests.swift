@@ -1,0 +1,95 @@
+import Foundation
+import TestFixtures
+import Testing
+import Tokenization
+
+/// Every tokenizer.json component against Hugging Face `tokenizers`: small tokenizers built by
+/// Fixtures/make_component_fixtures.py, their expected ids, byte offsets and decodes written by
+/// the same script from HF itself; plus the real tokenizers of ../shared when present.
+@Suite struct ComponentParityTests {
+    static let dir = TestData.fixtures + "/components"
+    static let realWorld = (TestFixtures.sharedData?.path ?? "/nonexistent/shared/data") + "/tokenizers/realworld"
+    static var hasShared: Bool { FileManager.default.fileExists(atPath: realWorld + "/llama3.tokenizer.json") }
+
+    struct Expected { var ids: [UInt32]; var offsets: [Range<Int>]; var decode: String? }
+
+    /// Lines of an expected file: ids, offsets (see TestData.expected) and the decode ("=" for the line itself).
+    static func expected(_ path: String, lines: [String]) throws -> [Expected] {
+        let raw = try TestData.lines(path)
+        let parsed = try TestData.expected(String(path.dropFirst(TestData.fixtures.count + 1)))
+        #expect(raw.count == parsed.count)
+        return zip(raw, parsed).enumerated().map { k, pair in
+            let fields = pair.0.split(separator: "\t", omittingEmptySubsequences: false)
+            var decode: String? = nil
+            if fields.count > 2 {
+                if fields[2] == "=" { decode = k < lines.count ? lines[k] : nil } else {
+                    decode = try? JSONDecoder().decode(String.self, from: Data(fields[2].utf8))
+                }
+            }
+            return Expected(ids: pair.1.ids, offsets: pair.1.offsets, decode: decode)
+        }
+    }
+
+    struct Entry: Decodable { var stride: Int; var extra: [String]; var add_special_tokens: Bool }
+
+    static func manifest() throws -> [String: Entry] {
+        try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/manifest.json")))
+    }
+
+    /// Counts lines whose ids, offsets or decode differ, recording the first few.
+    static func compare(_ tokenizer: Tokenizer, lines: [String], expected: [Expected], addSpecial: Bool, name: String) -> (ids: Int, offsets: Int, decodes: Int) {
+        let session = TokenizerSession(tokenizer)
+        var bad = (ids: 0, offsets: 0, decodes: 0)
+        for (line, want) in zip(lines, expected) {
+            let (ids, offsets) = TestData.encode(session, line, addSpecial: addSpecial)
+            if ids != want.ids {
+                bad.ids += 1
+                if bad.ids <= 3 { Issue.record("\(name): ids differ for \(line.debugDescription):\n  \(ids)\n  \(want.ids)") }
+            } else if offsets != want.offsets {
+                bad.offsets += 1
+                if bad.offsets <= 3 { Issue.record("\(name): offsets differ for \(line.debugDescription):\n  \(offsets)\n  \(want.offsets)") }
+            }
+            if let d = want.decode {
+                let got = tokenizer.decode(want.ids)
+                if got != d {
+                    bad.decodes += 1
+                    if bad.decodes <= 3 { Issue.record("\(name): decode differs for \(line.debugDescription):\n  \(got.debugDescription)\n  \(d.debugDescription)") }
+                }
+            }
+        }
+        return bad
+    }
+
+    @Test(arguments: ["unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
+                      "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
+                      "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta"])
+    func componentFixtureMatchesHuggingFace(name: String) throws {
+        let entry = try #require(try Self.manifest()[name])
+        let all = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let lines = stride(from: 0, to: all.count, by: entry.stride).map { all[$0] } + entry.extra
+        let expected = try Self.expected(Self.dir + "/\(name)_expected.txt", lines: lines)
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).json")
+        let bad = Self.compare(tokenizer, lines: lines, expected: expected, addSpecial: entry.add_special_tokens, name: name)
+        #expect(bad.ids == 0 && bad.offsets == 0 && bad.decodes == 0, "\(name): \(bad) of \(lines.count) lines differ")
+
+        // Written back by Tessera and read again, it encodes the same.
+        let copyPath = try TestData.temporaryDirectory() + "/\(name).json"
+        try tokenizer.save(to: copyPath)
+        let copy = try Tokenizer.load(fromFile: copyPath)
+        let again = Self.compare(copy, lines: lines, expected: expected, addSpecial: entry.add_special_tokens, name: name + " (rewritten)")
+        #expect(again.ids == 0 && again.offsets == 0 && again.decodes == 0)
+    }
+
+    // Real tokenizers from ../shared (not redistributable, or too big to commit): skipped without it.
+    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+          arguments: ["llama3", "mistral-7b-v0.3", "maxtext-c4-unigram-32k", "clip-vit-openai"])
+    func realWorldTokenizerMatchesHuggingFace(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let expected = try Self.expected(Self.dir + "/realworld_\(name)_expected.txt", lines: lines)
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).tokenizer.json")
+        let bad = Self.compare(tokenizer, lines: lines, expected: expected, addSpecial: true, name: name)
+        #expect(bad.ids == 0 && bad.offsets == 0 && bad.decodes == 0, "\(name): \(bad) of \(lines.count) lines differ")
+    }
+}
