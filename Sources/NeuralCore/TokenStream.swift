@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// Token ids for training or evaluation, checked against the vocabulary, read in consecutive
 /// `[B, T+1]` windows (wrapping to the start when the end is reached).
 public struct TokenStream: Sendable {
@@ -13,6 +15,11 @@ public struct TokenStream: Sendable {
         }
         self.ids = ids.map { Int32(bitPattern: $0) }
         self.source = source
+    }
+
+    /// Reads an llm.c token shard (uint16 or uint32 ids) and checks its ids.
+    public static func read(_ path: String, vocabularySize: Int) throws -> TokenStream {
+        try TokenStream(ids: try TokenShard.read(path).ids, vocabularySize: vocabularySize, source: path)
     }
 
     /// Throws unless one `[B, T+1]` batch fits.
