@@ -4,12 +4,13 @@ import Glibc
 import Darwin
 #endif
 import ArtifactIO
+import TextNormalization
 
 extension TokenShard {
     /// The header of the shard file at `path` — its token count and id width — after checking
     /// the magic, the version and that the file size matches the count (the ids are not read).
     public static func readHeader(_ path: String) throws -> (count: Int, bytesPerToken: Int) {
-        try FileContents.checkReadable(path)
+        try TextChunkReader.checkReadable(path)
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }

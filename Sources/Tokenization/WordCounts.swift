@@ -3,7 +3,7 @@ import Foundation
 import TextNormalization
 
 /// How many times each pre-tokenized word occurs in a corpus, with the settings that made the
-/// words. Counts of corpus shards add up (``merge(_:)``), so a large corpus can be counted in
+/// words. Counts of corpus shards add up (``merge(_:source:)``), so a large corpus can be counted in
 /// pieces anywhere and trained on once.
 ///
 /// The file form (`tessera count -o x.counts`) is text: a header line naming the settings, then

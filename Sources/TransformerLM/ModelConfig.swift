@@ -120,7 +120,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     // MARK: JSON
 
-    /// Reads a config written by ``write(to:)``.
+    /// Reads a config written from ``jsonData()``.
     public static func read(_ path: String) throws -> ModelConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
         do {
