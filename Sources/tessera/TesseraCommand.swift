@@ -3,6 +3,7 @@
 import ArgumentParser
 import ArtifactIO
 import Foundation
+import TextNormalization
 
 /// The `tessera` command and its subcommands.
 @main
