@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// Token ids for training or evaluation, checked against the vocabulary, read in consecutive
 /// `[B, T+1]` windows (wrapping to the start when the end is reached).
 ///
@@ -62,6 +64,12 @@ public struct TokenStream: Sendable {
     public func slice(_ range: Range<Int>, source: String) -> TokenStream {
         if mapped == nil { return TokenStream(memory: Array(memory[range]), mapped: nil, offset: 0, count: range.count, source: source) }
         return TokenStream(memory: [], mapped: mapped, offset: offset + range.lowerBound, count: range.count, source: source)
+    }
+
+    /// Reads an llm.c token shard, memory-mapped: the ids stay in the file (after one pass
+    /// checking them against the vocabulary) and only the windows in use are copied.
+    public static func read(_ path: String, vocabularySize: Int) throws -> TokenStream {
+        try TokenStream(reading: ShardTokenSource(shard: MappedTokenShard(path: path)), vocabularySize: vocabularySize, source: path)
     }
 
     /// Throws unless one `[B, T+1]` batch fits.

@@ -1,4 +1,3 @@
-import NeuralCore
 import ArtifactIO
 
 /// A memory-mapped llm.c shard as the ids of a ``TokenStream`` (read in place).
