@@ -41,7 +41,7 @@ struct TrainTokenizerCommand: ParsableCommand {
     var continuingPrefix: String?
 
     @Option(help: "wordpiece: frequency | likelihood.")
-    var scoring: String = "frequency"
+    var scoring: WordPieceTrainer.Scoring = .frequency
 
     @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
@@ -52,19 +52,24 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Argument(help: "Corpus text files.")
     var corpus: [String] = []
 
+    /// `--special-tokens` split at its commas.
+    var specialTokenList: [String]? {
+        specialTokens.map { $0.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+    }
+
     func validate() throws {
         try OptionCheck.range("--vocab-size", vocabSize, 1...(1 << 24))
         try OptionCheck.range("--min-frequency", minFrequency, 0...Int.max)
         if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
-        if let specialTokens { try OptionCheck.distinct("--special-tokens", specialTokens.split(separator: ",").map(String.init)) }
+        if let specialTokenList { try OptionCheck.distinct("--special-tokens", specialTokenList) }
+        _ = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
         for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus + fromCounts)
     }
 
     func run() throws {
-        let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
-                                     specialTokens: specialTokens, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
-                                     scoring: scoring)
+        let spec = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
+                                    scoring: scoring)
         guard vocabSize > 0 else { throw TokenizerError.invalidOption("--vocab-size must be positive") }
         guard words.threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
         let progress = ProgressReporter(label: "train-tokenizer")
