@@ -29,7 +29,7 @@ public enum Checkpoint {
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        // The run marker (TextNormalization's `RunDirectory`, kind "lm") travels with every
+        // The run marker (ArtifactIO's `RunDirectory`, kind "lm") travels with every
         // checkpoint, so the run stays recognisable as Tessera's own after the directory swap.
         try Data(Checkpoint.runMarker.utf8).write(to: URL(fileURLWithPath: staging + "/.tessera-run"))
         let step = trainer?.step ?? 0

@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import ArtifactIO
 import Foundation

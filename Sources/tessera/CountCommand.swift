@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import ArtifactIO
 import Foundation
@@ -36,7 +37,6 @@ struct CountCommand: ParsableCommand {
     var corpus: [String] = []
 
     func validate() throws {
-        guard words.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let field, field.isEmpty { throw ValidationError("--field needs a field name") }
         for path in corpus { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus)

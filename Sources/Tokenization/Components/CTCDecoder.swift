@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `CTC`: repeated tokens collapsed, the pad token removed, the word delimiter made a space
 /// (with WordPiece's clean-up when `cleanup`).
 import ArtifactIO

@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Metaspace` (decoder): the replacement character becomes a space; the first token's leading
 /// one is dropped unless the prepend scheme is `never`.
 import ArtifactIO

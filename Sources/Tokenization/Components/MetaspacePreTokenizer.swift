@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// When `Metaspace` puts its replacement character before a piece.
 import ArtifactIO
 

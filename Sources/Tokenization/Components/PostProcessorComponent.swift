@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// An encoding being post-processed: ids, token strings and original byte offsets.
 import ArtifactIO
 

@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Prepend`: puts a string before non-empty text.
 import ArtifactIO
 

@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Replace` (decoder): in each token, every match of a pattern becomes `content`.
 import ArtifactIO
 

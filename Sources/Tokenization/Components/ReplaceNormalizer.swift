@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Replace`: every match of a pattern becomes `content`.
 import ArtifactIO
 

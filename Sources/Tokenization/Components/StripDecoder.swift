@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// `Strip` (decoder): removes up to `start` leading and `stop` trailing `content` characters from each token.
 import ArtifactIO
 
