@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// Word-analogy accuracy (`a : b :: c : ?`, answer `b − a + c`) over a questions-words file,
 /// counted as word2vec's compute-accuracy and gensim's `evaluate_word_analogies` count it.
 ///
@@ -8,8 +10,6 @@
 ///   restricted rows, leaving out `a`, `b` and `c`; it is correct when it is the fourth word.
 /// - Words are compared case-insensitively (lowercased; the first row of a lowercased token wins).
 /// - Malformed lines (not four words, or before the first section) are skipped and listed.
-import ArtifactIO
-
 public struct AnalogyEvaluation: Sendable {
     /// One section's counts.
     public struct Section: Sendable, Equatable {

@@ -1,3 +1,6 @@
+import ArtifactIO
+import TextNormalization
+
 /// Turns text files into a word-level ``TrainingCorpus`` (rows: words in descending frequency).
 ///
 /// Each file is read in chunks (``TextChunkReader``: UTF-8 checked, errors with byte offsets),
@@ -10,9 +13,6 @@
 /// The optional word dump (one sentence per line, words separated by single spaces, all words
 /// before the min-count filter) is exactly the stream to give gensim's `LineSentence` for a
 /// like-for-like comparison.
-import ArtifactIO
-import TextNormalization
-
 public struct WordCorpusBuilder: Sendable {
     /// The normalization applied before splitting.
     public var normalizer: Normalizer

@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// A byte-pair-encoding model: a vocabulary and a ranked list of merges, applied to each
 /// pre-tokenized word as Hugging Face's `BPE` model does (the lowest-ranked adjacent pair is
 /// merged first, the leftmost when it occurs more than once).
@@ -9,8 +11,6 @@
 /// ```swift
 /// let model = try BPEModel(vocabulary: v, merges: [("Ġ", "t"), ("h", "e")])
 /// ```
-import TextNormalization
-
 public struct BPEModel: Sendable {
     // MARK: State
 

@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// Learns BPE merges from word counts, reproducing Hugging Face's `BpeTrainer` merge for merge.
 ///
 /// Ids: special tokens first, then the alphabet (initial alphabet ∪ characters seen, optionally
@@ -12,8 +14,6 @@
 /// let trainer = BPETrainer(vocabularySize: 8000, specialTokens: ["<|endoftext|>"], byteLevel: true)
 /// let model = try trainer.train(counts)
 /// ```
-import TextNormalization
-
 public struct BPETrainer: Sendable {
     // MARK: Options
 

@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// The settings of a tokenizer to train — model kind, normalization, pre-tokenizer, special
 /// tokens — and the training itself, as `tessera train-tokenizer` and `tessera count` use them.
 ///
@@ -6,8 +8,6 @@
 /// let counts = try recipe.counter(threads: 2).count(paths: ["corpus.txt"])
 /// let tokenizer = try recipe.train(counts, vocabularySize: 8000)
 /// ```
-import TextNormalization
-
 public struct TokenizerRecipe: Sendable {
     /// The model kinds.
     public enum Kind: String, Sendable, CaseIterable, Codable {
