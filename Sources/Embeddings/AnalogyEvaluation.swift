@@ -4,7 +4,7 @@ import ArtifactIO
 /// counted as word2vec's compute-accuracy and gensim's `evaluate_word_analogies` count it.
 ///
 /// - `: name` lines start a section; other lines hold four words.
-/// - Only the first ``restrict`` rows form the vocabulary (rows are in frequency order). A
+/// - Only the first `restrict` rows form the vocabulary (rows are in frequency order). A
 ///   question with a word outside it is out-of-vocabulary: counted, not answered.
 /// - The answer is the row with the highest cosine to `unit(b) − unit(a) + unit(c)` among the
 ///   restricted rows, leaving out `a`, `b` and `c`; it is correct when it is the fourth word.

@@ -5,7 +5,7 @@ import TextNormalization
 /// merged first, the leftmost when it occurs more than once).
 ///
 /// In byte-level mode the initial symbols are the word's bytes, looked up as their
-/// ``ByteLevelAlphabet`` characters; otherwise they are its characters (with the optional
+/// `ByteLevelAlphabet` characters; otherwise they are its characters (with the optional
 /// continuing-subword prefix and end-of-word suffix).
 ///
 /// ```swift
