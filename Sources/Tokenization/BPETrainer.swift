@@ -104,7 +104,7 @@ public struct BPETrainer: Sendable {
         kept.sort { $0.key < $1.key }
         let minimumSize = vocab.count + kept.count
         guard vocabularySize >= minimumSize else {
-            throw TokenizerError.invalidOption("--vocab-size \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)")
+            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)")
         }
         for (c, _) in kept {
             let s = String(Character(Unicode.Scalar(c)!))
