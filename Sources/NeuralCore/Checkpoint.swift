@@ -167,7 +167,7 @@ public enum Checkpoint {
     }
 
     /// A one-line account of why a JSON file did not decode (no Codable dump).
-    static func decodingProblem(_ error: Error) -> String {
+    public static func decodingProblem(_ error: Error) -> String {
         func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"

@@ -17,6 +17,8 @@ public struct TokenizerRecipe: Sendable {
         case bpe
         /// BERT style WordPiece.
         case wordPiece = "wordpiece"
+        /// SentencePiece style Unigram language model (T5 layout).
+        case unigram
     }
 
     /// The model kind.
@@ -33,6 +35,12 @@ public struct TokenizerRecipe: Sendable {
     public var endOfWordSuffix: String?
     /// wordpiece: merge criterion.
     public var scoring: WordPieceTrainer.Scoring
+    /// unigram: fraction of character occurrences the alphabet must cover.
+    public var characterCoverage: Double = 0.9995
+    /// unigram: add `<0xXX>` byte pieces for characters outside the vocabulary.
+    public var byteFallback: Bool = false
+    /// unigram: training threads.
+    public var trainingThreads: Int = 1
 
     /// Builds a recipe from typed values; throws a one-line error naming the parameter when they do
     /// not fit together. `preTokenizer` defaults to the kind's own (`gpt2` for byte-bpe, `whitespace`
@@ -48,7 +56,7 @@ public struct TokenizerRecipe: Sendable {
         if kind != .bpe && (continuingPrefix != nil || endOfWordSuffix != nil) {
             throw TokenizerError.invalidOption("continuingPrefix and endOfWordSuffix apply to the bpe model only")
         }
-        let split = preTokenizer ?? (kind == .byteBPE ? .gpt2 : kind == .bpe ? .whitespace : .bert)
+        let split = preTokenizer ?? (kind == .byteBPE ? .gpt2 : kind == .bpe || kind == .unigram ? .whitespace : .bert)
         switch split {
         case .gpt2: preTokenization = .byteLevel(trimOffsets: false)
         case .bert: preTokenization = .bert(splitCJK: true)
@@ -73,6 +81,7 @@ public struct TokenizerRecipe: Sendable {
             case .byteBPE: self.specialTokens = ["<|endoftext|>"]
             case .bpe: self.specialTokens = ["[UNK]"]
             case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+            case .unigram: self.specialTokens = ["<unk>", "<s>", "</s>"]
             }
         }
         if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
@@ -82,6 +91,12 @@ public struct TokenizerRecipe: Sendable {
         if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
             throw TokenizerError.invalidOption("specialTokens: wordpiece needs [UNK] among the special tokens")
         }
+        if kind == .unigram && !self.specialTokens.contains(where: { $0.lowercased().contains("unk") }) {
+            throw TokenizerError.invalidOption("specialTokens: unigram needs an unknown token (e.g. <unk>) among the special tokens")
+        }
+        if kind == .unigram && preTokenization != .whitespaceSplit {
+            throw TokenizerError.invalidOption("model unigram splits words at whitespace (Metaspace): use preTokenizer whitespace")
+        }
     }
 
     /// Builds a recipe from strings (`specialTokens` comma-separated), as a configuration file or a
@@ -90,7 +105,7 @@ public struct TokenizerRecipe: Sendable {
                 specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
                 scoring: String = "frequency") throws {
         guard let kind = Kind(rawValue: model) else {
-            throw TokenizerError.invalidOption("model \(model): expected byte-bpe, bpe or wordpiece")
+            throw TokenizerError.invalidOption("model \(model): expected byte-bpe, bpe, wordpiece or unigram")
         }
         guard let form = NormalizationForm(rawValue: normalize) else {
             throw TokenizerError.invalidOption("normalize \(normalize): expected nfkc, nfc, nfd, nfkd or none")
@@ -135,6 +150,35 @@ public struct TokenizerRecipe: Sendable {
             else if let prefix = continuingPrefix { decoder = .wordPiece(prefix: prefix, cleanup: false) }
             else { decoder = .none }
             return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .bpe(model), decoder: decoder, addedTokens: added)
+        case .unigram:
+            var trainer = UnigramTrainer(vocabularySize: vocabularySize, specialTokens: specialTokens)
+            trainer.characterCoverage = characterCoverage
+            trainer.byteFallback = byteFallback
+            trainer.threads = trainingThreads
+            trainer.progress = progress
+            let pieces = try trainer.train(counts)
+            let unknown = specialTokens.firstIndex { $0.lowercased().contains("unk") }
+            let model = try UnigramModel(pieces: pieces, unknownID: unknown, byteFallback: byteFallback)
+            var normalizers: [any NormalizerComponent] = []
+            switch normalizer.form {
+            case .nfc: normalizers.append(UnicodeFormNormalizer(type: "NFC")!)
+            case .nfd: normalizers.append(UnicodeFormNormalizer(type: "NFD")!)
+            case .nfkc: normalizers.append(UnicodeFormNormalizer(type: "NFKC")!)
+            case .nfkd: normalizers.append(UnicodeFormNormalizer(type: "NFKD")!)
+            case .none: break
+            }
+            if normalizer.lowercase { normalizers.append(UnicodeFormNormalizer(type: "Lowercase")!) }
+            let metaspace = MetaspaceDecoder(replacement: 0x2581, prependScheme: .always, split: true)
+            let decoder: any DecoderComponent = byteFallback
+                ? SequenceDecoder(decoders: [ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
+                                             StripDecoder(content: " ", start: 1, stop: 0)])
+                : metaspace
+            let pipeline = ComponentPipeline(
+                normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                preTokenizer: SequencePreTokenizer(preTokenizers: [CharacterSplitPreTokenizer(kind: .whitespaceSplit),
+                                                                   MetaspacePreTokenizer(replacement: 0x2581, prependScheme: .always, splitPieces: true)]),
+                decoder: decoder)
+            return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
         case .wordPiece:
             var trainer = WordPieceTrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
                                            limitAlphabet: limitAlphabet, scoring: scoring)

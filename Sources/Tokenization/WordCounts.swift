@@ -123,7 +123,7 @@ public struct WordCounts: Sendable {
     public static func read(_ path: String) throws -> WordCounts {
         let bytes = try TokenizerFile.readFile(path)
         let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
         guard let header = lines.first, header.hasPrefix(magic + " ") || header.hasPrefix(magicV1 + " ") else {

@@ -127,8 +127,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             let config = try JSONDecoder().decode(ModelConfig.self, from: data)
             try config.validate()
             return config
+        } catch ModelError.invalidConfig(let detail) {
+            throw ModelError.badCheckpoint(path: path, detail: detail)
         } catch let e as ModelError { throw e } catch {
-            throw ModelError.badCheckpoint(path: path, detail: "not a valid model config: \(error)")
+            throw ModelError.badCheckpoint(path: path, detail: "not a valid model config: \(Checkpoint.decodingProblem(error))")
         }
     }
 

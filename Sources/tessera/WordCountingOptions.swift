@@ -8,7 +8,7 @@ extension WordPieceTrainer.Scoring: ExpressibleByArgument {}
 /// How corpus text is read and split into words: shared by `count` and `train-tokenizer`, whose
 /// count files must agree on it (`--from-counts` checks that they do).
 struct WordCountingOptions: ParsableArguments {
-    @Option(help: "byte-bpe | bpe | wordpiece (also chooses the default pre-tokenizer).")
+    @Option(help: "byte-bpe | bpe | wordpiece | unigram (also chooses the default pre-tokenizer).")
     var model: TokenizerRecipe.Kind = .byteBPE
 
     @Option(help: "Unicode normalization: nfkc | nfc | nfd | nfkd | none.")
@@ -44,7 +44,8 @@ struct WordCountingOptions: ParsableArguments {
             var text = message
             for (parameter, option) in [("continuingPrefix", "--continuing-prefix"), ("endOfWordSuffix", "--end-of-word-suffix"),
                                         ("preTokenizer", "--pre-tokenizer"), ("specialTokens", "--special-tokens"),
-                                        ("model byte-bpe", "--model byte-bpe"), ("the bpe model", "--model bpe")] {
+                                        ("model byte-bpe", "--model byte-bpe"), ("model unigram", "--model unigram"),
+                                        ("the bpe model", "--model bpe")] {
                 text = text.replacingOccurrences(of: parameter, with: option)
             }
             throw ValidationError(text)

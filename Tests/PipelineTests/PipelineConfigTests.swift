@@ -18,7 +18,7 @@ import TransformerLM
 
     @Test(arguments: [
         (#"{"normalize": {"form": "nfkx"}}"#, "normalize.form", "expected none, nfc, nfd, nfkc or nfkd, found 'nfkx'"),
-        (#"{"tokenizer": {"model": "unigram"}}"#, "tokenizer.model", "expected byte-bpe, bpe or wordpiece, found 'unigram'"),
+        (#"{"tokenizer": {"model": "sentencepiece"}}"#, "tokenizer.model", "expected byte-bpe, bpe, wordpiece or unigram, found 'sentencepiece'"),
         (#"{"lm": {"positions": "rotary"}}"#, "lm.positions", "expected sinusoidal or learned, found 'rotary'"),
         (#"{"lm": {"ffn": "sparse"}}"#, "lm.ffn", "expected dense or moe, found 'sparse'"),
     ])

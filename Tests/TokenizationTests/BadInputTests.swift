@@ -73,7 +73,7 @@ import Tokenization
     }
 
     @Test func badRecipeOptions() {
-        #expect(Self.message { _ = try TokenizerRecipe(model: "unigram") } == "model unigram: expected byte-bpe, bpe or wordpiece")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "sentencepiece") } == "model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
         #expect(Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "model byte-bpe needs preTokenizer gpt2")
         #expect(Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") } == "specialTokens: wordpiece needs [UNK] among the special tokens")
         #expect(Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") } == "normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
