@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TestFixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TransformerLM", "TestFixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),

@@ -1,15 +1,15 @@
+import ArtifactIO
+
 /// Word-analogy accuracy (`a : b :: c : ?`, answer `b − a + c`) over a questions-words file,
 /// counted as word2vec's compute-accuracy and gensim's `evaluate_word_analogies` count it.
 ///
 /// - `: name` lines start a section; other lines hold four words.
-/// - Only the first ``restrict`` rows form the vocabulary (rows are in frequency order). A
+/// - Only the first `restrict` rows form the vocabulary (rows are in frequency order). A
 ///   question with a word outside it is out-of-vocabulary: counted, not answered.
 /// - The answer is the row with the highest cosine to `unit(b) − unit(a) + unit(c)` among the
 ///   restricted rows, leaving out `a`, `b` and `c`; it is correct when it is the fourth word.
 /// - Words are compared case-insensitively (lowercased; the first row of a lowercased token wins).
 /// - Malformed lines (not four words, or before the first section) are skipped and listed.
-import ArtifactIO
-
 public struct AnalogyEvaluation: Sendable {
     /// One section's counts.
     public struct Section: Sendable, Equatable {

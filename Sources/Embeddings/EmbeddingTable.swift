@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// A `[rows, dimension]` float matrix with a token string per row.
 ///
 /// Rows follow the vocabulary's order: tokenizer ids in token mode, descending frequency in word
@@ -7,8 +9,6 @@
 /// let table = try EmbeddingTable.load("emb.safetensors")
 /// table.row(named: "king")   // Int?
 /// ```
-import ArtifactIO
-
 public struct EmbeddingTable: Sendable, Equatable {
     /// The token of each row.
     public var tokens: [String]

@@ -1,11 +1,11 @@
+import ArtifactIO
+
 /// Word-pair similarity: Pearson and Spearman correlation between human scores and cosine
 /// similarities, as gensim's `evaluate_word_pairs` computes them.
 ///
 /// Lines are `word1 <tab> word2 <tab> score`; lines starting with `#` are comments. A pair with a
-/// word outside the first ``restrict`` rows is out-of-vocabulary (counted, left out). Words are
+/// word outside the first `restrict` rows is out-of-vocabulary (counted, left out). Words are
 /// compared case-insensitively. Malformed lines are skipped and listed.
-import ArtifactIO
-
 public struct SimilarityEvaluation: Sendable {
     /// Pairs used.
     public var pairs: Int

@@ -1,11 +1,11 @@
+import ArtifactIO
+
 /// Turns a token shard into a ``TrainingCorpus`` whose rows are the tokenizer's ids.
 ///
 /// Special tokens (`[CLS]`, `<|endoftext|>`, …) end a sentence and are not trained; the stream
 /// is also cut every ``maxSentenceLength`` ids. Ids seen fewer than `minCount` times are dropped
 /// from the stream (as word2vec.c drops rare words) and, like ids never seen, keep their initial
 /// random vector; ``TrainingCorpus/untrainedRows`` lists them.
-import ArtifactIO
-
 public struct TokenCorpusBuilder: Sendable {
     /// The tokenizer's vocabulary.
     public var vocabulary: TokenizerVocabulary

@@ -1,8 +1,11 @@
+import ArtifactIO
+import TextNormalization
+
 /// Turns text files into a word-level ``TrainingCorpus`` (rows: words in descending frequency).
 ///
-/// Each file is read in chunks (``TextChunkReader``: UTF-8 checked, errors with byte offsets),
+/// Each file is read in chunks (`TextChunkReader`: UTF-8 checked, errors with byte offsets),
 /// normalized with ``normalizer`` (default NFKC + lowercase), and every line is one sentence.
-/// Words are the pieces of ``BertPreTokenizer`` — split on whitespace, every punctuation
+/// Words are the pieces of `BertPreTokenizer` — split on whitespace, every punctuation
 /// character its own piece, CJK ideographs one piece each — with the punctuation pieces dropped:
 /// `"Don't stop, Lord's"` gives `don t stop lord s`. Words seen fewer than ``minCount`` times are
 /// dropped from the sentences (the window then spans over them, as in word2vec.c and gensim).
@@ -10,9 +13,6 @@
 /// The optional word dump (one sentence per line, words separated by single spaces, all words
 /// before the min-count filter) is exactly the stream to give gensim's `LineSentence` for a
 /// like-for-like comparison.
-import ArtifactIO
-import TextNormalization
-
 public struct WordCorpusBuilder: Sendable {
     /// The normalization applied before splitting.
     public var normalizer: Normalizer

@@ -49,7 +49,7 @@ public final class PipelineRunner {
     @discardableResult
     public func run(from: PipelineStage? = nil, until: PipelineStage? = nil) throws -> [(PipelineStage, Outcome)] {
         if let from, let until, until < from {
-            throw PipelineError("--from \(from.rawValue) comes after --until \(until.rawValue): no stage would run")
+            throw PipelineError("from \(from.rawValue) comes after until \(until.rawValue): no stage would run")
         }
         // The run directory is ours (marker) or new; the pipeline holds its lock and that of the
         // model directory inside it (so `train-lm --resume` on RUN/lm waits for the pipeline).

@@ -12,7 +12,7 @@ public enum TextInputError: Error, CustomStringConvertible, Equatable, Sendable 
         switch self {
         case .emptyFile(let path): return "\(path): file is empty, expected UTF-8 text"
         case .invalidUTF8(let path, let offset):
-            return "\(path): invalid UTF-8 at byte offset \(offset) (use --replace-invalid to substitute U+FFFD)"
+            return "\(path): invalid UTF-8 at byte offset \(offset) (reading with replaceInvalid substitutes U+FFFD)"
         case .binaryData(let path, let offset):
             return "\(path): NUL byte at byte offset \(offset): this looks like a binary file, expected UTF-8 text"
         }

@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// Normalizes text while recording, for every output byte, the byte range of the input
 /// character it came from — what Hugging Face's `NormalizedString` alignments give, so token
 /// offsets can point into the original, pre-normalization text.
@@ -6,8 +8,6 @@
 /// the form composes), which matches whole-text normalization for the context-free steps
 /// (clean-up, decomposition, accent stripping, lowercasing) and for composition within a
 /// combining sequence. Results for non-ASCII characters are cached.
-import TextNormalization
-
 struct AlignedNormalizer {
     // MARK: State
 

@@ -1,16 +1,16 @@
+import TextNormalization
+
 /// A byte-pair-encoding model: a vocabulary and a ranked list of merges, applied to each
 /// pre-tokenized word as Hugging Face's `BPE` model does (the lowest-ranked adjacent pair is
 /// merged first, the leftmost when it occurs more than once).
 ///
 /// In byte-level mode the initial symbols are the word's bytes, looked up as their
-/// ``ByteLevelAlphabet`` characters; otherwise they are its characters (with the optional
+/// `ByteLevelAlphabet` characters; otherwise they are its characters (with the optional
 /// continuing-subword prefix and end-of-word suffix).
 ///
 /// ```swift
 /// let model = try BPEModel(vocabulary: v, merges: [("Ġ", "t"), ("h", "e")])
 /// ```
-import TextNormalization
-
 public struct BPEModel: Sendable {
     // MARK: State
 

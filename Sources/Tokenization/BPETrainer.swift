@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// Learns BPE merges from word counts, reproducing Hugging Face's `BpeTrainer` merge for merge.
 ///
 /// Ids: special tokens first, then the alphabet (initial alphabet ∪ characters seen, optionally
@@ -12,8 +14,6 @@
 /// let trainer = BPETrainer(vocabularySize: 8000, specialTokens: ["<|endoftext|>"], byteLevel: true)
 /// let model = try trainer.train(counts)
 /// ```
-import TextNormalization
-
 public struct BPETrainer: Sendable {
     // MARK: Options
 
@@ -104,7 +104,7 @@ public struct BPETrainer: Sendable {
         kept.sort { $0.key < $1.key }
         let minimumSize = vocab.count + kept.count
         guard vocabularySize >= minimumSize else {
-            throw TokenizerError.invalidOption("--vocab-size \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)")
+            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)")
         }
         for (c, _) in kept {
             let s = String(Character(Unicode.Scalar(c)!))

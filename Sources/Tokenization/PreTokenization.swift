@@ -1,6 +1,6 @@
-/// How text is split into words before the model sees them.
 import TextNormalization
 
+/// How text is split into words before the model sees them.
 public enum PreTokenization: Sendable, Hashable {
     /// No split: the whole text is one word.
     case none

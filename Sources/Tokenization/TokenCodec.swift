@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// What later stages need of a tokenizer: text to ids and back, and the vocabulary's size.
 ///
 /// The Hugging Face–compatible `Tokenizer` conforms, and so does ``ByteCodec`` (raw bytes as ids,
@@ -7,8 +9,6 @@
 /// let codec: any TokenCodec = ByteCodec()
 /// codec.decode(codec.encode("héllo"))   // "héllo"
 /// ```
-import TextNormalization
-
 public protocol TokenCodec: Sendable {
     /// Number of ids; every id is below it.
     var vocabularySize: Int { get }

@@ -1,7 +1,7 @@
-/// Every id's token string as UTF-8 bytes and as a JSON string literal, precomputed once so that
-/// line output (`--format tokens|jsonl`) copies bytes instead of building strings.
 import ArtifactIO
 
+/// Every id's token string as UTF-8 bytes and as a JSON string literal, precomputed once so that
+/// line output (`--format tokens|jsonl`) copies bytes instead of building strings.
 struct TokenTextTable: Sendable {
     private let plain: [UInt8]
     private let plainStarts: [Int32]

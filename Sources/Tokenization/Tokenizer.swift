@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// A complete tokenizer: normalizer → pre-tokenizer → model → post-processor → decoder, with
 /// added tokens matched whole in the input. Encodes id-for-id like Hugging Face `tokenizers`
 /// for the components it reads (see ``TokenizerFile``).
@@ -9,8 +11,6 @@
 /// let ids = tok.encode("Hello world")
 /// tok.decode(ids)   // "Hello world"
 /// ```
-import TextNormalization
-
 public struct Tokenizer: TokenCodec {
     // MARK: Components
 

@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// The settings of a tokenizer to train — model kind, normalization, pre-tokenizer, special
 /// tokens — and the training itself, as `tessera train-tokenizer` and `tessera count` use them.
 ///
@@ -6,8 +8,6 @@
 /// let counts = try recipe.counter(threads: 2).count(paths: ["corpus.txt"])
 /// let tokenizer = try recipe.train(counts, vocabularySize: 8000)
 /// ```
-import TextNormalization
-
 public struct TokenizerRecipe: Sendable {
     /// The model kinds.
     public enum Kind: String, Sendable, CaseIterable, Codable {
@@ -99,46 +99,30 @@ public struct TokenizerRecipe: Sendable {
         }
     }
 
-    /// Builds a recipe from command-line strings (`specialTokens` comma-separated); throws a
-    /// one-line error naming the option on a bad value.
+    /// Builds a recipe from strings (`specialTokens` comma-separated), as a configuration file or a
+    /// command line gives them; throws a one-line error naming the parameter on a bad value.
     public init(model: String, normalize: String = "none", lowercase: Bool = false, preTokenizer: String? = nil,
                 specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
                 scoring: String = "frequency") throws {
         guard let kind = Kind(rawValue: model) else {
-            throw TokenizerError.invalidOption("--model \(model): expected byte-bpe, bpe, wordpiece or unigram")
+            throw TokenizerError.invalidOption("model \(model): expected byte-bpe, bpe, wordpiece or unigram")
         }
         guard let form = NormalizationForm(rawValue: normalize) else {
-            throw TokenizerError.invalidOption("--normalize \(normalize): expected nfkc, nfc, nfd, nfkd or none")
+            throw TokenizerError.invalidOption("normalize \(normalize): expected nfkc, nfc, nfd, nfkd or none")
         }
         guard let scoring = WordPieceTrainer.Scoring(rawValue: scoring) else {
-            throw TokenizerError.invalidOption("--scoring \(scoring): expected frequency or likelihood")
+            throw TokenizerError.invalidOption("scoring \(scoring): expected frequency or likelihood")
         }
         var split: PreTokenizerStyle? = nil
         if let preTokenizer {
             guard let style = PreTokenizerStyle(rawValue: preTokenizer), style != .words else {
-                throw TokenizerError.invalidOption("--pre-tokenizer \(preTokenizer): expected gpt2, bert or whitespace")
+                throw TokenizerError.invalidOption("preTokenizer \(preTokenizer): expected gpt2, bert or whitespace")
             }
             split = style
         }
         let list = specialTokens.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } }
-        do {
-            try self.init(kind: kind, normalization: form, lowercase: lowercase, preTokenizer: split, specialTokens: list,
-                          continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
-        } catch TokenizerError.invalidOption(let message) {
-            // The same message in the command line's words.
-            var text = message
-            for (parameter, option) in [("continuingPrefix and endOfWordSuffix apply to the bpe model only",
-                                         "--continuing-prefix and --end-of-word-suffix apply to --model bpe only"),
-                                        ("model byte-bpe needs preTokenizer gpt2", "--model byte-bpe needs --pre-tokenizer gpt2"),
-                                        ("preTokenizer gpt2 is byte-level: use it with model byte-bpe",
-                                         "--pre-tokenizer gpt2 is byte-level: use it with --model byte-bpe"),
-                                        ("model unigram splits words at whitespace (Metaspace): use preTokenizer whitespace",
-                                         "--model unigram splits words at whitespace (Metaspace): use --pre-tokenizer whitespace"),
-                                        ("specialTokens:", "--special-tokens:")] where text.hasPrefix(parameter) {
-                text = option + text.dropFirst(parameter.count)
-            }
-            throw TokenizerError.invalidOption(text)
-        }
+        try self.init(kind: kind, normalization: form, lowercase: lowercase, preTokenizer: split, specialTokens: list,
+                      continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
     }
 
     /// The word counter for this recipe.

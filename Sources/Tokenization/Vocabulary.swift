@@ -1,3 +1,5 @@
+import ArtifactIO
+
 /// Token strings and their ids, both ways.
 ///
 /// Ids are dense: `0..<count`. A token appears once. Tokens are compared as UTF-8 bytes, not as
@@ -8,8 +10,6 @@
 /// v.id(for: "##b")   // 2
 /// v.token(2)         // "##b"
 /// ```
-import ArtifactIO
-
 public struct Vocabulary: Sendable, Equatable {
     /// Token strings, indexed by id.
     public private(set) var tokens: [String]

@@ -55,7 +55,7 @@ public struct WordPieceTrainer: Sendable {
         let start = try bpe.initialState(counts)
         var vocab = start.vocabulary
         guard vocabularySize >= vocab.count else {
-            throw TokenizerError.invalidOption("--vocab-size \(vocabularySize) is smaller than the alphabet with its ## variants plus special tokens (\(vocab.count)); use at least \(vocab.count)")
+            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) is smaller than the alphabet with its ## variants plus special tokens (\(vocab.count)); use at least \(vocab.count)")
         }
         var words = start.words
         let weights = start.counts

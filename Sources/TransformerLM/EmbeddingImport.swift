@@ -23,7 +23,7 @@ public enum EmbeddingImport {
         let shape = file.tensors[name]!.shape
         let c = model.config
         guard shape[1] == c.dim else {
-            throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' has dimension \(shape[1]) but the model's --dim is \(c.dim)")
+            throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' has dimension \(shape[1]) but the model's dim is \(c.dim)")
         }
         guard shape[0] == c.vocabSize else {
             throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' has \(shape[0]) rows but the tokenizer has \(c.vocabSize) ids")

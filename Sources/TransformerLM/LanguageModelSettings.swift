@@ -6,7 +6,7 @@ import NeuralCore
 ///
 /// The defaults are the pipeline's demo model (see README, "Defaults"): 4 layers, 4 heads,
 /// dim 128, FFN 512, context 128, learned positions, pre-LN, GELU, dense FFN, tied embeddings,
-/// dropout 0.1; batch 16, 1,500 steps, peak learning rate 0.002 with 100 warm-up steps and a cosine
+/// no dropout; batch 16, 1,500 steps, peak learning rate 0.002 with 100 warm-up steps and a cosine
 /// decay, weight decay 0.1, clip 1.0, seed 1, validation every 100 steps, a checkpoint every 250.
 ///
 /// ```swift
@@ -38,8 +38,9 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     public var weightDecay = 0.1
     /// Global gradient-norm clip (0: off). Default: 1.0.
     public var clip = 1.0
-    /// Dropout probability on the attention and FFN outputs. Default: 0.1.
-    public var dropout = 0.1
+    /// Dropout probability on the attention and FFN outputs. Default: 0 (with 0.1 the demo's
+    /// validation loss was 4.94 after 1,500 steps, against 4.8 without).
+    public var dropout = 0.0
     /// How positions enter the model. Default: learned.
     public var positions: ModelConfig.Positions = .learned
     /// Layer-norm placement. Default: pre.

@@ -1,4 +1,3 @@
-import ArtifactIO
 import ArgumentParser
 import ArtifactIO
 import Foundation

@@ -1,4 +1,3 @@
-import ArtifactIO
 import ArgumentParser
 import ArtifactIO
 import Foundation
@@ -45,8 +44,7 @@ struct CountCommand: ParsableCommand {
     func run() throws {
         let source = DocumentSource(paths: corpus, field: field, options: .init(replaceInvalid: words.replaceInvalid, allowEmpty: true))
         try source.checkReadable()
-        let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
-                                     specialTokens: nil, continuingPrefix: nil, endOfWordSuffix: nil, scoring: "frequency")
+        let spec = try words.recipe()
         let progress = ProgressReporter(label: "count")
         var counter = spec.counter(threads: max(1, words.threads))
         counter.replaceInvalid = words.replaceInvalid

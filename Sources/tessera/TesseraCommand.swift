@@ -65,6 +65,9 @@ struct TesseraCommand: ParsableCommand {
         let text: String
         switch error {
         case is DecodingError, is EncodingError: text = JSONErrorText.describe(error)
+        case TextInputError.invalidUTF8(let path, let offset):
+            // The library names its parameter; the command line names its flag.
+            text = "\(path): invalid UTF-8 at byte offset \(offset) (use --replace-invalid to substitute U+FFFD)"
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.url?.path ?? "file"
             let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription

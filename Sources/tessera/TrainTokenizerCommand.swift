@@ -1,4 +1,3 @@
-import ArtifactIO
 import ArgumentParser
 import ArtifactIO
 import Foundation
@@ -42,7 +41,7 @@ struct TrainTokenizerCommand: ParsableCommand {
     var continuingPrefix: String?
 
     @Option(help: "wordpiece: frequency | likelihood.")
-    var scoring: String = "frequency"
+    var scoring: WordPieceTrainer.Scoring = .frequency
 
     @Option(name: .customLong("character-coverage"), help: "unigram: fraction of character occurrences the alphabet covers (SentencePiece's 0.9995).")
     var characterCoverage: Double = 0.9995
@@ -59,6 +58,11 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Argument(help: "Corpus text files.")
     var corpus: [String] = []
 
+    /// `--special-tokens` split at its commas.
+    var specialTokenList: [String]? {
+        specialTokens.map { $0.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+    }
+
     func validate() throws {
         try OptionCheck.range("--vocab-size", vocabSize, 1...(1 << 24))
         try OptionCheck.range("--min-frequency", minFrequency, 0...Int.max)
@@ -66,10 +70,11 @@ struct TrainTokenizerCommand: ParsableCommand {
             throw ValidationError("--character-coverage \(characterCoverage): expected a value in (0, 1]")
         }
         if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
-        if let specialTokens { try OptionCheck.distinct("--special-tokens", specialTokens.split(separator: ",").map(String.init)) }
+        if let specialTokenList { try OptionCheck.distinct("--special-tokens", specialTokenList) }
+        _ = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
         // Byte-level BPE starts from all 256 bytes: a smaller vocabulary fails before counting.
-        let specials = specialTokens.map { $0.split(separator: ",").count } ?? 1
-        if words.model == "byte-bpe" && vocabSize < 256 + specials {
+        let specials = specialTokenList?.count ?? 1
+        if words.model == .byteBPE && vocabSize < 256 + specials {
             throw ValidationError("--vocab-size \(vocabSize) is smaller than the 256-byte alphabet plus \(specials) special token\(specials == 1 ? "" : "s"); use at least \(256 + specials)")
         }
         for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
@@ -77,9 +82,8 @@ struct TrainTokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
-        var spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
-                                     specialTokens: specialTokens, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
-                                     scoring: scoring)
+        var spec = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
+                                    scoring: scoring)
         spec.characterCoverage = characterCoverage
         spec.byteFallback = byteFallback
         spec.trainingThreads = words.threads

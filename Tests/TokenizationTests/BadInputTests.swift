@@ -58,7 +58,7 @@ import Tokenization
         let recipe = try TokenizerRecipe(model: "byte-bpe")
         let counts = try recipe.counter(threads: 1).count(paths: [TestData.root + "/Corpora/en/alice29.txt"])
         let m1 = Self.message { _ = try recipe.train(counts, vocabularySize: 200) }
-        #expect(m1?.hasPrefix("--vocab-size 200 is smaller than the 256-character alphabet plus 1 special tokens (257)") == true)
+        #expect(m1?.hasPrefix("vocabularySize 200 is smaller than the 256-character alphabet plus 1 special tokens (257)") == true)
         let empty = try Self.write("", "empty.txt", in: dir)
         let blank = try Self.write("\n\n", "blank.txt", in: dir)
         let wp = try TokenizerRecipe(model: "wordpiece")
@@ -67,15 +67,15 @@ import Tokenization
         let bad = dir + "/bad.txt"
         try Data([0x68, 0x69, 0x0A, 0x61, 0xC3, 0x28, 0x0A]).write(to: URL(fileURLWithPath: bad))
         let m3 = Self.message { _ = try recipe.counter(threads: 2).count(paths: [bad]) }
-        #expect(m3 == "\(bad): invalid UTF-8 at byte offset 4 (use --replace-invalid to substitute U+FFFD)")
+        #expect(m3 == "\(bad): invalid UTF-8 at byte offset 4 (reading with replaceInvalid substitutes U+FFFD)")
         let m4 = Self.message { _ = try CorpusEncoder(tokenizer: recipe.train(counts, vocabularySize: 300)).encodeStream(paths: [bad]) }
-        #expect(m4 == "\(bad): invalid UTF-8 at byte offset 4 (use --replace-invalid to substitute U+FFFD)")
+        #expect(m4 == "\(bad): invalid UTF-8 at byte offset 4 (reading with replaceInvalid substitutes U+FFFD)")
     }
 
     @Test func badRecipeOptions() {
-        #expect(Self.message { _ = try TokenizerRecipe(model: "sentencepiece") } == "--model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "--model byte-bpe needs --pre-tokenizer gpt2")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") } == "--special-tokens: wordpiece needs [UNK] among the special tokens")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") } == "--normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "sentencepiece") } == "model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "model byte-bpe needs preTokenizer gpt2")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") } == "specialTokens: wordpiece needs [UNK] among the special tokens")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") } == "normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
     }
 }

@@ -1,13 +1,14 @@
-import Foundation
 #if canImport(NeuralCore)
 import NeuralCore
 #endif
+import Foundation
 import TensorOps
+import Testing
+import TransformerLM
+
 #if canImport(TestFixtures)
 import TestFixtures
 #endif
-import Testing
-import TransformerLM
 
 /// The default GPT model trains to the same losses as the code before NeuralCore existed.
 /// `Fixtures/gpt_losses.json` was written by `Fixtures/make_gpt_losses.sh`, which runs

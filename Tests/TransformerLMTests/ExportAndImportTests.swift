@@ -30,16 +30,16 @@ import TransformerLM
         var c = Self.config
         c.norm = .post
         let norm = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
-        #expect(norm.map { "\($0)".contains("--norm post") } == true, "\(String(describing: norm))")
+        #expect(norm.map { "\($0)".contains("norm post") } == true, "\(String(describing: norm))")
         c = Self.config; c.ffn = .moe
         let ffn = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
-        #expect(ffn.map { "\($0)".contains("--ffn moe") } == true, "\(String(describing: ffn))")
+        #expect(ffn.map { "\($0)".contains("ffn moe") } == true, "\(String(describing: ffn))")
         c = Self.config; c.activation = .relu
         let activation = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
-        #expect(activation.map { "\($0)".contains("--activation relu") } == true, "\(String(describing: activation))")
+        #expect(activation.map { "\($0)".contains("activation relu") } == true, "\(String(describing: activation))")
         c = Self.config; c.tieEmbeddings = false
         let tie = #expect(throws: ModelError.self) { try HFExport.checkGPT2Shaped(c) }
-        #expect(tie.map { "\($0)".contains("--no-tie-embeddings") } == true, "\(String(describing: tie))")
+        #expect(tie.map { "\($0)".contains("tieEmbeddings false") } == true, "\(String(describing: tie))")
         c = Self.config; c.positions = .sinusoidal
         try HFExport.checkGPT2Shaped(c)
     }
@@ -63,6 +63,6 @@ import TransformerLM
         var wrong = SafeTensors()
         wrong.add("embeddings", shape: [20, 6], floats: [Float](repeating: 1, count: 120))
         try wrong.write(to: path)
-        #expect { try EmbeddingImport.load(path, into: model) } throws: { "\($0)".contains("dimension 6") && "\($0)".contains("--dim is 8") }
+        #expect { try EmbeddingImport.load(path, into: model) } throws: { "\($0)".contains("dimension 6") && "\($0)".contains("dim is 8") }
     }
 }

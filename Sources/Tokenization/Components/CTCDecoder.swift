@@ -2,8 +2,6 @@ import ArtifactIO
 
 /// `CTC`: repeated tokens collapsed, the pad token removed, the word delimiter made a space
 /// (with WordPiece's clean-up when `cleanup`).
-import ArtifactIO
-
 package struct CTCDecoder: DecoderComponent {
     package var padToken: String
     package var wordDelimiterToken: String

@@ -1,8 +1,6 @@
 import ArtifactIO
 
 /// `Prepend`: puts a string before non-empty text.
-import ArtifactIO
-
 package struct PrependNormalizer: NormalizerComponent {
     package var prepend: String
 
