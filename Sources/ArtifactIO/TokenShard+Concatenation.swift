@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArtifactIO
 
 extension TokenShard {
     /// The header of the shard file at `path` — its token count and id width — after checking

@@ -1,6 +1,5 @@
 import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// Reads parallel text in the two shapes translation corpora ship as:
 ///

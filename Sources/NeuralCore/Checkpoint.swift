@@ -140,8 +140,8 @@ public enum Checkpoint {
         }
         let words = state.rng.compactMap { UInt64($0) }
         guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
-        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.ids.count else {
-            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.ids.count) training tokens")
+        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.count else {
+            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.count) training tokens")
         }
         trainer.step = state.step
         trainer.position = state.position
@@ -167,7 +167,7 @@ public enum Checkpoint {
     }
 
     /// A one-line account of why a JSON file did not decode (no Codable dump).
-    static func decodingProblem(_ error: Error) -> String {
+    public static func decodingProblem(_ error: Error) -> String {
         func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"

@@ -4,6 +4,7 @@ import Foundation
 import NeuralCore
 import TensorOps
 import TransformerLM
+import Tokenization
 
 /// `tessera bench train-lm`: training throughput of a standard config on random ids.
 struct BenchTrainLMCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Tokenization
 
 /// `tessera cat-shards`: concatenates llm.c token shards, fixing the header's count.

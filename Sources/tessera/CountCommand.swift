@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import Tokenization
 

@@ -1,9 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import ArtifactIO
-import TextNormalization
-import Tokenization
 import TransformerLM
 
 /// `tessera export`: write a trained model in another ecosystem's layout.

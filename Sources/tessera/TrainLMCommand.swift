@@ -1,9 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import ArtifactIO
-import TensorOps
-import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -32,14 +30,14 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
     @Option(help: "Context length (default: 128).") var context: Int?
-    @Option(help: "Sequences per batch.") var batch: Int = 16
-    @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = 2000
-    @Option(help: "Peak learning rate.") var lr: Float = 1e-3
-    @Option(help: "Warm-up steps.") var warmup: Int = 100
-    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Float = 0.1
-    @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1.0
-    @Option(help: "Dropout on attention and FFN outputs.") var dropout: Float = 0
-    @Option(help: "Positions: sinusoidal|learned (default: sinusoidal).") var positions: ModelConfig.Positions?
+    @Option(help: "Sequences per batch.") var batch: Int = Self.defaults.batch
+    @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = Self.defaults.steps
+    @Option(help: "Peak learning rate.") var lr: Double = Self.defaults.lr
+    @Option(help: "Warm-up steps.") var warmup: Int = Self.defaults.warmup
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Double = Self.defaults.weightDecay
+    @Option(help: "Global gradient-norm clip (0: off).") var clip: Double = Self.defaults.clip
+    @Option(help: "Dropout on attention and FFN outputs.") var dropout: Double = Self.defaults.dropout
+    @Option(help: "Positions: sinusoidal|learned (default: learned).") var positions: ModelConfig.Positions?
     @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
     @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
     @Option(help: "FFN: dense|moe (default: dense).") var ffn: ModelConfig.FFN?
@@ -47,30 +45,43 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default: 2).") var topK: Int?
     @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings (default: tied).") var tieEmbeddings: Bool?
     @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Random seed (initialization, dropout).") var seed: UInt64 = 1337
-    @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
-    @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = 10
-    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = 500
+    @Option(help: "Random seed (initialization, dropout).") var seed: Int = Self.defaults.seed
+    @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = Self.defaults.evalEvery
+    @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = Self.defaults.evalBatches
+    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = Self.defaults.checkpointEvery
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 10
     @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
     @Flag(help: "Replace the trained run already in -o (its weights and training state are lost).") var force = false
 
+    /// The defaults, shared with the pipeline's `lm` stage.
+    static let defaults = LanguageModelSettings()
+
+    /// The settings the options describe, defaults filled in (an FFN width not given is 4 × dim).
+    func settings() -> LanguageModelSettings {
+        var s = Self.defaults
+        s.layers = layers ?? s.layers; s.heads = heads ?? s.heads; s.dim = dim ?? s.dim; s.ffnDim = ffnDim ?? 4 * s.dim
+        s.context = context ?? s.context; s.positions = positions ?? s.positions; s.norm = norm ?? s.norm
+        s.activation = activation ?? s.activation; s.ffn = ffn ?? s.ffn; s.experts = experts ?? s.experts; s.topK = topK ?? s.topK
+        s.tieEmbeddings = tieEmbeddings ?? s.tieEmbeddings; s.dropout = dropout
+        s.batch = batch; s.steps = steps; s.lr = lr; s.warmup = warmup; s.weightDecay = weightDecay; s.clip = clip; s.seed = seed
+        s.evalEvery = evalInterval; s.evalBatches = evalBatches; s.checkpointEvery = checkpointInterval; s.threads = threads
+        return s
+    }
+
     /// The architecture the options describe (defaults filled in), for a vocabulary of `V` ids.
     func modelConfig(vocabularySize V: Int) -> ModelConfig {
-        let d = dim ?? 128
-        return ModelConfig(vocabSize: V, contextLength: context ?? 128, layers: layers ?? 4, heads: heads ?? 4, dim: d, ffnDim: ffnDim ?? 4 * d,
-                           positions: positions ?? .sinusoidal, norm: norm ?? .pre, activation: activation ?? .gelu, ffn: ffn ?? .dense,
-                           experts: experts ?? 4, topK: topK ?? 2, tieEmbeddings: tieEmbeddings ?? true, dropout: dropout)
+        settings().modelConfig(vocabularySize: V)
     }
 
     func validate() throws {
-        try OptionCheck.range("--layers", layers ?? 4, 1...1024)
-        try OptionCheck.range("--heads", heads ?? 4, 1...1024)
-        try OptionCheck.range("--dim", dim ?? 128, 1...65536)
+        try OptionCheck.range("--layers", layers ?? Self.defaults.layers, 1...1024)
+        try OptionCheck.range("--heads", heads ?? Self.defaults.heads, 1...1024)
+        try OptionCheck.range("--dim", dim ?? Self.defaults.dim, 1...65536)
         if let ffnDim { try OptionCheck.range("--ffn-dim", ffnDim, 1...(1 << 20)) }
-        try OptionCheck.range("--context", context ?? 128, 1...65536)
+        try OptionCheck.range("--context", context ?? Self.defaults.context, 1...65536)
+        try OptionCheck.range("--seed", seed, 0...Int.max)
         try OptionCheck.range("--batch", batch, 1...65536)
         try OptionCheck.range("--steps", steps, 1...1_000_000_000)
         try OptionCheck.range("--lr", lr, 0...10, openLower: true)
@@ -79,8 +90,8 @@ struct TrainLMCommand: ParsableCommand {
         try OptionCheck.range("--clip", clip, 0...1e9)
         try OptionCheck.range("--dropout", dropout, 0...1, openUpper: true)
         try OptionCheck.range("--val-fraction", valFraction, 0...1, openLower: true, openUpper: true)
-        try OptionCheck.range("--experts", experts ?? 4, 1...256)
-        try OptionCheck.range("--top-k", topK ?? 2, 1...(experts ?? 4))
+        try OptionCheck.range("--experts", experts ?? Self.defaults.experts, 1...256)
+        try OptionCheck.range("--top-k", topK ?? Self.defaults.topK, 1...(experts ?? Self.defaults.experts))
         try OptionCheck.threads(threads)
         try OptionCheck.range("--eval-interval", evalInterval, 1...1_000_000_000)
         try OptionCheck.range("--eval-batches", evalBatches, 1...1_000_000)
@@ -137,14 +148,12 @@ struct TrainLMCommand: ParsableCommand {
             options.steps = steps
         } else {
             model = try TransformerModel(config: modelConfig(vocabularySize: V), threads: threads)
-            model.initialize(seed: seed)
+            model.initialize(seed: UInt64(seed))
             if let initEmbeddings {
                 let scale = try EmbeddingImport.load(initEmbeddings, into: model)
                 FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
             }
-            options.batch = batch; options.steps = steps; options.learningRate = lr; options.warmup = warmup
-            options.weightDecay = weightDecay; options.clip = clip; options.seed = seed
-            options.evalInterval = evalInterval; options.evalBatches = evalBatches; options.checkpointInterval = checkpointInterval
+            options = settings().trainingOptions()
         }
         let all = try TokenStream.read(tokens, vocabularySize: V)
         let train: TokenStream, validation: TokenStream
