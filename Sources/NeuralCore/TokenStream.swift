@@ -80,4 +80,22 @@ public struct TokenStream: Sendable {
         if next + B * T + 1 > count { next = 0 }
         return (inputs, targets, next)
     }
+
+    /// The batch at offset `position` of `B` parallel lanes (lane `b` is the `b`-th of `B` equal
+    /// contiguous parts of the stream): row `b` is lane `b`'s tokens `position ..< position + T`,
+    /// so that consecutive batches continue each row's sequence (truncated BPTT). Wraps to offset 0
+    /// when a lane has no further window.
+    public func laneBatch(at position: Int, batch B: Int, time T: Int) -> (inputs: [Int32], targets: [Int32], next: Int) {
+        let lane = (ids.count - 1) / B
+        let pos = position + T > lane ? 0 : position
+        var inputs: [Int32] = [], targets: [Int32] = []
+        inputs.reserveCapacity(B * T); targets.reserveCapacity(B * T)
+        for b in 0..<B {
+            let start = b * lane + pos
+            inputs.append(contentsOf: ids[start..<(start + T)])
+            targets.append(contentsOf: ids[(start + 1)...(start + T)])
+        }
+        let next = pos + 2 * T > lane ? 0 : pos + T
+        return (inputs, targets, next)
+    }
 }

@@ -25,7 +25,10 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         let state = try RunDirectory.claim(output, as: .attention)
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
+        }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
