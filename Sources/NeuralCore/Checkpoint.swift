@@ -144,8 +144,8 @@ public enum Checkpoint {
         }
         let words = state.rng.compactMap { UInt64($0) }
         guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
-        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.ids.count else {
-            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.ids.count) training tokens")
+        guard state.step >= 0, state.position >= 0, state.position <= trainer.train.count else {
+            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.count) training tokens")
         }
         trainer.step = state.step
         trainer.position = state.position
