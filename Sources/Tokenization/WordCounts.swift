@@ -98,9 +98,10 @@ public struct WordCounts: Sendable {
     static let magicV1 = "#tessera-counts v1"
     static let endMarker = "#end"
 
-    /// Writes the counts file atomically (`-` writes standard output).
-    public func write(to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
+    /// Writes the counts file atomically (`-` writes standard output); `inputs` (the files the
+    /// counts came from) may not be the output.
+    public func write(to path: String, inputs: [String] = []) throws {
+        let writer = try AtomicFileWriter(path: path, inputs: inputs)
         try writer.write("\(WordCounts.magic) \(settings)\n")
         var line: [UInt8] = []
         let all = sorted()

@@ -228,15 +228,15 @@ struct TrainLMCommand: ParsableCommand {
             train = all
             validation = try TokenStream.read(val, vocabularySize: V)
         } else {
-            let cut = all.ids.count - Int(Double(all.ids.count) * valFraction)
-            train = try TokenStream(ids: all.ids[..<cut].map { UInt32($0) }, vocabularySize: V, source: tokens + " (training part)")
-            validation = try TokenStream(ids: all.ids[cut...].map { UInt32($0) }, vocabularySize: V, source: tokens + " (validation part)")
+            let cut = all.count - Int(Double(all.count) * valFraction)
+            train = all.slice(0..<cut, source: tokens + " (training part)")
+            validation = all.slice(cut..<all.count, source: tokens + " (validation part)")
         }
         let trainer = try Trainer(model: model, options: options, train: train, validation: validation)
         if resume { try Checkpoint.restore(trainer, from: output) }
         let tokBytes = try tokenizerFileBytes(tokenizer)
         log("model: \(description); \(model.parameterCount) parameters; " +
-            "train \(train.ids.count) tokens, val \(validation.ids.count); \(threads) threads")
+            "train \(train.count) tokens, val \(validation.count); \(threads) threads")
         let tokensPerStep = options.batch * model.contextLength
         let start = DispatchTime.now().uptimeNanoseconds
         var lastTime = start, lastStep = trainer.step

@@ -11,7 +11,7 @@ extension PipelineRunner {
         let options = config.embeddings
         let tokenizer = try loadTokenizer()
         let corpus = try TokenCorpusBuilder(vocabulary: TokenizerVocabulary(tokenizer: tokenizer), minCount: options.minCount)
-            .build(shardPath: path("data/train.bin"))
+            .buildMapped(shardPath: path("data/train.bin"))
         var skipGram = SkipGramConfiguration()
         skipGram.dimension = config.lm.dim
         skipGram.window = options.window

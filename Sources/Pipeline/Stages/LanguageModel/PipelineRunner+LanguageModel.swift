@@ -46,7 +46,7 @@ extension PipelineRunner {
             trainer = try Trainer(model: model, options: options.trainingOptions(), train: train, validation: validation)
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
         }
-        log("  \(model.parameterCount) parameters; \(train.ids.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)")
+        log("  \(model.parameterCount) parameters; \(train.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)")
 
         let tokensPerStep = Double(options.batch * options.context)
         let start = Date()
