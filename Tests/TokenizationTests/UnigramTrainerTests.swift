@@ -10,7 +10,12 @@ import Tokenization
     @Test func unigramTrainingMatchesSentencePieceTokensPerLine() throws {
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: TestData.fixtures + "/components/unigram_spm_reference.json")))
         var lines: [String] = []
-        for path in TestData.englishCorpora { lines += try TestData.lines(path).filter { !$0.allSatisfy(\.isWhitespace) } }
+        // Lines exactly as the Python script splits them (at "\n", a CR kept), blank ones dropped.
+        for path in TestData.englishCorpora {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            lines += bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                .filter { !$0.unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+        }
         let train = stride(from: 0, to: lines.count, by: 2).map { lines[$0] }
         let held = stride(from: 1, to: lines.count, by: 2).map { lines[$0] }
         try #require(held.count == reference.held_out_lines)
