@@ -73,7 +73,9 @@ import Tokenization
     }
 
     @Test func badRecipeOptions() {
-        #expect(Self.message { _ = try TokenizerRecipe(model: "unigram") } == "--model unigram: expected byte-bpe, bpe or wordpiece")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "sentencepiece") } == "--model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "unigram", specialTokens: "<s>,</s>") } == "--special-tokens: unigram needs an unknown token (e.g. <unk>) among the special tokens")
+        #expect(Self.message { _ = try TokenizerRecipe(model: "unigram", preTokenizer: "bert") } == "--model unigram splits words at whitespace (Metaspace): use --pre-tokenizer whitespace")
         #expect(Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "--model byte-bpe needs --pre-tokenizer gpt2")
         #expect(Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") } == "--special-tokens: wordpiece needs [UNK] among the special tokens")
         #expect(Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") } == "--normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
