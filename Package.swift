@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TensorOps", targets: ["TensorOps"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
+        .library(name: "RecurrentLM", targets: ["RecurrentLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
         .library(name: "EncoderDecoder", targets: ["EncoderDecoder"]),
@@ -41,15 +42,16 @@ let package = Package(
         // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
         .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
+        .target(name: "RecurrentLM", dependencies: ["NeuralCore", "TensorOps", "CKernels"]),
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "Pipeline",
+                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,14 +60,15 @@ let package = Package(
         .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
         .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
-        .testTarget(name: "TesseraCLITests"),
+        .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TestFixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "ArtifactIO", "TensorOps", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "ArtifactIO", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]
 )

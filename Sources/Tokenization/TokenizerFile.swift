@@ -1,6 +1,5 @@
 import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// Reading and writing tokenizers in the formats the ecosystem uses: Hugging Face
 /// `tokenizer.json`, WordPiece `vocab.txt`, and GPT-2's `vocab.json` + `merges.txt`.

@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import Tokenization
 
@@ -66,6 +67,11 @@ struct TrainTokenizerCommand: ParsableCommand {
         }
         if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
         if let specialTokens { try OptionCheck.distinct("--special-tokens", specialTokens.split(separator: ",").map(String.init)) }
+        // Byte-level BPE starts from all 256 bytes: a smaller vocabulary fails before counting.
+        let specials = specialTokens.map { $0.split(separator: ",").count } ?? 1
+        if words.model == "byte-bpe" && vocabSize < 256 + specials {
+            throw ValidationError("--vocab-size \(vocabSize) is smaller than the 256-byte alphabet plus \(specials) special token\(specials == 1 ? "" : "s"); use at least \(256 + specials)")
+        }
         for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus + fromCounts)
     }
