@@ -55,7 +55,7 @@ struct EncoderCore {
         case .wordPiece(let m): bpe = nil; wordPiece = m
         case .unigram, .wordLevel: bpe = nil; wordPiece = nil
         }
-        general = tokenizer.pipeline.map { PipelineEncoder(tokenizer, pipeline: $0) }
+        general = tokenizer.pipeline.flatMap { $0.encodesWithFastPath ? nil : PipelineEncoder(tokenizer, pipeline: $0) }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
         if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {

@@ -19,7 +19,34 @@ extension TokenizerFile {
             pipeline.postProcessor = try postProcessorComponent(p, path: "post_processor", vocabulary: model.vocabulary, added: added, source: source)
         }
         if let d = root["decoder"], !d.isNull { pipeline.decoder = try decoderComponent(d, path: "decoder", source: source) }
-        return Tokenizer(model: model, addedTokens: added, pipeline: pipeline)
+        return fastShape(model: model, added: added, pipeline: pipeline) ?? Tokenizer(model: model, addedTokens: added, pipeline: pipeline)
+    }
+
+    /// Llama 3 / tiktoken layout — `Split(regex, Isolated)` + `ByteLevel(use_regex: false)`, a
+    /// plain byte-level BPE, no normalizer, raw added tokens, a template (or ByteLevel without
+    /// trimming) post-processor — runs on the fast byte-level encoder with the pattern's scanner.
+    static func fastShape(model: TokenModel, added: [AddedToken], pipeline: ComponentPipeline) -> Tokenizer? {
+        guard pipeline.normalizer == nil, case .bpe(let bpe) = model, bpe.continuingSubwordPrefix == nil, bpe.endOfWordSuffix == nil,
+              !bpe.byteFallback, !added.contains(where: { $0.singleWord || $0.normalized }),
+              let sequence = pipeline.preTokenizer as? SequencePreTokenizer, sequence.preTokenizers.count == 2,
+              let split = sequence.preTokenizers[0] as? SplitPreTokenizer, split.behavior == .isolated, !split.invert,
+              case .regex(let pattern, .scanner) = split.pattern,
+              let byteLevel = sequence.preTokenizers[1] as? ByteLevelPreTokenizerComponent, !byteLevel.addPrefixSpace, !byteLevel.useRegex,
+              let decoder = pipeline.decoder as? ClassicDecoder, decoder.decoder == .byteLevel else { return nil }
+        var prefix: [AddedToken] = [], suffix: [AddedToken] = []
+        var processors: [any PostProcessorComponent] = []
+        if let post = pipeline.postProcessor { processors = (post as? SequencePostProcessor)?.processors ?? [post] }
+        for p in processors {
+            if let b = p as? ByteLevelPostProcessor { if b.trimOffsets { return nil }; continue }
+            guard let t = p as? TemplatePostProcessor, case .template = t.kind else { return nil }
+            prefix += t.prefix; suffix += t.suffix
+        }
+        var fast = pipeline
+        fast.encodesWithFastPath = true
+        var tokenizer = Tokenizer(model: model, addedTokens: added, pipeline: fast)
+        tokenizer.preTokenization = .byteLevelSplit(pattern: pattern)
+        tokenizer.postProcessor = PostProcessor(prefix: prefix, suffix: suffix)
+        return tokenizer
     }
 
     // MARK: Helpers

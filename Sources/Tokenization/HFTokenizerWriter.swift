@@ -43,6 +43,8 @@ extension TokenizerFile {
         switch tokenizer.preTokenization {
         case .none: out += "  \"pre_tokenizer\": null,\n"
         case .byteLevel(let trim, _, let add): out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": \(add), \"trim_offsets\": \(trim), \"use_regex\": true},\n"
+        case .byteLevelSplit(let pattern):
+            out += "  \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Split\", \"pattern\": {\"Regex\": \(JSONText.string(pattern))}, \"behavior\": \"Isolated\", \"invert\": false}, {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": false}]},\n"
         case .bert: out += "  \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},\n"
         case .whitespaceSplit: out += "  \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},\n"
         }

@@ -15,9 +15,17 @@ public enum PreTokenization: Sendable, Hashable {
     case bert(splitCJK: Bool)
     /// Split on whitespace only (Hugging Face's `WhitespaceSplit`).
     case whitespaceSplit
+    /// A `Split` regex (`Isolated`) then `ByteLevel(use_regex: false)`, as Llama 3 and the
+    /// tiktoken encodings split: byte-level like ``byteLevel`` but with another pattern.
+    case byteLevelSplit(pattern: String)
 
     /// Whether the model works on bytes (byte-level BPE).
-    public var isByteLevel: Bool { if case .byteLevel = self { return true } else { return false } }
+    public var isByteLevel: Bool {
+        switch self {
+        case .byteLevel, .byteLevelSplit: return true
+        default: return false
+        }
+    }
 
     /// Whether text may be cut before a space between printable ASCII characters (`x| y`)
     /// without changing the words: every pre-tokenizer but ``none`` starts a word there
@@ -28,6 +36,7 @@ public enum PreTokenization: Sendable, Hashable {
         case .none: return false
         case .byteLevel(_, _, let addPrefixSpace): return !addPrefixSpace
         case .bert, .whitespaceSplit: return true
+        case .byteLevelSplit: return false   // an arbitrary pattern: not assumed
         }
     }
 
@@ -38,6 +47,7 @@ public enum PreTokenization: Sendable, Hashable {
         case .byteLevel: return ByteLevelPreTokenizer()
         case .bert(let cjk): return BertPreTokenizer(splitCJK: cjk)
         case .whitespaceSplit: return WhitespacePreTokenizer()
+        case .byteLevelSplit(let pattern): return (try? TextPattern.regex(pattern)).map { PatternPreTokenizer(pattern: $0) }
         }
     }
 }

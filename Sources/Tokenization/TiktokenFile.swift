@@ -90,6 +90,6 @@ public enum TiktokenFile {
             ]),
             postProcessor: ByteLevelPostProcessor(addPrefixSpace: true, trimOffsets: false, useRegex: true),
             decoder: ClassicDecoder(decoder: .byteLevel))
-        return Tokenizer(model: .bpe(model), addedTokens: [], pipeline: pipeline)
+        return TokenizerFile.fastShape(model: .bpe(model), added: [], pipeline: pipeline) ?? Tokenizer(model: .bpe(model), addedTokens: [], pipeline: pipeline)
     }
 }

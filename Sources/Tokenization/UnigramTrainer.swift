@@ -160,20 +160,18 @@ public struct UnigramTrainer: Sendable {
         return Array(scored.prefix(limit))
     }
 
-    /// SentencePiece's piece rules for training: one Unicode script (Han, Hiragana and Katakana
-    /// together), digits not mixed with other characters.
+    /// SentencePiece's piece rules for training (`IsValidSentencePiece` with its defaults): `▁`
+    /// only first; one Unicode script per piece — Han, Hiragana and Katakana count as one,
+    /// Inherited marks take the script before them, Common (digits, punctuation) is a script of its own.
     static func isValidPiece(_ chars: [UInt32]) -> Bool {
-        var script: Int32? = nil
-        var digits: Bool? = nil
+        var previous: Int32? = nil
         for (k, c) in chars.enumerated() {
             if c == space { if k > 0 { return false }; continue }
-            let isDigit = CharacterClass.of(c).contains(.number)
-            if let d = digits, d != isDigit { return false }
-            digits = isDigit
-            let s = UnicodeScriptsPreTokenizer.script(c)
-            if s == 0 || s == 1 || s == -1 { continue }   // Common, Inherited: any
-            if let t = script, t != s { return false }
-            script = s
+            var s = UnicodeScriptsPreTokenizer.script(c)
+            if s == -1 { s = 0 }            // U+0020 (absent here) would be Common
+            if s == 1, let p = previous { s = p }   // Inherited
+            if let p = previous, p != s { return false }
+            previous = s
         }
         return true
     }

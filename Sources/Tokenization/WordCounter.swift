@@ -37,6 +37,7 @@ public struct WordCounter: Sendable {
         case .byteLevel: split = "gpt2"
         case .bert(let cjk): split = cjk ? "bert" : "bert-no-cjk"
         case .whitespaceSplit: split = "whitespace"
+        case .byteLevelSplit(let pattern): split = "split:" + pattern
         }
         return "normalize=\(normalizer.form.rawValue) lowercase=\(normalizer.lowercase) strip-accents=\(normalizer.stripAccents) clean=\(normalizer.clean) pre-tokenizer=\(split)"
     }

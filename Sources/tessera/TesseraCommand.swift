@@ -15,6 +15,7 @@ struct TesseraCommand: ParsableCommand {
             NormalizeCommand.self,
             PretokenizeCommand.self,
             TrainTokenizerCommand.self,
+            ConvertTokenizerCommand.self,
             CountCommand.self,
             MergeCountsCommand.self,
             EncodeCommand.self,

@@ -6,6 +6,9 @@ package struct ComponentPipeline: Sendable {
     package var preTokenizer: (any PreTokenizerComponent)?
     package var postProcessor: (any PostProcessorComponent)?
     package var decoder: (any DecoderComponent)?
+    /// Whether the tokenizer's own fast fields (``Tokenizer/preTokenization`` etc.) encode exactly
+    /// as these components do, so the fast encoder runs instead of the general one.
+    package var encodesWithFastPath = false
 
     package init(normalizer: (any NormalizerComponent)? = nil, preTokenizer: (any PreTokenizerComponent)? = nil,
                  postProcessor: (any PostProcessorComponent)? = nil, decoder: (any DecoderComponent)? = nil) {

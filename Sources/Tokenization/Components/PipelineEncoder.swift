@@ -16,6 +16,9 @@ struct PipelineEncoder {
     /// Added tokens matched in the raw input, and in normalized text, longest first.
     let rawTokens: [(bytes: [UInt8], token: AddedToken)]
     let normalizedTokens: [(bytes: [UInt8], token: AddedToken)]
+    /// Whether an added token starts with each byte (raw and normalized sets).
+    let rawFirst: [Bool]
+    let normalizedFirst: [Bool]
     var cache = ByteKeyTable(capacity: 1 << 12)
     var cached: [(UInt32, Int32, Int32)] = []
     var bpeScratch = BPEModel.Scratch()
@@ -42,6 +45,12 @@ struct PipelineEncoder {
         }
         rawTokens = raw.sorted { $0.bytes.count > $1.bytes.count }
         normalizedTokens = normalized.sorted { $0.bytes.count > $1.bytes.count }
+        var first = [Bool](repeating: false, count: 256)
+        for t in rawTokens { first[Int(t.bytes[0])] = true }
+        rawFirst = first
+        first = [Bool](repeating: false, count: 256)
+        for t in normalizedTokens { first[Int(t.bytes[0])] = true }
+        normalizedFirst = first
     }
 
     /// A piece of the input: text still to encode, or an added token found with its original range.
@@ -52,13 +61,13 @@ struct PipelineEncoder {
         var parts: [Part] = []
         // 1. Added tokens in the raw text.
         let whole = AlignedText(original: input, at: 0)
-        Self.extract(whole, rawTokens, into: &parts)
+        Self.extract(whole, rawTokens, first: rawFirst, into: &parts)
         // 2. Normalize each text part, then look for normalized added tokens.
         var normalizedParts: [Part] = []
         for part in parts {
             guard case .text(var text) = part else { normalizedParts.append(part); continue }
             pipeline.normalizer?.normalize(&text)
-            if normalizedTokens.isEmpty { normalizedParts.append(.text(text)) } else { Self.extract(text, normalizedTokens, into: &normalizedParts) }
+            if normalizedTokens.isEmpty { normalizedParts.append(.text(text)) } else { Self.extract(text, normalizedTokens, first: normalizedFirst, into: &normalizedParts) }
         }
         // 3. Pre-tokenize and run the model.
         for part in normalizedParts {
@@ -85,7 +94,7 @@ struct PipelineEncoder {
 
     /// Splits `text` at the added tokens of `patterns` (leftmost-longest, with single_word,
     /// lstrip and rstrip as Hugging Face's `find_matches`).
-    static func extract(_ text: AlignedText, _ patterns: [(bytes: [UInt8], token: AddedToken)], into parts: inout [Part]) {
+    static func extract(_ text: AlignedText, _ patterns: [(bytes: [UInt8], token: AddedToken)], first: [Bool], into parts: inout [Part]) {
         let bytes = text.bytes
         let n = bytes.count
         guard !patterns.isEmpty, n > 0 else { if n > 0 { parts.append(.text(text)) }; return }
@@ -94,9 +103,10 @@ struct PipelineEncoder {
         bytes.withUnsafeBufferPointer { b in
             let base = b.baseAddress!
             while i < n {
+                if !first[Int(base[i])] { i += 1; continue }
                 var found: (Int, AddedToken)? = nil
-                for (pattern, token) in patterns where pattern.count <= n - i && pattern[0] == base[i] {
-                    if pattern.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, pattern.count) == 0 }) { found = (pattern.count, token); break }
+                for k in patterns.indices where patterns[k].bytes.count <= n - i && patterns[k].bytes[0] == base[i] {
+                    if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) { found = (patterns[k].bytes.count, patterns[k].token); break }
                 }
                 guard let (length, token) = found else { i += 1; continue }
                 var start = i, end = i + length

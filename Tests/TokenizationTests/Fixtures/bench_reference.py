@@ -9,6 +9,10 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
   python3 bench_reference.py encode-hf TOKENIZER THREADS FILE... # encode_batch over the text's lines
   python3 bench_reference.py encode-hf-fast TOKENIZER THREADS FILE... # encode_batch_fast (no offsets)
 
+  python3 bench_reference.py encode-tiktoken RANKS.tiktoken THREADS FILE...  # tiktoken encode_ordinary_batch, Llama 3 pattern
+  python3 bench_reference.py encode-spm MODEL THREADS FILE...   # sentencepiece encode (list of lines)
+  python3 bench_reference.py train-spm-unigram VOCAB THREADS FILE...  # sentencepiece Unigram, identity normalization
+
 THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
 or encoder.json (GPT-2 vocab.bpe beside it). Peak RSS is this process's (ru_maxrss).
 """
@@ -89,6 +93,43 @@ def main():
         emit({"bench": "encode", "tool": "hf-tokenizers" + ("-fast" if cmd == "encode-hf-fast" else ""), "tokenizer": arg, "threads": threads, "files": files,
               "bytes": size, "tokens": tokens, "seconds": best, "mb_per_s": size / 1e6 / best,
               "bytes_per_token": size / tokens})
+    elif cmd in ("encode-tiktoken", "encode-spm"):
+        lines = "".join(open(f, encoding="utf-8").read() for f in files).splitlines(keepends=True)
+        if cmd == "encode-tiktoken":
+            import base64, tiktoken
+            ranks = {}
+            for l in open(arg, "rb"):
+                if l.strip():
+                    t, r = l.split()
+                    ranks[base64.b64decode(t)] = int(r)
+            pattern = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+            enc = tiktoken.Encoding("llama3", pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+            encode = lambda ls: enc.encode_ordinary_batch(ls, num_threads=threads)
+            tool = "tiktoken"
+        else:
+            import sentencepiece as spm
+            sp = spm.SentencePieceProcessor(model_file=arg)
+            encode = lambda ls: sp.encode(ls, num_threads=threads)
+            tool = "sentencepiece"
+        encode(lines[:2000])  # warm-up
+        best, tokens = None, 0
+        for _ in range(3):
+            start = time.perf_counter()
+            out = encode(lines)
+            seconds = time.perf_counter() - start
+            tokens = sum(len(e) for e in out)
+            best = seconds if best is None else min(best, seconds)
+        emit({"bench": "encode", "tool": tool, "tokenizer": arg, "threads": threads, "files": files, "bytes": size, "tokens": tokens,
+              "seconds": best, "mb_per_s": size / 1e6 / best, "bytes_per_token": size / tokens})
+    elif cmd == "train-spm-unigram":
+        import sentencepiece as spm
+        with tempfile.TemporaryDirectory() as d:
+            start = time.perf_counter()
+            spm.SentencePieceTrainer.train(input=",".join(files), model_prefix=os.path.join(d, "m"), model_type="unigram",
+                                           vocab_size=int(arg), num_threads=threads, minloglevel=2, normalization_rule_name="identity")
+            seconds = time.perf_counter() - start
+        emit({"bench": "train-tokenizer", "tool": "sentencepiece", "model": "unigram", "vocab_size": int(arg),
+              "threads": threads, "files": files, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds})
     else:
         sys.exit("unknown command " + cmd)
 
