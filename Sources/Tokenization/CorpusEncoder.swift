@@ -1,5 +1,4 @@
 import ArtifactIO
-import TextNormalization
 
 /// Encodes whole files with one tokenizer on several threads, keeping the input order.
 ///
@@ -12,7 +11,7 @@ import TextNormalization
 /// let ids = try encoder.encodeStream(paths: ["a.txt", "b.txt"], separator: tok.endOfTextID)
 /// ```
 public struct CorpusEncoder {
-    /// Output layout of ``encodeLines(paths:format:addSpecialTokens:offsets:write:)``.
+    /// Output layout of ``CorpusEncoder/encodeLines(paths:format:addSpecialTokens:offsets:progress:write:)``.
     public enum LineFormat: String, Sendable, CaseIterable {
         /// Ids separated by spaces.
         case ids

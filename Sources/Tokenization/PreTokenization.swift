@@ -4,7 +4,7 @@ import TextNormalization
 public enum PreTokenization: Sendable, Hashable {
     /// No split: the whole text is one word.
     case none
-    /// GPT-2's byte-level split (``ByteLevelPreTokenizer``); the model then works on bytes.
+    /// GPT-2's byte-level split (TextNormalization's `ByteLevelPreTokenizer`); the model then works on bytes.
     /// `trimOffsets`: token offsets leave out leading and trailing spaces (Hugging Face's
     /// `ByteLevel` post-processor); `trimKeepsPrefixSpace`: except one leading space of the
     /// first token (that post-processor's `add_prefix_space`). `addPrefixSpace`: a space is put

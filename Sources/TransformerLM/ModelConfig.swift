@@ -10,7 +10,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public enum Positions: String, Codable, Sendable, CaseIterable { case sinusoidal, learned }
     /// Where layer norm sits relative to the residual connection.
     public enum Norm: String, Codable, Sendable, CaseIterable { case pre, post }
-    /// The FFN non-linearity (NeuralCore's ``NeuralCore/Activation``).
+    /// The FFN non-linearity (NeuralCore's `Activation`).
     public typealias Activation = NeuralCore.Activation
     /// Dense FFN or mixture of experts.
     public enum FFN: String, Codable, Sendable, CaseIterable { case dense, moe }
@@ -120,7 +120,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     // MARK: JSON
 
-    /// Reads a config written by ``write(to:)``.
+    /// Reads a config written from ``jsonData()``.
     public static func read(_ path: String) throws -> ModelConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
         do {

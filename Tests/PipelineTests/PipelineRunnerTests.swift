@@ -2,7 +2,6 @@ import ArtifactIO
 import Foundation
 import Pipeline
 import TestFixtures
-import TextNormalization
 import Testing
 
 /// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
