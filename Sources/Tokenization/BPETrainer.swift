@@ -84,15 +84,18 @@ public struct BPETrainer: Sendable {
             return String(decoding: word, as: UTF8.self).unicodeScalars.map(\.value)
         }
         // Alphabet (counted in a flat table: a long word costs no dictionary work per character).
-        var alphabetCounts = [UInt64](repeating: 0, count: 0x110000)
+        // Characters of the Basic Multilingual Plane count in a table, the rest in a dictionary.
+        var alphabetCounts = [UInt64](repeating: 0, count: 0x10000)
+        var alphabet: [UInt32: UInt64] = [:]
         var wordChars: [[UInt32]] = []
         wordChars.reserveCapacity(words.count)
         for (word, count) in words {
             let chars = characters(word)
             wordChars.append(chars)
-            for c in chars { alphabetCounts[Int(c)] &+= count }
+            for c in chars {
+                if c < 0x10000 { alphabetCounts[Int(c)] &+= count } else { alphabet[c, default: 0] &+= count }
+            }
         }
-        var alphabet: [UInt32: UInt64] = [:]
         for (c, n) in alphabetCounts.enumerated() where n > 0 { alphabet[UInt32(c)] = n }
         alphabetCounts = []
         if byteLevel { for s in ByteLevelAlphabet.scalars { alphabet[s] = .max } }
@@ -132,14 +135,14 @@ public struct BPETrainer: Sendable {
             idCache[key] = id
             return id
         }
-        var innerIDs = [UInt32](repeating: skip - 1, count: 0x110000)
+        var innerIDs = [UInt32](repeating: skip - 1, count: 0x10000)
         for (k, chars) in wordChars.enumerated() {
             var ids: [UInt32] = []
             ids.reserveCapacity(chars.count)
             let lastIndex = chars.count - 1
             for (i, c) in chars.enumerated() {
                 let id: UInt32
-                if i > 0 && i < lastIndex {
+                if i > 0 && i < lastIndex && c < 0x10000 {
                     if innerIDs[Int(c)] == skip - 1 { innerIDs[Int(c)] = symbolID(c, first: false, last: false) }
                     id = innerIDs[Int(c)]
                 } else {
@@ -195,6 +198,20 @@ public struct BPETrainer: Sendable {
         var stepIndex = PairTable(capacity: 64)
         var stepKeys: [UInt64] = []
         var stepPositions: [[Int32]] = []
+        /// One pair-count change of a merge in word `w32` (count `weight`); new pairs are noted for the heap.
+        func record(_ pair: UInt64, _ change: Int32, _ w32: Int32, _ weight: Int64) {
+            let c = Int64(bitPattern: pairCounts.find(pair) ?? 0) + Int64(change) * weight
+            pairCounts.set(pair, UInt64(bitPattern: c))
+            if change > 0 {
+                if let slot = stepIndex.find(pair) {
+                    if stepPositions[Int(slot)].last != w32 { stepPositions[Int(slot)].append(w32) }
+                } else {
+                    stepIndex.set(pair, UInt64(stepKeys.count))
+                    stepKeys.append(pair)
+                    stepPositions.append([w32])
+                }
+            }
+        }
         while vocab.count < vocabularySize, var top = heap.pop() {
             let current = Int64(bitPattern: pairCounts.find(top.pair) ?? 0)
             if Int64(bitPattern: top.count) != current {
@@ -218,23 +235,10 @@ public struct BPETrainer: Sendable {
             for w32 in positions[Int(top.positions)] {
                 let w = Int(w32)
                 let weight = wordCounts[w]
-                let record = { (pair: UInt64, change: Int32) in
-                    let c = Int64(bitPattern: pairCounts.find(pair) ?? 0) + Int64(change) * weight
-                    pairCounts.set(pair, UInt64(bitPattern: c))
-                    if change > 0 {
-                        if let slot = stepIndex.find(pair) {
-                            if stepPositions[Int(slot)].last != w32 { stepPositions[Int(slot)].append(w32) }
-                        } else {
-                            stepIndex.set(pair, UInt64(stepKeys.count))
-                            stepKeys.append(pair)
-                            stepPositions.append([w32])
-                        }
-                    }
-                }
                 if hasChains && chainOf[w] >= 0 {
-                    chains[Int(chainOf[w])].merge(a, b, newID, record)
+                    chains[Int(chainOf[w])].merge(a, b, newID) { pair, change in record(pair, change, w32, weight) }
                 } else {
-                    BPETrainer.mergeWord(&symbols[w], a, b, newID, record)
+                    BPETrainer.mergeWord(&symbols[w], a, b, newID) { pair, change in record(pair, change, w32, weight) }
                 }
             }
             for (k, pair) in stepKeys.enumerated() {

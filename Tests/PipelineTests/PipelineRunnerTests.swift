@@ -70,15 +70,16 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: shard))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: shard))
         let again = try PipelineRunner(config: config, run: run, log: { _ in }).run(until: .lm)
-        // encode re-runs and writes the same bytes again, so the stages reading them stay valid.
+        // encode writes the same shard again, so what reads it stays up to date.
         #expect(again.filter { $0.1 == .ran }.map(\.0) == [.encode])
         #expect(try Data(contentsOf: URL(fileURLWithPath: shard)) == bytes)
-        // A truncated model re-runs the lm stage itself.
+        // A truncated model: the lm stage trains again (not resuming from the damaged checkpoint).
         let weights = "\(run)/lm/model.safetensors"
         let model = try Data(contentsOf: URL(fileURLWithPath: weights))
         try model.prefix(model.count / 2).write(to: URL(fileURLWithPath: weights))
-        let third = try PipelineRunner(config: config, run: run, log: { _ in }).run(until: .lm)
-        #expect(third.filter { $0.1 == .ran }.map(\.0) == [.lm])
+        let retrained = try PipelineRunner(config: config, run: run, log: { _ in }).run(until: .lm)
+        #expect(retrained.filter { $0.1 == .ran }.map(\.0) == [.lm])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: weights)) == model)
         // --from lm trains from the start instead of resuming the finished run.
         var lines: [String] = []
         let fromLM = try PipelineRunner(config: config, run: run, log: { lines.append($0) }).run(from: .lm, until: .lm)

@@ -94,11 +94,9 @@ import Testing
         let r = try CommandRunner.run(["count", "-o", counts, try f.corpus()])
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOfFile: counts, encoding: .utf8)
-        // Two huge counts before the end line (the reader checks the sums line by line, before it
-        // reaches the end line's totals).
-        guard let end = text.range(of: "\n#end ") else { Issue.record("no end line in \(counts)"); return }
-        let big = text[..<end.lowerBound] + "\n9223372036854775807\tzzz\n9223372036854775807\tzzy" + text[end.lowerBound...]
-        try f.write("big.counts", String(big))
+        // Two huge counts before the closing "#end …" line.
+        let end = try #require(text.range(of: "\n#end", options: .backwards))
+        try f.write("big.counts", String(text[..<end.lowerBound]) + "\n9223372036854775807\tzzz\n9223372036854775807\tzzy" + String(text[end.lowerBound...]))
         try Self.expectCleanFailure(["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("big.counts")], "without overflow")
         try f.write("cut.counts", String(text.dropLast(2)))
         try Self.expectCleanFailure(["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("cut.counts")], "cut short")
