@@ -1,5 +1,5 @@
 import ArtifactIO
-import ArtifactIO
+import Foundation
 
 /// Reads parallel text in the two shapes translation corpora ship as:
 ///

@@ -1,9 +1,7 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import ArtifactIO
-import TextNormalization
-import Tokenization
 import TransformerLM
 
 /// `tessera export`: write a trained model in another ecosystem's layout.
@@ -32,7 +30,11 @@ struct ExportCommand: ParsableCommand {
         // -o is a new directory, an empty one, or an earlier export: never a training run (export
         // would overwrite its config.json and weights) nor a user's directory.
         let state = try RunDirectory.claim(output, as: .export)
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +
+                                  "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)")
+        }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         try RunDirectory.makeDirectories(output)
         let lock = try RunDirectory.lock(output)

@@ -1,6 +1,7 @@
 // tessera: the command line of Tessera. One file per command; each stage's work is done by
 // its library module, the commands only parse options and move bytes.
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import TextNormalization
 
