@@ -88,7 +88,7 @@ import Testing
         var c = Self.tinyConfig(); c.lm.dropout = 2; cases.append((c, "field 'lm.dropout'"))
         c = Self.tinyConfig(); c.embeddings.alpha = -1; cases.append((c, "field 'embeddings.alpha'"))
         c = Self.tinyConfig(); c.lm.context = 1_000_000_000; cases.append((c, "field 'lm.context'"))
-        c = Self.tinyConfig(); c.tokenizer.model = "wordpiece"; c.tokenizer.specialTokens = ["[PAD]"]; cases.append((c, "field 'tokenizer.specialTokens'"))
+        c = Self.tinyConfig(); c.tokenizer.model = .wordPiece; c.tokenizer.specialTokens = ["[PAD]"]; cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.tokenizer.specialTokens = ["a", "a"]; cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.lm.lr = .nan; cases.append((c, "field 'lm.lr'"))
         for (config, field) in cases {
