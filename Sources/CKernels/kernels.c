@@ -270,3 +270,41 @@ KERNEL_VARIANTS(void, tk_adamw,
                 (float *params, const float *grads, float *m, float *v, int64_t n, float lr, float beta1, float beta2,
                  float eps, float wd, float bc1, float bc2),
                 (params, grads, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2))
+
+// MARK: - Exact (erf) GELU, as BERT: 0.5·x·(1 + erf(x/√2))
+
+// erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), with the kernel's vectorizable exp.
+INLINE float tk_erf(float x) {
+    float s = x < 0.0f ? -1.0f : 1.0f;
+    float a = x * s;
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float p = 1.061405429f;
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    return s * (1.0f - p * t * tk_exp(-a * a));
+}
+
+#define GELU_ERF_INV_SQRT2 0.7071067811865476f
+#define GELU_ERF_INV_SQRT_2PI 0.3989422804014327f
+
+INLINE void tk_gelu_erf_forward_body(float *out, const float *inp, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
+    for (int64_t i = 0; i < n; i++) {
+        float x = inp[i];
+        out[i] = 0.5f * x * (1.0f + tk_erf(x * GELU_ERF_INV_SQRT2));
+    }
+}
+KERNEL_VARIANTS(void, tk_gelu_erf_forward, (float *out, const float *inp, int64_t n), (out, inp, n))
+
+INLINE void tk_gelu_erf_backward_body(float *dinp, const float *inp, const float *dout, int64_t n) {
+    #pragma clang loop vectorize(assume_safety)
+    for (int64_t i = 0; i < n; i++) {
+        float x = inp[i];
+        float cdf = 0.5f * (1.0f + tk_erf(x * GELU_ERF_INV_SQRT2));
+        float pdf = GELU_ERF_INV_SQRT_2PI * tk_exp(-0.5f * x * x);
+        dinp[i] = (cdf + x * pdf) * dout[i];
+    }
+}
+KERNEL_VARIANTS(void, tk_gelu_erf_backward, (float *dinp, const float *inp, const float *dout, int64_t n), (dinp, inp, dout, n))

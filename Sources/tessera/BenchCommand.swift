@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure throughput; prints JSON lines.",
         subcommands: [
             BenchNormalizeCommand.self, BenchPretokenizeCommand.self, BenchTrainTokenizerCommand.self, BenchEncodeCommand.self,
-            BenchTrainEmbeddingsCommand.self, BenchTrainLMCommand.self, BenchGenerateCommand.self,
+            BenchTrainEmbeddingsCommand.self, BenchTrainLMCommand.self, BenchTrainMLMCommand.self, BenchGenerateCommand.self,
         ]
     )
 }

@@ -1,35 +1,51 @@
 import ArgumentParser
 import ArtifactIO
 import Foundation
+import MaskedLM
 import NeuralCore
+import Tokenization
 import TransformerLM
 
 /// `tessera export`: write a trained model in another ecosystem's layout.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory).",
+        abstract: "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
-            option that prevents it.
+            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune).
 
             Example: tessera export --model runs/demo --format hf-gpt2 -o runs/demo-hf
             """
     )
 
     @Option(help: "Model directory.") var model: String
-    @Option(help: "Format: hf-gpt2.") var format: String = "hf-gpt2"
+    @Option(help: "Format: hf-gpt2 or hf-bert.") var format: String = "hf-gpt2"
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
     func validate() throws {
-        guard format == "hf-gpt2" else { throw ValidationError("--format \(format): expected hf-gpt2") }
+        guard format == "hf-gpt2" || format == "hf-bert" else { throw ValidationError("--format \(format): expected hf-gpt2 or hf-bert") }
     }
 
     func run() throws {
         // -o is a new directory, an empty one, or an earlier export: never a training run (export
         // would overwrite its config.json and weights) nor a user's directory.
         let state = try RunDirectory.claim(output, as: .export)
+        if format == "hf-bert" {
+            let bert = try MaskedLMCheckpoint.loadModel(model)
+            let dir = MaskedLMCheckpoint.resolve(model)
+            let tok = try TokenizerFile.load(dir + "/tokenizer.json")
+            let specials = try SpecialTokenIDs(tokenizer: tok, source: dir + "/tokenizer.json")
+            try RunDirectory.makeDirectories(output)
+            let lock = try RunDirectory.lock(output)
+            defer { withExtendedLifetime(lock) {} }
+            if state != .owned { try RunDirectory.create(output, as: .export) }
+            try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
+            try AtomicFileWriter.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
+            FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
+            return
+        }
         let loaded = try LoadedLanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +

@@ -90,6 +90,11 @@ void tk_gru_cell_forward(float *xg, const float *hg, float *h, const float *hpre
 void tk_gru_cell_backward(float *dxg, float *dhg, float *dhprev, const float *dh, const float *gates, const float *hg,
                           const float *hprev, int64_t batch, int64_t hidden);
 
+/// Exact GELU, 0.5·x·(1 + erf(x/√2)) (BERT's "gelu"); erf to 1.5e-7.
+void tk_gelu_erf_forward(float *out, const float *inp, int64_t n);
+/// dinp = dout * gelu_erf'(inp) (overwrites dinp; dinp may alias dout).
+void tk_gelu_erf_backward(float *dinp, const float *inp, const float *dout, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

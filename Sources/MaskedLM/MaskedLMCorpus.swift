@@ -1,0 +1,27 @@
+import Tokenization
+
+/// Reads pretraining documents from plain text: one segment (sentence or paragraph) per line, a
+/// blank line between documents (the format of BERT's `create_pretraining_data.py`); LF or CRLF line ends.
+public enum MaskedLMCorpus {
+    /// Splits `text` into documents of lines and encodes each line with `tokenizer` (no special tokens).
+    /// A text without blank lines is one document.
+    public static func documents(text: String, tokenizer: Tokenizer) -> [[[Int32]]] {
+        let session = TokenizerSession(tokenizer)
+        var documents: [[[Int32]]] = []
+        var current: [[Int32]] = []
+        var ids: [UInt32] = []
+        // "\r\n" is one Character in Swift: split on any newline character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
+            var s = String(line)
+            if s.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !current.isEmpty { documents.append(current); current = [] }
+                continue
+            }
+            ids.removeAll(keepingCapacity: true)
+            s.withUTF8 { session.encode($0, addSpecialTokens: false, ids: &ids) }
+            if !ids.isEmpty { current.append(ids.map { Int32(truncatingIfNeeded: $0) }) }
+        }
+        if !current.isEmpty { documents.append(current) }
+        return documents
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import MaskedLM
+import NeuralCore
+import Tokenization
+
+/// The supervised task of `tessera fine-tune`.
+enum FineTuneTask: String, ExpressibleByArgument, CaseIterable {
+    /// Sequence classification on the pooled `[CLS]` state.
+    case classify
+}
+
+/// `tessera fine-tune`: supervised fine-tuning of a pretrained masked-LM encoder.
+struct FineTuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fine-tune",
+        abstract: "Fine-tune a pretrained BERT (train-mlm run) for sequence classification; reports dev accuracy and macro-F1.",
+        discussion: """
+            --train and --dev are JSON-lines files with a text field and a label field. Labels with fewer \
+            than --min-examples training examples are dropped (their examples too, in both files, counted \
+            on stderr); a dev label that is not among the training labels is an error. --from-scratch \
+            trains the same architecture from random weights instead (the comparison the BERT paper makes). \
+            Prints one JSON line: accuracy, macro_f1, dev_examples, classes.
+
+            Example: tessera fine-tune --model runs/bert --task classify --train train.jsonl --dev dev.jsonl --text-field en --label-field catalog -o runs/bert-cls
+            """
+    )
+
+    @Option(help: "Pretrained masked-LM run directory (train-mlm).") var model: String
+    @Option(help: "Task: classify.") var task: FineTuneTask = .classify
+    @Option(help: "Training examples (JSON lines).") var train: String
+    @Option(help: "Development examples (JSON lines).") var dev: String
+    @Option(name: .customLong("text-field"), help: "JSON field with the text.") var textField: String = "text"
+    @Option(name: .customLong("label-field"), help: "JSON field with the label.") var labelField: String = "label"
+    @Option(name: .customLong("min-examples"), help: "Keep labels with at least this many training examples.") var minExamples: Int = 1
+    @Option(help: "Epochs over the training examples.") var epochs: Int = 3
+    @Option(help: "Examples per batch.") var batch: Int = 32
+    @Option(help: "Peak learning rate.") var lr: Float = 1e-4
+    @Flag(name: .customLong("from-scratch"), help: "Random weights of the same shape instead of the pretrained ones.") var fromScratch = false
+    @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Seed (head initialization, example order).") var seed: UInt64 = 1
+    @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 50
+    @Option(name: .shortAndLong, help: "Output run directory.") var output: String
+
+    func validate() throws {
+        if epochs < 1 || batch < 1 || threads < 1 || minExamples < 1 { throw ValidationError("--epochs, --batch, --threads and --min-examples must be positive") }
+        if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    }
+
+    func run() throws {
+        let pretrained = try MaskedLMCheckpoint.loadModel(model, threads: threads)
+        let tokenizerPath = MaskedLMCheckpoint.resolve(model) + "/tokenizer.json"
+        let tok = try TokenizerFile.load(tokenizerPath)
+        let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath)
+        var trainSet = try LabelledText.read(train, textField: textField, labelField: labelField)
+        var devSet = try LabelledText.read(dev, textField: textField, labelField: labelField)
+        var counts: [String: Int] = [:]
+        for e in trainSet { counts[e.label, default: 0] += 1 }
+        let labels = counts.filter { $0.value >= minExamples }.keys.sorted()
+        if labels.count < 2 { throw MaskedLMError.invalidOption("\(train): fewer than 2 labels with at least \(minExamples) examples") }
+        let kept = Set(labels)
+        let droppedTrain = trainSet.count
+        trainSet = trainSet.filter { kept.contains($0.label) }
+        let known = Set(counts.keys)
+        if let unseen = devSet.first(where: { !known.contains($0.label) }) {
+            throw MaskedLMError.invalidOption("\(dev):\(unseen.line): label \"\(unseen.label)\" does not occur in \(train)")
+        }
+        let droppedDev = devSet.count
+        devSet = devSet.filter { kept.contains($0.label) }
+        log("\(labels.count) labels; \(trainSet.count) training and \(devSet.count) dev examples (\(droppedTrain - trainSet.count) and \(droppedDev - devSet.count) dropped with rare labels)")
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, $0.offset) })
+        let bert = try SequenceClassifier.withHead(from: pretrained, labels: labels, seed: seed)
+        if fromScratch {
+            bert.initialize(seed: seed)
+            log("from scratch: all weights random (BERT initialization)")
+        }
+        let classifier = try SequenceClassifier(model: bert, tokenizer: tok, specials: specials)
+        var truncated = 0
+        let examples: [(ids: [Int32], label: Int32)] = trainSet.map { e in
+            let (ids, cut) = classifier.encode(e.text)
+            if cut { truncated += 1 }
+            return (ids, Int32(index[e.label] ?? 0))
+        }
+        var options = TrainingOptions()
+        options.batch = batch
+        options.steps = epochs * ((examples.count + batch - 1) / batch)
+        options.learningRate = lr
+        options.warmup = max(1, options.steps / 10)
+        options.weightDecay = 0.01
+        options.beta2 = 0.999
+        options.seed = seed
+        log("\(options.steps) steps of \(batch) (\(epochs) epochs); \(truncated) training texts truncated to \(bert.config.maxPositions) tokens")
+        var lossSum: Double = 0, count = 0
+        try classifier.train(examples, options: options) { step, loss in
+            lossSum += Double(loss); count += 1
+            if step % max(logInterval, 1) == 0 || step == options.steps {
+                log(String(format: "step %d/%d | loss %.4f", step, options.steps, lossSum / Double(max(count, 1))))
+                lossSum = 0; count = 0
+            }
+        }
+        let predictions = try classifier.predict(devSet.map { classifier.encode($0.text).ids })
+        let metrics = ClassificationMetrics(predicted: predictions.map(\.label), gold: devSet.map { index[$0.label] ?? 0 }, classes: labels.count)
+        let tokBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tokenizerPath)))
+        try MaskedLMCheckpoint.save(to: output, model: bert, trainer: nil, state: nil, tokenizer: tokBytes)
+        let json: [String: Any] = ["accuracy": metrics.accuracy, "macro_f1": metrics.macroF1, "dev_examples": metrics.count, "classes": labels.count,
+                                   "from_scratch": fromScratch, "steps": options.steps]
+        FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]) + Data("\n".utf8))
+    }
+
+    private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
