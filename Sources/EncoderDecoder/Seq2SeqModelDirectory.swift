@@ -10,8 +10,8 @@ import Tokenization
 ///
 /// Saving writes a complete sibling directory `NAME.saving`, then swaps it in with two renames
 /// (`NAME` → `NAME.previous`, `NAME.saving` → `NAME`) and removes the previous one, as NeuralCore's
-/// ``NeuralCore/Checkpoint`` does: a crash leaves either the old or the new directory whole, and
-/// loading falls back to `NAME.previous` (``NeuralCore/Checkpoint/resolve(_:)``).
+/// `Checkpoint` does: a crash leaves either the old or the new directory whole, and
+/// loading falls back to `NAME.previous` (`Checkpoint.resolve(_:)`).
 public enum Seq2SeqModelDirectory {
     /// The marker in `config.json` that says the directory holds a Tessera translation model.
     public static let modelType = "tessera-seq2seq"

@@ -59,3 +59,24 @@ extension Seq2SeqTransformer: TranslationModel {
         return row.map { $0 - logSum }
     }
 }
+
+extension Seq2SeqTransformer {
+    /// The cross-attention of every decoder layer and head while the decoder reads `<bos> + output`
+    /// (teacher-forced) over the encoded `source`: `maps[layer][head][i][j]` is how much decoder
+    /// position `i` — the step that predicts `output[i]` (or `<eos>` after the last token) — attended
+    /// to source position `j`.
+    public func crossAttentionMaps(source: [Int32], output: [Int32]) -> [[[[Double]]]] {
+        let encoded = encode(source: source)
+        let input = [config.bosID] + output.prefix(config.maxTargetLength - 1)
+        let Tt = input.count, Ts = encoded.time
+        encoded.states.withUnsafeBufferPointer { memory in
+            input.withUnsafeBufferPointer { ids in
+                _ = decoderForward(input: ids.baseAddress!, batch: 1, time: Tt, memory: memory.baseAddress!, sourceTime: Ts,
+                                   sourceLengths: [Ts])
+            }
+        }
+        return decoderSublayers.map { layer in
+            AttentionMap.heads(layer[1].probabilities.current, heads: config.heads, queryTime: Tt, keyTime: Ts)
+        }
+    }
+}

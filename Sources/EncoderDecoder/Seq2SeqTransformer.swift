@@ -133,7 +133,7 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         return counted > 0 ? Float(total / Double(counted)) : 0
     }
 
-    /// Accumulates into ``gradients`` the gradient of the last ``forward(_:)``'s loss.
+    /// Accumulates into ``gradients`` the gradient of the last ``forward(_:labelSmoothing:)``'s loss.
     public func backward() {
         guard let pass = last, pass.counted > 0 else { return }
         let B = pass.batch, Ts = pass.sourceTime, Tt = pass.targetTime, C = config.dim, V = config.vocabSize

@@ -1,7 +1,7 @@
 /// A padded batch of translation examples, row-major `[batch, time]`.
 ///
 /// Source rows are `ids… <eos> <pad>…`; decoder input rows are `<bos> ids… <pad>…`; label rows are
-/// `ids… <eos>` followed by ``ignoreIndex`` where the decoder input is padding, so padded positions
+/// `ids… <eos>` followed by ``TranslationBatch/ignoreIndex`` where the decoder input is padding, so padded positions
 /// contribute no loss. The lengths give the padding masks.
 public struct TranslationBatch: Sendable, Equatable {
     /// The label of a padded position (PyTorch's default ignore index).

@@ -4,6 +4,7 @@ import Foundation
 import NeuralCore
 import Pipeline
 import TransformerLM
+import EncoderDecoder
 
 /// `tessera attention`: the attention weights of every layer and head for a short text.
 struct AttentionCommand: ParsableCommand {
@@ -13,6 +14,10 @@ struct AttentionCommand: ParsableCommand {
         discussion: """
             Writes DIR/attention.json ({"tokens": [...], "layers": [[head T×T matrix, ...], ...]}, row i \
             = how much position i attended to each earlier position) and DIR/layerL_headH.svg.
+
+            For a translation model (train-seq2seq), --text is translated (greedy) and the maps are the \
+            decoder's cross-attention: {"source": [...], "output": [...], "layers": [[head matrix, ...], ...]}, \
+            row i = how much the step producing output token i attended to each source token.
 
             Example: tessera attention --model runs/demo --text "To be, or not to be" -o attn
             """
@@ -24,6 +29,7 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         let state = try RunDirectory.claim(output, as: .attention)
+        if Seq2SeqModelDirectory.isModelDirectory(model) { return try crossAttention(state: state) }
         let loaded = try LoadedLanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
@@ -51,5 +57,33 @@ struct AttentionCommand: ParsableCommand {
         let json = try JSONSerialization.data(withJSONObject: ["tokens": labels, "layers": layers], options: [.sortedKeys])
         try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
         FileHandle.standardError.write(Data("wrote \(output)/attention.json and \(c.layers * c.heads) heat-maps for \(T) tokens\n".utf8))
+    }
+
+    /// The cross-attention of a translation model: `--text` translated greedily, then the decoder's
+    /// attention over the source while producing that output.
+    func crossAttention(state: RunDirectory.State) throws {
+        let (network, vocabulary) = try Seq2SeqModelDirectory.load(model)
+        let translator = try Translator(model: network, vocabulary: vocabulary, options: DecodingOptions())
+        let source = translator.sourceIDs(text).ids
+        let outputIDs = translator.decoder.decode(source: source)
+        let maps = network.crossAttentionMaps(source: source, output: outputIDs)
+        let sourceLabels = source.map { vocabulary.tokenizer.decode([UInt32($0)]) }
+        let outputLabels = (outputIDs + [vocabulary.eosID]).prefix(network.config.maxTargetLength).map { vocabulary.tokenizer.decode([UInt32($0)]) }
+        if state != .owned { try RunDirectory.create(output, as: .attention) }
+        var layers: [[[[Double]]]] = []
+        for (l, map) in maps.enumerated() {
+            var heads: [[[Double]]] = []
+            for (h, matrix) in map.enumerated() {
+                let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
+                heads.append(m)
+                let svg = SVGChart.heatmap(title: "cross-attention layer \(l) head \(h)", values: m, rowLabels: Array(outputLabels), columnLabels: sourceLabels)
+                try AtomicFileWriter.write(Array(svg.utf8), to: "\(output)/layer\(l)_head\(h).svg")
+            }
+            layers.append(heads)
+        }
+        let json = try JSONSerialization.data(withJSONObject: ["source": sourceLabels, "output": Array(outputLabels), "layers": layers],
+                                              options: [.sortedKeys])
+        try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
+        FileHandle.standardError.write(Data("translation: \(vocabulary.decode(outputIDs))\nwrote \(output)/attention.json and \(maps.count * network.config.heads) cross-attention heat-maps (\(outputLabels.count) output × \(source.count) source tokens)\n".utf8))
     }
 }

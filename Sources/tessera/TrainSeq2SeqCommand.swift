@@ -100,13 +100,6 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         if !resume && !force && state == .owned && Seq2SeqModelDirectory.isModelDirectory(output) {
             throw ValidationError("\(output) already holds a trained model: add --resume to continue it, --force to replace it, or choose another -o")
         }
-        try RunDirectory.makeDirectories(output)
-        let lock = try RunDirectory.lock(output)
-        defer { withExtendedLifetime(lock) {} }
-        RunDirectory.removeStale(output + ".saving", kind: .translation)
-        if state != .owned { try RunDirectory.create(output, as: .translation) }
-        Matmul.setThreads(threads)
-
         // Data: the split (or --dev), skipped and truncated counts.
         let corpus = try input.read()
         let split = CorpusSplit(devPerMille: devPerMille, testPerMille: testPerMille)
@@ -119,6 +112,14 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             devPairs = split.pairs(.dev, of: corpus.pairs)
         }
         guard !trainPairs.isEmpty else { throw ValidationError("\(corpus.origin): no pair left for training after the split") }
+
+        // The input is good: take the run directory.
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        defer { withExtendedLifetime(lock) {} }
+        RunDirectory.removeStale(output + ".saving", kind: .translation)
+        if state != .owned { try RunDirectory.create(output, as: .translation) }
+        Matmul.setThreads(threads)
         log("data: \(corpus.pairs.count) pairs from \(corpus.origin) (\(corpus.skippedEmpty) skipped: empty source or target); " +
             "train \(trainPairs.count), dev \(devPairs.count)" + (dev == nil ? " (split by FNV-1a of the source, dev \(devPerMille)‰, test \(testPerMille)‰)" : ""))
 

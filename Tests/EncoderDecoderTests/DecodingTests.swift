@@ -60,6 +60,24 @@ struct DecodingTests {
         #expect(better > 0, "beam search never differed from greedy: the test would not catch a beam that equals greedy")
     }
 
+    @Test func crossAttentionMapsAreDistributionsOverTheSource() throws {
+        let model = try Self.model(seed: 2)
+        let source: [Int32] = [5, 9, 14, 2]
+        let output = try SequenceDecoder(model: model, options: DecodingOptions()).decode(source: source)
+        let maps = model.crossAttentionMaps(source: source, output: output)
+        #expect(maps.count == model.config.decoderLayers)
+        for layer in maps {
+            #expect(layer.count == model.config.heads)
+            for head in layer {
+                #expect(head.count == output.count + 1)
+                for row in head {
+                    #expect(row.count == source.count)
+                    #expect(abs(row.reduce(0, +) - 1) < 1e-5)
+                }
+            }
+        }
+    }
+
     @Test func badOptionsAreErrors() throws {
         let model = try Self.model(seed: 1)
         #expect(throws: Seq2SeqError.invalidConfig("beam size 0: expected at least 1")) {

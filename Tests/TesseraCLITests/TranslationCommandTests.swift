@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// `train-seq2seq`, `translate`, `evaluate-seq2seq` and `attention` end to end on a tiny model, and
+/// their bad-input errors.
+@Suite struct TranslationCommandTests {
+    static let pairs: [(String, String)] = [
+        ("Open file", "파일 열기"), ("Close file", "파일 닫기"), ("Save file", "파일 저장"), ("Open window", "창 열기"),
+        ("Close window", "창 닫기"), ("Save window", "창 저장"), ("Open folder", "폴더 열기"), ("Close folder", "폴더 닫기"),
+    ]
+
+    static func writePairs(_ dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("pairs.jsonl").path
+        let lines = try pairs.map { en, ko in
+            String(decoding: try JSONSerialization.data(withJSONObject: ["en": en, "ko": ko], options: [.sortedKeys]), as: UTF8.self)
+        }
+        let text = (lines + ["{\"en\": \"Empty\", \"ko\": \"\"}"]).joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func trainTranslateEvaluateAndAttention() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pairs = try Self.writePairs(dir)
+        let run = dir.appendingPathComponent("run").path
+        let train = try CommandRunner.run([
+            "train-seq2seq", "--pairs", pairs, "--dev", pairs, "--layers", "1", "--dim", "16", "--heads", "2", "--vocab-size", "300",
+            "--batch-tokens", "64", "--steps", "30", "--warmup", "3", "--lr", "5e-3", "--eval-interval", "15", "--eval-sentences", "4",
+            "--threads", "1", "-o", run,
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("1 skipped: empty source or target"), "\(train.stderr)")
+        #expect(train.stderr.contains("dev chrF"), "\(train.stderr)")
+        for file in ["config.json", "model.safetensors", "tokenizer.json", "optimizer.safetensors", "trainer_state.json"] {
+            #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(file)")
+        }
+        // translate: one line in, one line out, greedy = beam 1.
+        let input = Data("Open file\nClose window\n".utf8)
+        let greedy = try CommandRunner.run(["translate", "--model", run], stdin: input)
+        #expect(greedy.status == 0, "\(greedy.stderr)")
+        #expect(String(decoding: greedy.stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count == 3)
+        let beamOne = try CommandRunner.run(["translate", "--model", run, "--beam", "1", "-"], stdin: input)
+        #expect(beamOne.stdout == greedy.stdout)
+        // evaluate-seq2seq: one JSON line, decoding exactly as translate does.
+        let hypotheses = dir.appendingPathComponent("hyp.txt").path
+        let evaluate = try CommandRunner.run(["evaluate-seq2seq", "--model", run, "--pairs", pairs, "--hypotheses", hypotheses])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: evaluate.stdout) as? [String: Any])
+        #expect(json["sentences"] as? Int == Self.pairs.count)
+        #expect(json["skipped_empty"] as? Int == 1)
+        for key in ["bleu", "chrf", "loss", "bleu_signature", "chrf_signature"] { #expect(json[key] != nil, "\(key)") }
+        let written = try String(contentsOfFile: hypotheses, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let sources = Self.pairs.map(\.0).joined(separator: "\n") + "\n"
+        let translated = try CommandRunner.run(["translate", "--model", run], stdin: Data(sources.utf8))
+        #expect(written.joined(separator: "\n") == String(decoding: translated.stdout, as: UTF8.self))
+        // attention: cross-attention maps of the translation.
+        let attention = dir.appendingPathComponent("attn").path
+        let maps = try CommandRunner.run(["attention", "--model", run, "--text", "Open file", "-o", attention])
+        #expect(maps.status == 0, "\(maps.stderr)")
+        #expect(FileManager.default.fileExists(atPath: attention + "/layer0_head1.svg"))
+        // A second run into the finished directory is refused; --resume continues.
+        let again = try CommandRunner.run(["train-seq2seq", "--pairs", pairs, "--steps", "40", "-o", run])
+        #expect(again.status != 0 && again.stderr.contains("--resume"), "\(again.stderr)")
+        let resumed = try CommandRunner.run(["train-seq2seq", "--pairs", pairs, "--dev", pairs, "--steps", "34", "--threads", "1", "--resume", "-o", run])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("done: step 34"), "\(resumed.stderr)")
+    }
+
+    @Test func badInputIsAOneLineErrorBeforeAnyWork() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let english = dir.appendingPathComponent("a.en").path, korean = dir.appendingPathComponent("a.ko").path
+        try Data("Open\nClose\nSave\n".utf8).write(to: URL(fileURLWithPath: english))
+        try Data("열기\n닫기\n".utf8).write(to: URL(fileURLWithPath: korean))
+        let run = dir.appendingPathComponent("run").path
+        let mismatch = try CommandRunner.run(["train-seq2seq", "--source", english, "--target", korean, "-o", run])
+        #expect(mismatch.status != 0)
+        #expect(mismatch.stderr.contains("\(english) has 3 lines but \(korean) has 2"), "\(mismatch.stderr)")
+        let jsonl = dir.appendingPathComponent("bad.jsonl").path
+        try Data("{\"en\": \"Open\", \"ko\": \"열기\"}\n{\"en\": \"Close\"}\n".utf8).write(to: URL(fileURLWithPath: jsonl))
+        let missing = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "-o", run])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("\(jsonl):2: expected a string field \"ko\""), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run), "bad input must leave no run directory behind")
+        let arch = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "--arch", "rnn", "-o", run])
+        #expect(arch.status != 0 && arch.stderr.contains("--arch rnn"), "\(arch.stderr)")
+        let heads = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "--dim", "30", "--heads", "4", "-o", run])
+        #expect(heads.status != 0 && heads.stderr.contains("--heads"), "\(heads.stderr)")
+    }
+}
