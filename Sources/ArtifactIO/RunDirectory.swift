@@ -27,6 +27,8 @@ public enum RunDirectory {
         case export
         /// Attention maps (`attention -o`).
         case attention
+        /// A masked-LM (BERT) run (`train-mlm -o`, `fine-tune -o`).
+        case maskedLM = "mlm"
 
         /// How messages name this kind.
         public var title: String {
@@ -35,6 +37,7 @@ public enum RunDirectory {
             case .pipeline: return "pipeline run"
             case .export: return "exported model"
             case .attention: return "attention output"
+            case .maskedLM: return "masked-LM run"
             }
         }
     }
