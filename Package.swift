@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TensorOps", targets: ["TensorOps"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
+        .library(name: "RecurrentLM", targets: ["RecurrentLM"]),
         .library(name: "MaskedLM", targets: ["MaskedLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
@@ -21,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // ICU stays behind plain C functions: its headers clash with Foundation's own ICU copy.
@@ -32,7 +34,7 @@ let package = Package(
         // The bottom support module: atomic output, file readers, parallel-for, token shards, safetensors, JSON.
         .target(name: "ArtifactIO"),
         .target(name: "TextNormalization", dependencies: ["ArtifactIO", "CICU"]),
-        .target(name: "Tokenization", dependencies: ["ArtifactIO", "TextNormalization"]),
+        .target(name: "Tokenization", dependencies: ["ArtifactIO", "TextNormalization", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
         .target(name: "Embeddings", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "CEmbeddingKernels"]),
@@ -41,17 +43,18 @@ let package = Package(
         // Layers as forward/backward pairs, optimizer, training loop, checkpoints, evaluation: shared by every model family.
         .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
+        .target(name: "RecurrentLM", dependencies: ["NeuralCore", "TensorOps", "CKernels"]),
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TextNormalization", "TranslationMetrics"]),
+        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads, fine-tuning, HF export/import.
         .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "MaskedLM", "Pipeline",
+                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "MaskedLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,14 +63,15 @@ let package = Package(
         .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
         .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
-        .testTarget(name: "TesseraCLITests"),
+        .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TestFixtures"]),
         .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "ArtifactIO", "TensorOps", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "ArtifactIO", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
         .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
     ]

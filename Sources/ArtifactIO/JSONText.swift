@@ -29,8 +29,7 @@ public enum JSONText {
         return out
     }
 
-    /// A finite double in shortest round-trip form (`-1.5`, `0.0`); a non-finite value as `0.0`
-    /// (JSON has no NaN or infinity; callers that must keep them check first).
+    /// A finite double in shortest round-trip form (`-1.5`, `0.0`); non-finite values as 0.
     public static func number(_ d: Double) -> String {
         guard d.isFinite else { return "0.0" }
         return "\(d)"

@@ -27,6 +27,8 @@ public enum RunDirectory {
         case export
         /// Attention maps (`attention -o`).
         case attention
+        /// A translation (encoder–decoder) run (`train-seq2seq -o`).
+        case translation = "seq2seq"
         /// A masked-LM (BERT) run (`train-mlm -o`, `fine-tune -o`).
         case maskedLM = "mlm"
 
@@ -37,6 +39,7 @@ public enum RunDirectory {
             case .pipeline: return "pipeline run"
             case .export: return "exported model"
             case .attention: return "attention output"
+            case .translation: return "translation model run"
             case .maskedLM: return "masked-LM run"
             }
         }

@@ -215,16 +215,17 @@ public struct SafeTensors: Sendable {
                   let offsetValues = value["data_offsets"]?.array, offsetValues.count == 2 else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' needs dtype, shape and data_offsets [begin, end]")
             }
+            // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
             let shape = shapeValues.compactMap(\.int)
             let offs = offsetValues.compactMap(\.int)
             guard shape.count == shapeValues.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has a non-integer shape or offsets")
             }
             guard let dtype = DType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName) }
+            // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
                 guard !overflow, product <= raw.count else {
                     throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
                 }

@@ -1,4 +1,4 @@
-/// A malformed token shard, or shards that cannot be used together.
+/// A malformed token shard.
 public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file is shorter than the 1,024-byte header.
     case truncatedHeader(path: String, size: Int)
@@ -8,11 +8,11 @@ public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable
     case badVersion(path: String, found: Int32)
     /// The file size does not match the token count in the header.
     case lengthMismatch(path: String, headerCount: Int, expectedBytes: Int, actualBytes: Int)
-    /// Shards to concatenate hold ids of different widths (different vocabulary sizes).
+    /// Shards to concatenate have different id widths (versions).
     case mixedVersions(path: String, version: Int32, firstPath: String, firstVersion: Int32)
-    /// A token id is not below the vocabulary size.
+    /// An id at `index` is not below the vocabulary size.
     case idOutOfRange(path: String, index: Int, id: UInt32, vocabularySize: Int)
-    /// More tokens than the header's 32-bit count can hold.
+    /// More tokens than an llm.c header can count.
     case tooManyTokens(path: String, total: Int)
 
     /// One line naming the file, the byte offset and what was expected.

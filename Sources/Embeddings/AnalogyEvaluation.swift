@@ -66,7 +66,7 @@ public struct AnalogyEvaluation: Sendable {
         var skipped: [SkippedLine] = []
         var items: [(section: Int, rows: (Int, Int, Int, Int))] = []
         var lineNumber = 0
-        for raw in questions.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in questions.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.hasPrefix(":") {

@@ -41,13 +41,13 @@ public struct SimilarityEvaluation: Sendable {
         var oov = 0
         var skipped: [AnalogyEvaluation.SkippedLine] = []
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
-            guard fields.count == 3, let score = Double(fields[2].trimmingCharacters(in: " ")) else {
-                skipped.append(AnalogyEvaluation.SkippedLine(line: lineNumber, reason: "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score'"))
+            guard fields.count == 3, let score = Double(fields[2].trimmingCharacters(in: " ")), score.isFinite else {
+                skipped.append(AnalogyEvaluation.SkippedLine(line: lineNumber, reason: "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score' with a finite score"))
                 continue
             }
             guard let a = vocabulary[fields[0].lowercased()], let b = vocabulary[fields[1].lowercased()] else {

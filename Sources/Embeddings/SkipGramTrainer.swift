@@ -43,17 +43,19 @@ public struct SkipGramTrainer: Sendable {
         try config.validate()
         let rows = corpus.rowCount
         let dim = config.dimension
-        let trainWords = corpus.ids.count
+        let trainWords = corpus.wordCount
+        let stream = corpus.shardStream
         guard trainWords >= config.window, trainWords >= 2 else {
             throw EmbeddingsError.corpusTooSmall(words: trainWords, window: config.window)
         }
         guard corpus.counts.lazy.filter({ $0 > 0 }).count <= 1 << 24 else {
             throw EmbeddingsError.invalidOption(name: "vocabulary", reason: "more than 16,777,216 trained rows")
         }
-        guard corpus.counts.count == rows, corpus.sentenceStarts.first == 0, corpus.sentenceStarts.last == trainWords else {
+        guard corpus.counts.count == rows, stream != nil || (corpus.sentenceStarts.first == 0 && corpus.sentenceStarts.last == trainWords) else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
         }
-        let allTrainable = corpus.ids.withUnsafeBufferPointer { ids in
+        // A mapped stream keeps exactly the ids with a count (its builder made both from the shard).
+        let allTrainable = stream != nil || corpus.ids.withUnsafeBufferPointer { ids in
             corpus.counts.withUnsafeBufferPointer { counts in
                 ids.allSatisfy { $0 >= 0 && Int($0) < rows && counts[Int($0)] > 0 }
             }
@@ -79,8 +81,9 @@ public struct SkipGramTrainer: Sendable {
         expTable.withUnsafeMutableBufferPointer { tsr_w2v_fill_exp_table($0.baseAddress!) }
 
         let threads = config.threads
-        let jobs = SkipGramTrainer.jobs(corpus.sentenceStarts, words: 10_000)
-        let maxSentence = zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
+        let jobs = stream == nil ? SkipGramTrainer.jobs(corpus.sentenceStarts, words: ShardSentenceStream.wordsPerJob) : [0]
+        let jobCount = stream?.jobCount ?? jobs.count - 1
+        let maxSentence = stream?.maxSentenceLength ?? zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
         let totalWords = trainWords * config.epochs
         // counter[0]: words done (all threads); counter[8]: next job, a cache line away.
         let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 16)
@@ -103,8 +106,8 @@ public struct SkipGramTrainer: Sendable {
                                 noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride), negative: Int32(config.negative), use_avx2: useAVX2)
                             withUnsafeMutablePointer(to: &model) { modelPointer in
                                 let worker = Worker(
-                                    config: config, model: modelPointer, ids: idsPointer.baseAddress!, starts: startsPointer.baseAddress!,
-                                    keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobs.count - 1,
+                                    config: config, model: modelPointer, ids: idsPointer.baseAddress, starts: startsPointer.baseAddress,
+                                    stream: stream, keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobCount,
                                     stride: stride, maxSentence: maxSentence, totalWords: totalWords,
                                     counter: counter, effective: effective, start: start, progress: progress)
                                 // Dedicated threads: libdispatch's pool may run concurrentPerform's
@@ -148,10 +151,12 @@ public struct SkipGramTrainer: Sendable {
     private struct Worker: @unchecked Sendable {
         let config: SkipGramConfiguration
         let model: UnsafePointer<tsr_w2v_model>
-        let ids: UnsafePointer<Int32>
-        let starts: UnsafePointer<Int>
+        /// The in-memory stream (nil when `stream` reads a mapped shard).
+        let ids: UnsafePointer<Int32>?
+        let starts: UnsafePointer<Int>?
+        let stream: ShardSentenceStream?
         let keep: UnsafePointer<Float>
-        /// Job `j` is sentences `jobs[j] ..< jobs[j + 1]`.
+        /// In memory, job `j` is sentences `jobs[j] ..< jobs[j + 1]`; mapped, the stream's jobs.
         let jobs: UnsafePointer<Int>
         let jobCount: Int
         let stride: Int
@@ -177,51 +182,59 @@ public struct SkipGramTrainer: Sendable {
             var trained = 0
             var lastReport = start
 
+            let buffer = UnsafeMutablePointer<Int32>.allocate(capacity: stream == nil ? 1 : max(maxSentence, 1))
+            defer { buffer.deallocate() }
+
+            /// One sentence: sub-sampled into `sentence`, then every (context, centre) pair trained.
+            func trainSentence(_ words: UnsafePointer<Int32>, _ count: Int) {
+                var n = 0
+                for i in 0..<count {
+                    let w = words[i]
+                    if subsample {
+                        rng = rng &* 25214903917 &+ 11
+                        if keep[Int(w)] < Float((rng >> 16) & 0xFFFF) / 65536 { continue }
+                    }
+                    sentence[n] = w
+                    n += 1
+                }
+                pending += count
+                trained += n
+                if pending >= 10_000 {
+                    let done = Int(tsr_w2v_atomic_add(counter, Int64(pending))) + pending
+                    pending = 0
+                    alpha = Float(max(startAlpha * (1 - Double(done) / Double(totalWords + 1)), minAlpha))
+                    if thread == 0, let progress {
+                        let now = DispatchTime.now().uptimeNanoseconds
+                        if now - lastReport >= 1_000_000_000 {
+                            lastReport = now
+                            progress(TrainingProgress(wordsDone: done, wordsTotal: totalWords, alpha: Double(alpha),
+                                                      elapsed: Double(now - start) / 1e9))
+                        }
+                    }
+                }
+                for pos in 0..<n {
+                    rng = rng &* 25214903917 &+ 11
+                    let span = Int(window - (rng >> 16) % window)
+                    let from = max(0, pos - span)
+                    let to = min(n - 1, pos + span)
+                    let centre = sentence[pos]
+                    var c = from
+                    while c <= to {
+                        if c != pos { tsr_w2v_sgns_pair(model, sentence[c], centre, &rng, alpha, neu1e) }
+                        c += 1
+                    }
+                }
+            }
+
             let totalJobs = jobCount * config.epochs
             while true {
                 let job = Int(tsr_w2v_atomic_add(counter + 8, 1))
                 if job >= totalJobs { break }
                 let j = job % jobCount
-                for s in jobs[j]..<jobs[j + 1] {
-                    let lo = starts[s]
-                    let hi = starts[s + 1]
-                    var n = 0
-                    for i in lo..<hi {
-                        let w = ids[i]
-                        if subsample {
-                            rng = rng &* 25214903917 &+ 11
-                            if keep[Int(w)] < Float((rng >> 16) & 0xFFFF) / 65536 { continue }
-                        }
-                        sentence[n] = w
-                        n += 1
-                    }
-                    pending += hi - lo
-                    trained += n
-                    if pending >= 10_000 {
-                        let done = Int(tsr_w2v_atomic_add(counter, Int64(pending))) + pending
-                        pending = 0
-                        alpha = Float(max(startAlpha * (1 - Double(done) / Double(totalWords + 1)), minAlpha))
-                        if thread == 0, let progress {
-                            let now = DispatchTime.now().uptimeNanoseconds
-                            if now - lastReport >= 1_000_000_000 {
-                                lastReport = now
-                                progress(TrainingProgress(wordsDone: done, wordsTotal: totalWords, alpha: Double(alpha),
-                                                          elapsed: Double(now - start) / 1e9))
-                            }
-                        }
-                    }
-                    for pos in 0..<n {
-                        rng = rng &* 25214903917 &+ 11
-                        let span = Int(window - (rng >> 16) % window)
-                        let from = max(0, pos - span)
-                        let to = min(n - 1, pos + span)
-                        let centre = sentence[pos]
-                        var c = from
-                        while c <= to {
-                            if c != pos { tsr_w2v_sgns_pair(model, sentence[c], centre, &rng, alpha, neu1e) }
-                            c += 1
-                        }
-                    }
+                if let stream {
+                    stream.forEachSentence(job: j, buffer: buffer) { trainSentence($0, $1) }
+                } else if let ids, let starts {
+                    for s in jobs[j]..<jobs[j + 1] { trainSentence(ids + starts[s], starts[s + 1] - starts[s]) }
                 }
             }
             if pending > 0 { _ = tsr_w2v_atomic_add(counter, Int64(pending)) }

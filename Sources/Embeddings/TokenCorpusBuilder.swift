@@ -27,6 +27,31 @@ public struct TokenCorpusBuilder: Sendable {
         return try build(ids: shard.ids, bytesPerToken: shard.bytesPerToken, path: path)
     }
 
+    /// Maps the shard at `path` and builds a corpus that reads it in place (``TrainingCorpus/shardStream``):
+    /// the same training stream as ``build(shardPath:)`` without holding it in memory.
+    public func buildMapped(shardPath path: String) throws -> TrainingCorpus {
+        let shard = try MappedTokenShard(path: path)
+        let size = vocabulary.size
+        var counts = [Int](repeating: 0, count: size)
+        for i in 0..<shard.count {
+            let id = Int(shard[i])
+            guard id < size else {
+                throw EmbeddingsError.tokenOutOfRange(path: path, index: i, byteOffset: TokenShard.headerBytes + i * shard.bytesPerToken,
+                                                      id: shard[i], vocabularySize: size)
+            }
+            counts[id] += 1
+            if i & (ShardSentenceStream.releaseEvery - 1) == ShardSentenceStream.releaseEvery - 1 {
+                shard.release((i + 1 - ShardSentenceStream.releaseEvery)..<(i + 1))
+            }
+        }
+        shard.release(0..<shard.count)
+        var isSpecial = [Bool](repeating: false, count: size)
+        for id in vocabulary.specialIDs where id < size { counts[id] = 0; isSpecial[id] = true }
+        for id in 0..<size where counts[id] < minCount { counts[id] = 0 }
+        let stream = ShardSentenceStream(shard: shard, counts: counts, special: isSpecial, maxSentenceLength: maxSentenceLength)
+        return TrainingCorpus(tokens: vocabulary.tokens, counts: counts, shardStream: stream)
+    }
+
     /// Builds the corpus from ids (`path` and `bytesPerToken` locate errors).
     public func build(ids: [UInt32], bytesPerToken: Int = 4, path: String = "<ids>") throws -> TrainingCorpus {
         let size = vocabulary.size

@@ -25,7 +25,7 @@ public struct TokenizerVocabulary: Sendable, Equatable {
     /// Number of ids.
     public var size: Int { tokens.count }
 
-    /// The vocabulary of any ``TokenCodec`` (for example ``ByteCodec``: 257 ids).
+    /// The vocabulary of any `TokenCodec` (for example `ByteCodec`: 257 ids).
     public init(codec: any TokenCodec) {
         let size = codec.vocabularySize
         tokens = (0..<size).map { codec.token(for: UInt32($0)) ?? "<unused-\($0)>" }
@@ -38,8 +38,8 @@ public struct TokenizerVocabulary: Sendable, Equatable {
         specialIDs = Set(tokenizer.addedTokens.filter(\.special).map { Int($0.id) })
     }
 
-    /// Loads `path`: any tokenizer file ``TokenizerFile`` reads (a Hugging Face tokenizer.json,
-    /// vocab.txt, vocab.json + merges.txt), or `bytes` for ``ByteCodec``.
+    /// Loads `path`: any tokenizer file `TokenizerFile` reads (a Hugging Face tokenizer.json,
+    /// vocab.txt, vocab.json + merges.txt), or `bytes` for `ByteCodec`.
     public static func load(_ path: String) throws -> TokenizerVocabulary {
         if path == "bytes" { return TokenizerVocabulary(codec: ByteCodec()) }
         return TokenizerVocabulary(tokenizer: try TokenizerFile.load(path))

@@ -1,6 +1,5 @@
 import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// Reads parallel text in the two shapes translation corpora ship as:
 ///
@@ -24,13 +23,13 @@ public enum ParallelCorpusReader {
             let number = index + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             guard String(validating: line, as: UTF8.self) != nil else { throw .invalidUTF8(file: path, line: number) }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+            guard let object = try? JSONReader.parse(Array(line)), object.pairs != nil else {
                 throw .malformedJSON(file: path, line: number)
             }
-            guard let source = object[sourceField] as? String else {
+            guard let source = object[sourceField]?.string else {
                 throw .missingField(file: path, line: number, field: sourceField)
             }
-            guard let target = object[targetField] as? String else {
+            guard let target = object[targetField]?.string else {
                 throw .missingField(file: path, line: number, field: targetField)
             }
             if isBlank(source) || isBlank(target) {

@@ -24,24 +24,29 @@ public struct TranslationBatch: Sendable, Equatable {
     /// Real target positions per sentence.
     public var targetLengths: [Int]
 
-    /// Pads `examples` into one batch.
+    /// Pads `examples` into one batch with the vocabulary's special tokens.
     public init(_ examples: [TranslationExample], vocabulary: TranslationVocabulary) {
+        self.init(examples, padID: vocabulary.padID, bosID: vocabulary.bosID, eosID: vocabulary.eosID)
+    }
+
+    /// Pads `examples` into one batch with the given special-token ids.
+    public init(_ examples: [TranslationExample], padID: Int32, bosID: Int32, eosID: Int32) {
         batch = examples.count
         sourceLengths = examples.map(\.source.count)
         targetLengths = examples.map { $0.target.count + 1 }
         sourceTime = sourceLengths.max() ?? 0
         targetTime = targetLengths.max() ?? 0
-        source = [Int32](repeating: vocabulary.padID, count: batch * sourceTime)
-        decoderInput = [Int32](repeating: vocabulary.padID, count: batch * targetTime)
+        source = [Int32](repeating: padID, count: batch * sourceTime)
+        decoderInput = [Int32](repeating: padID, count: batch * targetTime)
         labels = [Int32](repeating: Self.ignoreIndex, count: batch * targetTime)
         for (b, example) in examples.enumerated() {
             for (t, id) in example.source.enumerated() { source[b * sourceTime + t] = id }
-            decoderInput[b * targetTime] = vocabulary.bosID
+            decoderInput[b * targetTime] = bosID
             for (t, id) in example.target.enumerated() {
                 decoderInput[b * targetTime + t + 1] = id
                 labels[b * targetTime + t] = id
             }
-            labels[b * targetTime + example.target.count] = vocabulary.eosID
+            labels[b * targetTime + example.target.count] = eosID
         }
     }
 

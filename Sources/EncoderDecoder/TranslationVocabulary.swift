@@ -46,7 +46,7 @@ public struct TranslationVocabulary: Sendable {
     public static func train(pairs: [ParallelPair], vocabularySize: Int, scratchDirectory: String,
                              threads: Int = 1) throws -> TranslationVocabulary {
         let recipe = try TokenizerRecipe(model: "byte-bpe", specialTokens: [padToken, bosToken, eosToken].joined(separator: ","))
-        let path = (scratchDirectory as NSString).appendingPathComponent(".tokenizer-text-\(getpid()).txt")
+        let path = (scratchDirectory as NSString).appendingPathComponent(".tokenizer-text-\(UUID().uuidString).txt")
         var text = ""
         text.reserveCapacity(pairs.count * 80)
         for pair in pairs {

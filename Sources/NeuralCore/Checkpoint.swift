@@ -40,6 +40,7 @@ public enum Checkpoint {
             var opt = SafeTensors()
             opt.add("m", shape: [model.parameterCount], pointer: trainer.optimizer.m.pointer)
             opt.add("v", shape: [model.parameterCount], pointer: trainer.optimizer.v.pointer)
+            for t in model.carriedState() { opt.add("carried." + t.name, shape: [t.values.count], floats: t.values) }
             opt.metadata = ["step": String(step), "adam_step": String(trainer.optimizer.step)]
             try opt.write(to: staging + "/optimizer.safetensors")
             let state = TrainerState(step: step, position: trainer.position, rng: trainer.rng.stateArray.map { String($0) }, options: trainer.options)
@@ -135,6 +136,9 @@ public enum Checkpoint {
             try opt.copyFloats("m", shape: [n], into: trainer.optimizer.m.pointer)
             try opt.copyFloats("v", shape: [n], into: trainer.optimizer.v.pointer)
             trainer.optimizer.step = adamStep
+            var carried: [String: [Float]] = [:]
+            for name in opt.names where name.hasPrefix("carried.") { carried[String(name.dropFirst("carried.".count))] = try opt.floats(name) }
+            try trainer.model.restoreCarriedState(carried)
         } catch let e as SafeTensorsError {
             throw ModelError.badCheckpoint(path: optPath, detail: e.description)
         }
@@ -167,7 +171,7 @@ public enum Checkpoint {
     }
 
     /// A one-line account of why a JSON file did not decode (no Codable dump).
-    static func decodingProblem(_ error: Error) -> String {
+    public static func decodingProblem(_ error: Error) -> String {
         func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"

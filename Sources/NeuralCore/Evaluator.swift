@@ -23,8 +23,8 @@ public enum Evaluator {
     public static func evaluate(_ model: any TrainableModel, stream: TokenStream, batch: Int = 8) throws -> Result {
         guard batch >= 1 else { throw ModelError.invalidConfig("evaluation batch \(batch) must be at least 1") }
         let T = model.contextLength
-        let windows = stream.ids.count >= T + 1 ? (stream.ids.count - 1) / T : 0
-        guard windows > 0 else { throw ModelError.shardTooShort(source: stream.source, tokens: stream.ids.count, needed: T + 1) }
+        let windows = stream.count >= T + 1 ? (stream.count - 1) / T : 0
+        guard windows > 0 else { throw ModelError.shardTooShort(source: stream.source, tokens: stream.count, needed: T + 1) }
         var total: Double = 0
         var targetsAll: [Int32] = []
         targetsAll.reserveCapacity(windows * T)
@@ -36,8 +36,9 @@ public enum Evaluator {
             inputs.reserveCapacity(B * T); targets.reserveCapacity(B * T)
             for i in 0..<B {
                 let start = (w + i) * T
-                inputs.append(contentsOf: stream.ids[start..<(start + T)])
-                targets.append(contentsOf: stream.ids[(start + 1)...(start + T)])
+                let window = stream.window(from: start, count: T + 1)
+                inputs.append(contentsOf: window[0..<T])
+                targets.append(contentsOf: window[1...T])
             }
             try model.forward(inputs: inputs, targets: targets, batch: B, time: T, training: false, rng: &rng)
             guard let losses = model.tokenLosses else { throw ModelError.invalidConfig("the model kept no per-token losses") }

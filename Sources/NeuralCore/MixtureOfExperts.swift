@@ -112,7 +112,7 @@ public final class MixtureOfExperts {
 
     // MARK: Backward
 
-    /// Backward of the last ``forward``: `dinp += …`, parameter gradients accumulate.
+    /// Backward of the last `forward`: `dinp += …`, parameter gradients accumulate.
     /// `auxScale` multiplies the auxiliary loss's gradient (1 when it is part of the loss).
     public func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, count N: Int,
                          gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, projw: UnsafePointer<Float>,

@@ -26,6 +26,19 @@ public protocol TrainableModel: AnyObject {
     func backward()
     /// The model's configuration as JSON (`config.json` of a checkpoint).
     func configurationJSON() throws -> Data
+
+    /// Whether training carries the model's state from one batch to the next (truncated
+    /// backpropagation through time): the trainer then reads the stream as `batch` parallel lanes
+    /// (``TokenStream/laneBatch(at:batch:time:)``) so that row `b` of a batch continues row `b` of
+    /// the previous one, and calls ``resetState()`` whenever the lanes start again. Default: false.
+    var carriesState: Bool { get }
+    /// Forgets the carried state.
+    func resetState()
+    /// The carried state as named tensors, saved with the training state so that a resumed run
+    /// continues bit for bit (empty when nothing is carried).
+    func carriedState() -> [(name: String, values: [Float])]
+    /// Restores what ``carriedState()`` returned.
+    func restoreCarriedState(_ tensors: [String: [Float]]) throws
 }
 
 extension TrainableModel {
@@ -34,4 +47,13 @@ extension TrainableModel {
 
     /// Sets all gradients to zero.
     public func zeroGradients() { gradients.zero() }
+
+    /// No carried state by default.
+    public var carriesState: Bool { false }
+    /// Nothing to forget by default.
+    public func resetState() {}
+    /// Nothing carried by default.
+    public func carriedState() -> [(name: String, values: [Float])] { [] }
+    /// Nothing to restore by default.
+    public func restoreCarriedState(_ tensors: [String: [Float]]) throws {}
 }

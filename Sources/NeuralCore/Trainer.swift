@@ -48,7 +48,9 @@ public final class Trainer {
     /// One optimization step.
     public func trainStep() throws -> StepResult {
         let T = model.contextLength, B = options.batch
-        let batch = train.batch(at: position, batch: B, time: T)
+        let carry = model.carriesState
+        if carry && position == 0 { model.resetState() }
+        let batch = carry ? train.laneBatch(at: position, batch: B, time: T) : train.batch(at: position, batch: B, time: T)
         model.zeroGradients()
         let loss = try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: true, rng: &rng)
         model.backward()

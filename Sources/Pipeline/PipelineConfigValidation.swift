@@ -1,6 +1,6 @@
 import Foundation
-import Tokenization
 import TextNormalization
+import Tokenization
 
 extension PipelineConfig {
     /// Throws a ``PipelineError`` naming the first field whose value cannot work.
@@ -17,17 +17,14 @@ extension PipelineConfig {
         }
         try check(!corpora.isEmpty, "corpora", "expected at least one corpus file or directory")
         try real("validationFraction", validationFraction, 0, 0.5, openLower: true, openUpper: true)
-        try check(NormalizationForm(rawValue: normalize.form) != nil, "normalize.form", "expected none, nfc, nfd, nfkc or nfkd, found '\(normalize.form)'")
         // tokenizer: the recipe checks model, special tokens (wordpiece needs [UNK], no repeats).
-        try check(["byte-bpe", "bpe", "wordpiece"].contains(tokenizer.model), "tokenizer.model", "expected byte-bpe, bpe or wordpiece, found '\(tokenizer.model)'")
         do {
-            _ = try TokenizerRecipe(model: tokenizer.model, normalize: normalize.form, lowercase: normalize.lowercase,
-                                    specialTokens: tokenizer.specialTokens.joined(separator: ","))
+            _ = try TokenizerRecipe(kind: tokenizer.model, normalization: normalize.form, lowercase: normalize.lowercase,
+                                    specialTokens: tokenizer.specialTokens)
         } catch let error as TokenizerError {
-            throw PipelineError("field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "--special-tokens: ", with: ""))")
+            throw PipelineError("field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "specialTokens: ", with: ""))")
         }
-        try check(!tokenizer.specialTokens.contains { $0.contains(",") }, "tokenizer.specialTokens", "a special token may not contain a comma")
-        try range("tokenizer.vocabSize", tokenizer.vocabSize, tokenizer.model == "byte-bpe" ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
+        try range("tokenizer.vocabSize", tokenizer.vocabSize, tokenizer.model == .byteBPE ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
         try range("tokenizer.minFrequency", tokenizer.minFrequency, 0, Int.max)
         // embeddings
         try range("embeddings.window", embeddings.window, 1, 10_000)
@@ -52,14 +49,11 @@ extension PipelineConfig {
         try real("lm.clip", lm.clip, 0, 1e9)
         try real("lm.dropout", lm.dropout, 0, 1, openUpper: true)
         try check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
-        try check(lm.positions != "sinusoidal" || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
-        try check(["sinusoidal", "learned"].contains(lm.positions), "lm.positions", "expected sinusoidal or learned, found '\(lm.positions)'")
-        try check(["pre", "post"].contains(lm.norm), "lm.norm", "expected pre or post, found '\(lm.norm)'")
-        try check(["gelu", "relu"].contains(lm.activation), "lm.activation", "expected gelu or relu, found '\(lm.activation)'")
-        try check(["dense", "moe"].contains(lm.ffn), "lm.ffn", "expected dense or moe, found '\(lm.ffn)'")
+        try check(lm.positions != .sinusoidal || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
         try range("lm.experts", lm.experts, 1, 256)
         try range("lm.topK", lm.topK, 1, lm.experts)
         try range("lm.evalEvery", lm.evalEvery, 1, 1_000_000_000)
+        try range("lm.evalBatches", lm.evalBatches, 1, 1_000_000_000)
         try range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
         try range("lm.threads", lm.threads, 1, 256)
         try range("lm.seed", lm.seed, 0, Int.max)

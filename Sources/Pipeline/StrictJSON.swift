@@ -22,8 +22,16 @@ public enum StrictJSON {
         }
     }
 
+    /// A configuration type whose string fields take one of a fixed set of values (enums decoded from
+    /// their raw values): a value outside the set is an error naming the field and the values allowed.
+    public protocol Choices {
+        /// The allowed raw values by dotted field path (e.g. `lm.positions`).
+        static var choices: [String: [String]] { get }
+    }
+
     /// Decodes `data` over `defaults`: fields the user leaves out keep their default values.
     public static func decode<T: Codable>(_ type: T.Type, defaults: T, from data: Data, file: String) throws -> T {
+        let choices = (T.self as? Choices.Type)?.choices ?? [:]
         let base = try JSONReader.parse([UInt8](JSONEncoder().encode(defaults)))
         let user: JSONValue
         do {
@@ -31,7 +39,7 @@ public enum StrictJSON {
         } catch let error as JSONReader.SyntaxError {
             throw ConfigError(file: file, field: "", message: "\(error)")
         }
-        let merged = try merge(user, over: base, path: "", file: file)
+        let merged = try merge(user, over: base, path: "", file: file, choices: choices)
         do {
             return try JSONDecoder().decode(T.self, from: Data(JSONText.serialize(merged).utf8))
         } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
@@ -61,7 +69,7 @@ public enum StrictJSON {
     }
 
     /// Lays `user` over `base`, checking names and kinds; members keep the order of the defaults.
-    static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String) throws -> JSONValue {
+    static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String, choices: [String: [String]] = [:]) throws -> JSONValue {
         if case .object(let baseObject) = base {
             guard case .object(let userObject) = user else {
                 throw ConfigError(file: file, field: path, message: "expected an object, found \(user.kind)")
@@ -73,12 +81,16 @@ public enum StrictJSON {
                     let known = baseObject.map(\.key).sorted().joined(separator: ", ")
                     throw ConfigError(file: file, field: field, message: "unknown field (known here: \(known))")
                 }
-                result[index].value = try merge(value, over: baseObject[index].value, path: field, file: file)
+                result[index].value = try merge(value, over: baseObject[index].value, path: field, file: file, choices: choices)
             }
             return .object(result)
         }
         guard fits(user, base) else {
             throw ConfigError(file: file, field: path, message: "expected \(base.kind), found \(user.kind)")
+        }
+        if let allowed = choices[path], let value = user.string, !allowed.contains(value) {
+            let list = allowed.count > 1 ? allowed.dropLast().joined(separator: ", ") + " or " + (allowed.last ?? "") : allowed.joined()
+            throw ConfigError(file: file, field: path, message: "expected \(list), found '\(value)'")
         }
         return user
     }

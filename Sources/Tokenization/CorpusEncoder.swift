@@ -1,5 +1,4 @@
 import ArtifactIO
-import TextNormalization
 
 /// Encodes whole files with one tokenizer on several threads, keeping the input order.
 ///
@@ -12,7 +11,7 @@ import TextNormalization
 /// let ids = try encoder.encodeStream(paths: ["a.txt", "b.txt"], separator: tok.endOfTextID)
 /// ```
 public struct CorpusEncoder {
-    /// Output layout of ``encodeLines(paths:format:addSpecialTokens:offsets:write:)``.
+    /// Output layout of ``CorpusEncoder/encodeLines(paths:format:addSpecialTokens:offsets:progress:write:)``.
     public enum LineFormat: String, Sendable, CaseIterable {
         /// Ids separated by spaces.
         case ids
@@ -30,6 +29,9 @@ public struct CorpusEncoder {
     public var chunkBytes = 1 << 20
     /// Replace invalid UTF-8 in input files with U+FFFD instead of failing.
     public var replaceInvalid = false
+    /// Whether one long line may be cut before a space (see ``PreTokenization/splitsBeforeSpaces``);
+    /// not when an added token holds a space (a cut could fall inside it).
+    private let cutsAtSpaces: Bool
     private let sessions: [TokenizerSession]
     /// Each id's token string, as UTF-8 and as a JSON string literal, back to back (for line output).
     private let tokenText: TokenTextTable
@@ -39,6 +41,7 @@ public struct CorpusEncoder {
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         sessions = (0..<max(1, threads)).map { _ in TokenizerSession(tokenizer) }
+        cutsAtSpaces = tokenizer.preTokenization.splitsBeforeSpaces && !tokenizer.addedTokens.contains { $0.content.utf8.contains(0x20) }
         tokenText = TokenTextTable(tokenizer)
     }
 
@@ -78,7 +81,7 @@ public struct CorpusEncoder {
             total += chunk.count
             if pending.count >= batch {
                 // Keep the last line back: whether the text goes on after it is not known yet.
-                let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1)
+                let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1, spaces: cutsAtSpaces)
                 if cut < pending.count - 1 {
                     result.removeAll(keepingCapacity: true)
                     encodeParallel(pending, upTo: cut, into: &result)
@@ -106,7 +109,10 @@ public struct CorpusEncoder {
     /// is none. A cut goes after a lone line end between printable characters: `x\n|y` or
     /// `x\r|\ny` — there every pre-tokenizer (GPT-2's whitespace lookahead included) splits the
     /// same way whether or not the text continues.
-    static func safeCut(_ text: [UInt8], before limit: Int, notBefore floor: Int = 0) -> Int {
+    /// With `spaces` (a line with no such line end, e.g. one line of 100 MB), a cut may also go
+    /// before a space between printable characters, `x| y`, where every pre-tokenizer but `none`
+    /// starts a new word; so memory stays bounded by the chunk size, not the line length.
+    static func safeCut(_ text: [UInt8], before limit: Int, notBefore floor: Int = 0, spaces: Bool = false) -> Int {
         @inline(__always) func printable(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
         var i = limit - 1
         while i >= max(floor, 2) {
@@ -114,6 +120,12 @@ public struct CorpusEncoder {
                 if text[i - 1] == 0x0A && printable(text[i]) { return i }
                 if text[i - 1] == 0x0D && text[i] == 0x0A && i + 1 < text.count && printable(text[i + 1]) { return i }
             }
+            i -= 1
+        }
+        guard spaces else { return limit }
+        i = limit - 1
+        while i >= max(floor, 1) {
+            if text[i] == 0x20 && printable(text[i - 1]) && i + 1 < text.count && printable(text[i + 1]) { return i }
             i -= 1
         }
         return limit
@@ -125,8 +137,8 @@ public struct CorpusEncoder {
         var bounds = [0]
         while end - bounds.last! > chunkBytes + chunkBytes / 2 {
             let target = bounds.last! + chunkBytes
-            var cut = CorpusEncoder.safeCut(text, before: target, notBefore: bounds.last! + chunkBytes / 2)
-            if cut >= target { cut = CorpusEncoder.safeCut(text, before: end, notBefore: target) }
+            var cut = CorpusEncoder.safeCut(text, before: target, notBefore: bounds.last! + chunkBytes / 2, spaces: cutsAtSpaces)
+            if cut >= target { cut = CorpusEncoder.safeCut(text, before: end, notBefore: target, spaces: cutsAtSpaces) }
             if cut >= end { break }
             bounds.append(cut)
         }

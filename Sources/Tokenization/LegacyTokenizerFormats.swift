@@ -11,7 +11,7 @@ extension TokenizerFile {
             throw TokenizerError.malformed(source: vocab, what: "expected a JSON object of token → id")
         }
         let vocabulary = try vocabularyFromMap(map, source: vocab)
-        let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         var pairs: [(String, String)] = []
         for (k, line) in mergeLines.enumerated() {
             if line.isEmpty || (k == 0 && line.hasPrefix("#version")) { continue }
@@ -29,7 +29,7 @@ extension TokenizerFile {
     /// Loads a WordPiece `vocab.txt` (one token per line) with BERT uncased settings.
     public static func loadVocabTxt(_ path: String, lowercase: Bool = true) throws -> Tokenizer {
         let text = String(decoding: try readFile(path), as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
         if lines.last == "" { lines.removeLast() }
         let vocabulary = try Vocabulary(tokens: lines, source: path)
         let model = try WordPieceModel(vocabulary: vocabulary, source: path)

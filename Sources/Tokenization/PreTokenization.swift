@@ -4,7 +4,7 @@ import TextNormalization
 public enum PreTokenization: Sendable, Hashable {
     /// No split: the whole text is one word.
     case none
-    /// GPT-2's byte-level split (``ByteLevelPreTokenizer``); the model then works on bytes.
+    /// GPT-2's byte-level split (TextNormalization's `ByteLevelPreTokenizer`); the model then works on bytes.
     /// `trimOffsets`: token offsets leave out leading and trailing spaces (Hugging Face's
     /// `ByteLevel` post-processor); `trimKeepsPrefixSpace`: except one leading space of the
     /// first token (that post-processor's `add_prefix_space`). `addPrefixSpace`: a space is put
@@ -18,6 +18,18 @@ public enum PreTokenization: Sendable, Hashable {
 
     /// Whether the model works on bytes (byte-level BPE).
     public var isByteLevel: Bool { if case .byteLevel = self { return true } else { return false } }
+
+    /// Whether text may be cut before a space between printable ASCII characters (`x| y`)
+    /// without changing the words: every pre-tokenizer but ``none`` starts a word there
+    /// (GPT-2 attaches the space to the next word; the others split on it). A prefix space added
+    /// to each text would land at the cut, so that setting rules it out.
+    var splitsBeforeSpaces: Bool {
+        switch self {
+        case .none: return false
+        case .byteLevel(_, _, let addPrefixSpace): return !addPrefixSpace
+        case .bert, .whitespaceSplit: return true
+        }
+    }
 
     /// The pre-tokenizer, or `nil` for ``none``.
     func makePreTokenizer() -> (any PreTokenizer)? {

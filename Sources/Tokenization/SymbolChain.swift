@@ -46,7 +46,8 @@ struct SymbolChain: Sendable {
 
     /// Replaces each `a b` (left to right, non-overlapping) with `replacement`, reporting the
     /// pair-count changes as `(pair, ±1)`; the merged pair's own count is left as it is.
-    mutating func merge(_ a: UInt32, _ b: UInt32, _ replacement: UInt32, _ change: (UInt64, Int32) -> Void) {
+    /// `merged` is called once per occurrence replaced.
+    mutating func merge(_ a: UInt32, _ b: UInt32, _ replacement: UInt32, merged: () -> Void = {}, _ change: (UInt64, Int32) -> Void) {
         guard var list = places.removeValue(forKey: PairTable.key(a, b)) else { return }
         list.sort()
         var last: Int32 = -1
@@ -64,6 +65,7 @@ struct SymbolChain: Sendable {
                 change(PairTable.key(s, replacement), 1)
                 places[PairTable.key(s, replacement), default: []].append(before)
             }
+            merged()
             symbols[p] = replacement
             symbols[q] = SymbolChain.removed
             let after = next[q]

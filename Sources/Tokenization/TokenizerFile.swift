@@ -1,6 +1,5 @@
 import ArtifactIO
 import Foundation
-import TextNormalization
 
 /// Reading and writing tokenizers in the formats the ecosystem uses: Hugging Face
 /// `tokenizer.json`, WordPiece `vocab.txt`, and GPT-2's `vocab.json` + `merges.txt`.
@@ -19,6 +18,8 @@ public enum TokenizerFile {
     /// with its `merges.txt` beside it (GPT-2 byte-level BPE).
     public static func load(_ path: String) throws -> Tokenizer {
         if path.hasSuffix(".txt") { return try loadVocabTxt(path) }
+        if path.hasSuffix(".tiktoken") { return try TiktokenFile.load(path) }
+        if path.hasSuffix(".model") { return try SentencePieceFile.load(path) }
         let root = try parseJSON(try readFile(path), source: path)
         guard let pairs = root.pairs else {
             throw TokenizerError.malformed(source: path, what: "expected a JSON object at the top level")

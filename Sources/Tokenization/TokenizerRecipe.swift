@@ -10,13 +10,15 @@ import TextNormalization
 
 public struct TokenizerRecipe: Sendable {
     /// The model kinds.
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         /// GPT-2 style byte-level BPE.
         case byteBPE = "byte-bpe"
         /// Character-level BPE.
         case bpe
         /// BERT style WordPiece.
         case wordPiece = "wordpiece"
+        /// SentencePiece style Unigram language model (T5 layout).
+        case unigram
     }
 
     /// The model kind.
@@ -33,13 +35,77 @@ public struct TokenizerRecipe: Sendable {
     public var endOfWordSuffix: String?
     /// wordpiece: merge criterion.
     public var scoring: WordPieceTrainer.Scoring
+    /// unigram: fraction of character occurrences the alphabet must cover.
+    public var characterCoverage: Double = 0.9995
+    /// unigram: add `<0xXX>` byte pieces for characters outside the vocabulary.
+    public var byteFallback: Bool = false
+    /// unigram: training threads.
+    public var trainingThreads: Int = 1
 
-    /// Builds a recipe from command-line values; throws a one-line error on a bad value.
+    /// Builds a recipe from typed values; throws a one-line error naming the parameter when they do
+    /// not fit together. `preTokenizer` defaults to the kind's own (`gpt2` for byte-bpe, `whitespace`
+    /// for bpe, `bert` for wordpiece; `words` is not a training split); `specialTokens` to the kind's
+    /// own (`<|endoftext|>`; `[UNK]`; `[PAD] [UNK] [CLS] [SEP] [MASK]`).
+    public init(kind: Kind, normalization: NormalizationForm = .none, lowercase: Bool = false, preTokenizer: PreTokenizerStyle? = nil,
+                specialTokens: [String]? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
+                scoring: WordPieceTrainer.Scoring = .frequency) throws {
+        self.kind = kind
+        self.scoring = scoring
+        self.continuingPrefix = continuingPrefix
+        self.endOfWordSuffix = endOfWordSuffix
+        if kind != .bpe && (continuingPrefix != nil || endOfWordSuffix != nil) {
+            throw TokenizerError.invalidOption("continuingPrefix and endOfWordSuffix apply to the bpe model only")
+        }
+        let split = preTokenizer ?? (kind == .byteBPE ? .gpt2 : kind == .bpe || kind == .unigram ? .whitespace : .bert)
+        switch split {
+        case .gpt2: preTokenization = .byteLevel(trimOffsets: false)
+        case .bert: preTokenization = .bert(splitCJK: true)
+        case .whitespace: preTokenization = .whitespaceSplit
+        case .words: throw TokenizerError.invalidOption("preTokenizer words: expected gpt2, bert or whitespace")
+        }
+        if kind == .byteBPE && !preTokenization.isByteLevel {
+            throw TokenizerError.invalidOption("model byte-bpe needs preTokenizer gpt2")
+        }
+        if kind != .byteBPE && preTokenization.isByteLevel {
+            throw TokenizerError.invalidOption("preTokenizer gpt2 is byte-level: use it with model byte-bpe")
+        }
+        if kind == .wordPiece {
+            normalizer = Normalizer(form: normalization, lowercase: lowercase, stripAccents: lowercase, clean: true)
+        } else {
+            normalizer = Normalizer(form: normalization, lowercase: lowercase)
+        }
+        if let specialTokens {
+            self.specialTokens = specialTokens
+        } else {
+            switch kind {
+            case .byteBPE: self.specialTokens = ["<|endoftext|>"]
+            case .bpe: self.specialTokens = ["[UNK]"]
+            case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+            case .unigram: self.specialTokens = ["<unk>", "<s>", "</s>"]
+            }
+        }
+        if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
+            throw TokenizerError.invalidOption("specialTokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
+        }
+        if self.specialTokens.contains("") { throw TokenizerError.invalidOption("specialTokens: an empty token is not allowed") }
+        if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
+            throw TokenizerError.invalidOption("specialTokens: wordpiece needs [UNK] among the special tokens")
+        }
+        if kind == .unigram && !self.specialTokens.contains(where: { $0.lowercased().contains("unk") }) {
+            throw TokenizerError.invalidOption("specialTokens: unigram needs an unknown token (e.g. <unk>) among the special tokens")
+        }
+        if kind == .unigram && preTokenization != .whitespaceSplit {
+            throw TokenizerError.invalidOption("model unigram splits words at whitespace (Metaspace): use preTokenizer whitespace")
+        }
+    }
+
+    /// Builds a recipe from command-line strings (`specialTokens` comma-separated); throws a
+    /// one-line error naming the option on a bad value.
     public init(model: String, normalize: String = "none", lowercase: Bool = false, preTokenizer: String? = nil,
                 specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
                 scoring: String = "frequency") throws {
         guard let kind = Kind(rawValue: model) else {
-            throw TokenizerError.invalidOption("--model \(model): expected byte-bpe, bpe or wordpiece")
+            throw TokenizerError.invalidOption("--model \(model): expected byte-bpe, bpe, wordpiece or unigram")
         }
         guard let form = NormalizationForm(rawValue: normalize) else {
             throw TokenizerError.invalidOption("--normalize \(normalize): expected nfkc, nfc, nfd, nfkd or none")
@@ -47,46 +113,31 @@ public struct TokenizerRecipe: Sendable {
         guard let scoring = WordPieceTrainer.Scoring(rawValue: scoring) else {
             throw TokenizerError.invalidOption("--scoring \(scoring): expected frequency or likelihood")
         }
-        self.kind = kind
-        self.scoring = scoring
-        self.continuingPrefix = continuingPrefix
-        self.endOfWordSuffix = endOfWordSuffix
-        if kind != .bpe && (continuingPrefix != nil || endOfWordSuffix != nil) {
-            throw TokenizerError.invalidOption("--continuing-prefix and --end-of-word-suffix apply to --model bpe only")
-        }
-        let split = preTokenizer ?? (kind == .byteBPE ? "gpt2" : kind == .bpe ? "whitespace" : "bert")
-        switch split {
-        case "gpt2": preTokenization = .byteLevel(trimOffsets: false)
-        case "bert": preTokenization = .bert(splitCJK: true)
-        case "whitespace": preTokenization = .whitespaceSplit
-        default: throw TokenizerError.invalidOption("--pre-tokenizer \(split): expected gpt2, bert or whitespace")
-        }
-        if kind == .byteBPE && !preTokenization.isByteLevel {
-            throw TokenizerError.invalidOption("--model byte-bpe needs --pre-tokenizer gpt2")
-        }
-        if kind != .byteBPE && preTokenization.isByteLevel {
-            throw TokenizerError.invalidOption("--pre-tokenizer gpt2 is byte-level: use it with --model byte-bpe")
-        }
-        if kind == .wordPiece {
-            normalizer = Normalizer(form: form, lowercase: lowercase, stripAccents: lowercase, clean: true)
-        } else {
-            normalizer = Normalizer(form: form, lowercase: lowercase)
-        }
-        if let list = specialTokens {
-            self.specialTokens = list.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
-        } else {
-            switch kind {
-            case .byteBPE: self.specialTokens = ["<|endoftext|>"]
-            case .bpe: self.specialTokens = ["[UNK]"]
-            case .wordPiece: self.specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        var split: PreTokenizerStyle? = nil
+        if let preTokenizer {
+            guard let style = PreTokenizerStyle(rawValue: preTokenizer), style != .words else {
+                throw TokenizerError.invalidOption("--pre-tokenizer \(preTokenizer): expected gpt2, bert or whitespace")
             }
+            split = style
         }
-        if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
-            throw TokenizerError.invalidOption("--special-tokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
-        }
-        if self.specialTokens.contains("") { throw TokenizerError.invalidOption("--special-tokens: an empty token is not allowed") }
-        if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
-            throw TokenizerError.invalidOption("--special-tokens: wordpiece needs [UNK] among the special tokens")
+        let list = specialTokens.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } }
+        do {
+            try self.init(kind: kind, normalization: form, lowercase: lowercase, preTokenizer: split, specialTokens: list,
+                          continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
+        } catch TokenizerError.invalidOption(let message) {
+            // The same message in the command line's words.
+            var text = message
+            for (parameter, option) in [("continuingPrefix and endOfWordSuffix apply to the bpe model only",
+                                         "--continuing-prefix and --end-of-word-suffix apply to --model bpe only"),
+                                        ("model byte-bpe needs preTokenizer gpt2", "--model byte-bpe needs --pre-tokenizer gpt2"),
+                                        ("preTokenizer gpt2 is byte-level: use it with model byte-bpe",
+                                         "--pre-tokenizer gpt2 is byte-level: use it with --model byte-bpe"),
+                                        ("model unigram splits words at whitespace (Metaspace): use preTokenizer whitespace",
+                                         "--model unigram splits words at whitespace (Metaspace): use --pre-tokenizer whitespace"),
+                                        ("specialTokens:", "--special-tokens:")] where text.hasPrefix(parameter) {
+                text = option + text.dropFirst(parameter.count)
+            }
+            throw TokenizerError.invalidOption(text)
         }
     }
 
@@ -115,6 +166,35 @@ public struct TokenizerRecipe: Sendable {
             else if let prefix = continuingPrefix { decoder = .wordPiece(prefix: prefix, cleanup: false) }
             else { decoder = .none }
             return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .bpe(model), decoder: decoder, addedTokens: added)
+        case .unigram:
+            var trainer = UnigramTrainer(vocabularySize: vocabularySize, specialTokens: specialTokens)
+            trainer.characterCoverage = characterCoverage
+            trainer.byteFallback = byteFallback
+            trainer.threads = trainingThreads
+            trainer.progress = progress
+            let pieces = try trainer.train(counts)
+            let unknown = specialTokens.firstIndex { $0.lowercased().contains("unk") }
+            let model = try UnigramModel(pieces: pieces, unknownID: unknown, byteFallback: byteFallback)
+            var normalizers: [any NormalizerComponent] = []
+            switch normalizer.form {
+            case .nfc: normalizers.append(UnicodeFormNormalizer(type: "NFC")!)
+            case .nfd: normalizers.append(UnicodeFormNormalizer(type: "NFD")!)
+            case .nfkc: normalizers.append(UnicodeFormNormalizer(type: "NFKC")!)
+            case .nfkd: normalizers.append(UnicodeFormNormalizer(type: "NFKD")!)
+            case .none: break
+            }
+            if normalizer.lowercase { normalizers.append(UnicodeFormNormalizer(type: "Lowercase")!) }
+            let metaspace = MetaspaceDecoder(replacement: 0x2581, prependScheme: .always, split: true)
+            let decoder: any DecoderComponent = byteFallback
+                ? SequenceDecoder(decoders: [ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
+                                             StripDecoder(content: " ", start: 1, stop: 0)])
+                : metaspace
+            let pipeline = ComponentPipeline(
+                normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                preTokenizer: SequencePreTokenizer(preTokenizers: [CharacterSplitPreTokenizer(kind: .whitespaceSplit),
+                                                                   MetaspacePreTokenizer(replacement: 0x2581, prependScheme: .always, splitPieces: true)]),
+                decoder: decoder)
+            return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
         case .wordPiece:
             var trainer = WordPieceTrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
                                            limitAlphabet: limitAlphabet, scoring: scoring)

@@ -83,6 +83,16 @@ public struct WordCounter: Sendable {
             while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
             if lastLF < 0 {
                 carry.append(contentsOf: chunk)
+                // A long line is cut before a space where every pre-tokenizer starts a word,
+                // so memory stays bounded by the chunk size (one long word still waits whole).
+                if carry.count >= chunk.count, preTokenization.splitsBeforeSpaces {
+                    let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, notBefore: carry.count / 2, spaces: true)
+                    if cut < carry.count - 1 {
+                        batch.append(Array(carry[..<cut]))
+                        carry.removeFirst(cut)
+                        if batch.count >= workers * 2 { flush() }
+                    }
+                }
             } else {
                 var job = carry
                 job.append(contentsOf: chunk[0...lastLF])

@@ -3,7 +3,7 @@ import Foundation
 import TextNormalization
 
 /// How many times each pre-tokenized word occurs in a corpus, with the settings that made the
-/// words. Counts of corpus shards add up (``merge(_:)``), so a large corpus can be counted in
+/// words. Counts of corpus shards add up (``merge(_:source:)``), so a large corpus can be counted in
 /// pieces anywhere and trained on once.
 ///
 /// The file form (`tessera count -o x.counts`) is text: a header line naming the settings, then
@@ -98,9 +98,10 @@ public struct WordCounts: Sendable {
     static let magicV1 = "#tessera-counts v1"
     static let endMarker = "#end"
 
-    /// Writes the counts file atomically (`-` writes standard output).
-    public func write(to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
+    /// Writes the counts file atomically (`-` writes standard output); `inputs` (the files the
+    /// counts came from) may not be the output.
+    public func write(to path: String, inputs: [String] = []) throws {
+        let writer = try AtomicFileWriter(path: path, inputs: inputs)
         try writer.write("\(WordCounts.magic) \(settings)\n")
         var line: [UInt8] = []
         let all = sorted()
@@ -123,7 +124,7 @@ public struct WordCounts: Sendable {
     public static func read(_ path: String) throws -> WordCounts {
         let bytes = try TokenizerFile.readFile(path)
         let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
         guard let header = lines.first, header.hasPrefix(magic + " ") || header.hasPrefix(magicV1 + " ") else {

@@ -76,6 +76,12 @@ public struct WordPieceTrainer: Sendable {
                 }
             }
         }
+        // Long words are merged as chains (only the merged pair's places are visited).
+        var chains: [Int: SymbolChain] = [:]
+        for (w, word) in words.enumerated() where word.count > SymbolChain.threshold {
+            chains[w] = SymbolChain(word)
+            words[w] = []
+        }
         let total = vocabularySize - vocab.count
         var done = 0
         while vocab.count < vocabularySize {
@@ -95,6 +101,18 @@ public struct WordPieceTrainer: Sendable {
             let newID = vocab.id(for: newToken) ?? vocab.append(newToken)
             for w32 in occurs[best] ?? [] {
                 let w = Int(w32), weight = weights[w]
+                if var chain = chains[w] {
+                    chains[w] = nil
+                    chain.merge(a, b, newID, merged: {
+                        pairCounts[best, default: 0] -= weight
+                        bump(a, -weight); bump(b, -weight); bump(newID, weight)
+                    }) { pair, change in
+                        pairCounts[pair, default: 0] += Int64(change) * weight
+                        if change > 0 && occurs[pair]?.last != w32 { occurs[pair, default: []].append(w32) }
+                    }
+                    chains[w] = chain
+                    continue
+                }
                 var i = 0
                 while i + 1 < words[w].count {
                     if words[w][i] == a && words[w][i + 1] == b {

@@ -5,7 +5,7 @@ import NeuralCore
 /// Export to the Hugging Face `GPT2LMHeadModel` layout (`config.json` + `model.safetensors` with
 /// GPT-2 tensor names; Conv1D weights stored `[in, out]`).
 public enum HFExport {
-    /// Throws ``ModelError/notExportable(_:)`` naming the first option that is not GPT-2-shaped.
+    /// Throws NeuralCore's `ModelError.notExportable` naming the first option that is not GPT-2-shaped.
     public static func checkGPT2Shaped(_ c: ModelConfig) throws {
         if c.norm != .pre { throw ModelError.notExportable("--norm \(c.norm.rawValue): GPT-2 uses pre-LN (--norm pre)") }
         if c.activation != .gelu { throw ModelError.notExportable("--activation \(c.activation.rawValue): GPT-2 uses GELU (--activation gelu)") }

@@ -10,7 +10,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public enum Positions: String, Codable, Sendable, CaseIterable { case sinusoidal, learned }
     /// Where layer norm sits relative to the residual connection.
     public enum Norm: String, Codable, Sendable, CaseIterable { case pre, post }
-    /// The FFN non-linearity (NeuralCore's ``NeuralCore/Activation``).
+    /// The FFN non-linearity (NeuralCore's `Activation`).
     public typealias Activation = NeuralCore.Activation
     /// Dense FFN or mixture of experts.
     public enum FFN: String, Codable, Sendable, CaseIterable { case dense, moe }
@@ -120,15 +120,17 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     // MARK: JSON
 
-    /// Reads a config written by ``write(to:)``.
+    /// Reads a config written from ``jsonData()``.
     public static func read(_ path: String) throws -> ModelConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
         do {
             let config = try JSONDecoder().decode(ModelConfig.self, from: data)
             try config.validate()
             return config
+        } catch ModelError.invalidConfig(let detail) {
+            throw ModelError.badCheckpoint(path: path, detail: detail)
         } catch let e as ModelError { throw e } catch {
-            throw ModelError.badCheckpoint(path: path, detail: "not a valid model config: \(error)")
+            throw ModelError.badCheckpoint(path: path, detail: "not a valid model config: \(Checkpoint.decodingProblem(error))")
         }
     }
 

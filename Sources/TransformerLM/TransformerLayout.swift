@@ -1,7 +1,7 @@
 import NeuralCore
 
 /// Where each tensor of a ``TransformerModel`` lives inside its one flat parameter buffer: the
-/// generic ``ParameterLayout`` (names, shapes, offsets) plus the GPT wiring's offsets by role.
+/// generic NeuralCore `ParameterLayout` (names, shapes, offsets) plus the GPT wiring's offsets by role.
 public struct TransformerLayout: Sendable {
     /// Offsets of one block's tensors.
     public struct Block: Sendable {

@@ -1,9 +1,9 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import TextNormalization
-import TensorOps
+import Pipeline
 import TransformerLM
 
 /// `tessera attention`: the attention weights of every layer and head for a short text.
@@ -25,13 +25,18 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         let state = try RunDirectory.claim(output, as: .attention)
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
+        }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         let ids = codec.encode(text).map { Int32(bitPattern: $0) }
         guard !ids.isEmpty else { throw ValidationError("--text encodes to no tokens") }
         let T = ids.count, c = lm.config
         let maps = try lm.attentionMaps(ids)
         let labels = ids.map { codec.decode([UInt32(bitPattern: $0)]) }
+        // Spaces and line ends made visible in the heat-maps' labels.
+        let visible = labels.map { $0.replacingOccurrences(of: " ", with: "␣").replacingOccurrences(of: "\n", with: "⏎") }
         var layers: [[[[Double]]]] = []
         if state != .owned { try RunDirectory.create(output, as: .attention) }
         for (l, map) in maps.enumerated() {
@@ -39,7 +44,7 @@ struct AttentionCommand: ParsableCommand {
             for (h, matrix) in map.enumerated() {
                 let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
                 heads.append(m)
-                let svg = Self.heatmap(m, labels: labels, title: "layer \(l) head \(h)")
+                let svg = SVGChart.heatmap(title: "layer \(l) head \(h)", values: m, rowLabels: visible, columnLabels: visible)
                 try AtomicFileWriter.write(Array(svg.utf8), to: "\(output)/layer\(l)_head\(h).svg")
             }
             layers.append(heads)
@@ -47,29 +52,5 @@ struct AttentionCommand: ParsableCommand {
         let json = try JSONSerialization.data(withJSONObject: ["tokens": labels, "layers": layers], options: [.sortedKeys])
         try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
         FileHandle.standardError.write(Data("wrote \(output)/attention.json and \(c.layers * c.heads) heat-maps for \(T) tokens\n".utf8))
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: " ", with: "␣")
-    }
-
-    /// A T×T heat-map: row = querying position, column = attended position; darker = more weight.
-    static func heatmap(_ m: [[Double]], labels: [String], title: String) -> String {
-        let T = m.count, cell = 14, margin = 60
-        let size = margin + T * cell + 10
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + 20)\" font-family=\"monospace\" font-size=\"10\">\n"
-        s += "<text x=\"4\" y=\"14\" font-size=\"12\">\(escape(title))</text>\n"
-        for i in 0..<T {
-            let label = escape(labels[i])
-            s += "<text x=\"\(margin - 4)\" y=\"\(margin + 20 + i * cell + 10)\" text-anchor=\"end\">\(label)</text>\n"
-            s += "<text x=\"\(margin + i * cell + 10)\" y=\"\(margin + 16)\" transform=\"rotate(-90 \(margin + i * cell + 10) \(margin + 16))\">\(label)</text>\n"
-            for j in 0..<T {
-                let shade = Int(255 - (m[i][j] * 255).rounded())
-                s += "<rect x=\"\(margin + j * cell)\" y=\"\(margin + 20 + i * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"rgb(\(shade),\(shade),255)\"><title>\(String(format: "%.3f", m[i][j]))</title></rect>\n"
-            }
-        }
-        return s + "</svg>\n"
     }
 }

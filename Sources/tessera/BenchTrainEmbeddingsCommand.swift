@@ -31,7 +31,7 @@ struct BenchTrainEmbeddingsCommand: ParsableCommand {
             try BenchSupport.emit([
                 "bench": "train-embeddings", "mode": options.tokens != nil ? "tokens" : "words",
                 "threads": summary.threads, "dim": config.dimension, "epochs": config.epochs,
-                "corpus_words": corpus.ids.count, "rows": corpus.rowCount,
+                "corpus_words": corpus.wordCount, "rows": corpus.rowCount,
                 "words": summary.words, "effective_words": summary.effectiveWords,
                 "seconds": summary.seconds, "cpu_seconds": summary.cpuSeconds, "words_per_s": summary.wordsPerSecond,
                 "effective_words_per_s": Double(summary.effectiveWords) / summary.seconds,

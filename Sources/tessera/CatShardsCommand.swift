@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Tokenization
 
 /// `tessera cat-shards`: concatenates llm.c token shards, fixing the header's count.
@@ -33,6 +34,8 @@ struct CatShardsCommand: ParsableCommand {
         guard output != "-" else { throw ValidationError("-o: a shard is written to a file, not standard output") }
         if let vocabSize, vocabSize < 1 { throw ValidationError("--vocab-size must be at least 1") }
         if tokenizer != nil && vocabSize != nil { throw ValidationError("give --tokenizer or --vocab-size, not both") }
+        for path in inputs + (tokenizer.map { [$0] } ?? []) { try OptionCheck.readable("input", path) }
+        try AtomicFileWriter.check(output, inputs: inputs + (tokenizer.map { [$0] } ?? []))
     }
 
     func run() throws {

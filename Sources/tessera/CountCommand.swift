@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import Tokenization
 
@@ -50,7 +51,7 @@ struct CountCommand: ParsableCommand {
         var counter = spec.counter(threads: max(1, words.threads))
         counter.replaceInvalid = words.replaceInvalid
         let counts = try counter.count(source) { progress.update(bytes: $0) }
-        try counts.write(to: output)
+        try counts.write(to: output, inputs: corpus)
         progress.finish("\(counts.distinctWords) distinct words → \(output)")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactIO
+import Foundation
 import TextNormalization
 import Tokenization
 
@@ -8,7 +9,13 @@ struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
         abstract: "Decode token ids (a .bin shard, or text with one line of space-separated ids per line) to text.",
-        discussion: "Example: tessera decode --tokenizer Vocab/en-byte-bpe-8k.json train.bin > train.txt"
+        discussion: """
+            The text is always valid UTF-8: byte sequences that are not (a multi-byte character \
+            cut by the ids given) become U+FFFD, as in generate. A .bin shard is streamed \
+            (byte-level tokenizers decode 1M ids at a time).
+
+            Example: tessera decode --tokenizer Vocab/en-byte-bpe-8k.json train.bin > train.txt
+            """
     )
 
     @Option(help: "Tokenizer: tokenizer.json, vocab.txt, or vocab.json.")
@@ -35,9 +42,7 @@ struct DecodeCommand: ParsableCommand {
         let size = tok.vocabularySize
         let writer = try AtomicFileWriter(path: output, inputs: [file, tokenizer])
         if file.hasSuffix(".bin") {
-            let shard = try TokenShard.read(file)
-            if let bad = shard.ids.first(where: { Int($0) >= size }) { throw TokenizerError.idOutOfRange(source: file, id: bad, vocabularySize: size) }
-            try writer.write(tok.decodeBytes(shard.ids, skipSpecialTokens: skipSpecial))
+            try decodeShard(tok, into: writer)
         } else {
             var lineNumber = 0
             var carry: [UInt8] = []
@@ -51,7 +56,10 @@ struct DecodeCommand: ParsableCommand {
                     guard Int(id) < size else { throw TokenizerError.idOutOfRange(source: "\(file):\(lineNumber)", id: id, vocabularySize: size) }
                     ids.append(id)
                 }
-                try writer.write(tok.decodeBytes(ids, skipSpecialTokens: skipSpecial) + [0x0A])
+                var text: [UInt8] = []
+                tok.decodeBytes(ids, skipSpecialTokens: skipSpecial).withUnsafeBufferPointer { UTF8Validation.appendReplacingInvalid($0, to: &text) }
+                text.append(0x0A)
+                try writer.write(text)
             }
             try TextChunkReader(path: file, options: .init(allowEmpty: true)).forEachChunk { chunk, _ in
                 carry.append(contentsOf: chunk)
@@ -67,5 +75,57 @@ struct DecodeCommand: ParsableCommand {
             if !carry.isEmpty { try decodeLine(carry[...]) }
         }
         try writer.commit()
+    }
+
+    /// Decodes a shard in slices of ids, so memory stays bounded whatever its size (byte-level
+    /// decoding is concatenation; other decoders join tokens and are given all ids at once).
+    private func decodeShard(_ tok: Tokenizer, into writer: AtomicFileWriter) throws {
+        let (count, width) = try TokenShard.readHeader(file)
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw FileError.unreadable(path: file, reason: "cannot open") }
+        defer { try? handle.close() }
+        handle.seek(toFileOffset: UInt64(TokenShard.headerBytes))
+        let size = tok.vocabularySize
+        let slice = tok.decoder == .byteLevel ? 1 << 20 : max(count, 1)
+        var carry: [UInt8] = []
+        var done = 0
+        var ids: [UInt32] = []
+        while done < count {
+            let n = min(slice, count - done)
+            let data = handle.readData(ofLength: n * width)
+            guard data.count == n * width else { throw FileError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)") }
+            ids.removeAll(keepingCapacity: true)
+            data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                if width == 2 {
+                    for i in 0..<n { ids.append(UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+                } else {
+                    for i in 0..<n { ids.append(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                }
+            }
+            if let k = ids.firstIndex(where: { Int($0) >= size }) {
+                throw TokenizerError.idOutOfRange(source: "\(file) (token \(done + k))", id: ids[k], vocabularySize: size)
+            }
+            carry += tok.decodeBytes(ids, skipSpecialTokens: skipSpecial)
+            done += n
+            // A character cut at the end of a slice waits for the next one.
+            let keep = done < count ? DecodeCommand.incompleteTail(carry) : 0
+            try carry[..<(carry.count - keep)].withUnsafeBufferPointer { whole in
+                if UTF8Validation.firstInvalidOffset(whole) == nil { return try writer.write(whole) }
+                var text: [UInt8] = []
+                UTF8Validation.appendReplacingInvalid(whole, to: &text)
+                try writer.write(text)
+            }
+            carry.removeFirst(carry.count - keep)
+        }
+    }
+
+    /// The length of an unfinished UTF-8 sequence at the end of `bytes` (0 when it ends whole).
+    static func incompleteTail(_ bytes: [UInt8]) -> Int {
+        for back in 1...min(3, bytes.count) {
+            let b = bytes[bytes.count - back]
+            if b & 0xC0 == 0x80 { continue }
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            return length > back ? back : 0
+        }
+        return 0
     }
 }

@@ -29,10 +29,13 @@ struct EvaluateLMCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lm = try Checkpoint.loadModel(model, threads: threads)
-        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
-        let stream = try TokenStream.read(tokens, vocabularySize: lm.config.vocabSize)
-        let result = try Evaluator.evaluate(lm, stream: stream, batch: batch)
+        let lm = try LoadedLanguageModel.load(model, threads: threads)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
+        let stream = try TokenStream.read(tokens, vocabularySize: lm.vocabularySize)
+        let result = try Evaluator.evaluate(lm.trainable, stream: stream, batch: batch)
+        guard result.loss.isFinite else {
+            throw ValidationError("\(tokens): the loss is \(result.loss) for the model in \(model): its weights are not finite")
+        }
         let bytes = codec.decode(result.targetIDs.map { UInt32(bitPattern: $0) }).utf8.count
         let bpb = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) ?? .nan
         try BenchSupport.emit(["loss": result.loss, "perplexity": result.perplexity, "bits_per_byte": bpb, "tokens": result.tokens])

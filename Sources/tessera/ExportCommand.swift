@@ -1,9 +1,8 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import MaskedLM
 import NeuralCore
-import ArtifactIO
-import TextNormalization
 import Tokenization
 import TransformerLM
 
@@ -47,7 +46,11 @@ struct ExportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
             return
         }
-        let lm = try Checkpoint.loadModel(model)
+        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        guard case .transformer(let lm) = loaded else {
+            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +
+                                  "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)")
+        }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         try RunDirectory.makeDirectories(output)
         let lock = try RunDirectory.lock(output)

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import RecurrentLM
 import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate text from a trained model (KV cache; stops at end-of-text).",
+        abstract: "Generate text from a trained model (Transformer: KV cache; RNN/LSTM/GRU: carried state; stops at end-of-text).",
         discussion: "Example: tessera generate --model runs/demo --prompt \"ROMEO:\" --max-tokens 300 --temperature 0.8 --top-k 40"
     )
 
@@ -29,13 +30,20 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lm = try Checkpoint.loadModel(model, threads: threads)
-        let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
+        let lm = try LoadedLanguageModel.load(model, threads: threads)
+        let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
         let prompt = codec.encode(self.prompt).map { Int32(bitPattern: $0) }
-        let sampler = Sampler(model: lm)
+        let stop = codec.endOfTextID.map { Int32(bitPattern: $0) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let ids = try sampler.generate(prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP, seed: seed,
-                                       stopToken: codec.endOfTextID.map { Int32(bitPattern: $0) }, onToken: { _ in })
+        let ids: [Int32]
+        switch lm {
+        case .transformer(let m):
+            ids = try Sampler(model: m).generate(prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+                                                 seed: seed, stopToken: stop, onToken: { _ in })
+        case .recurrent(let m):
+            ids = try RecurrentSampler(model: m).generate(prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+                                                          seed: seed, stopToken: stop, onToken: { _ in })
+        }
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(self.prompt + codec.decode(ids.map { UInt32(bitPattern: $0) }))
         FileHandle.standardError.write(Data(String(format: "%d tokens in %.2f s (%.0f tok/s)\n", ids.count, secs, Double(ids.count + prompt.count) / secs).utf8))

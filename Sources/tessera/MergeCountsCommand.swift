@@ -1,3 +1,4 @@
+import ArtifactIO
 import ArgumentParser
 import Tokenization
 
@@ -24,11 +25,13 @@ struct MergeCountsCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one .counts file") }
+        for path in inputs { try OptionCheck.readable("input", path) }
+        try AtomicFileWriter.check(output, inputs: inputs)
     }
 
     func run() throws {
         let counts = try WordCounts.merged(paths: inputs)
-        try counts.write(to: output)
+        try counts.write(to: output, inputs: inputs)
         if output != "-" {
             StandardError().line("merge-counts: \(inputs.count) files, \(counts.distinctWords) distinct words → \(output)")
         }

@@ -35,6 +35,13 @@ struct PipelineCommand: ParsableCommand {
     @Flag(name: .customLong("print-config"), help: "Print the configuration in effect (defaults merged with --config) and exit.")
     var printConfig = false
 
+    func validate() throws {
+        if let from, let until, until < from {
+            throw ValidationError("--from \(from.rawValue) comes after --until \(until.rawValue): no stage would run")
+        }
+        if let config { try OptionCheck.readable("--config", config) }
+    }
+
     func run() throws {
         var settings = PipelineConfig()
         if let config {

@@ -51,7 +51,8 @@ struct SkipGramOptions: ParsableArguments {
     func corpus(dump: AtomicFileWriter? = nil) throws -> TrainingCorpus {
         if let tokens, let tokenizer {
             let vocabulary = try TokenizerVocabulary.load(tokenizer)
-            return try TokenCorpusBuilder(vocabulary: vocabulary, minCount: minCount).build(shardPath: tokens)
+            // Read in place: memory stays bounded by the vocabulary, whatever the shard size.
+            return try TokenCorpusBuilder(vocabulary: vocabulary, minCount: minCount).buildMapped(shardPath: tokens)
         }
         return try WordCorpusBuilder(minCount: minCount).build(files: words, dump: dump)
     }

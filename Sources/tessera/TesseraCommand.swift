@@ -1,6 +1,7 @@
 // tessera: the command line of Tessera. One file per command; each stage's work is done by
 // its library module, the commands only parse options and move bytes.
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import TextNormalization
 
@@ -24,6 +25,9 @@ struct TesseraCommand: ParsableCommand {
             AnalogyCommand.self,
             EvaluateEmbeddingsCommand.self,
             TrainLMCommand.self,
+            TrainSeq2SeqCommand.self,
+            TranslateCommand.self,
+            EvaluateSeq2SeqCommand.self,
             GenerateCommand.self,
             EvaluateLMCommand.self,
             AttentionCommand.self,

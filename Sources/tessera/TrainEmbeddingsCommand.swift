@@ -100,7 +100,7 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         let log = StandardError()
         if !quiet {
             let seconds = String(format: "%.1f", Date().timeIntervalSince(buildStart))
-            log.line("corpus: \(corpus.ids.count) words in \(corpus.sentenceCount) sentences, \(corpus.rowCount) rows (\(corpus.rowCount - untrained.count) trained) in \(seconds)s")
+            log.line("corpus: \(corpus.wordCount) words in \(corpus.sentenceCount) sentences, \(corpus.rowCount) rows (\(corpus.rowCount - untrained.count) trained) in \(seconds)s")
         }
         var reporter: (@Sendable (TrainingProgress) -> Void)? = nil
         if !quiet {
@@ -125,7 +125,7 @@ struct TrainEmbeddingsCommand: ParsableCommand {
             "dim": "\(config.dimension)", "window": "\(config.window)", "negative": "\(config.negative)",
             "sample": "\(config.sample)", "min_count": "\(config.minCount)", "epochs": "\(config.epochs)",
             "alpha": "\(config.alpha)", "seed": "\(config.seed)", "threads": "\(config.threads)",
-            "training_words": "\(corpus.ids.count)",
+            "training_words": "\(corpus.wordCount)",
             "untrained_ids": "[" + untrained.map(String.init).joined(separator: ",") + "]",
             "untrained_init": "uniform(-0.5/dim, 0.5/dim) from word2vec.c's LCG seeded with 'seed'; never updated",
         ]

@@ -1,24 +1,30 @@
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import NeuralCore
-import ArtifactIO
-import TensorOps
-import TextNormalization
+import RecurrentLM
 import Tokenization
 import TransformerLM
 
-/// `tessera train-lm`: trains a Transformer language model on a token shard.
+/// `tessera train-lm`: trains a Transformer or a recurrent (RNN, LSTM, GRU) language model on a token shard.
 struct TrainLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-lm",
-        abstract: "Train a next-token Transformer on llm.c token shards (CPU).",
+        abstract: "Train a next-token Transformer, RNN, LSTM or GRU on llm.c token shards (CPU).",
         discussion: """
             Progress (step, loss, tokens/s, ETA) and validation loss go to standard error. The run \
             directory (-o) receives config.json, model.safetensors, tokenizer.json and the training \
             state (optimizer.safetensors, trainer_state.json) at every checkpoint; --resume continues \
             exactly where the last checkpoint stopped (bit-identical with --threads 1).
 
+            --arch rnn|lstm|gru trains embedding → recurrent layers (--hidden, --layers; PyTorch's \
+            cells and tensor names) → optional --projection → head; --context is the truncated-BPTT \
+            window. Transformer-only options (--heads, --dim, --ffn-dim, --positions, --norm, \
+            --activation, --ffn, --experts, --top-k, --init-embeddings) are errors with a recurrent \
+            arch, and --hidden, --embed-dim, --projection are errors with the Transformer.
+
             Example: tessera train-lm --tokens train.bin --val-fraction 0.1 --tokenizer bytes --steps 1000 -o runs/demo
+            Example: tessera train-lm --arch lstm --hidden 256 --layers 2 --tokens train.bin --tokenizer bytes -o runs/lstm
             """
     )
 
@@ -27,19 +33,24 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("val-fraction"), help: "Without --val: hold out this final fraction of --tokens for validation.") var valFraction: Double = 0.1
     @Option(help: "Tokenizer: a tokenizer.json, or 'bytes' for byte-level ids.") var tokenizer: String
     @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).") var initEmbeddings: String?
-    @Option(help: "Transformer blocks (default: 4).") var layers: Int?
+    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
+    @Option(help: "Transformer blocks or recurrent layers (default: 4 for the Transformer, 2 for rnn/lstm/gru).") var layers: Int?
+    @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default: 256).") var hidden: Int?
+    @Option(name: .customLong("embed-dim"), help: "Token-embedding width (rnn/lstm/gru; default: --hidden).") var embedDim: Int?
+    @Flag(help: "A linear projection hidden → embed-dim before the head (rnn/lstm/gru).") var projection = false
+    @Flag(name: .customLong("carry-state"), help: "Truncated BPTT across windows: batches are parallel lanes of the stream and each window starts from the state the previous one ended in (rnn/lstm/gru).") var carryState = false
     @Option(help: "Attention heads (default: 4).") var heads: Int?
     @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
     @Option(help: "Context length (default: 128).") var context: Int?
-    @Option(help: "Sequences per batch.") var batch: Int = 16
-    @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = 2000
-    @Option(help: "Peak learning rate.") var lr: Float = 1e-3
-    @Option(help: "Warm-up steps.") var warmup: Int = 100
-    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Float = 0.1
-    @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1.0
-    @Option(help: "Dropout on attention and FFN outputs.") var dropout: Float = 0
-    @Option(help: "Positions: sinusoidal|learned (default: sinusoidal).") var positions: ModelConfig.Positions?
+    @Option(help: "Sequences per batch.") var batch: Int = Self.defaults.batch
+    @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = Self.defaults.steps
+    @Option(help: "Peak learning rate.") var lr: Double = Self.defaults.lr
+    @Option(help: "Warm-up steps.") var warmup: Int = Self.defaults.warmup
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Double = Self.defaults.weightDecay
+    @Option(help: "Global gradient-norm clip (0: off).") var clip: Double = Self.defaults.clip
+    @Option(help: "Dropout on attention and FFN outputs (transformer), on embeddings, between layers and on the output (rnn/lstm/gru).") var dropout: Double = Self.defaults.dropout
+    @Option(help: "Positions: sinusoidal|learned (default: learned).") var positions: ModelConfig.Positions?
     @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
     @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
     @Option(help: "FFN: dense|moe (default: dense).") var ffn: ModelConfig.FFN?
@@ -47,30 +58,78 @@ struct TrainLMCommand: ParsableCommand {
     @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default: 2).") var topK: Int?
     @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings (default: tied).") var tieEmbeddings: Bool?
     @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Random seed (initialization, dropout).") var seed: UInt64 = 1337
-    @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
-    @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = 10
-    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = 500
+    @Option(help: "Random seed (initialization, dropout).") var seed: Int = Self.defaults.seed
+    @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = Self.defaults.evalEvery
+    @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = Self.defaults.evalBatches
+    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = Self.defaults.checkpointEvery
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 10
     @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
     @Flag(help: "Replace the trained run already in -o (its weights and training state are lost).") var force = false
 
+    /// The defaults, shared with the pipeline's `lm` stage.
+    static let defaults = LanguageModelSettings()
+
+    /// The settings the options describe, defaults filled in (an FFN width not given is 4 × dim).
+    func settings() -> LanguageModelSettings {
+        var s = Self.defaults
+        s.layers = layers ?? s.layers; s.heads = heads ?? s.heads; s.dim = dim ?? s.dim; s.ffnDim = ffnDim ?? 4 * s.dim
+        s.context = context ?? s.context; s.positions = positions ?? s.positions; s.norm = norm ?? s.norm
+        s.activation = activation ?? s.activation; s.ffn = ffn ?? s.ffn; s.experts = experts ?? s.experts; s.topK = topK ?? s.topK
+        s.tieEmbeddings = tieEmbeddings ?? s.tieEmbeddings; s.dropout = dropout
+        s.batch = batch; s.steps = steps; s.lr = lr; s.warmup = warmup; s.weightDecay = weightDecay; s.clip = clip; s.seed = seed
+        s.evalEvery = evalInterval; s.evalBatches = evalBatches; s.checkpointEvery = checkpointInterval; s.threads = threads
+        return s
+    }
+
     /// The architecture the options describe (defaults filled in), for a vocabulary of `V` ids.
     func modelConfig(vocabularySize V: Int) -> ModelConfig {
-        let d = dim ?? 128
-        return ModelConfig(vocabSize: V, contextLength: context ?? 128, layers: layers ?? 4, heads: heads ?? 4, dim: d, ffnDim: ffnDim ?? 4 * d,
-                           positions: positions ?? .sinusoidal, norm: norm ?? .pre, activation: activation ?? .gelu, ffn: ffn ?? .dense,
-                           experts: experts ?? 4, topK: topK ?? 2, tieEmbeddings: tieEmbeddings ?? true, dropout: dropout)
+        settings().modelConfig(vocabularySize: V)
+    }
+
+    /// The recurrent architecture the options describe (defaults filled in), or nil for the Transformer.
+    func recurrentConfig(vocabularySize V: Int) -> RecurrentConfig? {
+        guard let cell = arch.cell else { return nil }
+        let h = hidden ?? 256
+        return RecurrentConfig(arch: cell, vocabSize: V, contextLength: context ?? Self.defaults.context, embeddingDim: embedDim ?? h, hiddenSize: h, layers: layers ?? 2,
+                               dropout: Float(dropout), tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
     }
 
     func validate() throws {
-        try OptionCheck.range("--layers", layers ?? 4, 1...1024)
-        try OptionCheck.range("--heads", heads ?? 4, 1...1024)
-        try OptionCheck.range("--dim", dim ?? 128, 1...65536)
+        // Options of one family given with the other are errors, not silently ignored.
+        if let cell = arch.cell {
+            let transformerOnly: [(String, Bool)] = [
+                ("--heads", heads != nil), ("--dim", dim != nil), ("--ffn-dim", ffnDim != nil), ("--positions", positions != nil),
+                ("--norm", norm != nil), ("--activation", activation != nil), ("--ffn", ffn != nil), ("--experts", experts != nil),
+                ("--top-k", topK != nil), ("--init-embeddings", initEmbeddings != nil),
+            ]
+            if let given = transformerOnly.first(where: { $0.1 }) {
+                throw ValidationError("\(given.0) applies to --arch transformer only, not \(cell.rawValue)")
+            }
+            try OptionCheck.range("--hidden", hidden ?? 256, 1...65536)
+            if let embedDim { try OptionCheck.range("--embed-dim", embedDim, 1...65536) }
+            try OptionCheck.range("--layers", layers ?? 2, 1...1024)
+            if let embedDim, embedDim != hidden ?? 256, !projection, tieEmbeddings ?? true {
+                throw ValidationError("--embed-dim \(embedDim) differs from --hidden \(hidden ?? 256): tied embeddings need them equal, " +
+                                      "or --projection, or --no-tie-embeddings")
+            }
+            if !resume, let c = recurrentConfig(vocabularySize: 2) {
+                do { try c.validate() } catch let e as ModelError { throw ValidationError("\(e)") }
+            }
+        } else {
+            let recurrentOnly: [(String, Bool)] = [("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection),
+                                                   ("--carry-state", carryState)]
+            if let given = recurrentOnly.first(where: { $0.1 }) {
+                throw ValidationError("\(given.0) applies to --arch rnn|lstm|gru only, not transformer")
+            }
+        }
+        try OptionCheck.range("--layers", layers ?? Self.defaults.layers, 1...1024)
+        try OptionCheck.range("--heads", heads ?? Self.defaults.heads, 1...1024)
+        try OptionCheck.range("--dim", dim ?? Self.defaults.dim, 1...65536)
         if let ffnDim { try OptionCheck.range("--ffn-dim", ffnDim, 1...(1 << 20)) }
-        try OptionCheck.range("--context", context ?? 128, 1...65536)
+        try OptionCheck.range("--context", context ?? Self.defaults.context, 1...65536)
+        try OptionCheck.range("--seed", seed, 0...Int.max)
         try OptionCheck.range("--batch", batch, 1...65536)
         try OptionCheck.range("--steps", steps, 1...1_000_000_000)
         try OptionCheck.range("--lr", lr, 0...10, openLower: true)
@@ -79,8 +138,8 @@ struct TrainLMCommand: ParsableCommand {
         try OptionCheck.range("--clip", clip, 0...1e9)
         try OptionCheck.range("--dropout", dropout, 0...1, openUpper: true)
         try OptionCheck.range("--val-fraction", valFraction, 0...1, openLower: true, openUpper: true)
-        try OptionCheck.range("--experts", experts ?? 4, 1...256)
-        try OptionCheck.range("--top-k", topK ?? 2, 1...(experts ?? 4))
+        try OptionCheck.range("--experts", experts ?? Self.defaults.experts, 1...256)
+        try OptionCheck.range("--top-k", topK ?? Self.defaults.topK, 1...(experts ?? Self.defaults.experts))
         try OptionCheck.threads(threads)
         try OptionCheck.range("--eval-interval", evalInterval, 1...1_000_000_000)
         try OptionCheck.range("--eval-batches", evalBatches, 1...1_000_000)
@@ -92,7 +151,7 @@ struct TrainLMCommand: ParsableCommand {
         if let val { try OptionCheck.readable("--val", val) }
         if let initEmbeddings { try OptionCheck.readable("--init-embeddings", initEmbeddings) }
         if tokenizer != "bytes" { try OptionCheck.readable("--tokenizer", tokenizer) }
-        if !resume {
+        if !resume && arch == .transformer {
             // The model and one batch's activations must fit in memory (checked before allocating).
             let c = modelConfig(vocabularySize: 2)
             let rows = Double(batch) * Double(c.contextLength)
@@ -125,26 +184,43 @@ struct TrainLMCommand: ParsableCommand {
 
         let codec = try loadTokenCodec(tokenizer)
         let V = codec.vocabularySize
-        let model: TransformerModel
+        let model: any TrainableModel, description: String
         var options = TrainingOptions()
         if resume {
-            model = try Checkpoint.loadModel(output, threads: threads)
-            guard model.config.vocabSize == V else {
-                throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(model.config.vocabSize)")
+            let loaded = try LoadedLanguageModel.load(output, threads: threads)
+            guard loaded.arch == arch else {
+                throw ValidationError("--resume: \(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
             }
-            try checkUnchangedArchitecture(model.config)
+            guard loaded.vocabularySize == V else {
+                throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(loaded.vocabularySize)")
+            }
+            switch loaded {
+            case .transformer(let m):
+                try checkUnchangedArchitecture(m.config)
+                description = Self.describe(m.config)
+            case .recurrent(let m):
+                try checkUnchangedArchitecture(m.config)
+                description = Self.describe(m.config)
+            }
+            model = loaded.trainable
             options = try Checkpoint.trainingOptions(output)
             options.steps = steps
         } else {
-            model = try TransformerModel(config: modelConfig(vocabularySize: V), threads: threads)
-            model.initialize(seed: seed)
-            if let initEmbeddings {
-                let scale = try EmbeddingImport.load(initEmbeddings, into: model)
-                FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
+            if let config = recurrentConfig(vocabularySize: V) {
+                let recurrent = try RecurrentModel(config: config, threads: threads)
+                recurrent.initialize(seed: UInt64(seed))
+                (model, description) = (recurrent, Self.describe(config))
+            } else {
+                let config = modelConfig(vocabularySize: V)
+                let transformer = try TransformerModel(config: config, threads: threads)
+                transformer.initialize(seed: UInt64(seed))
+                if let initEmbeddings {
+                    let scale = try EmbeddingImport.load(initEmbeddings, into: transformer)
+                    FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
+                }
+                (model, description) = (transformer, Self.describe(config))
             }
-            options.batch = batch; options.steps = steps; options.learningRate = lr; options.warmup = warmup
-            options.weightDecay = weightDecay; options.clip = clip; options.seed = seed
-            options.evalInterval = evalInterval; options.evalBatches = evalBatches; options.checkpointInterval = checkpointInterval
+            options = settings().trainingOptions()
         }
         let all = try TokenStream.read(tokens, vocabularySize: V)
         let train: TokenStream, validation: TokenStream
@@ -152,18 +228,16 @@ struct TrainLMCommand: ParsableCommand {
             train = all
             validation = try TokenStream.read(val, vocabularySize: V)
         } else {
-            let cut = all.ids.count - Int(Double(all.ids.count) * valFraction)
-            train = try TokenStream(ids: all.ids[..<cut].map { UInt32($0) }, vocabularySize: V, source: tokens + " (training part)")
-            validation = try TokenStream(ids: all.ids[cut...].map { UInt32($0) }, vocabularySize: V, source: tokens + " (validation part)")
+            let cut = all.count - Int(Double(all.count) * valFraction)
+            train = all.slice(0..<cut, source: tokens + " (training part)")
+            validation = all.slice(cut..<all.count, source: tokens + " (validation part)")
         }
         let trainer = try Trainer(model: model, options: options, train: train, validation: validation)
         if resume { try Checkpoint.restore(trainer, from: output) }
         let tokBytes = try tokenizerFileBytes(tokenizer)
-        let c = model.config
-        log("model: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), vocab \(c.vocabSize), " +
-            "\(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue); \(model.parameterCount) parameters; " +
-            "train \(train.ids.count) tokens, val \(validation.ids.count); \(threads) threads")
-        let tokensPerStep = options.batch * c.contextLength
+        log("model: \(description); \(model.parameterCount) parameters; " +
+            "train \(train.count) tokens, val \(validation.count); \(threads) threads")
+        let tokensPerStep = options.batch * model.contextLength
         let start = DispatchTime.now().uptimeNanoseconds
         var lastTime = start, lastStep = trainer.step
         var lossSum: Double = 0, lossCount = 0
@@ -209,6 +283,32 @@ struct TrainLMCommand: ParsableCommand {
         try check("--experts", experts, saved.experts)
         try check("--top-k", topK, saved.topK)
         try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
+    }
+
+    /// The same check for a recurrent run.
+    private func checkUnchangedArchitecture(_ saved: RecurrentConfig) throws {
+        func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
+            if let given, given != actual {
+                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+            }
+        }
+        try check("--layers", layers, saved.layers)
+        try check("--hidden", hidden, saved.hiddenSize)
+        try check("--embed-dim", embedDim, saved.embeddingDim)
+        try check("--context", context, saved.contextLength)
+        try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
+        if projection && !saved.projection { throw ValidationError("--resume: --projection differs from the run in \(output); the architecture of a run cannot change") }
+        if carryState && !saved.carryState { throw ValidationError("--resume: --carry-state differs from the run in \(output); it cannot change") }
+    }
+
+    static func describe(_ c: ModelConfig) -> String {
+        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), " +
+            "vocab \(c.vocabSize), \(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
+    }
+
+    static func describe(_ c: RecurrentConfig) -> String {
+        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), " +
+            "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -1,5 +1,6 @@
 import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import Tokenization
 
@@ -7,7 +8,7 @@ import Tokenization
 struct TrainTokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-tokenizer",
-        abstract: "Train a byte-level BPE, character BPE or WordPiece tokenizer; writes a Hugging Face tokenizer.json.",
+        abstract: "Train a byte-level BPE, character BPE, WordPiece or Unigram tokenizer; writes a Hugging Face tokenizer.json.",
         discussion: """
             byte-bpe is GPT-2 style (256-byte alphabet, GPT-2 split, byte-level decoder) and gives the \
             same merges as Hugging Face's BpeTrainer with ByteLevel(add_prefix_space=False). \
@@ -43,6 +44,12 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(help: "wordpiece: frequency | likelihood.")
     var scoring: String = "frequency"
 
+    @Option(name: .customLong("character-coverage"), help: "unigram: fraction of character occurrences the alphabet covers (SentencePiece's 0.9995).")
+    var characterCoverage: Double = 0.9995
+
+    @Flag(name: .customLong("byte-fallback"), help: "unigram: add <0xXX> byte pieces for characters outside the vocabulary.")
+    var byteFallback = false
+
     @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
 
@@ -55,16 +62,27 @@ struct TrainTokenizerCommand: ParsableCommand {
     func validate() throws {
         try OptionCheck.range("--vocab-size", vocabSize, 1...(1 << 24))
         try OptionCheck.range("--min-frequency", minFrequency, 0...Int.max)
+        guard characterCoverage > 0 && characterCoverage <= 1 else {
+            throw ValidationError("--character-coverage \(characterCoverage): expected a value in (0, 1]")
+        }
         if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
         if let specialTokens { try OptionCheck.distinct("--special-tokens", specialTokens.split(separator: ",").map(String.init)) }
+        // Byte-level BPE starts from all 256 bytes: a smaller vocabulary fails before counting.
+        let specials = specialTokens.map { $0.split(separator: ",").count } ?? 1
+        if words.model == "byte-bpe" && vocabSize < 256 + specials {
+            throw ValidationError("--vocab-size \(vocabSize) is smaller than the 256-byte alphabet plus \(specials) special token\(specials == 1 ? "" : "s"); use at least \(256 + specials)")
+        }
         for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus + fromCounts)
     }
 
     func run() throws {
-        let spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
+        var spec = try TokenizerRecipe(model: words.model, normalize: words.normalize, lowercase: words.lowercase, preTokenizer: words.preTokenizer,
                                      specialTokens: specialTokens, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
                                      scoring: scoring)
+        spec.characterCoverage = characterCoverage
+        spec.byteFallback = byteFallback
+        spec.trainingThreads = words.threads
         guard vocabSize > 0 else { throw TokenizerError.invalidOption("--vocab-size must be positive") }
         guard words.threads >= 1 else { throw TokenizerError.invalidOption("--threads must be at least 1") }
         let progress = ProgressReporter(label: "train-tokenizer")

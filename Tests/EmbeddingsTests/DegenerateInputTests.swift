@@ -1,5 +1,5 @@
-import Testing
 import Embeddings
+import Testing
 
 /// Degenerate tables and headers that promise too much.
 @Suite struct DegenerateInputTests {

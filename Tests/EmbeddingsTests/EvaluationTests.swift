@@ -1,6 +1,6 @@
+import Embeddings
 import Foundation
 import Testing
-import Embeddings
 
 /// Evaluation files: malformed lines, out-of-vocabulary counting, statistics.
 @Suite struct EvaluationTests {

@@ -1,6 +1,6 @@
+import Embeddings
 import Foundation
 import Testing
-import Embeddings
 
 /// safetensors and word2vec files: round trips, layout, and clear errors on bad files.
 @Suite struct FileFormatTests {

@@ -1,6 +1,6 @@
+import Embeddings
 import Foundation
 import Testing
-import Embeddings
 
 /// Tessera reads what gensim wrote and computes what gensim computes (fixtures by make_fixtures.py).
 @Suite struct GensimParityTests {

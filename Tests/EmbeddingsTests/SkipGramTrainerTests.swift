@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import CEmbeddingKernels
 import Embeddings
+import Foundation
+import Testing
 
 /// The trainer: it learns co-occurrence, is deterministic with one thread, and rejects bad input.
 @Suite struct SkipGramTrainerTests {

@@ -1,5 +1,5 @@
-import Foundation
 import Embeddings
+import Foundation
 import TestFixtures
 
 /// Paths of this target's fixtures (found through `TestFixtures`), and a temporary directory per test.

@@ -1,7 +1,6 @@
 import EncoderDecoder
 import Foundation
 import Testing
-import Tokenization
 
 /// Reading parallel text, the deterministic split, the joint vocabulary and length batching.
 struct ParallelDataTests {

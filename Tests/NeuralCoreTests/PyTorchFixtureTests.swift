@@ -1,7 +1,6 @@
 import ArtifactIO
 import Foundation
 import NeuralCore
-import TensorOps
 import TestFixtures
 import Testing
 

@@ -2,7 +2,6 @@ import ArtifactIO
 import Foundation
 import Pipeline
 import TestFixtures
-import TextNormalization
 import Testing
 
 /// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
@@ -57,6 +56,46 @@ import Testing
         let third = try PipelineRunner(config: config, run: run, log: { _ in }).run()
         let ran = third.filter { $0.1 == .ran }.map(\.0)
         #expect(ran == [.lm, .evaluate, .generate, .report])
+    }
+
+    @Test func aChangedOutputRerunsItsStageAndFromRetrains() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        var config = Self.tinyConfig()
+        config.embeddings.enabled = false
+        config.lm.steps = 4
+        _ = try PipelineRunner(config: config, run: run, log: { _ in }).run(until: .lm)
+        // A truncated shard: the fingerprint of the inputs is the same, the output is not.
+        let shard = "\(run)/data/train.bin"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: shard))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: shard))
+        let again = try PipelineRunner(config: config, run: run, log: { _ in }).run(until: .lm)
+        #expect(again.filter { $0.1 == .ran }.map(\.0) == [.encode, .lm])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: shard)) == bytes)
+        // --from lm trains from the start instead of resuming the finished run.
+        var lines: [String] = []
+        let fromLM = try PipelineRunner(config: config, run: run, log: { lines.append($0) }).run(from: .lm, until: .lm)
+        #expect(fromLM.last.map { $0.0 == .lm && $0.1 == .ran } == true)
+        #expect(!lines.contains { $0.contains("resuming") }, "\(lines)")
+        #expect(throws: PipelineError.self) {
+            try PipelineRunner(config: config, run: run, log: { _ in }).run(from: .lm, until: .normalize)
+        }
+    }
+
+    @Test func everyStageIsCheckedBeforeAnyWork() {
+        let run = Self.temporaryRun()
+        var cases: [(PipelineConfig, String)] = []
+        var c = Self.tinyConfig(); c.lm.dropout = 2; cases.append((c, "field 'lm.dropout'"))
+        c = Self.tinyConfig(); c.embeddings.alpha = -1; cases.append((c, "field 'embeddings.alpha'"))
+        c = Self.tinyConfig(); c.lm.context = 1_000_000_000; cases.append((c, "field 'lm.context'"))
+        c = Self.tinyConfig(); c.tokenizer.model = "wordpiece"; c.tokenizer.specialTokens = ["[PAD]"]; cases.append((c, "field 'tokenizer.specialTokens'"))
+        c = Self.tinyConfig(); c.tokenizer.specialTokens = ["a", "a"]; cases.append((c, "field 'tokenizer.specialTokens'"))
+        c = Self.tinyConfig(); c.lm.lr = .nan; cases.append((c, "field 'lm.lr'"))
+        for (config, field) in cases {
+            let error = #expect(throws: PipelineError.self, "\(field)") { try PipelineRunner(config: config, run: run) }
+            #expect(error?.message.hasPrefix(field) == true, "\(String(describing: error))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: run))
     }
 
     @Test func anInterruptedRunResumesToTheSameWeights() throws {

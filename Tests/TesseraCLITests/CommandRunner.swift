@@ -19,8 +19,9 @@ struct CommandRunner {
         return URL(fileURLWithPath: "tessera")
     }()
 
-    /// Runs `tessera` with `arguments`, feeding `stdin`.
-    static func run(_ arguments: [String], stdin: Data = Data()) throws -> Result {
+    /// Runs `tessera` with `arguments`, feeding `stdin`; a run longer than `timeout` seconds is
+    /// stopped (SIGKILL, status 137) so that a hang fails the test instead of stalling the suite.
+    static func run(_ arguments: [String], stdin: Data = Data(), timeout: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -29,12 +30,18 @@ struct CommandRunner {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         input.fileHandleForWriting.write(stdin)
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
+        // A process killed by a signal (a trap, an abort, the watchdog) reports 128 + the signal, as a shell does.
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return Result(status: status, stdout: out, stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// A fresh empty directory for one test.

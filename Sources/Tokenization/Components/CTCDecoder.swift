@@ -2,6 +2,8 @@ import ArtifactIO
 
 /// `CTC`: repeated tokens collapsed, the pad token removed, the word delimiter made a space
 /// (with WordPiece's clean-up when `cleanup`).
+import ArtifactIO
+
 package struct CTCDecoder: DecoderComponent {
     package var padToken: String
     package var wordDelimiterToken: String

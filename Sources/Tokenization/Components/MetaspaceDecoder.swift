@@ -2,6 +2,8 @@ import ArtifactIO
 
 /// `Metaspace` (decoder): the replacement character becomes a space; the first token's leading
 /// one is dropped unless the prepend scheme is `never`.
+import ArtifactIO
+
 package struct MetaspaceDecoder: DecoderComponent {
     package var replacement: UInt32
     package var prependScheme: PrependScheme

@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// When `Metaspace` puts its replacement character before a piece.
+import ArtifactIO
+
 package enum PrependScheme: String, Sendable {
     /// Before every piece.
     case always

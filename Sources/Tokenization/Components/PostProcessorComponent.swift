@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// An encoding being post-processed: ids, token strings and original byte offsets.
+import ArtifactIO
+
 package struct PostProcessingEncoding {
     package var ids: [UInt32] = []
     package var tokens: [String] = []

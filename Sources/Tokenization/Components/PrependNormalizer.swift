@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// `Prepend`: puts a string before non-empty text.
+import ArtifactIO
+
 package struct PrependNormalizer: NormalizerComponent {
     package var prepend: String
 

@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// `Replace` (decoder): in each token, every match of a pattern becomes `content`.
+import ArtifactIO
+
 package struct ReplaceDecoder: DecoderComponent {
     package var pattern: TextPattern
     package var content: String

@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// `Replace`: every match of a pattern becomes `content`.
+import ArtifactIO
+
 package struct ReplaceNormalizer: NormalizerComponent {
     package var pattern: TextPattern
     package var content: String

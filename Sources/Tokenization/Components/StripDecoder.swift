@@ -1,6 +1,8 @@
 import ArtifactIO
 
 /// `Strip` (decoder): removes up to `start` leading and `stop` trailing `content` characters from each token.
+import ArtifactIO
+
 package struct StripDecoder: DecoderComponent {
     package var content: Character
     package var start: Int

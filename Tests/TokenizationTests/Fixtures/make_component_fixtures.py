@@ -34,6 +34,20 @@ def read_lines(path, skip=0, count=100, minlen=8):
     return out[skip:skip + count]
 
 
+def _bytes_to_unicode():
+    """GPT-2's byte → character table, as a list of characters by byte."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    table = dict(zip(bs, cs))
+    return [chr(table[b]) for b in range(256)]
+
+
 def mixed_lines():
     lines = []
     lines += read_lines(os.path.join(SHARED, "en/alice29.txt"), count=160)
@@ -190,6 +204,20 @@ def main():
                                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
     cl.post_processor = processors.RobertaProcessing(("</s>", cl.token_to_id("</s>")), ("<s>", cl.token_to_id("<s>")), trim_offsets=False, add_prefix_space=False)
     save("bpe_suffix_roberta", cl, some, add_special=True, stride=3)
+
+    # A small tiktoken rank file (the byte-level vocabulary of fixture 4, ranks = ids) and tiktoken's ids.
+    import tiktoken, base64
+    alphabet_bytes = {ch: b for b, ch in zip(range(256), _bytes_to_unicode())}
+    vocab = json.load(open(os.path.join(OUT, "bytelevel_split_regex.json"), encoding="utf-8"))["model"]["vocab"]
+    ranks = {}
+    for token, rank in sorted(vocab.items(), key=lambda kv: kv[1]):
+        ranks[bytes(alphabet_bytes[c] for c in token)] = len(ranks)
+    with open(os.path.join(OUT, "small_llama3.tiktoken"), "w", encoding="ascii") as f:
+        for b, r in sorted(ranks.items(), key=lambda kv: kv[1]):
+            f.write(base64.b64encode(b).decode() + " " + str(r) + "\n")
+    enc = tiktoken.Encoding("small", pat_str=llama_re, mergeable_ranks=ranks, special_tokens={})
+    with open(os.path.join(OUT, "small_llama3_tiktoken_expected.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(" ".join(map(str, enc.encode_ordinary(l))) for l in lines) + "\n")
 
     with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArtifactIO
 
 extension TokenShard {
     /// The header of the shard file at `path` — its token count and id width — after checking
@@ -35,13 +34,17 @@ extension TokenShard {
     }
 
     /// Concatenates the shards at `paths`, in order, into one shard at `output` (written to a
-    /// temporary file and renamed; an input may be the output). All inputs must have the same
+    /// temporary file and renamed; an output that is one of the inputs is refused). All inputs must have the same
     /// id width (version): shards of a uint16 and a uint32 vocabulary come from different
     /// tokenizers, which is an error rather than an upgrade. With `vocabularySize`, every id is
     /// also checked against it. Returns the number of tokens written.
     @discardableResult
     public static func concatenate(_ paths: [String], to output: String, vocabularySize: Int? = nil) throws -> Int {
-        guard let firstPath = paths.first else { throw TokenizerError.invalidOption("cat-shards: no input shards") }
+        guard let firstPath = paths.first else {
+            // Nothing to concatenate: an empty shard.
+            try AtomicFileWriter.write(header(count: 0, bytesPerToken: bytesPerToken(vocabularySize: vocabularySize ?? 1)), to: output)
+            return 0
+        }
         // Every header first: nothing is written when any input is wrong.
         var headers: [(count: Int, bytesPerToken: Int)] = []
         var total = 0
@@ -60,7 +63,7 @@ extension TokenShard {
             throw TokenShardError.mixedVersions(path: firstPath, version: width == 2 ? 1 : 2, firstPath: "a vocabulary of \(vocabularySize) tokens",
                                                 firstVersion: vocabularySize <= 65_536 ? 1 : 2)
         }
-        let writer = try AtomicFileWriter(path: output)
+        let writer = try AtomicFileWriter(path: output, inputs: paths)
         try writer.write(header(count: total, bytesPerToken: width))
         let bufferBytes = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferBytes, alignment: 8)

@@ -3,6 +3,7 @@ import Embeddings
 import Foundation
 import TextNormalization
 import Tokenization
+import NeuralCore
 
 /// The report stage: one self-contained `report.html` from the run's artifacts.
 extension PipelineRunner {
@@ -38,11 +39,11 @@ extension PipelineRunner {
         report.heading("Tokenizer")
         let encode = StageRecord.load(run: run, stage: PipelineStage.encode.rawValue)
         report.table(headers: ["model", "vocabulary", "bytes per token", "training tokens", "validation tokens"], rows: [[
-            config.tokenizer.model, "\(tokenizer.vocabularySize)",
+            config.tokenizer.model.rawValue, "\(tokenizer.vocabularySize)",
             Self.number(encode?.metrics["bytes_per_token"] ?? .nan),
             Self.number(encode?.metrics["train_tokens"] ?? .nan), Self.number(encode?.metrics["val_tokens"] ?? .nan),
         ]])
-        let merges = try Self.merges(inFile: path("tokenizer.json"))
+        let merges = Self.merges(of: tokenizer)
         if !merges.isEmpty {
             report.heading("First merges (the most frequent pairs)", level: 3)
             let shown = merges.prefix(24).enumerated().map { k, pair in
@@ -85,7 +86,7 @@ extension PipelineRunner {
         let special = Set(config.tokenizer.specialTokens.compactMap { tokenizer.id(for: $0) }.map(Int.init))
         let chosen = counts.indices.filter { counts[$0] > 0 && !special.contains($0) }
             .sorted { counts[$0] > counts[$1] }.prefix(max(config.report.pcaTokens, 2))
-        let coordinates = Self.pca2(rows: Array(chosen), table: table)
+        let coordinates = PrincipalComponents.project(rows: Array(chosen), of: table)
         let points = zip(chosen, coordinates).map { SVGChart.LabelledPoint(x: $1.0, y: $1.1, label: Self.visible(table.tokens[$0])) }
         report.svg(SVGChart.scatter(title: "PCA of the \(points.count) most frequent tokens", xLabel: "first component",
                                     yLabel: "second component", points: points))
@@ -123,7 +124,7 @@ extension PipelineRunner {
 
     private func attentionSection(_ report: inout HTMLReport) throws {
         report.heading("Attention")
-        let map = try readJSON(AttentionMap.self, from: "attention.json")
+        let map = try readJSON(AttentionFile.self, from: "attention.json")
         guard let first = map.layers.first, let last = map.layers.last else {
             report.paragraph("No attention weights (the sentence encoded to no tokens).")
             return
@@ -156,23 +157,16 @@ extension PipelineRunner {
         return strip
     }
 
-    /// The merges of a BPE `tokenizer.json`, decoded from the byte-level alphabet when they are in it.
-    static func merges(inFile file: String) throws -> [(String, String)] {
-        guard let data = FileManager.default.contents(atPath: file),
-              let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let model = root["model"] as? [String: Any], let merges = model["merges"] as? [Any] else { return [] }
-        let byteLevel = (root["decoder"] as? [String: Any])?["type"] as? String == "ByteLevel"
+    /// The merges of a BPE tokenizer in rank order, decoded from the byte-level alphabet when the
+    /// tokenizer is byte-level; none for other models.
+    static func merges(of tokenizer: Tokenizer) -> [(String, String)] {
+        guard case .bpe(let model) = tokenizer.model else { return [] }
+        let byteLevel = tokenizer.decoder == .byteLevel
         func show(_ s: String) -> String {
             guard byteLevel, let bytes = ByteLevelAlphabet.decode(s) else { return s }
             return String(decoding: bytes, as: UTF8.self)
         }
-        return merges.compactMap { entry -> (String, String)? in
-            if let pair = entry as? [String], pair.count == 2 { return (show(pair[0]), show(pair[1])) }
-            if let text = entry as? String, let space = text.firstIndex(of: " ") {
-                return (show(String(text[..<space])), show(String(text[text.index(after: space)...])))
-            }
-            return nil
-        }
+        return model.mergeStrings.map { (show($0.0), show($0.1)) }
     }
 
     /// Spaces and line ends made visible.
@@ -184,49 +178,5 @@ extension PipelineRunner {
         if !v.isFinite { return "–" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
         return String(format: abs(v) >= 100 ? "%.0f" : "%.3f", v)
-    }
-
-    /// Projects the given rows onto their first two principal components (power iteration).
-    static func pca2(rows: [Int], table: EmbeddingTable) -> [(Double, Double)] {
-        let d = table.dimension, n = rows.count
-        guard n > 1, d > 1 else { return rows.map { _ in (0, 0) } }
-        var x = [Double](repeating: 0, count: n * d)
-        for (r, row) in rows.enumerated() {
-            for k in 0..<d { x[r * d + k] = Double(table.vectors[row * d + k]) }
-        }
-        for k in 0..<d {
-            var mean = 0.0
-            for r in 0..<n { mean += x[r * d + k] }
-            mean /= Double(n)
-            for r in 0..<n { x[r * d + k] -= mean }
-        }
-        var covariance = [Double](repeating: 0, count: d * d)
-        for r in 0..<n {
-            for a in 0..<d where x[r * d + a] != 0 {
-                let xa = x[r * d + a]
-                for b in 0..<d { covariance[a * d + b] += xa * x[r * d + b] }
-            }
-        }
-        var components: [[Double]] = []
-        for c in 0..<2 {
-            var v = (0..<d).map { Double(($0 * 7 + c * 13) % 11) - 5 }
-            for _ in 0..<200 {
-                var w = [Double](repeating: 0, count: d)
-                for a in 0..<d { for b in 0..<d { w[a] += covariance[a * d + b] * v[b] } }
-                for u in components {
-                    let dot = zip(w, u).reduce(0) { $0 + $1.0 * $1.1 }
-                    for k in 0..<d { w[k] -= dot * u[k] }
-                }
-                let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                if norm == 0 { break }
-                v = w.map { $0 / norm }
-            }
-            components.append(v)
-        }
-        return (0..<n).map { r in
-            let p = (0..<d).reduce(0.0) { $0 + x[r * d + $1] * components[0][$1] }
-            let q = (0..<d).reduce(0.0) { $0 + x[r * d + $1] * components[1][$1] }
-            return (p, q)
-        }
     }
 }

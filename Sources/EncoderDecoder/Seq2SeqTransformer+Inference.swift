@@ -1,0 +1,61 @@
+import Foundation
+import NeuralCore
+
+extension Seq2SeqTransformer: TranslationModel {
+    /// The `<bos>` id.
+    public var bosID: Int32 { config.bosID }
+    /// The `<eos>` id.
+    public var eosID: Int32 { config.eosID }
+    /// Most decoder positions.
+    public var maxTargetLength: Int { config.maxTargetLength }
+
+    /// Runs the encoder on one sentence (truncated to `maxSourceLength`, keeping the final `<eos>`).
+    public func encode(source: [Int32]) -> EncodedSource {
+        var ids = source
+        if ids.count > config.maxSourceLength {
+            ids = Array(ids.prefix(config.maxSourceLength - 1)) + [config.eosID]
+        }
+        if ids.isEmpty { ids = [config.eosID] }
+        ids = ids.map { $0 >= 0 && Int($0) < config.vocabSize ? $0 : config.eosID }
+        let T = ids.count
+        let memory = ids.withUnsafeBufferPointer { encoderForward(source: $0.baseAddress!, batch: 1, time: T, lengths: [T]) }
+        return EncodedSource(states: Array(UnsafeBufferPointer(start: memory, count: T * config.dim)), time: T, width: config.dim)
+    }
+
+    /// Next-token log-probabilities after each prefix.
+    public func nextLogProbabilities(source: EncodedSource, prefixes: [[Int32]]) -> [[Float]] {
+        let B = prefixes.count, C = config.dim, V = config.vocabSize
+        guard B > 0, let T = prefixes.first?.count, T > 0 else { return [] }
+        precondition(prefixes.allSatisfy { $0.count == T } && T <= config.maxTargetLength, "prefixes must share one length within maxTargetLength")
+        let Ts = source.time
+        var memory = [Float](repeating: 0, count: B * Ts * C)
+        for b in 0..<B { memory.replaceSubrange((b * Ts * C)..<((b + 1) * Ts * C), with: source.states) }
+        let input = prefixes.flatMap { $0 }
+        let hidden = memory.withUnsafeBufferPointer { mem in
+            input.withUnsafeBufferPointer { ids in
+                decoderForward(input: ids.baseAddress!, batch: B, time: T, memory: mem.baseAddress!, sourceTime: Ts,
+                               sourceLengths: [Int](repeating: Ts, count: B))
+            }
+        }
+        var lastRows = [Float](repeating: 0, count: B * C)
+        for b in 0..<B {
+            for c in 0..<C { lastRows[b * C + c] = hidden[(b * T + T - 1) * C + c] }
+        }
+        var scores = [Float](repeating: 0, count: B * V)
+        lastRows.withUnsafeBufferPointer { rows in
+            scores.withUnsafeMutableBufferPointer { out in
+                Linear.forward(out: out.baseAddress!, inp: rows.baseAddress!, weight: parameters.pointer + offsets.shared, bias: nil,
+                               rows: B, inChannels: C, outChannels: V)
+            }
+        }
+        return (0..<B).map { b in Self.logSoftmax(scores[(b * V)..<((b + 1) * V)]) }
+    }
+
+    static func logSoftmax(_ row: ArraySlice<Float>) -> [Float] {
+        let maxValue = row.max() ?? 0
+        var sum: Double = 0
+        for x in row { sum += Foundation.exp(Double(x - maxValue)) }
+        let logSum = Float(Foundation.log(sum)) + maxValue
+        return row.map { $0 - logSum }
+    }
+}

@@ -1,0 +1,32 @@
+/// What greedy and beam search need from an encoder–decoder: encode a source sentence once, then
+/// give the next-token log-probabilities for target prefixes attending to it.
+public protocol TranslationModel: AnyObject {
+    /// The `<bos>` id.
+    var bosID: Int32 { get }
+    /// The `<eos>` id.
+    var eosID: Int32 { get }
+    /// Most decoder positions (`<bos>` included).
+    var maxTargetLength: Int { get }
+    /// Encodes one source sentence (ids ending in `<eos>`).
+    func encode(source: [Int32]) -> EncodedSource
+    /// Log-probabilities `[prefixes.count][V]` of the token after each prefix (all of one length,
+    /// each starting with `<bos>`), every prefix attending to `source`.
+    func nextLogProbabilities(source: EncodedSource, prefixes: [[Int32]]) -> [[Float]]
+}
+
+/// One encoded source sentence: the encoder's output rows `[T, C]`.
+public struct EncodedSource: Sendable {
+    /// `[time, width]` row-major.
+    public var states: [Float]
+    /// Source positions.
+    public var time: Int
+    /// Width of a state.
+    public var width: Int
+
+    /// Creates an encoded sentence.
+    public init(states: [Float], time: Int, width: Int) {
+        self.states = states
+        self.time = time
+        self.width = width
+    }
+}

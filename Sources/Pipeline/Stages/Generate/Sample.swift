@@ -1,0 +1,7 @@
+extension PipelineRunner {
+    /// A generated sample.
+    struct Sample: Codable {
+        var prompt: String
+        var text: String
+    }
+}

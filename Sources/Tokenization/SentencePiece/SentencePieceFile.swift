@@ -1,0 +1,96 @@
+import ArtifactIO
+import Foundation
+import SwiftProtobuf
+
+/// SentencePiece `.model` files (the protobuf `ModelProto`, read with the code `protoc`
+/// generated in `SentencePieceModel.pb.swift`), as the `tokenizer.json` layout `transformers`'
+/// converters give them: Unigram models with `Precompiled` + whitespace clean-up and
+/// `Metaspace(always, split)`; BPE models with merges recovered from the scores,
+/// `Metaspace(first, no split)`, `byte_fallback`. User-defined pieces become added tokens
+/// (SentencePiece matches them whole); control pieces (`<s>`, `</s>`) do not, as in SentencePiece.
+public enum SentencePieceFile {
+    /// Loads a `.model` file.
+    public static func load(_ path: String) throws -> Tokenizer {
+        let bytes = try FileContents.read(path)
+        let proto: Sentencepiece_ModelProto
+        do {
+            proto = try Sentencepiece_ModelProto(serializedBytes: bytes)
+        } catch {
+            throw TokenizerError.malformed(source: path, what: "not a SentencePiece model (protobuf ModelProto): \(error)")
+        }
+        return try tokenizer(proto, source: path)
+    }
+
+    static func tokenizer(_ proto: Sentencepiece_ModelProto, source: String) throws -> Tokenizer {
+        guard !proto.pieces.isEmpty else { throw TokenizerError.malformed(source: source, what: "the model has no pieces") }
+        let spec = proto.trainerSpec
+        let norm = proto.normalizerSpec
+        let byteFallback = spec.byteFallback
+        var unkID: Int? = nil
+        var added: [AddedToken] = []
+        for (id, p) in proto.pieces.enumerated() {
+            if p.piece.isEmpty { throw TokenizerError.malformed(source: source, what: "piece \(id) is empty") }
+            switch p.type {
+            case .unknown: if unkID == nil { unkID = id }
+            case .userDefined: added.append(AddedToken(id: UInt32(id), content: p.piece, special: false))
+            default: break
+            }
+        }
+        let replacement: UInt32 = 0x2581
+        var normalizers: [any NormalizerComponent] = []
+        if !norm.precompiledCharsmap.isEmpty {
+            normalizers.append(PrecompiledNormalizer(charsmap: try PrecompiledCharsmap(Array(norm.precompiledCharsmap), source: "\(source): normalizer_spec.precompiled_charsmap")))
+        }
+        let decoder: any DecoderComponent
+        let metaspaceDecoder = MetaspaceDecoder(replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, split: true)
+        if byteFallback {
+            decoder = SequenceDecoder(decoders: [ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
+                                                 StripDecoder(content: " ", start: norm.addDummyPrefix ? 1 : 0, stop: 0)])
+        } else {
+            decoder = metaspaceDecoder
+        }
+        switch spec.modelType {
+        case .unigram:
+            if norm.removeExtraWhitespaces { normalizers.append(ReplaceNormalizer(pattern: try TextPattern.regex(" {2,}"), content: " ")) }
+            var pre: [any PreTokenizerComponent] = []
+            if norm.removeExtraWhitespaces { pre.append(CharacterSplitPreTokenizer(kind: .whitespaceSplit)) }
+            pre.append(MetaspacePreTokenizer(replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, splitPieces: true))
+            let pieces = proto.pieces.map { ($0.piece, Double($0.score)) }
+            let model = try UnigramModel(pieces: pieces, unknownID: unkID ?? Int(spec.unkID), byteFallback: byteFallback, source: source)
+            let pipeline = ComponentPipeline(normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                                             preTokenizer: SequencePreTokenizer(preTokenizers: pre), decoder: decoder)
+            return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
+        case .bpe:
+            if norm.removeExtraWhitespaces {
+                normalizers.append(StripNormalizer(left: true, right: true))
+                normalizers.append(ReplaceNormalizer(pattern: try TextPattern.regex(" {2,}"), content: " "))
+            }
+            let vocabulary = try Vocabulary(tokens: proto.pieces.map(\.piece), source: source)
+            // Merges as transformers' SentencePieceExtractor recovers them: every split of a piece
+            // into two pieces, ordered by the merged piece's score (highest first).
+            var merges: [(score: Float, left: UInt32, right: UInt32, a: String, b: String)] = []
+            for p in proto.pieces where p.type == .normal || p.type == .userDefined {
+                let scalars = Array(p.piece.unicodeScalars)
+                guard scalars.count > 1 else { continue }
+                var local: [(Float, UInt32, UInt32, String, String)] = []
+                for cut in 1..<scalars.count {
+                    var a = String.UnicodeScalarView(), b = String.UnicodeScalarView()
+                    a.append(contentsOf: scalars[0..<cut]); b.append(contentsOf: scalars[cut...])
+                    let left = String(a), right = String(b)
+                    if let l = vocabulary.id(for: left), let r = vocabulary.id(for: right) { local.append((p.score, l, r, left, right)) }
+                }
+                local.sort { ($0.1, $0.2) < ($1.1, $1.2) }
+                merges.append(contentsOf: local)
+            }
+            let order = merges.indices.sorted { merges[$0].score != merges[$1].score ? merges[$0].score > merges[$1].score : $0 < $1 }
+            let model = try BPEModel(vocabulary: vocabulary, merges: order.map { (merges[$0].a, merges[$0].b) },
+                                     unknownToken: unkID.map { proto.pieces[$0].piece }, fuseUnknown: true, byteFallback: byteFallback, source: source)
+            let pipeline = ComponentPipeline(normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                                             preTokenizer: MetaspacePreTokenizer(replacement: replacement, prependScheme: norm.addDummyPrefix ? .first : .never, splitPieces: false),
+                                             decoder: decoder)
+            return Tokenizer(model: .bpe(model), addedTokens: added, pipeline: pipeline)
+        default:
+            throw TokenizerError.malformed(source: source, what: "trainer_spec.model_type \(spec.modelType): Tessera reads UNIGRAM and BPE SentencePiece models")
+        }
+    }
+}
