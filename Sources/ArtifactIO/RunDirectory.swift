@@ -29,6 +29,8 @@ public enum RunDirectory {
         case attention
         /// A translation (encoder–decoder) run (`train-seq2seq -o`).
         case translation = "seq2seq"
+        /// A masked-LM (BERT) run (`train-mlm -o`, `fine-tune -o`).
+        case maskedLM = "mlm"
 
         /// How messages name this kind.
         public var title: String {
@@ -38,6 +40,7 @@ public enum RunDirectory {
             case .export: return "exported model"
             case .attention: return "attention output"
             case .translation: return "translation model run"
+            case .maskedLM: return "masked-LM run"
             }
         }
     }

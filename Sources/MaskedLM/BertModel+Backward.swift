@@ -12,7 +12,7 @@ extension BertModel {
             throw MaskedLMError.invalidOption("backward() needs a forward with rows: .labelled")
         }
         let c = config, B = s.batch, T = s.time, N = B * T, C = c.dim, V = c.vocabSize
-        guard let hidden = s.hidden else { return }
+        guard s.hidden != nil else { return }
         let dHidden = s.dHidden.pointer
         dHidden.update(repeating: 0, count: N * C)
         // MLM head.

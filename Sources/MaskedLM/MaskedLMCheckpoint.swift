@@ -5,7 +5,8 @@ import TensorOps
 
 /// A masked-LM run directory: `config.json` (``BertConfig``), `model.safetensors` (Hugging Face
 /// tensor names), `tokenizer.json`, and for resuming `optimizer.safetensors` + `trainer_state.json`.
-/// Saved as NeuralCore's checkpoints are: a complete sibling `NAME.saving`, then two renames.
+/// Saved as NeuralCore's checkpoints are: a complete sibling `NAME.saving`, then two renames. The
+/// caller claims and locks the directory first (``claim(_:)``): only a masked-LM run is replaced.
 public enum MaskedLMCheckpoint {
     /// The training state saved beside the weights.
     public struct TrainerState: Codable, Sendable {
@@ -39,6 +40,8 @@ public enum MaskedLMCheckpoint {
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        // The run marker (ArtifactIO's `RunDirectory`, kind "mlm") travels with every checkpoint.
+        try RunDirectory.create(staging, as: .maskedLM)
         try model.config.jsonData().write(to: URL(fileURLWithPath: staging + "/config.json"))
         var weights = BertHuggingFace.tensors(of: model)
         weights.metadata["step"] = String(trainer?.step ?? 0)
@@ -60,6 +63,17 @@ public enum MaskedLMCheckpoint {
         }
         try fm.moveItem(atPath: staging, toPath: directory)
         try? fm.removeItem(atPath: previous)
+    }
+
+    /// Checks that `directory` may be written as a masked-LM run (absent, empty, or one already),
+    /// takes its lock (held until the returned lock is released) and clears a stale staging copy.
+    public static func claim(_ directory: String) throws -> RunLock {
+        let state = try RunDirectory.claim(directory, as: .maskedLM)
+        try RunDirectory.makeDirectories(directory)
+        let lock = try RunDirectory.lock(directory)
+        RunDirectory.removeStale(directory + ".saving", kind: .maskedLM)
+        if state != .owned { try RunDirectory.create(directory, as: .maskedLM) }
+        return lock
     }
 
     /// The directory holding the last whole checkpoint: `directory`, or `directory.previous` after a crash mid-swap.

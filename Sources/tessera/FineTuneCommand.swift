@@ -45,10 +45,16 @@ struct FineTuneCommand: ParsableCommand {
     func validate() throws {
         if epochs < 1 || batch < 1 || threads < 1 || minExamples < 1 { throw ValidationError("--epochs, --batch, --threads and --min-examples must be positive") }
         if !(lr > 0) { throw ValidationError("--lr must be positive") }
+        if URL(fileURLWithPath: output).standardizedFileURL.path == URL(fileURLWithPath: model).standardizedFileURL.path {
+            throw ValidationError("-o \(output) is the pretrained --model; choose another output directory")
+        }
     }
 
     func run() throws {
         let pretrained = try MaskedLMCheckpoint.loadModel(model, threads: threads)
+        // -o is new, empty, or a masked-LM run already (never a user's directory); locked while we write.
+        let lock = try MaskedLMCheckpoint.claim(output)
+        defer { withExtendedLifetime(lock) {} }
         let tokenizerPath = MaskedLMCheckpoint.resolve(model) + "/tokenizer.json"
         let tok = try TokenizerFile.load(tokenizerPath)
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath)

@@ -66,6 +66,9 @@ struct TrainMLMCommand: ParsableCommand {
 
     func run() throws {
         let tok = try TokenizerFile.load(tokenizer)
+        // -o is new, empty, or a masked-LM run already (never a user's directory); locked while we write.
+        let lock = try MaskedLMCheckpoint.claim(output)
+        defer { withExtendedLifetime(lock) {} }
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizer)
         let V = tok.vocabularySize
         var options = TrainingOptions()
