@@ -16,7 +16,7 @@ public enum PreTokenization: Sendable, Hashable {
     /// Split on whitespace only (Hugging Face's `WhitespaceSplit`).
     case whitespaceSplit
     /// A `Split` regex (`Isolated`) then `ByteLevel(use_regex: false)`, as Llama 3 and the
-    /// tiktoken encodings split: byte-level like ``byteLevel`` but with another pattern.
+    /// tiktoken encodings split: byte-level like `byteLevel` but with another pattern.
     case byteLevelSplit(pattern: String)
 
     /// Whether the model works on bytes (byte-level BPE).

@@ -100,7 +100,7 @@ public final class Sampler {
     // MARK: Sampling
 
     /// Draws a token from logits with temperature (0: greedy), top-k (0: off) and top-p (1: off)
-    /// (NeuralCore's ``TokenSampling``).
+    /// (NeuralCore's `TokenSampling`).
     public static func sample(_ logits: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float,
                               rng: inout SeededGenerator) -> Int32 {
         TokenSampling.sample(logits, temperature: temperature, topK: topK, topP: topP, rng: &rng)
