@@ -10,7 +10,7 @@ public final class MaskedLMTrainer {
     public let model: BertModel
     /// The optimizer.
     public let optimizer: AdamW
-    /// Hyper-parameters (``TrainingOptions/batch`` is the batcher's).
+    /// Hyper-parameters (`TrainingOptions.batch` is the batcher's).
     public var options: TrainingOptions
     /// Training batches.
     public let batcher: MaskedLMBatcher

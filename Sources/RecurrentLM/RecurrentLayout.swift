@@ -11,7 +11,7 @@ public struct RecurrentLayout: Sendable {
     public let tensors: ParameterLayout
     /// `encoder.weight`.
     public let encoder: Int
-    /// Start of the recurrent stack's block (``RecurrentStack`` order).
+    /// Start of the recurrent stack's block (`RecurrentStack` order).
     public let stack: Int
     /// `projection.weight` and `projection.bias`, when projected.
     public let projectionWeight: Int?, projectionBias: Int?

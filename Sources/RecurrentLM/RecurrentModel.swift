@@ -6,7 +6,7 @@ import TensorOps
 /// A recurrent language model in the llm.c shape: one flat parameter buffer laid out by
 /// ``RecurrentLayout``, one flat gradient buffer, NeuralCore's forward/backward per layer.
 ///
-/// `x = drop(E[tokens])` → ``RecurrentStack`` (RNN, LSTM or GRU; dropout between layers) →
+/// `x = drop(E[tokens])` → `RecurrentStack` (RNN, LSTM or GRU; dropout between layers) →
 /// `drop(h)` → optional projection → logits `·W_headᵀ + b` → next-token cross-entropy with teacher
 /// forcing. Every window starts from a zero state unless ``RecurrentConfig/carryState`` (then a
 /// training window starts from the state the previous one ended in); the sampler carries the state

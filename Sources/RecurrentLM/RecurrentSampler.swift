@@ -43,7 +43,7 @@ public final class RecurrentSampler {
         return UnsafeBufferPointer(start: logitsBuffer.pointer, count: c.vocabSize)
     }
 
-    /// Generates up to `maxTokens` tokens after `prompt` (NeuralCore's ``TokenSampling``), calling
+    /// Generates up to `maxTokens` tokens after `prompt` (NeuralCore's `TokenSampling`), calling
     /// `onToken` for each; stops at `stopToken`. An empty prompt starts from `stopToken` (or id 0).
     public func generate(prompt: [Int32], maxTokens: Int, temperature: Float, topK: Int, topP: Float, seed: UInt64,
                          stopToken: Int32?, onToken: (Int32) -> Void) throws -> [Int32] {
