@@ -34,7 +34,9 @@ let package = Package(
         // The bottom support module: atomic output, file readers, parallel-for, token shards, safetensors, JSON.
         .target(name: "ArtifactIO"),
         .target(name: "TextNormalization", dependencies: ["ArtifactIO", "CICU"]),
-        .target(name: "Tokenization", dependencies: ["ArtifactIO", "TextNormalization", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
+            name: "Tokenization",
+            dependencies: ["ArtifactIO", "TextNormalization", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Word2Vec's inner loop, compiled with AVX2/FMA variants chosen at run time.
         .target(name: "CEmbeddingKernels"),
         .target(name: "Embeddings", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "CEmbeddingKernels"]),
@@ -50,29 +52,51 @@ let package = Package(
         .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads, fine-tuning, HF export/import.
         .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
         .executableTarget(
             name: "tessera",
             dependencies: [
-                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "MaskedLM", "Pipeline",
+                "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps",
+                "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "MaskedLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // How every test target finds its fixtures, the released tokenizer files several targets read, and a
         // seeded generator; a plain target (not a product) so test targets can share it.
         .target(name: "TestFixtures", path: "Tests/TestFixtures", exclude: ["tokenizers"]),
-        .testTarget(name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TransformerLM", "TestFixtures"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "EmbeddingsTests",
+            dependencies: ["ArtifactIO", "Embeddings", "TextNormalization", "Tokenization", "CEmbeddingKernels", "TestFixtures"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ArtifactIOTests", dependencies: ["ArtifactIO"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "ArtifactIO", "TensorOps", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "NeuralCoreTests", dependencies: ["NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "TestFixtures"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "RecurrentLMTests", dependencies: ["RecurrentLM", "NeuralCore", "ArtifactIO", "TensorOps", "TestFixtures"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "TranslationMetricsTests", dependencies: ["TranslationMetrics", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "EncoderDecoderTests", dependencies: ["EncoderDecoder", "NeuralCore", "ArtifactIO", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "TransformerLMTests", dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
-        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "EncoderDecoderTests",
+            dependencies: ["EncoderDecoder", "NeuralCore", "ArtifactIO", "TensorOps", "Tokenization", "TestFixtures"], exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "TransformerLMTests",
+            dependencies: ["TransformerLM", "NeuralCore", "ArtifactIO", "TensorOps", "CKernels", "Tokenization", "TestFixtures"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MaskedLMTests",
+            dependencies: ["MaskedLM", "ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization", "TestFixtures"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -18,7 +18,9 @@ public enum JSONErrorText {
             case .valueNotFound(let type, let context):
                 return "at \(path(context.codingPath)): expected \(typeName(type)), found null"
             case .dataCorrupted(let context):
-                if let underlying = context.underlyingError as NSError?, let text = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                if let underlying = context.underlyingError as NSError?,
+                    let text = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+                {
                     return "not valid JSON: \(oneLine(text))"
                 }
                 return "at \(path(context.codingPath)): \(oneLine(context.debugDescription))"

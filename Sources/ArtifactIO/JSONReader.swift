@@ -113,9 +113,13 @@ public struct JSONReader {
         if bytes[i] == 0x2D { i += 1 }
         while i < bytes.count {
             let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 { i += 1 }
-            else if b == 0x2E || b == 0x65 || b == 0x45 || b == 0x2B || b == 0x2D { integer = false; i += 1 }
-            else { break }
+            if b >= 0x30 && b <= 0x39 {
+                i += 1
+            } else if b == 0x2E || b == 0x65 || b == 0x45 || b == 0x2B || b == 0x2D {
+                integer = false; i += 1
+            } else {
+                break
+            }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if integer, let v = Int(text) { return .integer(v) }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An llm.c token shard mapped into memory read-only: ids are read in place, so a shard far
@@ -39,7 +39,7 @@ public final class MappedTokenShard: @unchecked Sendable {
             throw FileError.unreadable(path: path, reason: "cannot map: \(String(cString: strerror(errno)))")
         }
         #if canImport(Glibc)
-        _ = madvise(p, bytes, MADV_SEQUENTIAL)
+            _ = madvise(p, bytes, MADV_SEQUENTIAL)
         #endif
         mapping = p
         mappedBytes = bytes

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A directory that a Tessera command owns (a training run, a pipeline run, an export), marked
@@ -84,8 +84,10 @@ public enum RunDirectory {
         let entries = contents(path)
         if entries.isEmpty { return .empty }
         if legacy(path) { return .owned }
-        throw RunDirectoryError(path: path, problem: "exists and is not a Tessera \(kind.title) (no \(markerName) marker); it holds " +
-                                "\(entries.count) file\(entries.count == 1 ? "" : "s") that would be lost: choose another path or remove it yourself")
+        throw RunDirectoryError(
+            path: path,
+            problem: "exists and is not a Tessera \(kind.title) (no \(markerName) marker); it holds "
+                + "\(entries.count) file\(entries.count == 1 ? "" : "s") that would be lost: choose another path or remove it yourself")
     }
 
     /// The kind recorded in `path`'s marker, if it has one.
@@ -113,10 +115,13 @@ public enum RunDirectory {
         try makeDirectories(directory.isEmpty ? "/" : directory)
         let lockPath = "\(directory.isEmpty ? "" : directory)/.\(name).lock"
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunDirectoryError(path: lockPath, problem: "cannot open the run's lock file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw RunDirectoryError(path: lockPath, problem: "cannot open the run's lock file: \(String(cString: strerror(errno)))")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
-            throw RunDirectoryError(path: trimmed, problem: "another tessera command is writing this run (its lock \(lockPath) is held); wait for it to finish")
+            throw RunDirectoryError(
+                path: trimmed, problem: "another tessera command is writing this run (its lock \(lockPath) is held); wait for it to finish")
         }
         return RunLock(descriptor: fd)
     }

@@ -14,7 +14,11 @@ import Foundation
 public struct SafeTensors: Sendable {
     /// Element types this implementation reads and writes.
     public enum DType: String, Sendable {
-        case f32 = "F32", f16 = "F16", bf16 = "BF16", i32 = "I32", i64 = "I64"
+        case f32 = "F32"
+        case f16 = "F16"
+        case bf16 = "BF16"
+        case i32 = "I32"
+        case i64 = "I64"
         /// Bytes per element.
         public var size: Int {
             switch self {
@@ -92,7 +96,8 @@ public struct SafeTensors: Sendable {
             switch t.dtype {
             case .f32: return (0..<t.count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
             case .f16: return (0..<t.count).map { SafeTensors.halfToFloat(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
-            case .bf16: return (0..<t.count).map { Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) << 16) }
+            case .bf16:
+                return (0..<t.count).map { Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) << 16) }
             case .i32: return (0..<t.count).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
             case .i64: return (0..<t.count).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
             }
@@ -146,7 +151,9 @@ public struct SafeTensors: Sendable {
         for name in names {
             let t = tensors[name]!
             let end = offset + t.bytes.count
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            parts.append(
+                "\(jsonString(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}"
+            )
             offset = end
         }
         header += parts.joined(separator: ",") + "}"
@@ -182,10 +189,13 @@ public struct SafeTensors: Sendable {
 
     /// Parses safetensors bytes; `path` names the source in errors.
     public static func parse(_ raw: UnsafeRawBufferPointer, path: String) throws -> SafeTensors {
-        guard raw.count >= 8 else { throw SafeTensorsError.truncated(path: path, detail: "\(raw.count) bytes, expected at least 8 (header length)") }
+        guard raw.count >= 8 else {
+            throw SafeTensorsError.truncated(path: path, detail: "\(raw.count) bytes, expected at least 8 (header length)")
+        }
         let headerLength = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
         guard headerLength <= UInt64(raw.count - 8) else {
-            throw SafeTensorsError.truncated(path: path, detail: "header length \(headerLength) at byte 0 exceeds the \(raw.count - 8) bytes after it")
+            throw SafeTensorsError.truncated(
+                path: path, detail: "header length \(headerLength) at byte 0 exceeds the \(raw.count - 8) bytes after it")
         }
         let headerBytes = [UInt8](raw[8..<(8 + Int(headerLength))])
         let header: [(key: String, value: JSONValue)]
@@ -204,15 +214,20 @@ public struct SafeTensors: Sendable {
         var entries: [(name: String, begin: Int, tensor: Tensor)] = []
         for (name, value) in header {
             if name == "__metadata__" {
-                guard let members = value.pairs else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map") }
+                guard let members = value.pairs else {
+                    throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map")
+                }
                 for (key, item) in members {
-                    guard let text = item.string else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map") }
+                    guard let text = item.string else {
+                        throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ is not a string map")
+                    }
                     file.metadata[key] = text
                 }
                 continue
             }
             guard let dtypeName = value["dtype"]?.string, let shapeValues = value["shape"]?.array,
-                  let offsetValues = value["data_offsets"]?.array, offsetValues.count == 2 else {
+                let offsetValues = value["data_offsets"]?.array, offsetValues.count == 2
+            else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' needs dtype, shape and data_offsets [begin, end]")
             }
             // Whole numbers only (a shape of 2266.5 is not truncated to 2266).
@@ -221,22 +236,27 @@ public struct SafeTensors: Sendable {
             guard shape.count == shapeValues.count, offs.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' has a non-integer shape or offsets")
             }
-            guard let dtype = DType(rawValue: dtypeName) else { throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName) }
+            guard let dtype = DType(rawValue: dtypeName) else {
+                throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: dtypeName)
+            }
             // Checked arithmetic: a shape whose element count overflows is an error, not a trap.
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
                 guard !overflow, product <= raw.count else {
-                    throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
+                    throw SafeTensorsError.badHeader(
+                        path: path, detail: "entry '\(name)' shape \(shape) has more elements than the file's \(raw.count) bytes can hold")
                 }
                 count = product
             }
             let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
             guard !overflow, offs[0] >= 0, offs[1] >= offs[0], offs[1] - offs[0] == byteCount else {
-                throw SafeTensorsError.badHeader(path: path, detail: "entry '\(name)' data_offsets \(offs) do not hold \(count) × \(dtype.rawValue)")
+                throw SafeTensorsError.badHeader(
+                    path: path, detail: "entry '\(name)' data_offsets \(offs) do not hold \(count) × \(dtype.rawValue)")
             }
             guard offs[1] <= dataCount else {
-                throw SafeTensorsError.truncated(path: path, detail: "tensor '\(name)' ends at data byte \(offs[1]) but the file has \(dataCount) data bytes")
+                throw SafeTensorsError.truncated(
+                    path: path, detail: "tensor '\(name)' ends at data byte \(offs[1]) but the file has \(dataCount) data bytes")
             }
             let bytes = [UInt8](raw[(dataStart + offs[0])..<(dataStart + offs[1])])
             entries.append((name, offs[0], Tensor(dtype: dtype, shape: shape, bytes: bytes)))
@@ -245,16 +265,24 @@ public struct SafeTensors: Sendable {
         var expectedBegin = 0
         for e in entries.sorted(by: { $0.begin < $1.begin }) {
             guard e.begin == expectedBegin else {
-                throw SafeTensorsError.badHeader(path: path, detail: e.begin < expectedBegin
-                    ? "tensor '\(e.name)' at data byte \(e.begin) overlaps the tensor before it (which ends at \(expectedBegin))"
-                    : "data bytes \(expectedBegin)..<\(e.begin) belong to no tensor")
+                throw SafeTensorsError.badHeader(
+                    path: path,
+                    detail: e.begin < expectedBegin
+                        ? "tensor '\(e.name)' at data byte \(e.begin) overlaps the tensor before it (which ends at \(expectedBegin))"
+                        : "data bytes \(expectedBegin)..<\(e.begin) belong to no tensor")
             }
             expectedBegin += e.tensor.bytes.count
         }
         guard expectedBegin == dataCount else {
-            throw SafeTensorsError.badHeader(path: path, detail: "\(dataCount - expectedBegin) trailing bytes after the last tensor (data ends at byte \(expectedBegin) of \(dataCount))")
+            throw SafeTensorsError.badHeader(
+                path: path,
+                detail:
+                    "\(dataCount - expectedBegin) trailing bytes after the last tensor (data ends at byte \(expectedBegin) of \(dataCount))"
+            )
         }
-        for e in entries.sorted(by: { $0.begin < $1.begin }) { file.add(e.name, dtype: e.tensor.dtype, shape: e.tensor.shape, bytes: e.tensor.bytes) }
+        for e in entries.sorted(by: { $0.begin < $1.begin }) {
+            file.add(e.name, dtype: e.tensor.dtype, shape: e.tensor.shape, bytes: e.tensor.bytes)
+        }
         return file
     }
 }

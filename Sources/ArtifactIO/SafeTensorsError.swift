@@ -17,9 +17,11 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
         switch self {
         case let .truncated(path, detail): return "\(path): truncated safetensors file: \(detail)"
         case let .badHeader(path, detail): return "\(path): corrupt safetensors header: \(detail)"
-        case let .unsupportedDType(path, tensor, dtype): return "\(path): tensor '\(tensor)' has unsupported dtype \(dtype) (expected F32, F16, BF16, I32 or I64)"
+        case let .unsupportedDType(path, tensor, dtype):
+            return "\(path): tensor '\(tensor)' has unsupported dtype \(dtype) (expected F32, F16, BF16, I32 or I64)"
         case let .missingTensor(path, tensor): return "\(path): no tensor named '\(tensor)'"
-        case let .shapeMismatch(path, tensor, expected, found): return "\(path): tensor '\(tensor)' has shape \(found), expected \(expected)"
+        case let .shapeMismatch(path, tensor, expected, found):
+            return "\(path): tensor '\(tensor)' has shape \(found), expected \(expected)"
         case let .unreadable(path, detail): return "\(path): cannot read: \(detail)"
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension TokenShard {
@@ -19,7 +19,9 @@ extension TokenShard {
         let got = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headerBytes, 0) }
         guard got == headerBytes else { throw TokenShardError.truncatedHeader(path: path, size: max(0, min(size, got))) }
         func word(_ k: Int) -> Int32 {
-            Int32(bitPattern: UInt32(header[4 * k]) | UInt32(header[4 * k + 1]) << 8 | UInt32(header[4 * k + 2]) << 16 | UInt32(header[4 * k + 3]) << 24)
+            Int32(
+                bitPattern: UInt32(header[4 * k]) | UInt32(header[4 * k + 1]) << 8 | UInt32(header[4 * k + 2]) << 16 | UInt32(
+                    header[4 * k + 3]) << 24)
         }
         guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
         let version = word(1)
@@ -51,8 +53,9 @@ extension TokenShard {
         for path in paths {
             let header = try readHeader(path)
             if let first = headers.first, first.bytesPerToken != header.bytesPerToken {
-                throw TokenShardError.mixedVersions(path: path, version: header.bytesPerToken == 2 ? 1 : 2,
-                                                    firstPath: firstPath, firstVersion: first.bytesPerToken == 2 ? 1 : 2)
+                throw TokenShardError.mixedVersions(
+                    path: path, version: header.bytesPerToken == 2 ? 1 : 2,
+                    firstPath: firstPath, firstVersion: first.bytesPerToken == 2 ? 1 : 2)
             }
             headers.append(header)
             total += header.count
@@ -60,8 +63,9 @@ extension TokenShard {
         }
         let width = headers[0].bytesPerToken
         if let vocabularySize, width == 2 && vocabularySize > 65_536 || width == 4 && vocabularySize <= 65_536 {
-            throw TokenShardError.mixedVersions(path: firstPath, version: width == 2 ? 1 : 2, firstPath: "a vocabulary of \(vocabularySize) tokens",
-                                                firstVersion: vocabularySize <= 65_536 ? 1 : 2)
+            throw TokenShardError.mixedVersions(
+                path: firstPath, version: width == 2 ? 1 : 2, firstPath: "a vocabulary of \(vocabularySize) tokens",
+                firstVersion: vocabularySize <= 65_536 ? 1 : 2)
         }
         let writer = try AtomicFileWriter(path: output, inputs: paths)
         try writer.write(header(count: total, bytesPerToken: width))
@@ -80,7 +84,7 @@ extension TokenShard {
                 if got < 0 && errno == EINTR { continue }
                 // The size was checked above: a short read means the file changed meanwhile.
                 guard got > 0 else { throw FileError.unreadable(path: path, reason: "file shrank while reading at byte \(offset)") }
-                let usable = got - got % width   // whole ids only; the rest is read again
+                let usable = got - got % width  // whole ids only; the rest is read again
                 if usable == 0 { continue }
                 if let vocabularySize {
                     let limit = UInt32(clamping: vocabularySize)
@@ -90,7 +94,8 @@ extension TokenShard {
                         var id = UInt32(bytes[k]) | UInt32(bytes[k + 1]) << 8
                         if width == 4 { id |= UInt32(bytes[k + 2]) << 16 | UInt32(bytes[k + 3]) << 24 }
                         if id >= limit {
-                            throw TokenShardError.idOutOfRange(path: path, index: (offset + k - headerBytes) / width, id: id, vocabularySize: vocabularySize)
+                            throw TokenShardError.idOutOfRange(
+                                path: path, index: (offset + k - headerBytes) / width, id: id, vocabularySize: vocabularySize)
                         }
                         k += width
                     }

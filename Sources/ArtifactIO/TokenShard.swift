@@ -71,7 +71,9 @@ public struct TokenShard: Sendable {
             throw TokenShardError.truncatedHeader(path: path, size: bytes.count)
         }
         func word(_ k: Int) -> Int32 {
-            Int32(bitPattern: UInt32(bytes[4 * k]) | UInt32(bytes[4 * k + 1]) << 8 | UInt32(bytes[4 * k + 2]) << 16 | UInt32(bytes[4 * k + 3]) << 24)
+            Int32(
+                bitPattern: UInt32(bytes[4 * k]) | UInt32(bytes[4 * k + 1]) << 8 | UInt32(bytes[4 * k + 2]) << 16 | UInt32(bytes[4 * k + 3])
+                    << 24)
         }
         guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
         let version = word(1)

@@ -28,9 +28,11 @@ public enum TokenShardError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): header at byte 8 counts \(count) tokens (\(expected) bytes) but the file has \(actual) bytes"
         case .mixedVersions(let path, let version, let firstPath, let firstVersion):
             func ids(_ v: Int32) -> String { v == 1 ? "uint16" : "uint32" }
-            return "\(path): version \(version) (\(ids(version)) ids) at byte 4, but \(firstPath) is version \(firstVersion) (\(ids(firstVersion)) ids): shards of different vocabulary sizes are not concatenated"
+            return
+                "\(path): version \(version) (\(ids(version)) ids) at byte 4, but \(firstPath) is version \(firstVersion) (\(ids(firstVersion)) ids): shards of different vocabulary sizes are not concatenated"
         case .idOutOfRange(let path, let index, let id, let size):
-            return "\(path): token \(index) (byte \(TokenShard.headerBytes + index * (size <= 65_536 ? 2 : 4))) is id \(id), out of range for a vocabulary of \(size) tokens"
+            return
+                "\(path): token \(index) (byte \(TokenShard.headerBytes + index * (size <= 65_536 ? 2 : 4))) is id \(id), out of range for a vocabulary of \(size) tokens"
         case .tooManyTokens(let path, let total):
             return "\(path): \(total) tokens in all: more than an llm.c header counts (2,147,483,647)"
         }

@@ -57,7 +57,9 @@ public struct AnalogyEvaluation: Sendable {
     }
 
     /// Evaluates `index` on questions given as text (`path` names it in errors).
-    public static func evaluate(_ index: EmbeddingIndex, questions: String, path: String = "<questions>", restrict: Int = 300_000) throws -> AnalogyEvaluation {
+    public static func evaluate(_ index: EmbeddingIndex, questions: String, path: String = "<questions>", restrict: Int = 300_000) throws
+        -> AnalogyEvaluation
+    {
         let limit = min(max(restrict, 0), index.table.rowCount)
         var vocabulary: [String: Int] = [:]
         for r in stride(from: limit - 1, through: 0, by: -1) { vocabulary[index.table.tokens[r].lowercased()] = r }

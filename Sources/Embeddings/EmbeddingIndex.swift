@@ -65,7 +65,9 @@ public struct EmbeddingIndex: Sendable {
 
     /// The `k` rows (among the first `limit`) most similar to the unit combination
     /// `Σ unit(positive) − Σ unit(negative)`, skipping the rows in `exclude`, best first.
-    public func nearest(positive: [Int], negative: [Int] = [], k: Int, limit: Int? = nil, exclude: Set<Int> = []) -> [(row: Int, score: Float)] {
+    public func nearest(positive: [Int], negative: [Int] = [], k: Int, limit: Int? = nil, exclude: Set<Int> = []) -> [(
+        row: Int, score: Float
+    )] {
         let query = combination(positive: positive, negative: negative)
         let s = scores(query, limit: limit)
         return EmbeddingIndex.top(s, k: k, exclude: exclude)
@@ -80,7 +82,9 @@ public struct EmbeddingIndex: Sendable {
     /// `b − a + c`: the `k` tokens nearest to it, leaving out the three words.
     public func analogy(_ a: String, _ b: String, _ c: String, k: Int = 10, limit: Int? = nil) throws -> [(token: String, score: Float)] {
         let (ra, rb, rc) = (try row(of: a), try row(of: b), try row(of: c))
-        return nearest(positive: [rb, rc], negative: [ra], k: k, limit: limit, exclude: [ra, rb, rc]).map { (table.tokens[$0.row], $0.score) }
+        return nearest(positive: [rb, rc], negative: [ra], k: k, limit: limit, exclude: [ra, rb, rc]).map {
+            (table.tokens[$0.row], $0.score)
+        }
     }
 
     /// Cosine similarity of two rows.

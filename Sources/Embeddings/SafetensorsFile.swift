@@ -54,7 +54,9 @@ public enum SafetensorsFile {
             let text = error.description
             throw fail(text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text)
         }
-        guard shape.count == 2, shape[0] >= 1, shape[1] >= 1 else { throw fail("tensor '\(name)' has shape \(shape), expected [rows, dim] with rows and dim at least 1") }
+        guard shape.count == 2, shape[0] >= 1, shape[1] >= 1 else {
+            throw fail("tensor '\(name)' has shape \(shape), expected [rows, dim] with rows and dim at least 1")
+        }
         let rows = shape[0]
         var metadata = file.metadata
         var tokens = (0..<rows).map(String.init)

@@ -9,7 +9,9 @@ import Tokenization
 public struct ShardSentenceStream: Sendable {
     /// How the trainer treats an id.
     enum Role: UInt8 {
-        case drop = 0, keep = 1, sentenceBreak = 2
+        case drop = 0
+        case keep = 1
+        case sentenceBreak = 2
     }
 
     /// The mapped shard.

@@ -26,13 +26,17 @@ public struct SimilarityEvaluation: Sendable {
     // MARK: Evaluating
 
     /// Evaluates `index` on the pairs file at `path` (fields separated by `delimiter`).
-    public static func evaluate(_ index: EmbeddingIndex, pairsPath path: String, delimiter: Character = "\t", restrict: Int = 300_000) throws -> SimilarityEvaluation {
+    public static func evaluate(_ index: EmbeddingIndex, pairsPath path: String, delimiter: Character = "\t", restrict: Int = 300_000)
+        throws -> SimilarityEvaluation
+    {
         let bytes = try FileContents.read(path)
         return try evaluate(index, pairs: String(decoding: bytes, as: UTF8.self), path: path, delimiter: delimiter, restrict: restrict)
     }
 
     /// Evaluates `index` on pairs given as text (`path` names it in errors).
-    public static func evaluate(_ index: EmbeddingIndex, pairs text: String, path: String = "<pairs>", delimiter: Character = "\t", restrict: Int = 300_000) throws -> SimilarityEvaluation {
+    public static func evaluate(
+        _ index: EmbeddingIndex, pairs text: String, path: String = "<pairs>", delimiter: Character = "\t", restrict: Int = 300_000
+    ) throws -> SimilarityEvaluation {
         let limit = min(max(restrict, 0), index.table.rowCount)
         var vocabulary: [String: Int] = [:]
         for r in stride(from: limit - 1, through: 0, by: -1) { vocabulary[index.table.tokens[r].lowercased()] = r }
@@ -47,7 +51,12 @@ public struct SimilarityEvaluation: Sendable {
             if line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
             guard fields.count == 3, let score = Double(fields[2].trimmingCharacters(in: " ")), score.isFinite else {
-                skipped.append(AnalogyEvaluation.SkippedLine(line: lineNumber, reason: "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score' with a finite score"))
+                skipped.append(
+                    AnalogyEvaluation.SkippedLine(
+                        line: lineNumber,
+                        reason:
+                            "expected 'word1\(delimiter == "\t" ? "<tab>" : String(delimiter))word2\(delimiter == "\t" ? "<tab>" : String(delimiter))score' with a finite score"
+                    ))
                 continue
             }
             guard let a = vocabulary[fields[0].lowercased()], let b = vocabulary[fields[1].lowercased()] else {
@@ -100,8 +109,8 @@ public struct SimilarityEvaluation: Sendable {
     }
 }
 
-private extension Substring {
-    func trimmingCharacters(in set: Character) -> Substring {
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> Substring {
         var s = self
         while s.first == set || s.first == "\r" { s = s.dropFirst() }
         while s.last == set || s.last == "\r" { s = s.dropLast() }

@@ -37,8 +37,10 @@ public struct SkipGramTrainer: Sendable {
     // MARK: Training
 
     /// Trains on `corpus`; `progress` is called from one worker about once a second.
-    public func train(_ corpus: TrainingCorpus,
-                      progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> (table: EmbeddingTable, summary: TrainingSummary) {
+    public func train(
+        _ corpus: TrainingCorpus,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws -> (table: EmbeddingTable, summary: TrainingSummary) {
         let config = configuration
         try config.validate()
         let rows = corpus.rowCount
@@ -51,15 +53,18 @@ public struct SkipGramTrainer: Sendable {
         guard corpus.counts.lazy.filter({ $0 > 0 }).count <= 1 << 24 else {
             throw EmbeddingsError.invalidOption(name: "vocabulary", reason: "more than 16,777,216 trained rows")
         }
-        guard corpus.counts.count == rows, stream != nil || (corpus.sentenceStarts.first == 0 && corpus.sentenceStarts.last == trainWords) else {
+        guard corpus.counts.count == rows, stream != nil || (corpus.sentenceStarts.first == 0 && corpus.sentenceStarts.last == trainWords)
+        else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "counts or sentence offsets do not match the stream")
         }
         // A mapped stream keeps exactly the ids with a count (its builder made both from the shard).
-        let allTrainable = stream != nil || corpus.ids.withUnsafeBufferPointer { ids in
-            corpus.counts.withUnsafeBufferPointer { counts in
-                ids.allSatisfy { $0 >= 0 && Int($0) < rows && counts[Int($0)] > 0 }
+        let allTrainable =
+            stream != nil
+            || corpus.ids.withUnsafeBufferPointer { ids in
+                corpus.counts.withUnsafeBufferPointer { counts in
+                    ids.allSatisfy { $0 >= 0 && Int($0) < rows && counts[Int($0)] > 0 }
+                }
             }
-        }
         guard allTrainable else {
             throw EmbeddingsError.invalidOption(name: "corpus", reason: "the stream holds a row id out of range or with a count of 0")
         }
@@ -83,7 +88,8 @@ public struct SkipGramTrainer: Sendable {
         let threads = config.threads
         let jobs = stream == nil ? SkipGramTrainer.jobs(corpus.sentenceStarts, words: ShardSentenceStream.wordsPerJob) : [0]
         let jobCount = stream?.jobCount ?? jobs.count - 1
-        let maxSentence = stream?.maxSentenceLength ?? zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
+        let maxSentence =
+            stream?.maxSentenceLength ?? zip(corpus.sentenceStarts.dropFirst(), corpus.sentenceStarts).map { $0 - $1 }.max() ?? 0
         let totalWords = trainWords * config.epochs
         // counter[0]: words done (all threads); counter[8]: next job, a cache line away.
         let counter = UnsafeMutablePointer<Int64>.allocate(capacity: 16)
@@ -100,30 +106,31 @@ public struct SkipGramTrainer: Sendable {
                 corpus.ids.withUnsafeBufferPointer { idsPointer in
                     corpus.sentenceStarts.withUnsafeBufferPointer { startsPointer in
                         keep.withUnsafeBufferPointer { keepPointer in
-                          jobs.withUnsafeBufferPointer { jobsPointer in
-                            var model = tsr_w2v_model(
-                                syn0: syn0, syn1neg: syn1, noise: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
-                                noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride), negative: Int32(config.negative), use_avx2: useAVX2)
-                            withUnsafeMutablePointer(to: &model) { modelPointer in
-                                let worker = Worker(
-                                    config: config, model: modelPointer, ids: idsPointer.baseAddress, starts: startsPointer.baseAddress,
-                                    stream: stream, keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobCount,
-                                    stride: stride, maxSentence: maxSentence, totalWords: totalWords,
-                                    counter: counter, effective: effective, start: start, progress: progress)
-                                // Dedicated threads: libdispatch's pool may run concurrentPerform's
-                                // iterations one after another when it sees the CPUs busy.
-                                let done = DispatchGroup()
-                                for t in 1..<threads {
-                                    done.enter()
-                                    Thread {
-                                        worker.run(thread: t)
-                                        done.leave()
-                                    }.start()
+                            jobs.withUnsafeBufferPointer { jobsPointer in
+                                var model = tsr_w2v_model(
+                                    syn0: syn0, syn1neg: syn1, noise: tablePointer.baseAddress!, exp_table: expPointer.baseAddress!,
+                                    noise_count: Int64(tablePointer.count), dim: Int32(dim), stride: Int32(stride),
+                                    negative: Int32(config.negative), use_avx2: useAVX2)
+                                withUnsafeMutablePointer(to: &model) { modelPointer in
+                                    let worker = Worker(
+                                        config: config, model: modelPointer, ids: idsPointer.baseAddress, starts: startsPointer.baseAddress,
+                                        stream: stream, keep: keepPointer.baseAddress!, jobs: jobsPointer.baseAddress!, jobCount: jobCount,
+                                        stride: stride, maxSentence: maxSentence, totalWords: totalWords,
+                                        counter: counter, effective: effective, start: start, progress: progress)
+                                    // Dedicated threads: libdispatch's pool may run concurrentPerform's
+                                    // iterations one after another when it sees the CPUs busy.
+                                    let done = DispatchGroup()
+                                    for t in 1..<threads {
+                                        done.enter()
+                                        Thread {
+                                            worker.run(thread: t)
+                                            done.leave()
+                                        }.start()
+                                    }
+                                    worker.run(thread: 0)
+                                    done.wait()
                                 }
-                                worker.run(thread: 0)
-                                done.wait()
                             }
-                          }
                         }
                     }
                 }
@@ -139,8 +146,12 @@ public struct SkipGramTrainer: Sendable {
             for r in 0..<rows { (out.baseAddress! + r * dim).update(from: syn0 + r * stride, count: dim) }
         }
         let trained = EmbeddingTable(tokens: corpus.tokens, dimension: dim, vectors: vectors)
-        return (trained, TrainingSummary(words: totalWords, effectiveWords: effectiveWords, seconds: seconds,
-                                          cpuSeconds: cpuSeconds, threads: threads))
+        return (
+            trained,
+            TrainingSummary(
+                words: totalWords, effectiveWords: effectiveWords, seconds: seconds,
+                cpuSeconds: cpuSeconds, threads: threads)
+        )
     }
 
     // MARK: One worker
@@ -207,8 +218,10 @@ public struct SkipGramTrainer: Sendable {
                         let now = DispatchTime.now().uptimeNanoseconds
                         if now - lastReport >= 1_000_000_000 {
                             lastReport = now
-                            progress(TrainingProgress(wordsDone: done, wordsTotal: totalWords, alpha: Double(alpha),
-                                                      elapsed: Double(now - start) / 1e9))
+                            progress(
+                                TrainingProgress(
+                                    wordsDone: done, wordsTotal: totalWords, alpha: Double(alpha),
+                                    elapsed: Double(now - start) / 1e9))
                         }
                     }
                 }
@@ -282,8 +295,9 @@ public struct SkipGramTrainer: Sendable {
         for l in large { probability[l] = 1 }
         let scale = Double(1 << 24)
         return (0..<n).map { i in
-            tsr_w2v_noise_bucket(threshold: UInt32(min(max(probability[i], 0), 1) * scale), row: Int32(trained[i]),
-                                 alias: Int32(trained[alias[i]]), unused: 0)
+            tsr_w2v_noise_bucket(
+                threshold: UInt32(min(max(probability[i], 0), 1) * scale), row: Int32(trained[i]),
+                alias: Int32(trained[alias[i]]), unused: 0)
         }
     }
 
@@ -313,7 +327,7 @@ public struct SkipGramTrainer: Sendable {
     /// User + system CPU seconds of this process so far.
     static func processCPUSeconds() -> Double {
         var usage = rusage()
-        getrusage(0, &usage)   // RUSAGE_SELF
+        getrusage(0, &usage)  // RUSAGE_SELF
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 

@@ -36,8 +36,9 @@ public struct TokenCorpusBuilder: Sendable {
         for i in 0..<shard.count {
             let id = Int(shard[i])
             guard id < size else {
-                throw EmbeddingsError.tokenOutOfRange(path: path, index: i, byteOffset: TokenShard.headerBytes + i * shard.bytesPerToken,
-                                                      id: shard[i], vocabularySize: size)
+                throw EmbeddingsError.tokenOutOfRange(
+                    path: path, index: i, byteOffset: TokenShard.headerBytes + i * shard.bytesPerToken,
+                    id: shard[i], vocabularySize: size)
             }
             counts[id] += 1
             if i & (ShardSentenceStream.releaseEvery - 1) == ShardSentenceStream.releaseEvery - 1 {
@@ -60,8 +61,9 @@ public struct TokenCorpusBuilder: Sendable {
             for i in 0..<p.count {
                 let id = Int(p[i])
                 guard id < size else {
-                    throw EmbeddingsError.tokenOutOfRange(path: path, index: i, byteOffset: TokenShard.headerBytes + i * bytesPerToken,
-                                                          id: p[i], vocabularySize: size)
+                    throw EmbeddingsError.tokenOutOfRange(
+                        path: path, index: i, byteOffset: TokenShard.headerBytes + i * bytesPerToken,
+                        id: p[i], vocabularySize: size)
                 }
                 counts[id] += 1
             }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArtifactIO
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// word2vec.c's vector files, which gensim's `KeyedVectors.load_word2vec_format` reads.
 ///
@@ -84,12 +85,16 @@ public enum Word2VecFormat {
         }
         let fields = String(decoding: bytes[0..<newline], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\r" || $0 == "\t" })
         guard fields.count == 2, let rows = Int(fields[0]), let dim = Int(fields[1]), rows >= 0, dim >= 1 else {
-            throw EmbeddingsError.badWord2Vec(path: path, position: "line 1", reason: "expected '<rows> <dim>', found '\(String(decoding: bytes[0..<min(newline, 80)], as: UTF8.self))'")
+            throw EmbeddingsError.badWord2Vec(
+                path: path, position: "line 1",
+                reason: "expected '<rows> <dim>', found '\(String(decoding: bytes[0..<min(newline, 80)], as: UTF8.self))'")
         }
         // Every value takes at least one byte of the file: a header asking for more is wrong.
         let (cells, overflow) = rows.multipliedReportingOverflow(by: dim)
         guard !overflow, cells <= bytes.count else {
-            throw EmbeddingsError.badWord2Vec(path: path, position: "line 1", reason: "header promises \(rows) × \(dim) values, more than the file's \(bytes.count) bytes can hold")
+            throw EmbeddingsError.badWord2Vec(
+                path: path, position: "line 1",
+                reason: "header promises \(rows) × \(dim) values, more than the file's \(bytes.count) bytes can hold")
         }
         return (rows, dim, newline + 1)
     }
@@ -109,7 +114,8 @@ public enum Word2VecFormat {
             var line = 2
             while tokens.count < rows {
                 guard p < end else {
-                    throw EmbeddingsError.badWord2Vec(path: path, position: "line \(line)", reason: "file ends after \(tokens.count) of \(rows) rows")
+                    throw EmbeddingsError.badWord2Vec(
+                        path: path, position: "line \(line)", reason: "file ends after \(tokens.count) of \(rows) rows")
                 }
                 var lineEnd = p
                 while lineEnd < end && base[lineEnd] != 0x0A { lineEnd += 1 }
@@ -122,21 +128,25 @@ public enum Word2VecFormat {
                     while q < lineEnd && (base[q] == 0x20 || base[q] == 0x0D || base[q] == 0x09) { q += 1 }
                     if q >= lineEnd { break }
                     guard got < dim else {
-                        throw EmbeddingsError.badWord2Vec(path: path, position: "line \(line)", reason: "more than \(dim) values for '\(token)'")
+                        throw EmbeddingsError.badWord2Vec(
+                            path: path, position: "line \(line)", reason: "more than \(dim) values for '\(token)'")
                     }
                     var stop: UnsafeMutablePointer<CChar>? = nil
                     let value = UnsafeRawPointer(base + q).withMemoryRebound(to: CChar.self, capacity: 1) { strtof($0, &stop) }
                     let consumed = stop.map { UnsafeRawPointer($0) - UnsafeRawPointer(base + q) } ?? 0
                     let next = q + consumed
-                    guard consumed > 0, next <= lineEnd, next == lineEnd || base[next] == 0x20 || base[next] == 0x0D || base[next] == 0x09 else {
-                        throw EmbeddingsError.badWord2Vec(path: path, position: "line \(line)", reason: "value \(got + 1) of '\(token)' is not a number")
+                    guard consumed > 0, next <= lineEnd, next == lineEnd || base[next] == 0x20 || base[next] == 0x0D || base[next] == 0x09
+                    else {
+                        throw EmbeddingsError.badWord2Vec(
+                            path: path, position: "line \(line)", reason: "value \(got + 1) of '\(token)' is not a number")
                     }
                     vectors[row * dim + got] = value
                     got += 1
                     q = next
                 }
                 guard got == dim, !token.isEmpty else {
-                    throw EmbeddingsError.badWord2Vec(path: path, position: "line \(line)", reason: "expected a token and \(dim) values, found \(got) values")
+                    throw EmbeddingsError.badWord2Vec(
+                        path: path, position: "line \(line)", reason: "expected a token and \(dim) values, found \(got) values")
                 }
                 tokens.append(token)
                 p = lineEnd + 1
@@ -159,16 +169,21 @@ public enum Word2VecFormat {
             let wordStart = p
             while p < end && bytes[p] != 0x20 { p += 1 }
             guard p < end, p > wordStart else {
-                throw EmbeddingsError.badWord2Vec(path: path, position: "byte \(wordStart)", reason: "row \(row + 1) of \(rows): expected '<token> ' and \(dim) floats, file ends or token is empty")
+                throw EmbeddingsError.badWord2Vec(
+                    path: path, position: "byte \(wordStart)",
+                    reason: "row \(row + 1) of \(rows): expected '<token> ' and \(dim) floats, file ends or token is empty")
             }
             tokens.append(String(decoding: bytes[wordStart..<p], as: UTF8.self))
             p += 1
             guard p + 4 * dim <= end else {
-                throw EmbeddingsError.badWord2Vec(path: path, position: "byte \(p)", reason: "row \(row + 1) of \(rows): needs \(4 * dim) bytes of floats, file has \(end - p)")
+                throw EmbeddingsError.badWord2Vec(
+                    path: path, position: "byte \(p)",
+                    reason: "row \(row + 1) of \(rows): needs \(4 * dim) bytes of floats, file has \(end - p)")
             }
             for c in 0..<dim {
                 let q = p + 4 * c
-                vectors[row * dim + c] = Float(bitPattern: UInt32(bytes[q]) | UInt32(bytes[q + 1]) << 8 | UInt32(bytes[q + 2]) << 16 | UInt32(bytes[q + 3]) << 24)
+                vectors[row * dim + c] = Float(
+                    bitPattern: UInt32(bytes[q]) | UInt32(bytes[q + 1]) << 8 | UInt32(bytes[q + 2]) << 16 | UInt32(bytes[q + 3]) << 24)
             }
             p += 4 * dim
         }

@@ -66,7 +66,8 @@ public struct WordCorpusBuilder: Sendable {
             return (b >= 0x21 && b <= 0x2F) || (b >= 0x3A && b <= 0x40) || (b >= 0x5B && b <= 0x60) || (b >= 0x7B && b <= 0x7E)
         }
         guard piece.count <= 4, piece[0] >= 0xC0,
-              UTF8Validation.sequenceLength(piece.baseAddress!, at: 0, end: piece.count) == piece.count else { return false }
+            UTF8Validation.sequenceLength(piece.baseAddress!, at: 0, end: piece.count) == piece.count
+        else { return false }
         let scalar = UTF8Validation.decode(piece.baseAddress!, at: 0, length: piece.count)
         return CharacterClass.of(scalar).contains(.punctuation)
     }
@@ -126,7 +127,9 @@ public struct WordCorpusBuilder: Sendable {
 
         /// Keeps words of at least `minCount`, sorted by descending count (ties: first seen first).
         func corpus(minCount: Int, maxSentenceLength: Int) throws -> TrainingCorpus {
-            let order = words.indices.filter { counts[$0] >= minCount }.sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+            let order = words.indices.filter { counts[$0] >= minCount }.sorted {
+                counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1)
+            }
             guard !order.isEmpty else { throw EmbeddingsError.emptyVocabulary(minCount: minCount, distinctWords: words.count) }
             var remap = [Int32](repeating: -1, count: words.count)
             for (row, old) in order.enumerated() { remap[old] = Int32(row) }
@@ -145,7 +148,8 @@ public struct WordCorpusBuilder: Sendable {
                 if length > 0 { sentenceStarts.append(ids.count) }
             }
             if sentenceStarts.count == 1 { sentenceStarts.append(0) }
-            return TrainingCorpus(tokens: order.map { words[$0] }, counts: order.map { counts[$0] }, ids: ids, sentenceStarts: sentenceStarts)
+            return TrainingCorpus(
+                tokens: order.map { words[$0] }, counts: order.map { counts[$0] }, ids: ids, sentenceStarts: sentenceStarts)
         }
     }
 }

@@ -23,7 +23,8 @@ public enum ParallelCorpusError: Error, Equatable, CustomStringConvertible {
         case .missingField(let file, let line, let field):
             return "\(file):\(line): expected a string field \"\(field)\""
         case .lineCountMismatch(let sourceFile, let sourceLines, let targetFile, let targetLines):
-            return "\(sourceFile) has \(sourceLines) lines but \(targetFile) has \(targetLines): line-aligned files must have the same number of lines"
+            return
+                "\(sourceFile) has \(sourceLines) lines but \(targetFile) has \(targetLines): line-aligned files must have the same number of lines"
         case .empty(let origin): return "\(origin): no sentence pair with a non-empty source and target"
         }
     }

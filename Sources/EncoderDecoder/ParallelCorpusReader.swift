@@ -47,8 +47,9 @@ public enum ParallelCorpusReader {
         let sourceLines = try lines(of: sourcePath)
         let targetLines = try lines(of: targetPath)
         guard sourceLines.count == targetLines.count else {
-            throw .lineCountMismatch(sourceFile: sourcePath, sourceLines: sourceLines.count,
-                                     targetFile: targetPath, targetLines: targetLines.count)
+            throw .lineCountMismatch(
+                sourceFile: sourcePath, sourceLines: sourceLines.count,
+                targetFile: targetPath, targetLines: targetLines.count)
         }
         var pairs: [ParallelPair] = []
         pairs.reserveCapacity(sourceLines.count)

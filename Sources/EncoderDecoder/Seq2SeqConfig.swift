@@ -59,9 +59,11 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
     public var eosID: Int32
 
     /// Creates a configuration.
-    public init(vocabSize: Int, dim: Int, heads: Int, encoderLayers: Int, decoderLayers: Int, ffnDim: Int,
-                maxSourceLength: Int, maxTargetLength: Int, norm: Norm = .post, activation: Activation = .relu,
-                labelSmoothing: Float = 0.1, padID: Int32, bosID: Int32, eosID: Int32) {
+    public init(
+        vocabSize: Int, dim: Int, heads: Int, encoderLayers: Int, decoderLayers: Int, ffnDim: Int,
+        maxSourceLength: Int, maxTargetLength: Int, norm: Norm = .post, activation: Activation = .relu,
+        labelSmoothing: Float = 0.1, padID: Int32, bosID: Int32, eosID: Int32
+    ) {
         self.vocabSize = vocabSize
         self.dim = dim
         self.heads = heads

@@ -1,7 +1,7 @@
+import ArtifactIO
 import Foundation
 import NeuralCore
 import TensorOps
-import ArtifactIO
 import Tokenization
 
 /// A translation model directory: `config.json` (``Seq2SeqConfig``), `model.safetensors` (tensors
@@ -58,8 +58,9 @@ public enum Seq2SeqModelDirectory {
     /// Whether `directory` holds a Tessera translation model (its `config.json` has the marker).
     public static func isModelDirectory(_ directory: String) -> Bool {
         guard let dir = try? Checkpoint.resolve(directory),
-              let data = FileManager.default.contents(atPath: dir + "/config.json"),
-              let file = try? JSONDecoder().decode(ConfigFile.self, from: data) else { return false }
+            let data = FileManager.default.contents(atPath: dir + "/config.json"),
+            let file = try? JSONDecoder().decode(ConfigFile.self, from: data)
+        else { return false }
         return file.modelType == modelType
     }
 
@@ -80,7 +81,8 @@ public enum Seq2SeqModelDirectory {
         try loadWeights(dir, into: model)
         let vocabulary = try TranslationVocabulary(tokenizer: try TokenizerFile.load(dir + "/tokenizer.json"))
         guard vocabulary.size == file.config.vocabSize else {
-            throw Seq2SeqError.invalidModel("\(dir)/tokenizer.json has \(vocabulary.size) tokens but the model has \(file.config.vocabSize)")
+            throw Seq2SeqError.invalidModel(
+                "\(dir)/tokenizer.json has \(vocabulary.size) tokens but the model has \(file.config.vocabSize)")
         }
         return (model, vocabulary)
     }
@@ -118,7 +120,8 @@ public enum Seq2SeqModelDirectory {
     /// The saved training state, if the directory has one.
     public static func savedState(_ directory: String) -> Seq2SeqTrainer.State? {
         guard let dir = try? Checkpoint.resolve(directory),
-              let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else { return nil }
+            let data = FileManager.default.contents(atPath: dir + "/trainer_state.json")
+        else { return nil }
         return try? JSONDecoder().decode(Seq2SeqTrainer.State.self, from: data)
     }
 }

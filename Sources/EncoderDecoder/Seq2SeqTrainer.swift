@@ -66,8 +66,9 @@ public final class Seq2SeqTrainer {
         model.zeroGradients()
         model.backward()
         let norm = options.clip > 0 ? GradientClipping.clip(model.gradients, maxNorm: options.clip) : GradientClipping.norm(model.gradients)
-        optimizer.update(parameters: model.parameters, gradients: model.gradients, layout: model.layout,
-                         lr: options.schedule.rate(at: step), threads: model.threads)
+        optimizer.update(
+            parameters: model.parameters, gradients: model.gradients, layout: model.layout,
+            lr: options.schedule.rate(at: step), threads: model.threads)
         step += 1
         return (loss, batch.labelCount, norm)
     }
@@ -78,8 +79,9 @@ public final class Seq2SeqTrainer {
         let batcher = try LengthBatcher(examples: examples, tokenBudget: batchTokens, seed: 0)
         var total = 0.0, tokens = 0
         for indices in batcher.batches {
-            let batch = TranslationBatch(indices.map { examples[$0] }, padID: model.config.padID, bosID: model.config.bosID,
-                                         eosID: model.config.eosID)
+            let batch = TranslationBatch(
+                indices.map { examples[$0] }, padID: model.config.padID, bosID: model.config.bosID,
+                eosID: model.config.eosID)
             total += Double(try model.forward(batch, labelSmoothing: 0)) * Double(batch.labelCount)
             tokens += batch.labelCount
         }
@@ -87,11 +89,15 @@ public final class Seq2SeqTrainer {
     }
 
     /// Translates `pairs` with `translator` and scores them against their targets.
-    public static func score(_ translator: Translator, pairs: [ParallelPair]) throws -> (bleu: BLEUScore, chrf: CHRFScore, hypotheses: [String]) {
+    public static func score(_ translator: Translator, pairs: [ParallelPair]) throws -> (
+        bleu: BLEUScore, chrf: CHRFScore, hypotheses: [String]
+    ) {
         let hypotheses = pairs.map { translator.translate($0.source).text }
         let references = pairs.map(\.target)
-        return (try BLEU().corpusScore(hypotheses: hypotheses, references: references),
-                try CHRF().corpusScore(hypotheses: hypotheses, references: references), hypotheses)
+        return (
+            try BLEU().corpusScore(hypotheses: hypotheses, references: references),
+            try CHRF().corpusScore(hypotheses: hypotheses, references: references), hypotheses
+        )
     }
 
     // MARK: State for checkpoints

@@ -26,15 +26,17 @@ extension Seq2SeqTransformer: TranslationModel {
     public func nextLogProbabilities(source: EncodedSource, prefixes: [[Int32]]) -> [[Float]] {
         let B = prefixes.count, C = config.dim, V = config.vocabSize
         guard B > 0, let T = prefixes.first?.count, T > 0 else { return [] }
-        precondition(prefixes.allSatisfy { $0.count == T } && T <= config.maxTargetLength, "prefixes must share one length within maxTargetLength")
+        precondition(
+            prefixes.allSatisfy { $0.count == T } && T <= config.maxTargetLength, "prefixes must share one length within maxTargetLength")
         let Ts = source.time
         var memory = [Float](repeating: 0, count: B * Ts * C)
         for b in 0..<B { memory.replaceSubrange((b * Ts * C)..<((b + 1) * Ts * C), with: source.states) }
         let input = prefixes.flatMap { $0 }
         let hidden = memory.withUnsafeBufferPointer { mem in
             input.withUnsafeBufferPointer { ids in
-                decoderForward(input: ids.baseAddress!, batch: B, time: T, memory: mem.baseAddress!, sourceTime: Ts,
-                               sourceLengths: [Int](repeating: Ts, count: B))
+                decoderForward(
+                    input: ids.baseAddress!, batch: B, time: T, memory: mem.baseAddress!, sourceTime: Ts,
+                    sourceLengths: [Int](repeating: Ts, count: B))
             }
         }
         var lastRows = [Float](repeating: 0, count: B * C)
@@ -44,8 +46,9 @@ extension Seq2SeqTransformer: TranslationModel {
         var scores = [Float](repeating: 0, count: B * V)
         lastRows.withUnsafeBufferPointer { rows in
             scores.withUnsafeMutableBufferPointer { out in
-                Linear.forward(out: out.baseAddress!, inp: rows.baseAddress!, weight: parameters.pointer + offsets.shared, bias: nil,
-                               rows: B, inChannels: C, outChannels: V)
+                Linear.forward(
+                    out: out.baseAddress!, inp: rows.baseAddress!, weight: parameters.pointer + offsets.shared, bias: nil,
+                    rows: B, inChannels: C, outChannels: V)
             }
         }
         return (0..<B).map { b in Self.logSoftmax(scores[(b * V)..<((b + 1) * V)]) }
@@ -71,8 +74,9 @@ extension Seq2SeqTransformer {
         let Tt = input.count, Ts = encoded.time
         encoded.states.withUnsafeBufferPointer { memory in
             input.withUnsafeBufferPointer { ids in
-                _ = decoderForward(input: ids.baseAddress!, batch: 1, time: Tt, memory: memory.baseAddress!, sourceTime: Ts,
-                                   sourceLengths: [Ts])
+                _ = decoderForward(
+                    input: ids.baseAddress!, batch: 1, time: Tt, memory: memory.baseAddress!, sourceTime: Ts,
+                    sourceLengths: [Ts])
             }
         }
         return decoderSublayers.map { layer in

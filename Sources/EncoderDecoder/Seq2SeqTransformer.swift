@@ -113,8 +113,9 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
             encoderForward(source: source.baseAddress!, batch: B, time: Ts, lengths: batch.sourceLengths)
         }
         let output = batch.decoderInput.withUnsafeBufferPointer { input in
-            decoderForward(input: input.baseAddress!, batch: B, time: Tt, memory: memory, sourceTime: Ts,
-                           sourceLengths: batch.sourceLengths)
+            decoderForward(
+                input: input.baseAddress!, batch: B, time: Tt, memory: memory, sourceTime: Ts,
+                sourceLengths: batch.sourceLengths)
         }
         let N = B * Tt
         let z = logits.pointer(N * V), probs = probabilities.pointer(N * V), l = losses.pointer(N)
@@ -122,14 +123,16 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         let smoothing = labelSmoothing ?? config.labelSmoothing
         let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: smoothing)
         let counted = batch.labels.withUnsafeBufferPointer { labels in
-            CrossEntropy.forward(probs: probs, losses: l, logits: z, targets: labels.baseAddress!, rows: N, vocab: V, options: options,
-                                 threads: threads)
+            CrossEntropy.forward(
+                probs: probs, losses: l, logits: z, targets: labels.baseAddress!, rows: N, vocab: V, options: options,
+                threads: threads)
         }
         var total: Double = 0
         for r in 0..<N { total += Double(l[r]) }
-        last = Pass(batch: B, sourceTime: Ts, targetTime: Tt, source: batch.source, sourceLengths: batch.sourceLengths,
-                    decoderInput: batch.decoderInput, labels: batch.labels, counted: counted, smoothing: smoothing, memory: memory,
-                    output: output)
+        last = Pass(
+            batch: B, sourceTime: Ts, targetTime: Tt, source: batch.source, sourceLengths: batch.sourceLengths,
+            decoderInput: batch.decoderInput, labels: batch.labels, counted: counted, smoothing: smoothing, memory: memory,
+            output: output)
         return counted > 0 ? Float(total / Double(counted)) : 0
     }
 
@@ -141,16 +144,19 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         let dLogits = probabilities.current
         let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: pass.smoothing)
         pass.labels.withUnsafeBufferPointer { labels in
-            CrossEntropy.backward(probs: dLogits, targets: labels.baseAddress!, rows: N, vocab: V, scale: 1 / Float(pass.counted),
-                                  options: options, threads: threads)
+            CrossEntropy.backward(
+                probs: dLogits, targets: labels.baseAddress!, rows: N, vocab: V, scale: 1 / Float(pass.counted),
+                options: options, threads: threads)
         }
         let dOutput = gradA.pointer(N * C)
-        Linear.backward(dinp: dOutput, dweight: gradients.pointer + offsets.shared, dbias: nil, dout: dLogits, inp: pass.output,
-                        weight: parameters.pointer + offsets.shared, rows: N, inChannels: C, outChannels: V, overwriteInput: true)
+        Linear.backward(
+            dinp: dOutput, dweight: gradients.pointer + offsets.shared, dbias: nil, dout: dLogits, inp: pass.output,
+            weight: parameters.pointer + offsets.shared, rows: N, inChannels: C, outChannels: V, overwriteInput: true)
         let dMemory = gradMemory.zeroed(B * Ts * C)
         pass.decoderInput.withUnsafeBufferPointer { input in
-            decoderBackward(dOutput: dOutput, input: input.baseAddress!, batch: B, time: Tt, memory: pass.memory, dMemory: dMemory,
-                            sourceTime: Ts, sourceLengths: pass.sourceLengths)
+            decoderBackward(
+                dOutput: dOutput, input: input.baseAddress!, batch: B, time: Tt, memory: pass.memory, dMemory: dMemory,
+                sourceTime: Ts, sourceLengths: pass.sourceLengths)
         }
         pass.source.withUnsafeBufferPointer { source in
             encoderBackward(dMemory: dMemory, source: source.baseAddress!, batch: B, time: Ts, lengths: pass.sourceLengths)
@@ -167,7 +173,7 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         }
         let V = Int32(config.vocabSize)
         guard batch.source.allSatisfy({ $0 >= 0 && $0 < V }), batch.decoderInput.allSatisfy({ $0 >= 0 && $0 < V }),
-              batch.labels.allSatisfy({ ($0 >= 0 && $0 < V) || $0 == TranslationBatch.ignoreIndex })
+            batch.labels.allSatisfy({ ($0 >= 0 && $0 < V) || $0 == TranslationBatch.ignoreIndex })
         else { throw .invalidConfig("a token id is outside the vocabulary of \(config.vocabSize)") }
     }
 
@@ -176,8 +182,9 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
     /// Embeds `[B, T]` ids: `√C · shared[id] + PE[t]`.
     func embed(_ tokens: UnsafePointer<Int32>, batch B: Int, time T: Int, into buffer: GrowableBuffer) -> UnsafeMutablePointer<Float> {
         let out = buffer.pointer(B * T * config.dim)
-        TokenEmbedding.forward(out: out, tokens: tokens, wte: parameters.pointer + offsets.shared, pos: positionTable.pointer,
-                               batch: B, time: T, dim: config.dim, scale: config.embeddingScale)
+        TokenEmbedding.forward(
+            out: out, tokens: tokens, wte: parameters.pointer + offsets.shared, pos: positionTable.pointer,
+            batch: B, time: T, dim: config.dim, scale: config.embeddingScale)
         return out
     }
 
@@ -201,8 +208,10 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
 
     /// The decoder over `[B, Tt]` input ids attending to `memory` `[B, Ts, C]`; returns the final
     /// hidden states `[B, Tt, C]`.
-    func decoderForward(input: UnsafePointer<Int32>, batch B: Int, time Tt: Int, memory: UnsafePointer<Float>, sourceTime Ts: Int,
-                        sourceLengths: [Int]) -> UnsafeMutablePointer<Float> {
+    func decoderForward(
+        input: UnsafePointer<Int32>, batch B: Int, time Tt: Int, memory: UnsafePointer<Float>, sourceTime Ts: Int,
+        sourceLengths: [Int]
+    ) -> UnsafeMutablePointer<Float> {
         var y = embed(input, batch: B, time: Tt, into: decoderInput)
         let N = B * Tt
         let crossMask = AttentionMask.keyLengths(sourceLengths)
@@ -212,8 +221,9 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
                 selfAttentionForward(input: input, weights: layer.selfAttention, buffers: buffers[0], batch: B, time: Tt, mask: .causal)
             }
             y = sublayerForward(x: y, rows: N, norm: layer.crossNorm, buffers: buffers[1]) { input in
-                crossAttentionForward(input: input, memory: memory, weights: layer.crossAttention, buffers: buffers[1], batch: B,
-                                      queryTime: Tt, keyTime: Ts, mask: crossMask)
+                crossAttentionForward(
+                    input: input, memory: memory, weights: layer.crossAttention, buffers: buffers[1], batch: B,
+                    queryTime: Tt, keyTime: Ts, mask: crossMask)
             }
             y = sublayerForward(x: y, rows: N, norm: layer.ffnNorm, buffers: buffers[2]) { input in
                 ffnForward(input: input, weights: layer.ffn, buffers: buffers[2], rows: N)
@@ -225,13 +235,16 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
 
     /// Backward through the decoder: `dOutput` `[B, Tt, C]` in (clobbered); accumulates the
     /// cross-attention gradients of the memory into `dMemory`.
-    func decoderBackward(dOutput: UnsafeMutablePointer<Float>, input: UnsafePointer<Int32>, batch B: Int, time Tt: Int,
-                         memory: UnsafePointer<Float>, dMemory: UnsafeMutablePointer<Float>, sourceTime Ts: Int, sourceLengths: [Int]) {
+    func decoderBackward(
+        dOutput: UnsafeMutablePointer<Float>, input: UnsafePointer<Int32>, batch B: Int, time Tt: Int,
+        memory: UnsafePointer<Float>, dMemory: UnsafeMutablePointer<Float>, sourceTime Ts: Int, sourceLengths: [Int]
+    ) {
         let N = B * Tt, C = config.dim
         var dy = dOutput
         var spare = gradB.pointer(N * C)
         if let final = offsets.decoderFinalNorm {
-            finalNormBackward(dy: dy, dx: spare, rows: N, norm: final, buffers: decoderFinal, input: decoderLayerOutput(config.decoderLayers - 1))
+            finalNormBackward(
+                dy: dy, dx: spare, rows: N, norm: final, buffers: decoderFinal, input: decoderLayerOutput(config.decoderLayers - 1))
             swap(&dy, &spare)
         }
         let crossMask = AttentionMask.keyLengths(sourceLengths)
@@ -244,18 +257,21 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
             }
             swap(&dy, &spare)
             sublayerBackward(dy: dy, dx: spare, x: x1, rows: N, norm: layer.crossNorm, buffers: buffers[1]) { dOut, input in
-                crossAttentionBackward(dOutput: dOut, input: input, memory: memory, dMemory: dMemory, weights: layer.crossAttention,
-                                       buffers: buffers[1], batch: B, queryTime: Tt, keyTime: Ts, mask: crossMask)
+                crossAttentionBackward(
+                    dOutput: dOut, input: input, memory: memory, dMemory: dMemory, weights: layer.crossAttention,
+                    buffers: buffers[1], batch: B, queryTime: Tt, keyTime: Ts, mask: crossMask)
             }
             swap(&dy, &spare)
             sublayerBackward(dy: dy, dx: spare, x: x0, rows: N, norm: layer.selfNorm, buffers: buffers[0]) { dOut, input in
-                selfAttentionBackward(dOutput: dOut, input: input, weights: layer.selfAttention, buffers: buffers[0], batch: B, time: Tt,
-                                      mask: .causal)
+                selfAttentionBackward(
+                    dOutput: dOut, input: input, weights: layer.selfAttention, buffers: buffers[0], batch: B, time: Tt,
+                    mask: .causal)
             }
             swap(&dy, &spare)
         }
-        TokenEmbedding.backward(dwte: gradients.pointer + offsets.shared, dwpe: nil, dout: dy, tokens: input, batch: B, time: Tt,
-                                dim: C, scale: config.embeddingScale)
+        TokenEmbedding.backward(
+            dwte: gradients.pointer + offsets.shared, dwpe: nil, dout: dy, tokens: input, batch: B, time: Tt,
+            dim: C, scale: config.embeddingScale)
     }
 
     /// Backward through the encoder from `dMemory` (clobbered).
@@ -264,7 +280,8 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         var dy = dMemory
         var spare = gradB.pointer(N * C)
         if let final = offsets.encoderFinalNorm {
-            finalNormBackward(dy: dy, dx: spare, rows: N, norm: final, buffers: encoderFinal, input: encoderLayerOutput(config.encoderLayers - 1))
+            finalNormBackward(
+                dy: dy, dx: spare, rows: N, norm: final, buffers: encoderFinal, input: encoderLayerOutput(config.encoderLayers - 1))
             swap(&dy, &spare)
         }
         let mask = AttentionMask.keyLengths(lengths)
@@ -277,13 +294,15 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
             }
             swap(&dy, &spare)
             sublayerBackward(dy: dy, dx: spare, x: x0, rows: N, norm: layer.selfNorm, buffers: buffers[0]) { dOut, input in
-                selfAttentionBackward(dOutput: dOut, input: input, weights: layer.selfAttention, buffers: buffers[0], batch: B, time: Ts,
-                                      mask: mask)
+                selfAttentionBackward(
+                    dOutput: dOut, input: input, weights: layer.selfAttention, buffers: buffers[0], batch: B, time: Ts,
+                    mask: mask)
             }
             swap(&dy, &spare)
         }
-        TokenEmbedding.backward(dwte: gradients.pointer + offsets.shared, dwpe: nil, dout: dy, tokens: source, batch: B, time: Ts,
-                                dim: C, scale: config.embeddingScale)
+        TokenEmbedding.backward(
+            dwte: gradients.pointer + offsets.shared, dwpe: nil, dout: dy, tokens: source, batch: B, time: Ts,
+            dim: C, scale: config.embeddingScale)
     }
 
     func sublayerOutput(_ buffers: SublayerBuffers) -> UnsafeMutablePointer<Float> {

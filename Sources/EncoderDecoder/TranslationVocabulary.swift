@@ -43,8 +43,10 @@ public struct TranslationVocabulary: Sendable {
     /// Trains a joint byte-level BPE tokenizer on both sides of `pairs` with Tessera's own trainer;
     /// `<pad>`, `<bos>` and `<eos>` get ids 0, 1 and 2. The text is counted through a temporary
     /// file in `scratchDirectory`, which is removed afterwards.
-    public static func train(pairs: [ParallelPair], vocabularySize: Int, scratchDirectory: String,
-                             threads: Int = 1) throws -> TranslationVocabulary {
+    public static func train(
+        pairs: [ParallelPair], vocabularySize: Int, scratchDirectory: String,
+        threads: Int = 1
+    ) throws -> TranslationVocabulary {
         let recipe = try TokenizerRecipe(model: "byte-bpe", specialTokens: [padToken, bosToken, eosToken].joined(separator: ","))
         let path = (scratchDirectory as NSString).appendingPathComponent(".tokenizer-text-\(UUID().uuidString).txt")
         var text = ""

@@ -20,7 +20,9 @@ public enum BertActivation: String, Codable, Sendable, CaseIterable {
     }
 
     /// `dinp = act'(inp) · dout` (overwrites; `dinp` may alias `dout`), split across `threads`.
-    public func backward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int, threads: Int = 1) {
+    public func backward(
+        dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int, threads: Int = 1
+    ) {
         switch self {
         case .gelu: Chunked.run(count, threads: threads) { lo, hi in tk_gelu_erf_backward(dinp + lo, inp + lo, dout + lo, Int64(hi - lo)) }
         case .geluTanh: Activation.gelu.backward(dinp: dinp, inp: inp, dout: dout, count: count, threads: threads)

@@ -21,9 +21,11 @@ final class BertActivations {
             let N = B * T
             qkv = FloatBuffer(count: N * 3 * C); att = FloatBuffer(count: B * NH * T * T)
             atty = FloatBuffer(count: N * C); proj = FloatBuffer(count: N * C)
-            res1 = FloatBuffer(count: N * C); ln1 = FloatBuffer(count: N * C); ln1Mean = FloatBuffer(count: N); ln1Rstd = FloatBuffer(count: N)
+            res1 = FloatBuffer(count: N * C); ln1 = FloatBuffer(count: N * C); ln1Mean = FloatBuffer(count: N);
+            ln1Rstd = FloatBuffer(count: N)
             fch = FloatBuffer(count: N * F); fchAct = FloatBuffer(count: N * F); fc2 = FloatBuffer(count: N * C)
-            res2 = FloatBuffer(count: N * C); ln2 = FloatBuffer(count: N * C); ln2Mean = FloatBuffer(count: N); ln2Rstd = FloatBuffer(count: N)
+            res2 = FloatBuffer(count: N * C); ln2 = FloatBuffer(count: N * C); ln2Mean = FloatBuffer(count: N);
+            ln2Rstd = FloatBuffer(count: N)
         }
     }
 
@@ -42,7 +44,8 @@ final class BertActivations {
     let nspLogits: FloatBuffer, nspProbs: FloatBuffer, classLogits: FloatBuffer, classProbs: FloatBuffer, smallLosses: FloatBuffer
     /// Backward scratch.
     let dHidden: FloatBuffer, dA: FloatBuffer, dB: FloatBuffer, dRes: FloatBuffer, dLn: FloatBuffer, dAtty: FloatBuffer
-    let dqkv: FloatBuffer, dFch: FloatBuffer, dScores: FloatBuffer, dHead: FloatBuffer, dHead2: FloatBuffer, dPool: FloatBuffer, dPool2: FloatBuffer
+    let dqkv: FloatBuffer, dFch: FloatBuffer, dScores: FloatBuffer, dHead: FloatBuffer, dHead2: FloatBuffer, dPool: FloatBuffer,
+        dPool2: FloatBuffer
 
     /// Rows of the MLM head in the last forward (`[B·T]` positions) and their targets.
     var headRows: [Int] = []
@@ -62,7 +65,8 @@ final class BertActivations {
         embMean = FloatBuffer(count: N); embRstd = FloatBuffer(count: N)
         blocks = (0..<c.layers).map { _ in Block(B: B, T: T, C: C, F: F, NH: c.heads) }
         let pre = c.norm == .pre
-        final = FloatBuffer(count: pre ? N * C : 1); finalMean = FloatBuffer(count: pre ? N : 1); finalRstd = FloatBuffer(count: pre ? N : 1)
+        final = FloatBuffer(count: pre ? N * C : 1); finalMean = FloatBuffer(count: pre ? N : 1);
+        finalRstd = FloatBuffer(count: pre ? N : 1)
         headIn = FloatBuffer(count: N * C); transform = FloatBuffer(count: N * C); transformAct = FloatBuffer(count: N * C)
         transformNorm = FloatBuffer(count: N * C); transformMean = FloatBuffer(count: N); transformRstd = FloatBuffer(count: N)
         logits = FloatBuffer(count: N * V); probs = FloatBuffer(count: N * V); losses = FloatBuffer(count: N)
@@ -72,6 +76,7 @@ final class BertActivations {
         dHidden = FloatBuffer(count: N * C); dA = FloatBuffer(count: N * C); dB = FloatBuffer(count: N * C)
         dRes = FloatBuffer(count: N * C); dLn = FloatBuffer(count: N * C); dAtty = FloatBuffer(count: N * C)
         dqkv = FloatBuffer(count: N * 3 * C); dFch = FloatBuffer(count: N * F); dScores = FloatBuffer(count: B * c.heads * T * T)
-        dHead = FloatBuffer(count: N * C); dHead2 = FloatBuffer(count: N * C); dPool = FloatBuffer(count: B * C); dPool2 = FloatBuffer(count: B * C)
+        dHead = FloatBuffer(count: N * C); dHead2 = FloatBuffer(count: N * C); dPool = FloatBuffer(count: B * C);
+        dPool2 = FloatBuffer(count: B * C)
     }
 }

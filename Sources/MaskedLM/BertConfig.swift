@@ -39,9 +39,11 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public var classLabels: [String] = []
 
     /// Creates a configuration.
-    public init(vocabSize: Int, maxPositions: Int, layers: Int, heads: Int, dim: Int, ffnDim: Int, typeVocabSize: Int = 2,
-                norm: Norm = .post, activation: BertActivation = .gelu, layerNormEpsilon: Float = 1e-12,
-                nextSentencePrediction: Bool = false, classLabels: [String] = []) {
+    public init(
+        vocabSize: Int, maxPositions: Int, layers: Int, heads: Int, dim: Int, ffnDim: Int, typeVocabSize: Int = 2,
+        norm: Norm = .post, activation: BertActivation = .gelu, layerNormEpsilon: Float = 1e-12,
+        nextSentencePrediction: Bool = false, classLabels: [String] = []
+    ) {
         self.vocabSize = vocabSize
         self.maxPositions = maxPositions
         self.layers = layers
@@ -63,7 +65,9 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         if vocabSize < 2 { throw MaskedLMError.invalidOption("vocabSize \(vocabSize) must be at least 2") }
         if maxPositions < 1 { throw MaskedLMError.invalidOption("maxPositions \(maxPositions) must be at least 1") }
-        if layers < 1 || heads < 1 || dim < 1 || ffnDim < 1 { throw MaskedLMError.invalidOption("layers, heads, dim and ffnDim must be positive") }
+        if layers < 1 || heads < 1 || dim < 1 || ffnDim < 1 {
+            throw MaskedLMError.invalidOption("layers, heads, dim and ffnDim must be positive")
+        }
         if dim % heads != 0 { throw MaskedLMError.invalidOption("dim \(dim) is not divisible by heads \(heads)") }
         if typeVocabSize < 1 { throw MaskedLMError.invalidOption("typeVocabSize \(typeVocabSize) must be at least 1") }
         if classLabels.count == 1 { throw MaskedLMError.invalidOption("a classification head needs at least 2 labels, got 1") }

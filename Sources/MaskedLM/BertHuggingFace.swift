@@ -29,10 +29,11 @@ public enum BertHuggingFace {
         guard let activation = BertActivation(rawValue: actName) else {
             throw MaskedLMError.invalidOption("\(source): hidden_act \"\(actName)\" is not supported (gelu, gelu_new, relu)")
         }
-        var config = BertConfig(vocabSize: try int("vocab_size"), maxPositions: try int("max_position_embeddings"),
-                                layers: try int("num_hidden_layers"), heads: try int("num_attention_heads"), dim: try int("hidden_size"),
-                                ffnDim: try int("intermediate_size"), typeVocabSize: json["type_vocab_size"] as? Int ?? 2, norm: .post,
-                                activation: activation)
+        var config = BertConfig(
+            vocabSize: try int("vocab_size"), maxPositions: try int("max_position_embeddings"),
+            layers: try int("num_hidden_layers"), heads: try int("num_attention_heads"), dim: try int("hidden_size"),
+            ffnDim: try int("intermediate_size"), typeVocabSize: json["type_vocab_size"] as? Int ?? 2, norm: .post,
+            activation: activation)
         if let eps = json["layer_norm_eps"] as? Double { config.layerNormEpsilon = Float(eps) }
         try config.validate()
         return config
@@ -41,12 +42,14 @@ public enum BertHuggingFace {
     /// Hugging Face's `config.json` for `config`; throws for options BERT cannot express.
     public static func configJSON(_ config: BertConfig, padTokenID: Int) throws -> Data {
         if config.norm == .pre {
-            throw MaskedLMError.invalidOption("Hugging Face BERT is post-LN; a pre-LN model (norm: pre) cannot be exported as BertForMaskedLM")
+            throw MaskedLMError.invalidOption(
+                "Hugging Face BERT is post-LN; a pre-LN model (norm: pre) cannot be exported as BertForMaskedLM")
         }
         var json: [String: Any] = [
             "model_type": "bert", "vocab_size": config.vocabSize, "hidden_size": config.dim, "num_hidden_layers": config.layers,
             "num_attention_heads": config.heads, "intermediate_size": config.ffnDim, "max_position_embeddings": config.maxPositions,
-            "type_vocab_size": config.typeVocabSize, "hidden_act": config.activation.rawValue, "layer_norm_eps": Double(config.layerNormEpsilon),
+            "type_vocab_size": config.typeVocabSize, "hidden_act": config.activation.rawValue,
+            "layer_norm_eps": Double(config.layerNormEpsilon),
             "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0, "initializer_range": 0.02, "pad_token_id": padTokenID,
             "position_embedding_type": "absolute", "tie_word_embeddings": true, "torch_dtype": "float32",
         ]
@@ -85,7 +88,8 @@ public enum BertHuggingFace {
     public static func load(directory: String, threads: Int = 1) throws -> BertModel {
         let configPath = directory + "/config.json"
         guard let data = FileManager.default.contents(atPath: configPath) else {
-            throw MaskedLMError.invalidOption("\(configPath): missing (a Hugging Face BERT directory has config.json and model.safetensors)")
+            throw MaskedLMError.invalidOption(
+                "\(configPath): missing (a Hugging Face BERT directory has config.json and model.safetensors)")
         }
         var config = try self.config(fromJSON: data, source: configPath)
         let file = try SafeTensors.read(directory + "/model.safetensors")
@@ -100,7 +104,9 @@ public enum BertHuggingFace {
         let model = try BertModel(config: config, threads: threads)
         for e in model.layout.parameters.entries {
             var name = e.name
-            if !names.contains(name), name.hasPrefix("bert."), names.contains(String(name.dropFirst(5))) { name = String(name.dropFirst(5)) }
+            if !names.contains(name), name.hasPrefix("bert."), names.contains(String(name.dropFirst(5))) {
+                name = String(name.dropFirst(5))
+            }
             guard names.contains(name) else {
                 throw MaskedLMError.invalidOption("\(directory)/model.safetensors: missing tensor \(e.name)")
             }

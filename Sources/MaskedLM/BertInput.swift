@@ -19,8 +19,10 @@ public struct BertInput: Sendable {
     public var classLabels: [Int32]?
 
     /// Creates an input from its parts.
-    public init(batch: Int, time: Int, tokens: [Int32], segments: [Int32], lengths: [Int], maskedLabels: [Int32]? = nil,
-                nextSentenceLabels: [Int32]? = nil, classLabels: [Int32]? = nil) {
+    public init(
+        batch: Int, time: Int, tokens: [Int32], segments: [Int32], lengths: [Int], maskedLabels: [Int32]? = nil,
+        nextSentenceLabels: [Int32]? = nil, classLabels: [Int32]? = nil
+    ) {
         self.batch = batch
         self.time = time
         self.tokens = tokens
@@ -33,7 +35,8 @@ public struct BertInput: Sendable {
 
     /// A masked-LM training batch (with its NSP labels when `nextSentencePrediction`).
     public init(_ b: MaskedLMBatch, nextSentencePrediction: Bool) {
-        self.init(batch: b.batch, time: b.time, tokens: b.inputs, segments: b.segments, lengths: b.lengths, maskedLabels: b.labels,
-                  nextSentenceLabels: nextSentencePrediction ? b.nextSentenceLabels : nil)
+        self.init(
+            batch: b.batch, time: b.time, tokens: b.inputs, segments: b.segments, lengths: b.lengths, maskedLabels: b.labels,
+            nextSentenceLabels: nextSentencePrediction ? b.nextSentenceLabels : nil)
     }
 }

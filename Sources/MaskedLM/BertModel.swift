@@ -101,9 +101,10 @@ public final class BertModel {
                 tk_accumulate(o, wtt + Int(input.segments[i]) * C, Int64(C))
             }
         }
-        LayerNorm.forward(out: s.embeddedNorm.pointer, mean: s.embMean.pointer, rstd: s.embRstd.pointer, inp: s.embedded.pointer,
-                          weight: w(layout.embeddingNormWeight), bias: w(layout.embeddingNormBias), rows: N, channels: C,
-                          epsilon: c.layerNormEpsilon, threads: threads)
+        LayerNorm.forward(
+            out: s.embeddedNorm.pointer, mean: s.embMean.pointer, rstd: s.embRstd.pointer, inp: s.embedded.pointer,
+            weight: w(layout.embeddingNormWeight), bias: w(layout.embeddingNormBias), rows: N, channels: C,
+            epsilon: c.layerNormEpsilon, threads: threads)
         var x = s.embeddedNorm.pointer
         let mask = AttentionMask.keyLengths(input.lengths)
         for l in 0..<c.layers {
@@ -111,18 +112,22 @@ public final class BertModel {
             x = c.norm == .post ? s.blocks[l].ln2.pointer : s.blocks[l].res2.pointer
         }
         if let fw = layout.finalNormWeight, let fb = layout.finalNormBias {
-            LayerNorm.forward(out: s.final.pointer, mean: s.finalMean.pointer, rstd: s.finalRstd.pointer, inp: x, weight: w(fw), bias: w(fb),
-                              rows: N, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
+            LayerNorm.forward(
+                out: s.final.pointer, mean: s.finalMean.pointer, rstd: s.finalRstd.pointer, inp: x, weight: w(fw), bias: w(fb),
+                rows: N, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
             x = s.final.pointer
         }
         s.hidden = x
         var out = BertOutput()
         // MLM head on the chosen rows.
         switch rows {
-        case .labelled: s.headRows = input.maskedLabels.map { labels in labels.indices.filter { labels[$0] != MaskedSequence.ignoreLabel } } ?? []
+        case .labelled:
+            s.headRows = input.maskedLabels.map { labels in labels.indices.filter { labels[$0] != MaskedSequence.ignoreLabel } } ?? []
         case .all: s.headRows = Array(0..<N)
         case .positions(let p):
-            if let bad = p.first(where: { $0 < 0 || $0 >= N }) { throw MaskedLMError.invalidOption("position \(bad) is outside the batch's \(N)") }
+            if let bad = p.first(where: { $0 < 0 || $0 >= N }) {
+                throw MaskedLMError.invalidOption("position \(bad) is outside the batch's \(N)")
+            }
             s.headRows = p
         case .none: s.headRows = []
         }
@@ -130,17 +135,21 @@ public final class BertModel {
         let R = s.headRows.count
         if R > 0 {
             for (r, i) in s.headRows.enumerated() { (s.headIn.pointer + r * C).update(from: x + i * C, count: C) }
-            Linear.forward(out: s.transform.pointer, inp: s.headIn.pointer, weight: w(layout.transformWeight), bias: w(layout.transformBias),
-                           rows: R, inChannels: C, outChannels: C)
+            Linear.forward(
+                out: s.transform.pointer, inp: s.headIn.pointer, weight: w(layout.transformWeight), bias: w(layout.transformBias),
+                rows: R, inChannels: C, outChannels: C)
             c.activation.forward(out: s.transformAct.pointer, inp: s.transform.pointer, count: R * C, threads: threads)
-            LayerNorm.forward(out: s.transformNorm.pointer, mean: s.transformMean.pointer, rstd: s.transformRstd.pointer,
-                              inp: s.transformAct.pointer, weight: w(layout.transformNormWeight), bias: w(layout.transformNormBias),
-                              rows: R, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
-            Linear.forward(out: s.logits.pointer, inp: s.transformNorm.pointer, weight: wte, bias: w(layout.decoderBias),
-                           rows: R, inChannels: C, outChannels: V)
+            LayerNorm.forward(
+                out: s.transformNorm.pointer, mean: s.transformMean.pointer, rstd: s.transformRstd.pointer,
+                inp: s.transformAct.pointer, weight: w(layout.transformNormWeight), bias: w(layout.transformNormBias),
+                rows: R, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
+            Linear.forward(
+                out: s.logits.pointer, inp: s.transformNorm.pointer, weight: wte, bias: w(layout.decoderBias),
+                rows: R, inChannels: C, outChannels: V)
             if rows == .labelled {
-                let (loss, correct) = crossEntropy(logits: s.logits.pointer, probs: s.probs.pointer, losses: s.losses.pointer,
-                                                   targets: s.headTargets, rows: R, classes: V)
+                let (loss, correct) = crossEntropy(
+                    logits: s.logits.pointer, probs: s.probs.pointer, losses: s.losses.pointer,
+                    targets: s.headTargets, rows: R, classes: V)
                 out.maskedLoss = loss
                 out.maskedCount = R
                 out.maskedCorrect = correct
@@ -150,23 +159,28 @@ public final class BertModel {
         // Pooler and sentence heads.
         if let pw = layout.poolerWeight, let pb = layout.poolerBias {
             for b in 0..<B { (s.clsRows.pointer + b * C).update(from: x + b * T * C, count: C) }
-            Linear.forward(out: s.poolPre.pointer, inp: s.clsRows.pointer, weight: w(pw), bias: w(pb), rows: B, inChannels: C, outChannels: C)
+            Linear.forward(
+                out: s.poolPre.pointer, inp: s.clsRows.pointer, weight: w(pw), bias: w(pb), rows: B, inChannels: C, outChannels: C)
             for i in 0..<(B * C) { s.pooled.pointer[i] = tanhf(s.poolPre.pointer[i]) }
             if let nw = layout.nspWeight, let nb = layout.nspBias {
-                Linear.forward(out: s.nspLogits.pointer, inp: s.pooled.pointer, weight: w(nw), bias: w(nb), rows: B, inChannels: C, outChannels: 2)
+                Linear.forward(
+                    out: s.nspLogits.pointer, inp: s.pooled.pointer, weight: w(nw), bias: w(nb), rows: B, inChannels: C, outChannels: 2)
                 if let labels = input.nextSentenceLabels {
-                    let (loss, _) = crossEntropy(logits: s.nspLogits.pointer, probs: s.nspProbs.pointer, losses: s.smallLosses.pointer,
-                                                 targets: labels, rows: B, classes: 2)
+                    let (loss, _) = crossEntropy(
+                        logits: s.nspLogits.pointer, probs: s.nspProbs.pointer, losses: s.smallLosses.pointer,
+                        targets: labels, rows: B, classes: 2)
                     out.nextSentenceLoss = loss
                     out.loss += loss
                 }
             }
             if let cw = layout.classifierWeight, let cb = layout.classifierBias {
                 let K = c.classLabels.count
-                Linear.forward(out: s.classLogits.pointer, inp: s.pooled.pointer, weight: w(cw), bias: w(cb), rows: B, inChannels: C, outChannels: K)
+                Linear.forward(
+                    out: s.classLogits.pointer, inp: s.pooled.pointer, weight: w(cw), bias: w(cb), rows: B, inChannels: C, outChannels: K)
                 if let labels = input.classLabels {
-                    let (loss, _) = crossEntropy(logits: s.classLogits.pointer, probs: s.classProbs.pointer, losses: s.smallLosses.pointer,
-                                                 targets: labels, rows: B, classes: K)
+                    let (loss, _) = crossEntropy(
+                        logits: s.classLogits.pointer, probs: s.classProbs.pointer, losses: s.smallLosses.pointer,
+                        targets: labels, rows: B, classes: K)
                     out.classLoss = loss
                     out.loss += loss
                 }
@@ -176,8 +190,10 @@ public final class BertModel {
     }
 
     /// Softmax cross-entropy over `rows` rows; returns the mean loss and the number of arg-max hits.
-    private func crossEntropy(logits: UnsafePointer<Float>, probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>,
-                              targets: [Int32], rows R: Int, classes K: Int) -> (Float, Int) {
+    private func crossEntropy(
+        logits: UnsafePointer<Float>, probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>,
+        targets: [Int32], rows R: Int, classes K: Int
+    ) -> (Float, Int) {
         targets.withUnsafeBufferPointer { t in
             CrossEntropy.forward(probs: probs, losses: losses, logits: logits, targets: t.baseAddress!, rows: R, vocab: K, threads: threads)
         }
@@ -196,7 +212,9 @@ public final class BertModel {
     private func check(_ input: BertInput) throws {
         let c = config, B = input.batch, T = input.time, N = B * T
         guard B >= 1, T >= 1 else { throw MaskedLMError.invalidOption("batch \(B) and time \(T) must be positive") }
-        guard T <= c.maxPositions else { throw MaskedLMError.invalidOption("sequence length \(T) exceeds the model's \(c.maxPositions) positions") }
+        guard T <= c.maxPositions else {
+            throw MaskedLMError.invalidOption("sequence length \(T) exceeds the model's \(c.maxPositions) positions")
+        }
         guard input.tokens.count == N, input.segments.count == N, input.lengths.count == B else {
             throw MaskedLMError.invalidOption("expected \(N) tokens and segments and \(B) lengths")
         }
@@ -217,7 +235,9 @@ public final class BertModel {
         }
         if let labels = input.nextSentenceLabels {
             guard c.nextSentencePrediction else { throw MaskedLMError.invalidOption("NSP labels given to a model without the NSP head") }
-            guard labels.count == B, labels.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw MaskedLMError.invalidOption("expected \(B) NSP labels of 0 or 1") }
+            guard labels.count == B, labels.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+                throw MaskedLMError.invalidOption("expected \(B) NSP labels of 0 or 1")
+            }
         }
         if let labels = input.classLabels {
             let K = c.classLabels.count
@@ -233,36 +253,44 @@ public final class BertModel {
         let c = config, b = layout.blocks[l], N = B * T, C = c.dim, F = c.ffnDim, eps = c.layerNormEpsilon
         let attIn: UnsafePointer<Float>
         if c.norm == .pre {
-            LayerNorm.forward(out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: x, weight: w(b.attentionNormWeight),
-                              bias: w(b.attentionNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: x, weight: w(b.attentionNormWeight),
+                bias: w(b.attentionNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
             attIn = UnsafePointer(a.ln1.pointer)
         } else {
             attIn = x
         }
-        Linear.forward(out: a.qkv.pointer, inp: attIn, weight: w(b.qkvWeight), bias: w(b.qkvBias), rows: N, inChannels: C, outChannels: 3 * C)
+        Linear.forward(
+            out: a.qkv.pointer, inp: attIn, weight: w(b.qkvWeight), bias: w(b.qkvBias), rows: N, inChannels: C, outChannels: 3 * C)
         let q = a.qkv.pointer
-        Attention.forward(out: a.atty.pointer, att: a.att.pointer, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C,
-                          value: q + 2 * C, valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: c.heads, mask: mask,
-                          threads: threads)
-        Linear.forward(out: a.proj.pointer, inp: a.atty.pointer, weight: w(b.projWeight), bias: w(b.projBias), rows: N, inChannels: C, outChannels: C)
+        Attention.forward(
+            out: a.atty.pointer, att: a.att.pointer, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C,
+            value: q + 2 * C, valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: c.heads, mask: mask,
+            threads: threads)
+        Linear.forward(
+            out: a.proj.pointer, inp: a.atty.pointer, weight: w(b.projWeight), bias: w(b.projBias), rows: N, inChannels: C, outChannels: C)
         tk_add(a.res1.pointer, x, a.proj.pointer, Int64(N * C))
         let ffnIn: UnsafeMutablePointer<Float>
         if c.norm == .post {
-            LayerNorm.forward(out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: a.res1.pointer,
-                              weight: w(b.attentionNormWeight), bias: w(b.attentionNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: a.res1.pointer,
+                weight: w(b.attentionNormWeight), bias: w(b.attentionNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
             ffnIn = a.ln1.pointer
         } else {
-            LayerNorm.forward(out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res1.pointer,
-                              weight: w(b.outputNormWeight), bias: w(b.outputNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res1.pointer,
+                weight: w(b.outputNormWeight), bias: w(b.outputNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
             ffnIn = a.ln2.pointer
         }
         Linear.forward(out: a.fch.pointer, inp: ffnIn, weight: w(b.fcWeight), bias: w(b.fcBias), rows: N, inChannels: C, outChannels: F)
         c.activation.forward(out: a.fchAct.pointer, inp: a.fch.pointer, count: N * F, threads: threads)
-        Linear.forward(out: a.fc2.pointer, inp: a.fchAct.pointer, weight: w(b.fc2Weight), bias: w(b.fc2Bias), rows: N, inChannels: F, outChannels: C)
+        Linear.forward(
+            out: a.fc2.pointer, inp: a.fchAct.pointer, weight: w(b.fc2Weight), bias: w(b.fc2Bias), rows: N, inChannels: F, outChannels: C)
         if c.norm == .post {
             tk_add(a.res2.pointer, a.ln1.pointer, a.fc2.pointer, Int64(N * C))
-            LayerNorm.forward(out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res2.pointer,
-                              weight: w(b.outputNormWeight), bias: w(b.outputNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res2.pointer,
+                weight: w(b.outputNormWeight), bias: w(b.outputNormBias), rows: N, channels: C, epsilon: eps, threads: threads)
         } else {
             tk_add(a.res2.pointer, a.res1.pointer, a.fc2.pointer, Int64(N * C))
         }
@@ -275,9 +303,13 @@ public final class BertModel {
     /// Positions (`b·T + t`) the MLM head computed in the last forward.
     public var maskedRows: [Int] { state?.headRows ?? [] }
     /// NSP logits `[B, 2]` of the last forward (models with the NSP head).
-    public var nextSentenceLogits: UnsafePointer<Float>? { layout.nspWeight == nil ? nil : state.map { UnsafePointer($0.nspLogits.pointer) } }
+    public var nextSentenceLogits: UnsafePointer<Float>? {
+        layout.nspWeight == nil ? nil : state.map { UnsafePointer($0.nspLogits.pointer) }
+    }
     /// Class logits `[B, K]` of the last forward (models with a classification head).
-    public var classLogits: UnsafePointer<Float>? { layout.classifierWeight == nil ? nil : state.map { UnsafePointer($0.classLogits.pointer) } }
+    public var classLogits: UnsafePointer<Float>? {
+        layout.classifierWeight == nil ? nil : state.map { UnsafePointer($0.classLogits.pointer) }
+    }
     /// Final hidden states `[B·T, C]` of the last forward.
     public var hiddenStates: UnsafePointer<Float>? { state?.hidden.map { UnsafePointer($0) } }
     /// Attention probabilities `[B, NH, T, T]` of block `l` in the last forward.

@@ -28,7 +28,9 @@ public struct LabelledText: Sendable, Equatable {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
                 throw MaskedLMError.invalidOption("\(path):\(i + 1): not a JSON object")
             }
-            guard let t = object[textField] as? String else { throw MaskedLMError.invalidOption("\(path):\(i + 1): no string field \"\(textField)\"") }
+            guard let t = object[textField] as? String else {
+                throw MaskedLMError.invalidOption("\(path):\(i + 1): no string field \"\(textField)\"")
+            }
             guard let l = object[labelField] as? String ?? (object[labelField] as? Int).map(String.init) else {
                 throw MaskedLMError.invalidOption("\(path):\(i + 1): no string field \"\(labelField)\"")
             }

@@ -60,7 +60,9 @@ public struct MaskedLMBatcher: Sendable {
 
     /// All pairs in their stored order, masked with a fixed `seed` (for evaluation), in batches of
     /// at most `batchSize`: the same input and seed always give the same masks.
-    public static func evaluationBatches(pairs: [SentencePair], masker: TokenMasker, batchSize: Int, time: Int, seed: UInt64) -> [MaskedLMBatch] {
+    public static func evaluationBatches(pairs: [SentencePair], masker: TokenMasker, batchSize: Int, time: Int, seed: UInt64)
+        -> [MaskedLMBatch]
+    {
         var rng = SeededGenerator(seed: seed)
         var out: [MaskedLMBatch] = []
         var start = 0

@@ -35,7 +35,9 @@ public enum MaskedLMCheckpoint {
     }
 
     /// Saves `model` (and the trainer's state when given) with the tokenizer file's bytes.
-    public static func save(to directory: String, model: BertModel, trainer: MaskedLMTrainer?, state: TrainerState?, tokenizer: [UInt8]) throws {
+    public static func save(to directory: String, model: BertModel, trainer: MaskedLMTrainer?, state: TrainerState?, tokenizer: [UInt8])
+        throws
+    {
         let fm = FileManager.default
         let staging = directory + ".saving", previous = directory + ".previous"
         try? fm.removeItem(atPath: staging)

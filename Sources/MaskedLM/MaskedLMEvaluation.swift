@@ -49,7 +49,8 @@ public struct MaskedLMEvaluation: Sendable, Equatable {
         var unigramLoss: Double = 0
         for t in targets { unigramLoss -= log(max(Double(unigram[Int(t)]), 0.5) / total) }
         let n = Double(max(count, 1))
-        return MaskedLMEvaluation(loss: lossSum / n, accuracy: Double(correct) / n, maskedTokens: count,
-                                  unigramAccuracy: Double(hits) / Double(max(targets.count, 1)), unigramLoss: unigramLoss / Double(max(targets.count, 1)))
+        return MaskedLMEvaluation(
+            loss: lossSum / n, accuracy: Double(correct) / n, maskedTokens: count,
+            unigramAccuracy: Double(hits) / Double(max(targets.count, 1)), unigramLoss: unigramLoss / Double(max(targets.count, 1)))
     }
 }

@@ -51,9 +51,11 @@ public final class MaskedLMTrainer {
         try model.backward()
         let norm = GradientClipping.clip(model.gradients, maxNorm: options.clip)
         let lr = options.schedule.rate(at: step)
-        optimizer.update(parameters: model.parameters, gradients: model.gradients, layout: model.layout.parameters, lr: lr, threads: model.threads)
+        optimizer.update(
+            parameters: model.parameters, gradients: model.gradients, layout: model.layout.parameters, lr: lr, threads: model.threads)
         step += 1
-        return StepResult(loss: out.loss, accuracy: Float(out.maskedCorrect) / Float(max(out.maskedCount, 1)), learningRate: lr, gradientNorm: norm)
+        return StepResult(
+            loss: out.loss, accuracy: Float(out.maskedCorrect) / Float(max(out.maskedCount, 1)), learningRate: lr, gradientNorm: norm)
     }
 
     /// Loss and accuracy on the validation batches.
@@ -64,7 +66,9 @@ public final class MaskedLMTrainer {
     /// Trains until `options.steps` (or `stopAfter` more steps); `progress` gets each step's result and,
     /// on validation steps, the evaluation; `checkpoint` runs every `options.checkpointInterval` steps and at the end.
     @discardableResult
-    public func run(stopAfter: Int? = nil, checkpoint: () throws -> Void, progress: (StepResult, MaskedLMEvaluation?) throws -> Void) throws -> Bool {
+    public func run(stopAfter: Int? = nil, checkpoint: () throws -> Void, progress: (StepResult, MaskedLMEvaluation?) throws -> Void) throws
+        -> Bool
+    {
         let first = step
         while step < options.steps {
             if let stopAfter, step - first >= stopAfter { break }

@@ -13,8 +13,10 @@ public struct MaskingOptions: Sendable, Equatable {
     public var maxPredictions: Int?
 
     /// Creates options; ``validate()`` checks them.
-    public init(probability: Double = 0.15, maskFraction: Double = 0.8, randomFraction: Double = 0.1, wholeWord: Bool = false,
-                maxPredictions: Int? = nil) {
+    public init(
+        probability: Double = 0.15, maskFraction: Double = 0.8, randomFraction: Double = 0.1, wholeWord: Bool = false,
+        maxPredictions: Int? = nil
+    ) {
         self.probability = probability
         self.maskFraction = maskFraction
         self.randomFraction = randomFraction
@@ -26,7 +28,8 @@ public struct MaskingOptions: Sendable, Equatable {
     public func validate() throws {
         if !(probability > 0 && probability <= 1) { throw MaskedLMError.invalidOption("mask probability \(probability) must be in (0, 1]") }
         if !(maskFraction >= 0 && randomFraction >= 0 && maskFraction + randomFraction <= 1) {
-            throw MaskedLMError.invalidOption("mask fraction \(maskFraction) and random fraction \(randomFraction) must be ≥ 0 with a sum ≤ 1")
+            throw MaskedLMError.invalidOption(
+                "mask fraction \(maskFraction) and random fraction \(randomFraction) must be ≥ 0 with a sum ≤ 1")
         }
         if let m = maxPredictions, m < 1 { throw MaskedLMError.invalidOption("maxPredictions \(m) must be at least 1") }
     }

@@ -58,8 +58,10 @@ public struct PairBuilder: Sendable {
         return (pairs, report)
     }
 
-    private func appendPairs(document d: Int, docs: [[[Int32]]], into pairs: inout [SentencePair], report: inout PairBuildingReport,
-                             rng: inout SeededGenerator) {
+    private func appendPairs(
+        document d: Int, docs: [[[Int32]]], into pairs: inout [SentencePair], report: inout PairBuildingReport,
+        rng: inout SeededGenerator
+    ) {
         let doc = docs[d]
         let maxTokens = maxContentTokens
         var target = maxTokens
@@ -88,7 +90,7 @@ public struct PairBuilder: Sendable {
                         if b.count >= targetB { break }
                         j += 1
                     }
-                    i -= chunk.count - aEnd              // the unused segments start the next chunk
+                    i -= chunk.count - aEnd  // the unused segments start the next chunk
                 } else if chunk.count == 1 {
                     // One segment and no random B: split it so B is still its true continuation.
                     if a.count >= 2 {

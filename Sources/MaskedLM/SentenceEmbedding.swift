@@ -13,8 +13,10 @@ public enum SentenceEmbedding {
     /// One vector per text (`[CLS] text [SEP]`, truncated to the model's positions), computed in
     /// batches of `batchSize`. Returns the vectors and the number of texts that were truncated.
     /// Throws for an empty text, naming its index.
-    public static func embed(_ model: BertModel, tokenizer: Tokenizer, specials: SpecialTokenIDs, texts: [String], pooling: Pooling,
-                             batchSize: Int = 16) throws -> (vectors: [[Float]], truncated: Int) {
+    public static func embed(
+        _ model: BertModel, tokenizer: Tokenizer, specials: SpecialTokenIDs, texts: [String], pooling: Pooling,
+        batchSize: Int = 16
+    ) throws -> (vectors: [[Float]], truncated: Int) {
         let C = model.config.dim, room = model.config.maxPositions - 2
         var sequences: [[Int32]] = []
         var truncated = 0
@@ -31,8 +33,10 @@ public enum SentenceEmbedding {
             let B = chunk.count, T = chunk.map(\.count).max() ?? 1
             var tokens = [Int32](repeating: specials.pad, count: B * T)
             for (b, s) in chunk.enumerated() { for (t, id) in s.enumerated() { tokens[b * T + t] = id } }
-            try model.forward(BertInput(batch: B, time: T, tokens: tokens, segments: [Int32](repeating: 0, count: B * T),
-                                        lengths: chunk.map(\.count)), rows: .none)
+            try model.forward(
+                BertInput(
+                    batch: B, time: T, tokens: tokens, segments: [Int32](repeating: 0, count: B * T),
+                    lengths: chunk.map(\.count)), rows: .none)
             guard let h = model.hiddenStates else { break }
             for (b, s) in chunk.enumerated() {
                 var v = [Float](repeating: 0, count: C)

@@ -54,8 +54,9 @@ public final class SequenceClassifier {
         let B = sequences.count, T = sequences.map(\.count).max() ?? 1
         var tokens = [Int32](repeating: specials.pad, count: B * T)
         for (b, s) in sequences.enumerated() { for (t, id) in s.enumerated() { tokens[b * T + t] = id } }
-        return BertInput(batch: B, time: T, tokens: tokens, segments: [Int32](repeating: 0, count: B * T), lengths: sequences.map(\.count),
-                         classLabels: labels)
+        return BertInput(
+            batch: B, time: T, tokens: tokens, segments: [Int32](repeating: 0, count: B * T), lengths: sequences.map(\.count),
+            classLabels: labels)
     }
 
     /// Class index and probabilities for each sequence, in batches of `batchSize`.
@@ -104,8 +105,9 @@ public final class SequenceClassifier {
             let out = try model.forward(input(chosen.map(\.ids), labels: chosen.map(\.label)), rows: .none)
             try model.backward()
             _ = GradientClipping.clip(model.gradients, maxNorm: options.clip)
-            optimizer.update(parameters: model.parameters, gradients: model.gradients, layout: model.layout.parameters,
-                             lr: options.schedule.rate(at: step), threads: model.threads)
+            optimizer.update(
+                parameters: model.parameters, gradients: model.gradients, layout: model.layout.parameters,
+                lr: options.schedule.rate(at: step), threads: model.threads)
             try progress(step + 1, out.loss)
         }
     }

@@ -30,8 +30,9 @@ public struct SpecialTokenIDs: Sendable, Equatable {
             guard let id = tokenizer.id(for: name) else { throw MaskedLMError.missingSpecialToken(source: source, token: name) }
             return Int32(id)
         }
-        self.init(cls: try find("[CLS]"), sep: try find("[SEP]"), mask: try find("[MASK]"), pad: try find("[PAD]"),
-                  unknown: tokenizer.id(for: "[UNK]").map { Int32($0) })
+        self.init(
+            cls: try find("[CLS]"), sep: try find("[SEP]"), mask: try find("[MASK]"), pad: try find("[PAD]"),
+            unknown: tokenizer.id(for: "[UNK]").map { Int32($0) })
     }
 
     /// The special ids, `[UNK]` included when present.

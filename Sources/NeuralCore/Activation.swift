@@ -21,8 +21,10 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     }
 
     /// `dinp = act'(inp) · dout` (overwrites; `dinp` may alias `dout`), split across `threads`.
-    public func backward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int,
-                         threads: Int = 1) {
+    public func backward(
+        dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int,
+        threads: Int = 1
+    ) {
         Chunked.run(count, threads: threads) { lo, hi in
             switch self {
             case .gelu: tk_gelu_backward(dinp + lo, inp + lo, dout + lo, Int64(hi - lo))

@@ -22,20 +22,25 @@ public enum Attention {
 
     /// Causal self-attention. `qkv` is `[B, T, 3C]` (q | k | v, heads contiguous within each);
     /// writes `att` `[B, NH, T, T]` (softmax probabilities, zeros above the diagonal) and `out` `[B, T, C]`.
-    public static func forward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
-                               batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int = causalBlock) {
+    public static func forward(
+        out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+        batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int = causalBlock
+    ) {
         let io = Strided(q: qkv, qs: 3 * C, k: qkv + C, ks: 3 * C, v: qkv + 2 * C, vs: 3 * C)
         causalForward(out: out, att: att, io, batch: B, time: T, dim: C, heads: NH, threads: threads, block: block)
     }
 
     /// Backward of the causal packed ``forward(out:att:qkv:batch:time:dim:heads:threads:block:)``:
     /// overwrites `dqkv`; `scratch` holds `B·NH·T·T` floats.
-    public static func backward(dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                                qkv: UnsafePointer<Float>, att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int,
-                                heads NH: Int, threads: Int, block: Int = causalBlock) {
+    public static func backward(
+        dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+        qkv: UnsafePointer<Float>, att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int,
+        heads NH: Int, threads: Int, block: Int = causalBlock
+    ) {
         let io = Strided(q: qkv, qs: 3 * C, k: qkv + C, ks: 3 * C, v: qkv + 2 * C, vs: 3 * C)
         let grads = StridedGradients(dq: dqkv, dqs: 3 * C, dk: dqkv + C, dks: 3 * C, dv: dqkv + 2 * C, dvs: 3 * C)
-        causalBackward(grads, scratch: scratch, dout: dout, io, att: att, batch: B, time: T, dim: C, heads: NH, threads: threads, block: block)
+        causalBackward(
+            grads, scratch: scratch, dout: dout, io, att: att, batch: B, time: T, dim: C, heads: NH, threads: threads, block: block)
     }
 
     // MARK: General: separate query and key/value sequences, any mask
@@ -46,10 +51,12 @@ public enum Attention {
     /// likewise with `Tk` and their strides; each row holds `C = NH·hs` values. Writes `out`
     /// `[B, Tq, C]` and `att` `[B, NH, Tq, Tk]`. A query with no visible key gets a zero output.
     /// `mask` must fit (``AttentionMask/validate(batch:keyTime:)``).
-    public static func forward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>,
-                               query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>, keyStride: Int,
-                               value: UnsafePointer<Float>, valueStride: Int, batch B: Int, queryTime Tq: Int, keyTime Tk: Int,
-                               dim C: Int, heads NH: Int, mask: AttentionMask, threads: Int) {
+    public static func forward(
+        out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>,
+        query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>, keyStride: Int,
+        value: UnsafePointer<Float>, valueStride: Int, batch B: Int, queryTime Tq: Int, keyTime Tk: Int,
+        dim C: Int, heads NH: Int, mask: AttentionMask, threads: Int
+    ) {
         let io = Strided(q: query, qs: queryStride, k: key, ks: keyStride, v: value, vs: valueStride)
         if mask.isCausalOnly && Tq == Tk {
             causalForward(out: out, att: att, io, batch: B, time: Tq, dim: C, heads: NH, threads: threads, block: causalBlock)
@@ -79,17 +86,20 @@ public enum Attention {
     /// Backward of the general ``forward(out:att:query:queryStride:key:keyStride:value:valueStride:batch:queryTime:keyTime:dim:heads:mask:threads:)``:
     /// overwrites the head slices of `dquery`, `dkey` and `dvalue` (laid out like their inputs, with
     /// their own strides; they may be parts of one packed buffer); `scratch` holds `B·NH·Tq·Tk` floats.
-    public static func backward(dquery: UnsafeMutablePointer<Float>, dqueryStride: Int, dkey: UnsafeMutablePointer<Float>, dkeyStride: Int,
-                                dvalue: UnsafeMutablePointer<Float>, dvalueStride: Int, scratch: UnsafeMutablePointer<Float>,
-                                dout: UnsafePointer<Float>, query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>,
-                                keyStride: Int, value: UnsafePointer<Float>, valueStride: Int, att: UnsafePointer<Float>,
-                                batch B: Int, queryTime Tq: Int, keyTime Tk: Int, dim C: Int, heads NH: Int, mask: AttentionMask,
-                                threads: Int) {
+    public static func backward(
+        dquery: UnsafeMutablePointer<Float>, dqueryStride: Int, dkey: UnsafeMutablePointer<Float>, dkeyStride: Int,
+        dvalue: UnsafeMutablePointer<Float>, dvalueStride: Int, scratch: UnsafeMutablePointer<Float>,
+        dout: UnsafePointer<Float>, query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>,
+        keyStride: Int, value: UnsafePointer<Float>, valueStride: Int, att: UnsafePointer<Float>,
+        batch B: Int, queryTime Tq: Int, keyTime Tk: Int, dim C: Int, heads NH: Int, mask: AttentionMask,
+        threads: Int
+    ) {
         let io = Strided(q: query, qs: queryStride, k: key, ks: keyStride, v: value, vs: valueStride)
         let grads = StridedGradients(dq: dquery, dqs: dqueryStride, dk: dkey, dks: dkeyStride, dv: dvalue, dvs: dvalueStride)
         if mask.isCausalOnly && Tq == Tk {
-            causalBackward(grads, scratch: scratch, dout: dout, io, att: att, batch: B, time: Tq, dim: C, heads: NH, threads: threads,
-                           block: causalBlock)
+            causalBackward(
+                grads, scratch: scratch, dout: dout, io, att: att, batch: B, time: Tq, dim: C, heads: NH, threads: threads,
+                block: causalBlock)
             return
         }
         let hs = C / NH
@@ -105,14 +115,16 @@ public enum Attention {
                 let dy = dout + b * Tq * C + h * hs
                 guard Tq > 0, Tk > 0 else {
                     for i in 0..<Tq { (dq + i * grads.dqs).update(repeating: 0, count: hs) }
-                    for j in 0..<Tk { (dk + j * grads.dks).update(repeating: 0, count: hs); (dv + j * grads.dvs).update(repeating: 0, count: hs) }
+                    for j in 0..<Tk {
+                        (dk + j * grads.dks).update(repeating: 0, count: hs); (dv + j * grads.dvs).update(repeating: 0, count: hs)
+                    }
                     return
                 }
-                Matmul.nt(Tq, Tk, hs, dy, lda: C, v, ldb: io.vs, ds, ldc: Tk)                // dA = dY·Vᵀ
+                Matmul.nt(Tq, Tk, hs, dy, lda: C, v, ldb: io.vs, ds, ldc: Tk)  // dA = dY·Vᵀ
                 for i in 0..<Tq { softmaxBackward(ds + i * Tk, a + i * Tk, count: Tk, scale: scale) }  // dS (masked entries: a = 0)
-                Matmul.nn(Tq, hs, Tk, ds, lda: Tk, k, ldb: io.ks, dq, ldc: grads.dqs)          // dQ = dS·K
-                Matmul.tn(Tk, hs, Tq, ds, lda: Tk, q, ldb: io.qs, dk, ldc: grads.dks)          // dK = dSᵀ·Q
-                Matmul.tn(Tk, hs, Tq, a, lda: Tk, dy, ldb: C, dv, ldc: grads.dvs)              // dV = Aᵀ·dY
+                Matmul.nn(Tq, hs, Tk, ds, lda: Tk, k, ldb: io.ks, dq, ldc: grads.dqs)  // dQ = dS·K
+                Matmul.tn(Tk, hs, Tq, ds, lda: Tk, q, ldb: io.qs, dk, ldc: grads.dks)  // dK = dSᵀ·Q
+                Matmul.tn(Tk, hs, Tq, a, lda: Tk, dy, ldb: C, dv, ldc: grads.dvs)  // dV = Aᵀ·dY
             }
         }
     }
@@ -121,8 +133,10 @@ public enum Attention {
 
     /// In place over one row of `Tk` scores: `softmax(scale · s)` over the keys the mask lets
     /// query `i` of sequence `b` see, 0 elsewhere (all 0 when it sees none).
-    static func maskedSoftmax(_ row: UnsafeMutablePointer<Float>, scale: Float, mask: AttentionMask, batch b: Int, query i: Int,
-                              keyTime Tk: Int) {
+    static func maskedSoftmax(
+        _ row: UnsafeMutablePointer<Float>, scale: Float, mask: AttentionMask, batch b: Int, query i: Int,
+        keyTime Tk: Int
+    ) {
         let limit = mask.visibleKeys(batch: b, query: i, keyTime: Tk)
         let keyMask = mask.keyMask
         func visible(_ j: Int) -> Bool { j < limit && (keyMask?[b * Tk + j] ?? true) }
@@ -170,8 +184,10 @@ public enum Attention {
     }
 
     /// Causal attention with `Tq = Tk = T`, skipping the masked half block by block.
-    static func causalForward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, _ io: Strided,
-                              batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int) {
+    static func causalForward(
+        out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, _ io: Strided,
+        batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int
+    ) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
         let bk = max(block, 1)
@@ -194,8 +210,10 @@ public enum Attention {
     }
 
     /// Backward of ``causalForward(out:att:_:batch:time:dim:heads:threads:block:)``; overwrites the gradients.
-    static func causalBackward(_ grads: StridedGradients, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, _ io: Strided,
-                               att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int) {
+    static func causalBackward(
+        _ grads: StridedGradients, scratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, _ io: Strided,
+        att: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int, heads NH: Int, threads: Int, block: Int
+    ) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
         let bk = max(block, 1)
@@ -219,8 +237,8 @@ public enum Attention {
                 // key blocks: only queries from the block's start on attend to it
                 forEachBlock(T, bk) { c0, cols in
                     let rows = T - c0
-                    Matmul.tn(cols, hs, rows, a + c0 * T + c0, lda: T, dy + c0 * C, ldb: C, dv + c0 * grads.dvs, ldc: grads.dvs)     // dV = Aᵀ·dY
-                    Matmul.tn(cols, hs, rows, ds + c0 * T + c0, lda: T, q + c0 * io.qs, ldb: io.qs, dk + c0 * grads.dks, ldc: grads.dks) // dK = dSᵀ·Q
+                    Matmul.tn(cols, hs, rows, a + c0 * T + c0, lda: T, dy + c0 * C, ldb: C, dv + c0 * grads.dvs, ldc: grads.dvs)  // dV = Aᵀ·dY
+                    Matmul.tn(cols, hs, rows, ds + c0 * T + c0, lda: T, q + c0 * io.qs, ldb: io.qs, dk + c0 * grads.dks, ldc: grads.dks)  // dK = dSᵀ·Q
                 }
             }
         }

@@ -43,7 +43,8 @@ public enum Checkpoint {
             for t in model.carriedState() { opt.add("carried." + t.name, shape: [t.values.count], floats: t.values) }
             opt.metadata = ["step": String(step), "adam_step": String(trainer.optimizer.step)]
             try opt.write(to: staging + "/optimizer.safetensors")
-            let state = TrainerState(step: step, position: trainer.position, rng: trainer.rng.stateArray.map { String($0) }, options: trainer.options)
+            let state = TrainerState(
+                step: step, position: trainer.position, rng: trainer.rng.stateArray.map { String($0) }, options: trainer.options)
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
@@ -72,7 +73,8 @@ public enum Checkpoint {
     /// `config.json` in Tessera's own shape beside `model.safetensors`), so it may be resumed or replaced.
     public static func isUnmarkedRun(_ directory: String) -> Bool {
         guard FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
-              let config = FileManager.default.contents(atPath: directory + "/config.json") else { return false }
+            let config = FileManager.default.contents(atPath: directory + "/config.json")
+        else { return false }
         return String(decoding: config, as: UTF8.self).contains("\"vocabSize\"")
     }
 
@@ -96,7 +98,9 @@ public enum Checkpoint {
     public static func loadWeights(into model: any TrainableModel, path: String) throws {
         do {
             let file = try SafeTensors.read(path)
-            for e in model.parameterLayout.entries { try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset) }
+            for e in model.parameterLayout.entries {
+                try file.copyFloats(e.name, shape: e.shape, into: model.parameters.pointer + e.offset)
+            }
         } catch let e as SafeTensorsError {
             throw ModelError.badCheckpoint(path: path, detail: e.description)
         }
@@ -137,7 +141,9 @@ public enum Checkpoint {
             try opt.copyFloats("v", shape: [n], into: trainer.optimizer.v.pointer)
             trainer.optimizer.step = adamStep
             var carried: [String: [Float]] = [:]
-            for name in opt.names where name.hasPrefix("carried.") { carried[String(name.dropFirst("carried.".count))] = try opt.floats(name) }
+            for name in opt.names where name.hasPrefix("carried.") {
+                carried[String(name.dropFirst("carried.".count))] = try opt.floats(name)
+            }
             try trainer.model.restoreCarriedState(carried)
         } catch let e as SafeTensorsError {
             throw ModelError.badCheckpoint(path: optPath, detail: e.description)
@@ -145,7 +151,11 @@ public enum Checkpoint {
         let words = state.rng.compactMap { UInt64($0) }
         guard words.count == 4 else { throw ModelError.badCheckpoint(path: statePath, detail: "rng state must be 4 integers") }
         guard state.step >= 0, state.position >= 0, state.position <= trainer.train.count else {
-            throw ModelError.badCheckpoint(path: statePath, detail: "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.count) training tokens")
+            throw ModelError.badCheckpoint(
+                path: statePath,
+                detail:
+                    "step \(state.step) and position \(state.position) must be ≥ 0 and the position within the \(trainer.train.count) training tokens"
+            )
         }
         trainer.step = state.step
         trainer.position = state.position
@@ -166,17 +176,22 @@ public enum Checkpoint {
 
     /// The saved training options of a checkpoint, if it has trainer state.
     public static func savedOptions(_ directory: String) -> TrainingOptions? {
-        guard let dir = try? resolve(directory), let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else { return nil }
+        guard let dir = try? resolve(directory), let data = FileManager.default.contents(atPath: dir + "/trainer_state.json") else {
+            return nil
+        }
         return (try? JSONDecoder().decode(TrainerState.self, from: data))?.options
     }
 
     /// A one-line account of why a JSON file did not decode (no Codable dump).
     public static func decodingProblem(_ error: Error) -> String {
-        func path(_ keys: [CodingKey]) -> String { keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?: return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: return "wrong type or null at \(path(context.codingPath))"
-        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(path(context.codingPath))"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(path(context.codingPath))"
         default: return "\(type(of: error))"
         }
     }

@@ -31,16 +31,20 @@ public enum CrossEntropy {
     // MARK: Plain
 
     /// `probs = softmax(logits)` per row and `losses[r] = −log probs[r, targets[r]]`, rows split across `threads`.
-    public static func forward(probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
-                               targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int, threads: Int = 1) {
+    public static func forward(
+        probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+        targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int, threads: Int = 1
+    ) {
         Chunked.run(N, threads: threads, minimum: 64) { lo, hi in
             tk_softmax_cross_entropy(probs + lo * V, losses + lo, logits + lo * V, targets + lo, Int64(hi - lo), Int64(V))
         }
     }
 
     /// In place: `probs` becomes `dlogits = (probs − onehot(target)) · scale` (`scale = 1/N` for the mean loss).
-    public static func backward(probs: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int,
-                                scale: Float, threads: Int = 1) {
+    public static func backward(
+        probs: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int,
+        scale: Float, threads: Int = 1
+    ) {
         Chunked.run(N, threads: threads, minimum: 64) { lo, hi in
             tk_cross_entropy_backward(probs + lo * V, targets + lo, Int64(hi - lo), Int64(V), scale)
         }
@@ -52,8 +56,10 @@ public enum CrossEntropy {
     /// loss (0 for an ignored row). Returns the number of rows that count (the mean's denominator).
     /// Targets other than the ignore index must be in `0..<V`.
     @discardableResult
-    public static func forward(probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
-                               targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int, options: Options, threads: Int = 1) -> Int {
+    public static func forward(
+        probs: UnsafeMutablePointer<Float>, losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+        targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int, options: Options, threads: Int = 1
+    ) -> Int {
         if options.isPlain {
             forward(probs: probs, losses: losses, logits: logits, targets: targets, rows: N, vocab: V, threads: threads)
             return N
@@ -90,8 +96,10 @@ public enum CrossEntropy {
     /// Backward with `options`, in place: `probs` becomes
     /// `dlogits = (probs − (1 − ε)·onehot(target) − ε/V) · scale`, zero for ignored rows
     /// (`scale = 1/counted` for the mean loss).
-    public static func backward(probs: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int,
-                                scale: Float, options: Options, threads: Int = 1) {
+    public static func backward(
+        probs: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows N: Int, vocab V: Int,
+        scale: Float, options: Options, threads: Int = 1
+    ) {
         if options.isPlain {
             backward(probs: probs, targets: targets, rows: N, vocab: V, scale: scale, threads: threads)
             return

@@ -16,12 +16,12 @@ public final class MixtureOfExperts {
     let auxWeight: Float
 
     // Forward state
-    let probs: FloatBuffer          // [N, E]
+    let probs: FloatBuffer  // [N, E]
     /// The expert chosen for each (token, slot) by the last forward, `[N, K]`.
     public private(set) var selected: [Int32]
-    let gates: FloatBuffer          // [N, K]
-    var rowSlot: [Int32]            // [N*K] slot (t*K+j) of each expert row, grouped by expert
-    var expertStart: [Int]          // [E+1]
+    let gates: FloatBuffer  // [N, K]
+    var rowSlot: [Int32]  // [N*K] slot (t*K+j) of each expert row, grouped by expert
+    var expertStart: [Int]  // [E+1]
     let xe: FloatBuffer, he: FloatBuffer, ae: FloatBuffer, ye: FloatBuffer
     /// The auxiliary loss of the last forward (already multiplied by its weight).
     public private(set) var auxLoss: Float = 0
@@ -53,9 +53,11 @@ public final class MixtureOfExperts {
 
     /// `out[n, :] = MoE(inp[n, :])` for `n < count` (count ≤ rows). Parameters: gate `[E, C]`,
     /// fc `[E, F, C]` + `[E, F]`, proj `[E, C, F]` + `[E, C]`.
-    public func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count N: Int,
-                        gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, fcb: UnsafePointer<Float>,
-                        projw: UnsafePointer<Float>, projb: UnsafePointer<Float>) {
+    public func forward(
+        out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count N: Int,
+        gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, fcb: UnsafePointer<Float>,
+        projw: UnsafePointer<Float>, projb: UnsafePointer<Float>
+    ) {
         precondition(N <= rows)
         Linear.forward(out: probs.pointer, inp: inp, weight: gate, bias: nil, rows: N, inChannels: C, outChannels: E)
         for n in 0..<N { tk_softmax(probs.pointer + n * E, probs.pointer + n * E, Int64(E)) }
@@ -88,11 +90,13 @@ public final class MixtureOfExperts {
         for e in 0..<E {
             let lo = expertStart[e], cnt = expertStart[e + 1] - lo
             guard cnt > 0 else { continue }
-            Linear.forward(out: he.pointer + lo * F, inp: xe.pointer + lo * C, weight: fcw + e * F * C, bias: fcb + e * F,
-                                 rows: cnt, inChannels: C, outChannels: F)
+            Linear.forward(
+                out: he.pointer + lo * F, inp: xe.pointer + lo * C, weight: fcw + e * F * C, bias: fcb + e * F,
+                rows: cnt, inChannels: C, outChannels: F)
             activation.forward(out: ae.pointer + lo * F, inp: he.pointer + lo * F, count: cnt * F)
-            Linear.forward(out: ye.pointer + lo * C, inp: ae.pointer + lo * F, weight: projw + e * C * F, bias: projb + e * C,
-                                 rows: cnt, inChannels: F, outChannels: C)
+            Linear.forward(
+                out: ye.pointer + lo * C, inp: ae.pointer + lo * F, weight: projw + e * C * F, bias: projb + e * C,
+                rows: cnt, inChannels: F, outChannels: C)
         }
         out.update(repeating: 0, count: N * C)
         for r in 0..<(N * K) {
@@ -114,10 +118,12 @@ public final class MixtureOfExperts {
 
     /// Backward of the last ``forward(out:inp:count:gate:fcw:fcb:projw:projb:)``: `dinp += …`, parameter gradients accumulate.
     /// `auxScale` multiplies the auxiliary loss's gradient (1 when it is part of the loss).
-    public func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, count N: Int,
-                         gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, projw: UnsafePointer<Float>,
-                         dgate: UnsafeMutablePointer<Float>, dfcw: UnsafeMutablePointer<Float>, dfcb: UnsafeMutablePointer<Float>,
-                         dprojw: UnsafeMutablePointer<Float>, dprojb: UnsafeMutablePointer<Float>, auxScale: Float = 1) {
+    public func backward(
+        dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, count N: Int,
+        gate: UnsafePointer<Float>, fcw: UnsafePointer<Float>, projw: UnsafePointer<Float>,
+        dgate: UnsafeMutablePointer<Float>, dfcw: UnsafeMutablePointer<Float>, dfcb: UnsafeMutablePointer<Float>,
+        dprojw: UnsafeMutablePointer<Float>, dprojb: UnsafeMutablePointer<Float>, auxScale: Float = 1
+    ) {
         dprobs.pointer.update(repeating: 0, count: N * E)
         for r in 0..<(N * K) {
             let s = Int(rowSlot[r]), n = s / K
@@ -131,13 +137,15 @@ public final class MixtureOfExperts {
             let lo = expertStart[e], cnt = expertStart[e + 1] - lo
             guard cnt > 0 else { continue }
             let dh = dhe.pointer + lo * F
-            Linear.backward(dinp: dh, dweight: dprojw + e * C * F, dbias: dprojb + e * C, dout: dye.pointer + lo * C,
-                                  inp: ae.pointer + lo * F, weight: projw + e * C * F, rows: cnt, inChannels: F, outChannels: C,
-                                  overwriteInput: true)
+            Linear.backward(
+                dinp: dh, dweight: dprojw + e * C * F, dbias: dprojb + e * C, dout: dye.pointer + lo * C,
+                inp: ae.pointer + lo * F, weight: projw + e * C * F, rows: cnt, inChannels: F, outChannels: C,
+                overwriteInput: true)
             activation.backward(dinp: dh, inp: he.pointer + lo * F, dout: dh, count: cnt * F)
             let dx = dxe.pointer + lo * C
-            Linear.backward(dinp: dx, dweight: dfcw + e * F * C, dbias: dfcb + e * F, dout: dh, inp: xe.pointer + lo * C,
-                                  weight: fcw + e * F * C, rows: cnt, inChannels: C, outChannels: F, overwriteInput: true)
+            Linear.backward(
+                dinp: dx, dweight: dfcw + e * F * C, dbias: dfcb + e * F, dout: dh, inp: xe.pointer + lo * C,
+                weight: fcw + e * F * C, rows: cnt, inChannels: C, outChannels: F, overwriteInput: true)
         }
         for r in 0..<(N * K) {
             let n = Int(rowSlot[r]) / K
@@ -150,9 +158,10 @@ public final class MixtureOfExperts {
             for e in 0..<E { dp[e] += coef * fraction[e] }
             var s: Float = 0
             for e in 0..<E { s += p[e] * dp[e] }
-            for e in 0..<E { dp[e] = p[e] * (dp[e] - s) }   // now d(gate logits)
+            for e in 0..<E { dp[e] = p[e] * (dp[e] - s) }  // now d(gate logits)
         }
-        Linear.backward(dinp: dinp, dweight: dgate, dbias: nil, dout: dprobs.pointer, inp: inp, weight: gate,
-                              rows: N, inChannels: C, outChannels: E)
+        Linear.backward(
+            dinp: dinp, dweight: dgate, dbias: nil, dout: dprobs.pointer, inp: inp, weight: gate,
+            rows: N, inChannels: C, outChannels: E)
     }
 }

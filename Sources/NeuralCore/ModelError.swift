@@ -19,9 +19,11 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .invalidConfig(let s): return "invalid model configuration: \(s)"
-        case let .tokenOutOfRange(source, index, id, v): return "\(source): token \(index) has id \(id), expected an id below the vocabulary size \(v)"
+        case let .tokenOutOfRange(source, index, id, v):
+            return "\(source): token \(index) has id \(id), expected an id below the vocabulary size \(v)"
         case let .contextTooLong(length, context): return "sequence of \(length) tokens is longer than the model's context of \(context)"
-        case let .shardTooShort(source, tokens, needed): return "\(source): \(tokens) tokens, expected at least \(needed) (one batch: batch × context + 1)"
+        case let .shardTooShort(source, tokens, needed):
+            return "\(source): \(tokens) tokens, expected at least \(needed) (one batch: batch × context + 1)"
         case let .badCheckpoint(path, detail): return detail.hasPrefix(path + ":") ? detail : "\(path): \(detail)"
         case let .embeddingMismatch(path, detail): return detail.hasPrefix(path + ":") ? detail : "\(path): \(detail)"
         case .notExportable(let s): return "cannot export: \(s)"

@@ -37,10 +37,12 @@ public struct RecurrentLayer: Sendable, Equatable {
 
     /// The layer's tensors with PyTorch's names for layer index `k`, shapes and offsets in the block.
     public func tensors(layerIndex k: Int) -> [(name: String, shape: [Int], offset: Int)] {
-        [("weight_ih_l\(k)", [gateWidth, inputSize], weightIHOffset),
-         ("weight_hh_l\(k)", [gateWidth, hiddenSize], weightHHOffset),
-         ("bias_ih_l\(k)", [gateWidth], biasIHOffset),
-         ("bias_hh_l\(k)", [gateWidth], biasHHOffset)]
+        [
+            ("weight_ih_l\(k)", [gateWidth, inputSize], weightIHOffset),
+            ("weight_hh_l\(k)", [gateWidth, hiddenSize], weightHHOffset),
+            ("bias_ih_l\(k)", [gateWidth], biasIHOffset),
+            ("bias_hh_l\(k)", [gateWidth], biasHHOffset),
+        ]
     }
 
     /// Fills the block as PyTorch does: every tensor uniform in `[−1/√H, 1/√H]`.
@@ -88,9 +90,11 @@ public struct RecurrentLayer: Sendable, Equatable {
     /// - `gradients`: the layer's gradient block, accumulated into.
     /// - `dInput` `[T, B, I]`: overwritten (or accumulated into with `accumulateInput`); nil skips it.
     /// The initial state is treated as a constant (truncated BPTT).
-    public func backward(parameters p: UnsafePointer<Float>, gradients dp: UnsafeMutablePointer<Float>,
-                         input: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
-                         dOutput: UnsafeMutablePointer<Float>, state s: RecurrentLayerState, scratch: RecurrentScratch) {
+    public func backward(
+        parameters p: UnsafePointer<Float>, gradients dp: UnsafeMutablePointer<Float>,
+        input: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
+        dOutput: UnsafeMutablePointer<Float>, state s: RecurrentLayerState, scratch: RecurrentScratch
+    ) {
         precondition(s.layer == self, "RecurrentLayerState was made for another layer")
         let T = s.steps, B = s.batch, H = hiddenSize, GH = gateWidth, BH = B * H
         precondition(scratch.gateCount >= T * B * GH && scratch.hiddenCount >= BH, "RecurrentScratch is too small")
@@ -109,8 +113,9 @@ public struct RecurrentLayer: Sendable, Equatable {
                 let c = s.cells.pointer
                 tk_lstm_cell_backward(dg, scratch.cell.pointer, dh, gates + t * B * GH, c + (t + 1) * BH, c + t * BH, Int64(B), Int64(H))
             case .gru:
-                tk_gru_cell_backward(dg, dHiddenGates + t * B * GH, t > 0 ? dOutput + (t - 1) * BH : nil, dh,
-                                     gates + t * B * GH, s.hiddenGates.pointer + t * B * GH, hPrev, Int64(B), Int64(H))
+                tk_gru_cell_backward(
+                    dg, dHiddenGates + t * B * GH, t > 0 ? dOutput + (t - 1) * BH : nil, dh,
+                    gates + t * B * GH, s.hiddenGates.pointer + t * B * GH, hPrev, Int64(B), Int64(H))
             }
             // Recurrent gradient into the previous step's output gradient: one GEMM per step.
             if t > 0 {
@@ -121,8 +126,9 @@ public struct RecurrentLayer: Sendable, Equatable {
         Matmul.tn(GH, H, T * B, dHiddenGates, lda: GH, hidden, ldb: H, dp + weightHHOffset, ldc: H, beta: 1)
         tk_bias_backward(dp + biasHHOffset, dHiddenGates, Int64(T * B), Int64(GH))
         // Input weights, bias and the input gradient.
-        Linear.backward(dinp: dInput, dweight: dp + weightIHOffset, dbias: dp + biasIHOffset, dout: dGates, inp: input,
-                              weight: p + weightIHOffset, rows: T * B, inChannels: inputSize, outChannels: GH,
-                              overwriteInput: !accumulateInput)
+        Linear.backward(
+            dinp: dInput, dweight: dp + weightIHOffset, dbias: dp + biasIHOffset, dout: dGates, inp: input,
+            weight: p + weightIHOffset, rows: T * B, inChannels: inputSize, outChannels: GH,
+            overwriteInput: !accumulateInput)
     }
 }

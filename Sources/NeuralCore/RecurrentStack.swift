@@ -50,8 +50,10 @@ public struct RecurrentStack: Sendable, Equatable {
 
     /// Runs the stack over `input` `[T, B, I]`; the result is ``RecurrentStackState/output``.
     /// With `dropoutRNG` and `dropout > 0`, masks are drawn from it (training); otherwise none.
-    public func forward(parameters p: UnsafePointer<Float>, input: UnsafePointer<Float>, state s: RecurrentStackState,
-                        dropoutRNG: inout SeededGenerator?) {
+    public func forward(
+        parameters p: UnsafePointer<Float>, input: UnsafePointer<Float>, state s: RecurrentStackState,
+        dropoutRNG: inout SeededGenerator?
+    ) {
         precondition(s.stack == self, "RecurrentStackState was made for another stack")
         let n = s.steps * s.batch * hiddenSize
         s.usedDropout = dropout > 0 && dropoutRNG != nil
@@ -73,9 +75,11 @@ public struct RecurrentStack: Sendable, Equatable {
     /// Backpropagates the last forward. `dOutput` `[T, B, H]` (gradient at the top layer's output)
     /// is used as scratch; `gradients` is accumulated into; `dInput` `[T, B, I]` is overwritten
     /// (accumulated into with `accumulateInput`), or skipped when nil.
-    public func backward(parameters p: UnsafePointer<Float>, gradients dp: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
-                         dInput: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
-                         dOutput: UnsafeMutablePointer<Float>, state s: RecurrentStackState) {
+    public func backward(
+        parameters p: UnsafePointer<Float>, gradients dp: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+        dInput: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
+        dOutput: UnsafeMutablePointer<Float>, state s: RecurrentStackState
+    ) {
         precondition(s.stack == self, "RecurrentStackState was made for another stack")
         let n = s.steps * s.batch * hiddenSize
         var dOut = dOutput
@@ -87,9 +91,10 @@ public struct RecurrentStack: Sendable, Equatable {
                 layerInput = UnsafePointer(s.usedDropout ? s.dropped[k - 1].pointer : s.layers[k - 1].output)
             }
             let dIn: UnsafeMutablePointer<Float>? = k == 0 ? dInput : s.gradientBuffers[k % 2].pointer
-            layers[k].backward(parameters: p + parameterOffset(layer: k), gradients: dp + parameterOffset(layer: k), input: layerInput,
-                               dInput: dIn, accumulateInput: k == 0 && accumulateInput, dOutput: dOut, state: s.layers[k],
-                               scratch: s.scratch)
+            layers[k].backward(
+                parameters: p + parameterOffset(layer: k), gradients: dp + parameterOffset(layer: k), input: layerInput,
+                dInput: dIn, accumulateInput: k == 0 && accumulateInput, dOutput: dOut, state: s.layers[k],
+                scratch: s.scratch)
             if k > 0, let dIn {
                 if s.usedDropout { Dropout.backward(dIn, mask: s.masks[k - 1].pointer, count: n) }
                 dOut = dIn

@@ -7,9 +7,11 @@ import CKernels
 /// and 1 with learned ones.
 public enum TokenEmbedding {
     /// Forward over `[B, T]` token ids (`positionOffset` shifts the position index).
-    public static func forward(out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
-                               pos: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1,
-                               positionOffset: Int = 0) {
+    public static func forward(
+        out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
+        pos: UnsafePointer<Float>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1,
+        positionOffset: Int = 0
+    ) {
         for b in 0..<B {
             for t in 0..<T {
                 let id = Int(tokens[b * T + t])
@@ -21,8 +23,10 @@ public enum TokenEmbedding {
     }
 
     /// `dwte[tokens[b,t]] += scale · dout[b,t]`, and `dwpe[t] += dout[b,t]` when positions are learned.
-    public static func backward(dwte: UnsafeMutablePointer<Float>, dwpe: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
-                                tokens: UnsafePointer<Int32>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1) {
+    public static func backward(
+        dwte: UnsafeMutablePointer<Float>, dwpe: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
+        tokens: UnsafePointer<Int32>, batch B: Int, time T: Int, dim C: Int, scale: Float = 1
+    ) {
         for b in 0..<B {
             for t in 0..<T {
                 let row = dout + (b * T + t) * C

@@ -4,8 +4,10 @@ import TensorOps
 /// How a language model picks the next token from its logits (shared by every model family's sampler).
 public enum TokenSampling {
     /// Draws a token from logits with temperature (0: greedy), top-k (0: off) and top-p (1: off).
-    public static func sample(_ logits: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float,
-                              rng: inout SeededGenerator) -> Int32 {
+    public static func sample(
+        _ logits: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float,
+        rng: inout SeededGenerator
+    ) -> Int32 {
         let V = logits.count
         if temperature <= 0 {
             var best = 0

@@ -13,8 +13,10 @@ extension Trainer {
     /// }
     /// ```
     @discardableResult
-    public func run(stopAfter: Int? = nil, checkpoint: () throws -> Void,
-                    progress: (StepResult, Float?) throws -> Void) throws -> Bool {
+    public func run(
+        stopAfter: Int? = nil, checkpoint: () throws -> Void,
+        progress: (StepResult, Float?) throws -> Void
+    ) throws -> Bool {
         let first = step
         while step < options.steps {
             if let stopAfter, step - first >= stopAfter { break }

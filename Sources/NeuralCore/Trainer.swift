@@ -70,7 +70,8 @@ public final class Trainer {
         var scratch = SeededGenerator(seed: 0)
         for _ in 0..<max(options.evalBatches, 1) {
             let batch = validation.batch(at: pos, batch: B, time: T)
-            total += Double(try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: false, rng: &scratch))
+            total += Double(
+                try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: false, rng: &scratch))
             count += 1
             pos = batch.next
             if pos == 0 { break }

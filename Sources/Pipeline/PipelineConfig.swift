@@ -1,7 +1,7 @@
+import NeuralCore
 import TextNormalization
 import Tokenization
 import TransformerLM
-import NeuralCore
 
 /// Everything a pipeline run does, as JSON. Every field has a default (shown in its comment);
 /// a file needs only the fields it changes, and an unknown field or a wrong type is an error
@@ -41,11 +41,13 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
 extension PipelineConfig: StrictJSON.Choices {
     /// The values each enum field takes in JSON.
     public static var choices: [String: [String]] {
-        ["normalize.form": NormalizationForm.allCases.map(\.rawValue),
-         "tokenizer.model": TokenizerRecipe.Kind.allCases.map(\.rawValue),
-         "lm.positions": ModelConfig.Positions.allCases.map(\.rawValue),
-         "lm.norm": ModelConfig.Norm.allCases.map(\.rawValue),
-         "lm.activation": ModelConfig.Activation.allCases.map(\.rawValue),
-         "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue)]
+        [
+            "normalize.form": NormalizationForm.allCases.map(\.rawValue),
+            "tokenizer.model": TokenizerRecipe.Kind.allCases.map(\.rawValue),
+            "lm.positions": ModelConfig.Positions.allCases.map(\.rawValue),
+            "lm.norm": ModelConfig.Norm.allCases.map(\.rawValue),
+            "lm.activation": ModelConfig.Activation.allCases.map(\.rawValue),
+            "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue),
+        ]
     }
 }

@@ -11,20 +11,27 @@ extension PipelineConfig {
         func range<T: Comparable>(_ field: String, _ value: T, _ lower: T, _ upper: T) throws {
             try check(lower <= value && value <= upper, field, "expected a value from \(lower) to \(upper), found \(value)")
         }
-        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false) throws {
+        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false)
+            throws
+        {
             let ok = value.isFinite && (openLower ? value > lower : value >= lower) && (openUpper ? value < upper : value <= upper)
-            try check(ok, field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
+            try check(
+                ok, field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
         }
         try check(!corpora.isEmpty, "corpora", "expected at least one corpus file or directory")
         try real("validationFraction", validationFraction, 0, 0.5, openLower: true, openUpper: true)
         // tokenizer: the recipe checks model, special tokens (wordpiece needs [UNK], no repeats).
         do {
-            _ = try TokenizerRecipe(kind: tokenizer.model, normalization: normalize.form, lowercase: normalize.lowercase,
-                                    specialTokens: tokenizer.specialTokens)
+            _ = try TokenizerRecipe(
+                kind: tokenizer.model, normalization: normalize.form, lowercase: normalize.lowercase,
+                specialTokens: tokenizer.specialTokens)
         } catch let error as TokenizerError {
-            throw PipelineError("field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "specialTokens: ", with: ""))")
+            throw PipelineError(
+                "field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "specialTokens: ", with: ""))")
         }
-        try range("tokenizer.vocabSize", tokenizer.vocabSize, tokenizer.model == .byteBPE ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
+        try range(
+            "tokenizer.vocabSize", tokenizer.vocabSize,
+            tokenizer.model == .byteBPE ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
         try range("tokenizer.minFrequency", tokenizer.minFrequency, 0, Int.max)
         // embeddings
         try range("embeddings.window", embeddings.window, 1, 10_000)

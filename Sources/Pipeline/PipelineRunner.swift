@@ -30,7 +30,9 @@ public final class PipelineRunner {
     public var interruptAfterSteps: Int?
 
     /// Checks the configuration (corpus paths, option values) before any work starts.
-    public init(config: PipelineConfig, run: String, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+    public init(
+        config: PipelineConfig, run: String, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws {
         try config.validate()
         self.config = config
         self.run = run.hasSuffix("/") ? String(run.dropLast()) : run
@@ -66,7 +68,8 @@ public final class PipelineRunner {
             fingerprints[stage] = fingerprint
             let forced = from.map { stage >= $0 } ?? false
             if !forced, let record = StageRecord.load(run: run, stage: stage.rawValue),
-               record.fingerprint == fingerprint, record.outputsIntact(run: run) {
+                record.fingerprint == fingerprint, record.outputsIntact(run: run)
+            {
                 log("[\(stage.rawValue)] up to date, skipped")
                 outcomes.append((stage, .skipped))
                 continue

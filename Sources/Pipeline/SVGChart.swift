@@ -39,17 +39,22 @@ public enum SVGChart {
     }
 
     /// Ten distinguishable colours.
-    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+    public static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ]
 
     // MARK: Line chart
 
     /// A line chart with axes, ticks and a legend.
-    public static func lines(title: String, xLabel: String, yLabel: String, series: [Series],
-                             width: Int = 640, height: Int = 360) -> String {
+    public static func lines(
+        title: String, xLabel: String, yLabel: String, series: [Series],
+        width: Int = 640, height: Int = 360
+    ) -> String {
         let all = series.flatMap(\.points)
         guard !all.isEmpty else { return empty(title: title, width: width, height: height) }
-        let frame = Frame(width: width, height: height,
-                          xRange: niceRange(all.map(\.x)), yRange: niceRange(all.map(\.y)))
+        let frame = Frame(
+            width: width, height: height,
+            xRange: niceRange(all.map(\.x)), yRange: niceRange(all.map(\.y)))
         var svg = frame.open(title: title, xLabel: xLabel, yLabel: yLabel)
         for (k, s) in series.enumerated() where !s.points.isEmpty {
             let color = s.color ?? palette[k % palette.count]
@@ -68,11 +73,14 @@ public enum SVGChart {
     // MARK: Scatter plot
 
     /// A scatter plot whose points carry text labels.
-    public static func scatter(title: String, xLabel: String, yLabel: String, points: [LabelledPoint],
-                               width: Int = 640, height: Int = 480) -> String {
+    public static func scatter(
+        title: String, xLabel: String, yLabel: String, points: [LabelledPoint],
+        width: Int = 640, height: Int = 480
+    ) -> String {
         guard !points.isEmpty else { return empty(title: title, width: width, height: height) }
-        let frame = Frame(width: width, height: height,
-                          xRange: niceRange(points.map(\.x)), yRange: niceRange(points.map(\.y)))
+        let frame = Frame(
+            width: width, height: height,
+            xRange: niceRange(points.map(\.x)), yRange: niceRange(points.map(\.y)))
         var svg = frame.open(title: title, xLabel: xLabel, yLabel: yLabel)
         for p in points {
             let x = fmt(frame.px(p.x)), y = fmt(frame.py(p.y))
@@ -85,8 +93,10 @@ public enum SVGChart {
     // MARK: Heat map
 
     /// A heat map of `values` (rows × columns, each in 0…1), with row and column labels.
-    public static func heatmap(title: String, values: [[Double]], rowLabels: [String], columnLabels: [String],
-                               cell: Int = 22) -> String {
+    public static func heatmap(
+        title: String, values: [[Double]], rowLabels: [String], columnLabels: [String],
+        cell: Int = 22
+    ) -> String {
         let rows = values.count, cols = values.first?.count ?? 0
         let left = 90, top = 80
         let width = left + cols * cell + 20, height = top + rows * cell + 20
@@ -99,12 +109,14 @@ public enum SVGChart {
         for r in 0..<rows {
             let y = top + r * cell
             if r < rowLabels.count {
-                svg += "<text x=\"\(left - 4)\" y=\"\(y + cell / 2 + 4)\" font-size=\"10\" text-anchor=\"end\">\(escape(rowLabels[r]))</text>"
+                svg +=
+                    "<text x=\"\(left - 4)\" y=\"\(y + cell / 2 + 4)\" font-size=\"10\" text-anchor=\"end\">\(escape(rowLabels[r]))</text>"
             }
             for c in 0..<min(cols, values[r].count) {
                 let v = max(0, min(1, values[r][c]))
                 let shade = Int((1 - v) * 255)
-                svg += "<rect x=\"\(left + c * cell)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"rgb(\(shade),\(shade),255)\"><title>\(fmt(v))</title></rect>"
+                svg +=
+                    "<rect x=\"\(left + c * cell)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"rgb(\(shade),\(shade),255)\"><title>\(fmt(v))</title></rect>"
             }
         }
         return svg + "</svg>"
@@ -138,7 +150,8 @@ public enum SVGChart {
                 svg += "<text x=\"\(left - 4)\" y=\"\(y)\" dy=\"3\" font-size=\"10\" text-anchor=\"end\">\(label(fy))</text>"
             }
             svg += "<text x=\"\((left + right) / 2)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\">\(escape(xLabel))</text>"
-            svg += "<text transform=\"translate(14,\((top + bottom) / 2)) rotate(-90)\" font-size=\"11\" text-anchor=\"middle\">\(escape(yLabel))</text>"
+            svg +=
+                "<text transform=\"translate(14,\((top + bottom) / 2)) rotate(-90)\" font-size=\"11\" text-anchor=\"middle\">\(escape(yLabel))</text>"
             return svg
         }
     }

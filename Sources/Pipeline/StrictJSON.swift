@@ -69,7 +69,9 @@ public enum StrictJSON {
     }
 
     /// Lays `user` over `base`, checking names and kinds; members keep the order of the defaults.
-    static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String, choices: [String: [String]] = [:]) throws -> JSONValue {
+    static func merge(_ user: JSONValue, over base: JSONValue, path: String, file: String, choices: [String: [String]] = [:]) throws
+        -> JSONValue
+    {
         if case .object(let baseObject) = base {
             guard case .object(let userObject) = user else {
                 throw ConfigError(file: file, field: path, message: "expected an object, found \(user.kind)")

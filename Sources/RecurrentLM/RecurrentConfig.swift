@@ -30,8 +30,10 @@ public struct RecurrentConfig: Codable, Sendable, Equatable {
     public var carryState: Bool = false
 
     /// Creates a configuration.
-    public init(arch: RecurrentCell, vocabSize: Int, contextLength: Int, embeddingDim: Int, hiddenSize: Int, layers: Int,
-                dropout: Float = 0, tieEmbeddings: Bool = true, projection: Bool = false, carryState: Bool = false) {
+    public init(
+        arch: RecurrentCell, vocabSize: Int, contextLength: Int, embeddingDim: Int, hiddenSize: Int, layers: Int,
+        dropout: Float = 0, tieEmbeddings: Bool = true, projection: Bool = false, carryState: Bool = false
+    ) {
         self.arch = arch
         self.vocabSize = vocabSize
         self.contextLength = contextLength
@@ -80,7 +82,8 @@ public struct RecurrentConfig: Codable, Sendable, Equatable {
         if embeddingDim < 1 { throw ModelError.invalidConfig("embedding dim \(embeddingDim) must be at least 1") }
         if !(dropout >= 0 && dropout < 1) { throw ModelError.invalidConfig("dropout \(dropout) must be in [0, 1)") }
         if tieEmbeddings && headInputSize != embeddingDim {
-            throw ModelError.invalidConfig("tied embeddings need embedding dim \(embeddingDim) = hidden size \(hiddenSize), or a projection")
+            throw ModelError.invalidConfig(
+                "tied embeddings need embedding dim \(embeddingDim) = hidden size \(hiddenSize), or a projection")
         }
     }
 
@@ -88,7 +91,9 @@ public struct RecurrentConfig: Codable, Sendable, Equatable {
 
     /// Reads and validates a `config.json` written by ``jsonData()``.
     public static func read(_ path: String) throws -> RecurrentConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError.badCheckpoint(path: path, detail: "missing config.json")
+        }
         do {
             let config = try JSONDecoder().decode(RecurrentConfig.self, from: data)
             try config.validate()

@@ -76,8 +76,10 @@ public final class RecurrentModel: TrainableModel {
     /// Runs the model on `inputs` (`[B, T]` ids) and, with `targets`, returns the mean next-token
     /// cross-entropy. With `training` and dropout > 0, masks are drawn from `rng`.
     @discardableResult
-    public func forward(inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool = false,
-                        rng: inout SeededGenerator) throws -> Float {
+    public func forward(
+        inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool = false,
+        rng: inout SeededGenerator
+    ) throws -> Float {
         let c = config
         guard B > 0, T > 0, inputs.count == B * T, targets.map({ $0.count == B * T }) ?? true else {
             throw ModelError.invalidConfig("expected \(B) × \(T) inputs and targets")
@@ -91,7 +93,8 @@ public final class RecurrentModel: TrainableModel {
             }
         }
         let useDropout = training && c.dropout > 0
-        if let s = state, s.batch == B, s.time == T, s.dropout == useDropout {} else {
+        if let s = state, s.batch == B, s.time == T, s.dropout == useDropout {
+        } else {
             state = RecurrentActivations(config: c, batch: B, time: T, dropout: useDropout)
         }
         guard let s = state else { throw ModelError.invalidConfig("no activations") }
@@ -100,8 +103,9 @@ public final class RecurrentModel: TrainableModel {
         s.targets = targets.map { Self.timeMajor($0, batch: B, time: T) }
 
         s.tokens.withUnsafeBufferPointer { tok in
-            TokenEmbedding.forward(out: s.embedded.pointer, tokens: tok.baseAddress!, wte: w(layout.encoder), pos: s.noPositions.pointer,
-                                   batch: N, time: 1, dim: E)
+            TokenEmbedding.forward(
+                out: s.embedded.pointer, tokens: tok.baseAddress!, wte: w(layout.encoder), pos: s.noPositions.pointer,
+                batch: N, time: 1, dim: E)
         }
         if useDropout {
             Dropout.fillMask(s.embeddingMask, probability: c.dropout, rng: &rng)
@@ -120,8 +124,10 @@ public final class RecurrentModel: TrainableModel {
         if let advanced = stackRNG { rng = advanced }
         if carry {
             let last = T * B * c.hiddenSize, n = B * c.hiddenSize
-            carried = (s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.hidden.pointer + last, count: n)) },
-                       c.arch.hasCellState ? s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.cells.pointer + last, count: n)) } : [])
+            carried = (
+                s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.hidden.pointer + last, count: n)) },
+                c.arch.hasCellState ? s.stack.layers.map { Array(UnsafeBufferPointer(start: $0.cells.pointer + last, count: n)) } : []
+            )
         }
         var top = UnsafePointer(s.stack.output)
         if useDropout {
@@ -135,12 +141,14 @@ public final class RecurrentModel: TrainableModel {
             Linear.forward(out: s.projected.pointer, inp: top, weight: w(pw), bias: w(pb), rows: N, inChannels: H, outChannels: E)
             headInput = UnsafePointer(s.projected.pointer)
         }
-        Linear.forward(out: s.logits.pointer, inp: headInput, weight: w(layout.head), bias: w(layout.headBias), rows: N,
-                       inChannels: c.headInputSize, outChannels: V)
+        Linear.forward(
+            out: s.logits.pointer, inp: headInput, weight: w(layout.head), bias: w(layout.headBias), rows: N,
+            inChannels: c.headInputSize, outChannels: V)
         guard let tm = s.targets else { return .nan }
         tm.withUnsafeBufferPointer { t in
-            CrossEntropy.forward(probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
-                                 rows: N, vocab: V, threads: threads)
+            CrossEntropy.forward(
+                probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
+                rows: N, vocab: V, threads: threads)
         }
         var sum: Double = 0
         for t in 0..<T {
@@ -177,7 +185,8 @@ public final class RecurrentModel: TrainableModel {
     /// The carried state: `h_l{k}` (and `c_l{k}` for the LSTM), `[B·H]` each.
     public func carriedState() -> [(name: String, values: [Float])] {
         guard let carried else { return [] }
-        return carried.hidden.enumerated().map { ("h_l\($0.offset)", $0.element) } + carried.cells.enumerated().map { ("c_l\($0.offset)", $0.element) }
+        return carried.hidden.enumerated().map { ("h_l\($0.offset)", $0.element) }
+            + carried.cells.enumerated().map { ("c_l\($0.offset)", $0.element) }
     }
 
     /// Restores what ``carriedState()`` returned.
@@ -186,7 +195,8 @@ public final class RecurrentModel: TrainableModel {
         let L = config.layers, H = config.hiddenSize
         func take(_ name: String) throws -> [Float] {
             guard let v = tensors[name], !v.isEmpty, v.count % H == 0, v.count == tensors["h_l0"]?.count else {
-                throw ModelError.badCheckpoint(path: "optimizer.safetensors", detail: "carried state \(name) is missing or not [batch × \(H)]")
+                throw ModelError.badCheckpoint(
+                    path: "optimizer.safetensors", detail: "carried state \(name) is missing or not [batch × \(H)]")
             }
             return v
         }
@@ -204,20 +214,24 @@ public final class RecurrentModel: TrainableModel {
         }
         let top = UnsafePointer(s.dropout ? s.droppedOutput.pointer : s.stack.output)
         let headInput = layout.projectionWeight == nil ? top : UnsafePointer(s.projected.pointer)
-        Linear.backward(dinp: s.dHeadInput.pointer, dweight: g(layout.head), dbias: g(layout.headBias), dout: s.probs.pointer, inp: headInput,
-                        weight: w(layout.head), rows: N, inChannels: c.headInputSize, outChannels: V, overwriteInput: true)
+        Linear.backward(
+            dinp: s.dHeadInput.pointer, dweight: g(layout.head), dbias: g(layout.headBias), dout: s.probs.pointer, inp: headInput,
+            weight: w(layout.head), rows: N, inChannels: c.headInputSize, outChannels: V, overwriteInput: true)
         var dTop = s.dHeadInput.pointer
         if let pw = layout.projectionWeight, let pb = layout.projectionBias {
-            Linear.backward(dinp: s.dOutput.pointer, dweight: g(pw), dbias: g(pb), dout: s.dHeadInput.pointer, inp: top, weight: w(pw),
-                            rows: N, inChannels: H, outChannels: E, overwriteInput: true)
+            Linear.backward(
+                dinp: s.dOutput.pointer, dweight: g(pw), dbias: g(pb), dout: s.dHeadInput.pointer, inp: top, weight: w(pw),
+                rows: N, inChannels: H, outChannels: E, overwriteInput: true)
             dTop = s.dOutput.pointer
         }
         if s.dropout { Dropout.backward(dTop, mask: s.outputMask.pointer, count: N * H) }
-        stack.backward(parameters: w(layout.stack), gradients: g(layout.stack), input: s.embedded.pointer, dInput: s.dEmbedded.pointer,
-                       dOutput: dTop, state: s.stack)
+        stack.backward(
+            parameters: w(layout.stack), gradients: g(layout.stack), input: s.embedded.pointer, dInput: s.dEmbedded.pointer,
+            dOutput: dTop, state: s.stack)
         if s.dropout { Dropout.backward(s.dEmbedded.pointer, mask: s.embeddingMask.pointer, count: N * E) }
         s.tokens.withUnsafeBufferPointer { tok in
-            TokenEmbedding.backward(dwte: g(layout.encoder), dwpe: nil, dout: s.dEmbedded.pointer, tokens: tok.baseAddress!, batch: N, time: 1, dim: E)
+            TokenEmbedding.backward(
+                dwte: g(layout.encoder), dwpe: nil, dout: s.dEmbedded.pointer, tokens: tok.baseAddress!, batch: N, time: 1, dim: E)
         }
     }
 }

@@ -35,18 +35,22 @@ public final class RecurrentSampler {
         state.carryState()
         var h = UnsafePointer(state.output)
         if let pw = L.projectionWeight, let pb = L.projectionBias {
-            Linear.forward(out: projected.pointer, inp: h, weight: m.w(pw), bias: m.w(pb), rows: 1, inChannels: c.hiddenSize, outChannels: E)
+            Linear.forward(
+                out: projected.pointer, inp: h, weight: m.w(pw), bias: m.w(pb), rows: 1, inChannels: c.hiddenSize, outChannels: E)
             h = UnsafePointer(projected.pointer)
         }
-        Linear.forward(out: logitsBuffer.pointer, inp: h, weight: m.w(L.head), bias: m.w(L.headBias), rows: 1, inChannels: c.headInputSize,
-                       outChannels: c.vocabSize)
+        Linear.forward(
+            out: logitsBuffer.pointer, inp: h, weight: m.w(L.head), bias: m.w(L.headBias), rows: 1, inChannels: c.headInputSize,
+            outChannels: c.vocabSize)
         return UnsafeBufferPointer(start: logitsBuffer.pointer, count: c.vocabSize)
     }
 
     /// Generates up to `maxTokens` tokens after `prompt` (NeuralCore's `TokenSampling`), calling
     /// `onToken` for each; stops at `stopToken`. An empty prompt starts from `stopToken` (or id 0).
-    public func generate(prompt: [Int32], maxTokens: Int, temperature: Float, topK: Int, topP: Float, seed: UInt64,
-                         stopToken: Int32?, onToken: (Int32) -> Void) throws -> [Int32] {
+    public func generate(
+        prompt: [Int32], maxTokens: Int, temperature: Float, topK: Int, topP: Float, seed: UInt64,
+        stopToken: Int32?, onToken: (Int32) -> Void
+    ) throws -> [Int32] {
         var rng = SeededGenerator(seed: seed)
         reset()
         var logits = UnsafeBufferPointer<Float>(start: nil, count: 0)

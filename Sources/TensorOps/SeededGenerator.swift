@@ -61,4 +61,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         for i in 0..<count { pointer[i] = nextNormal() * std }
     }
 }
-

@@ -92,7 +92,9 @@ public final class ICURegex: @unchecked Sendable {  // the compiled pattern is i
             var pairs = [Int32](repeating: 0, count: capacity * 2)
             var status: Int32 = 0
             let count = units.withUnsafeBufferPointer { u in
-                pairs.withUnsafeMutableBufferPointer { tsr_regex_find_all(compiled, u.baseAddress, Int32(u.count), $0.baseAddress, Int32(capacity), &status) }
+                pairs.withUnsafeMutableBufferPointer {
+                    tsr_regex_find_all(compiled, u.baseAddress, Int32(u.count), $0.baseAddress, Int32(capacity), &status)
+                }
             }
             if Int(count) > capacity { capacity = Int(count); continue }
             var out: [Range<Int>] = []

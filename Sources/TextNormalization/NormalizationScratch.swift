@@ -19,13 +19,16 @@ public struct NormalizationScratch: Sendable {
         let need = input.count + 1
         if current.count < need { current = [UInt16](repeating: 0, count: need) }
         var status: Int32 = 0
-        count = Int(current.withUnsafeMutableBufferPointer { dst in
-            tsr_utf8_to_utf16(input.baseAddress, Int32(input.count), dst.baseAddress, Int32(dst.count), &status)
-        })
+        count = Int(
+            current.withUnsafeMutableBufferPointer { dst in
+                tsr_utf8_to_utf16(input.baseAddress, Int32(input.count), dst.baseAddress, Int32(dst.count), &status)
+            })
     }
 
     /// Runs an ICU transform from the current buffer into the other, growing it as needed, then swaps them.
-    mutating func apply(_ transform: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32, UnsafeMutablePointer<Int32>) -> Int32) {
+    mutating func apply(
+        _ transform: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32, UnsafeMutablePointer<Int32>) -> Int32
+    ) {
         if other.count < count * 2 + 16 { other = [UInt16](repeating: 0, count: count * 2 + 16) }
         while true {
             var status: Int32 = 0

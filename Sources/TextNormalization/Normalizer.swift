@@ -29,8 +29,10 @@ public struct Normalizer: Sendable, Hashable, Codable {
     public var keepNewlines: Bool
 
     /// Creates a normalizer; the default does nothing.
-    public init(form: NormalizationForm = .none, lowercase: Bool = false, caseFold: Bool = false,
-                stripAccents: Bool = false, clean: Bool = false, keepNewlines: Bool = false) {
+    public init(
+        form: NormalizationForm = .none, lowercase: Bool = false, caseFold: Bool = false,
+        stripAccents: Bool = false, clean: Bool = false, keepNewlines: Bool = false
+    ) {
         self.form = form
         self.lowercase = lowercase
         self.caseFold = caseFold

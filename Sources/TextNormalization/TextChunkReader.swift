@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArtifactIO
 import CICU
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Streams a UTF-8 text file (or standard input) in large chunks, each valid UTF-8 and cut where
 /// normalization and line-oriented work may cut it.
@@ -79,7 +80,7 @@ public final class TextChunkReader {
         defer { buffer.deallocate() }
         var replaced: [UInt8] = []
         var filled = 0
-        var consumed = 0   // bytes of the input before buffer[0]
+        var consumed = 0  // bytes of the input before buffer[0]
         var eof = false
         while true {
             while !eof && filled < capacity {

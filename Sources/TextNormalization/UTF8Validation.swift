@@ -27,13 +27,13 @@ public enum UTF8Validation {
         case 0xE0...0xEF:
             guard cont(1), cont(2) else { return 0 }
             let b1 = base[i + 1]
-            if b0 == 0xE0 && b1 < 0xA0 { return 0 }   // overlong
+            if b0 == 0xE0 && b1 < 0xA0 { return 0 }  // overlong
             if b0 == 0xED && b1 >= 0xA0 { return 0 }  // surrogate
             return 3
         case 0xF0...0xF4:
             guard cont(1), cont(2), cont(3) else { return 0 }
             let b1 = base[i + 1]
-            if b0 == 0xF0 && b1 < 0x90 { return 0 }   // overlong
+            if b0 == 0xF0 && b1 < 0x90 { return 0 }  // overlong
             if b0 == 0xF4 && b1 >= 0x90 { return 0 }  // above U+10FFFF
             return 4
         default:

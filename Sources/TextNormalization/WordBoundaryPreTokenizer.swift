@@ -45,13 +45,14 @@ public struct WordBoundaryPreTokenizer: PreTokenizer {
         var statuses = [Int32](repeating: 0, count: utf16.count + 1)
         var status: Int32 = 0
         let capacity = Int32(ends.count)
-        let segments = Int(utf16.withUnsafeBufferPointer { src in
-            ends.withUnsafeMutableBufferPointer { e in
-                statuses.withUnsafeMutableBufferPointer { s in
-                    tsr_word_segments(src.baseAddress, Int32(src.count), e.baseAddress, s.baseAddress, capacity, &status)
+        let segments = Int(
+            utf16.withUnsafeBufferPointer { src in
+                ends.withUnsafeMutableBufferPointer { e in
+                    statuses.withUnsafeMutableBufferPointer { s in
+                        tsr_word_segments(src.baseAddress, Int32(src.count), e.baseAddress, s.baseAddress, capacity, &status)
+                    }
                 }
-            }
-        })
+            })
         guard status == 0 else { return }
         let scanner = ScalarScanner(text)
         var start = 0

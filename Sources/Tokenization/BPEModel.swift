@@ -47,10 +47,12 @@ public struct BPEModel: Sendable {
 
     /// Creates a model from a vocabulary and merges given as token strings; throws when a merge
     /// names a token (or makes one) outside the vocabulary.
-    public init(vocabulary: Vocabulary, merges: [(String, String)], unknownToken: String? = nil,
-                continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
-                fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false,
-                source: String = "BPE model") throws {
+    public init(
+        vocabulary: Vocabulary, merges: [(String, String)], unknownToken: String? = nil,
+        continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
+        fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false,
+        source: String = "BPE model"
+    ) throws {
         self.vocabulary = vocabulary
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
@@ -66,7 +68,9 @@ public struct BPEModel: Sendable {
             guard let ia = vocabulary.id(for: a) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: a) }
             guard let ib = vocabulary.id(for: b) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: b) }
             let merged = a + String(String.UnicodeScalarView(b.unicodeScalars.dropFirst(prefixCount)))
-            guard let im = vocabulary.id(for: merged) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: merged) }
+            guard let im = vocabulary.id(for: merged) else {
+                throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: merged)
+            }
             table.set(PairTable.key(ia, ib), UInt64(rank) << 32 | UInt64(im))
             pairs.append(MergePair(ia, ib))
         }
@@ -91,8 +95,10 @@ public struct BPEModel: Sendable {
     }
 
     /// Encodes one word, appending its ids and, for each, the byte offset in `word` where it ends.
-    func encodeWord(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch: inout Scratch,
-                    ids: inout [UInt32], ends: inout [UInt32]) {
+    func encodeWord(
+        _ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch: inout Scratch,
+        ids: inout [UInt32], ends: inout [UInt32]
+    ) {
         guard let base = word.baseAddress, !word.isEmpty else { return }
         let n = word.count
         scratch.symbols.removeAll(keepingCapacity: true)
@@ -112,7 +118,9 @@ public struct BPEModel: Sendable {
                 if id != .max {
                     scratch.symbols.append(id); scratch.lengths.append(1); lastWasUnknown = false
                 } else if let unk = unknownID {
-                    if fuseUnknown && lastWasUnknown { scratch.lengths[scratch.lengths.count - 1] += 1 } else {
+                    if fuseUnknown && lastWasUnknown {
+                        scratch.lengths[scratch.lengths.count - 1] += 1
+                    } else {
                         scratch.symbols.append(unk); scratch.lengths.append(1)
                     }
                     lastWasUnknown = true
@@ -154,7 +162,9 @@ public struct BPEModel: Sendable {
                 for (k, id) in ids.enumerated() { scratch.symbols.append(id); scratch.lengths.append(k == 0 ? UInt32(len) : 0) }
                 lastWasUnknown = false
             } else if let unk = unknownID {
-                if fuseUnknown && lastWasUnknown { scratch.lengths[scratch.lengths.count - 1] += UInt32(len) } else {
+                if fuseUnknown && lastWasUnknown {
+                    scratch.lengths[scratch.lengths.count - 1] += UInt32(len)
+                } else {
                     scratch.symbols.append(unk); scratch.lengths.append(UInt32(len))
                 }
                 lastWasUnknown = true

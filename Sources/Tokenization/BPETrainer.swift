@@ -35,8 +35,10 @@ public struct BPETrainer: Sendable {
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     /// Creates a trainer.
-    public init(vocabularySize: Int, minFrequency: UInt64 = 0, specialTokens: [String] = [], limitAlphabet: Int? = nil,
-                byteLevel: Bool = false, continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil) {
+    public init(
+        vocabularySize: Int, minFrequency: UInt64 = 0, specialTokens: [String] = [], limitAlphabet: Int? = nil,
+        byteLevel: Bool = false, continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil
+    ) {
         self.vocabularySize = vocabularySize
         self.minFrequency = minFrequency
         self.specialTokens = specialTokens
@@ -107,7 +109,9 @@ public struct BPETrainer: Sendable {
         kept.sort { $0.key < $1.key }
         let minimumSize = vocab.count + kept.count
         guard vocabularySize >= minimumSize else {
-            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)")
+            throw TokenizerError.invalidOption(
+                "vocabularySize \(vocabularySize) is smaller than the \(kept.count)-character alphabet plus \(vocab.count) special tokens (\(minimumSize)); use at least \(minimumSize)"
+            )
         }
         for (c, _) in kept {
             let s = String(Character(Unicode.Scalar(c)!))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An open-addressing hash table from byte strings to 64-bit values, with its keys stored in
@@ -161,7 +161,9 @@ struct ByteKeyTable: Sendable {
     func forEach(_ body: (UnsafeBufferPointer<UInt8>, UInt64) throws -> Void) rethrows {
         try arena.withUnsafeBufferPointer { a in
             for s in slots where s.start != .max {
-                try body(UnsafeBufferPointer(start: (a.baseAddress ?? UnsafePointer(bitPattern: 1)!) + Int(s.start), count: Int(s.length)), s.value)
+                try body(
+                    UnsafeBufferPointer(start: (a.baseAddress ?? UnsafePointer(bitPattern: 1)!) + Int(s.start), count: Int(s.length)),
+                    s.value)
             }
         }
     }

@@ -57,44 +57,52 @@ public struct CorpusEncoder {
 
     /// Encodes the files as one token stream, handing the ids to `emit` batch by batch, in order
     /// (memory stays bounded by the batch size, whatever the input size).
-    public func encodeStream(paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
-                             emit: ([UInt32]) throws -> Void) throws {
-        try encodeStream(DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), separator: separator,
-                         progress: progress, emit: emit)
+    public func encodeStream(
+        paths: [String], separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
+        emit: ([UInt32]) throws -> Void
+    ) throws {
+        try encodeStream(
+            DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), separator: separator,
+            progress: progress, emit: emit)
     }
 
     /// Encodes the documents of `source` (files, or JSONL records) as one token stream: each
     /// document on its own (no token spans two), `separator` between documents, ids handed to
     /// `emit` batch by batch, in order.
-    public func encodeStream(_ source: DocumentSource, separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
-                             emit: ([UInt32]) throws -> Void) throws {
+    public func encodeStream(
+        _ source: DocumentSource, separator: UInt32? = nil, progress: ((Int) -> Void)? = nil,
+        emit: ([UInt32]) throws -> Void
+    ) throws {
         try source.checkReadable()
         var total = 0
         var result: [UInt32] = []
         var pending: [UInt8] = []
         let batch = chunkBytes * threads
-        try source.forEachDocument(begin: { k in
-            if k > 0, let separator { try emit([separator]) }
-            pending.removeAll(keepingCapacity: true)
-        }, chunk: { chunk in
-            pending.append(contentsOf: chunk)
-            total += chunk.count
-            if pending.count >= batch {
-                // Keep the last line back: whether the text goes on after it is not known yet.
-                let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1, spaces: cutsAtSpaces)
-                if cut < pending.count - 1 {
-                    result.removeAll(keepingCapacity: true)
-                    encodeParallel(pending, upTo: cut, into: &result)
-                    pending.removeFirst(cut)
-                    try emit(result)
+        try source.forEachDocument(
+            begin: { k in
+                if k > 0, let separator { try emit([separator]) }
+                pending.removeAll(keepingCapacity: true)
+            },
+            chunk: { chunk in
+                pending.append(contentsOf: chunk)
+                total += chunk.count
+                if pending.count >= batch {
+                    // Keep the last line back: whether the text goes on after it is not known yet.
+                    let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1, spaces: cutsAtSpaces)
+                    if cut < pending.count - 1 {
+                        result.removeAll(keepingCapacity: true)
+                        encodeParallel(pending, upTo: cut, into: &result)
+                        pending.removeFirst(cut)
+                        try emit(result)
+                    }
                 }
-            }
-            progress?(total)
-        }, end: { _ in
-            result.removeAll(keepingCapacity: true)
-            encodeParallel(pending, upTo: pending.count, into: &result)
-            try emit(result)
-        })
+                progress?(total)
+            },
+            end: { _ in
+                result.removeAll(keepingCapacity: true)
+                encodeParallel(pending, upTo: pending.count, into: &result)
+                try emit(result)
+            })
     }
 
     /// Encodes text held in memory as one token stream (in parallel chunks, order kept).
@@ -152,7 +160,8 @@ public struct CorpusEncoder {
                     let (buffer, outs, sessions, bounds) = context.value
                     var ids: [UInt32] = []
                     ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
-                    sessions[worker].encode(UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
+                    sessions[worker].encode(
+                        UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
                     outs[job] = ids
                 }
             }
@@ -163,16 +172,21 @@ public struct CorpusEncoder {
     // MARK: Lines
 
     /// Encodes every line of the files and hands formatted output to `write`, in input order.
-    public func encodeLines(paths: [String], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
-                            progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void) throws {
-        try encodeLines(DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), format: format,
-                        addSpecialTokens: addSpecialTokens, offsets: offsets, progress: progress, write: write)
+    public func encodeLines(
+        paths: [String], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+        progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void
+    ) throws {
+        try encodeLines(
+            DocumentSource(paths: paths, options: .init(replaceInvalid: replaceInvalid)), format: format,
+            addSpecialTokens: addSpecialTokens, offsets: offsets, progress: progress, write: write)
     }
 
     /// Encodes `source` one output line per unit, in input order: each line of text files, or
     /// each JSONL record's document as a whole (newlines inside it included).
-    public func encodeLines(_ source: DocumentSource, format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
-                            progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void) throws {
+    public func encodeLines(
+        _ source: DocumentSource, format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+        progress: ((Int) -> Void)? = nil, write: ([UInt8]) throws -> Void
+    ) throws {
         try source.checkReadable()
         var total = 0
         var batch: [[UInt8]] = []
@@ -184,8 +198,9 @@ public struct CorpusEncoder {
                 let context = UncheckedSendable((outs, batch, units, self))
                 ParallelFor.jobs(batch.count, workers: threads) { job, worker in
                     let (outs, batch, units, encoder) = context.value
-                    outs[job] = encoder.formatUnits(batch[job], units: units[job], format: format, addSpecialTokens: addSpecialTokens,
-                                                    offsets: offsets, session: encoder.sessions[worker])
+                    outs[job] = encoder.formatUnits(
+                        batch[job], units: units[job], format: format, addSpecialTokens: addSpecialTokens,
+                        offsets: offsets, session: encoder.sessions[worker])
                 }
             }
             for o in outputs { try write(o) }
@@ -215,24 +230,27 @@ public struct CorpusEncoder {
             return
         }
         var carry: [UInt8] = []
-        try source.forEachDocument(begin: { _ in carry.removeAll() }, chunk: { chunk in
-            total += chunk.count
-            // Complete lines go to the batch; a trailing partial line waits for the next chunk.
-            var lastLF = chunk.count - 1
-            while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-            if lastLF < 0 { carry.append(contentsOf: chunk); return }
-            var piece = carry
-            piece.append(contentsOf: chunk[0...lastLF])
-            carry = Array(chunk[(lastLF + 1)...])
-            batchBytes += piece.count
-            batch.append(piece)
-            units.append(CorpusEncoder.lineRanges(piece))
-            if batchBytes >= chunkBytes * threads * 2 { try flush() }
-            progress?(total)
-        }, end: { _ in
-            if !carry.isEmpty { carry.append(0x0A); batch.append(carry); units.append(CorpusEncoder.lineRanges(carry)) }
-            try flush()
-        })
+        try source.forEachDocument(
+            begin: { _ in carry.removeAll() },
+            chunk: { chunk in
+                total += chunk.count
+                // Complete lines go to the batch; a trailing partial line waits for the next chunk.
+                var lastLF = chunk.count - 1
+                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF < 0 { carry.append(contentsOf: chunk); return }
+                var piece = carry
+                piece.append(contentsOf: chunk[0...lastLF])
+                carry = Array(chunk[(lastLF + 1)...])
+                batchBytes += piece.count
+                batch.append(piece)
+                units.append(CorpusEncoder.lineRanges(piece))
+                if batchBytes >= chunkBytes * threads * 2 { try flush() }
+                progress?(total)
+            },
+            end: { _ in
+                if !carry.isEmpty { carry.append(0x0A); batch.append(carry); units.append(CorpusEncoder.lineRanges(carry)) }
+                try flush()
+            })
     }
 
     /// The lines of complete-line text (each ending in `\n`), without their `\n` or `\r\n`.
@@ -249,8 +267,10 @@ public struct CorpusEncoder {
     }
 
     /// Encodes and formats `units` of `text`, one output line each.
-    private func formatUnits(_ text: [UInt8], units: [Range<Int>], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
-                             session: TokenizerSession) -> [UInt8] {
+    private func formatUnits(
+        _ text: [UInt8], units: [Range<Int>], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+        session: TokenizerSession
+    ) -> [UInt8] {
         // Units of empty text (empty records) still need a base address.
         let text = text.isEmpty ? [0x0A] : text
         var out: [UInt8] = []
@@ -278,7 +298,9 @@ public struct CorpusEncoder {
                     }
                 case .jsonl:
                     out.append(contentsOf: CorpusEncoder.idsKey)
-                    for (k, id) in ids.enumerated() { if k > 0 { out.append(0x2C); out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                    for (k, id) in ids.enumerated() {
+                        if k > 0 { out.append(0x2C); out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out)
+                    }
                     out.append(contentsOf: CorpusEncoder.tokensKey)
                     for (k, id) in ids.enumerated() {
                         if k > 0 { out.append(0x2C); out.append(0x20) }
@@ -310,8 +332,12 @@ public struct CorpusEncoder {
     @inline(__always)
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 { out.append(UInt8(0x30 + value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var v = value, n = 0
         withUnsafeMutableBytes(of: &digits) { d in
             while v > 0 { d[n] = UInt8(0x30 + v % 10); v /= 10; n += 1 }

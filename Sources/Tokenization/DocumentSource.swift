@@ -37,8 +37,10 @@ public struct DocumentSource: Sendable {
 
     /// Reads every document in order: `begin(index)`, then `chunk` with its UTF-8 text piece by
     /// piece (a piece may end inside a line or a character), then `end(index)`.
-    public func forEachDocument(begin: (Int) throws -> Void, chunk: (UnsafeBufferPointer<UInt8>) throws -> Void,
-                                end: (Int) throws -> Void) throws {
+    public func forEachDocument(
+        begin: (Int) throws -> Void, chunk: (UnsafeBufferPointer<UInt8>) throws -> Void,
+        end: (Int) throws -> Void
+    ) throws {
         var index = 0
         for path in paths {
             guard let field else {
@@ -81,10 +83,12 @@ public struct DocumentSource: Sendable {
             do {
                 value = try JSONReader.parse(bytes)
             } catch let error as JSONReader.SyntaxError {
-                throw TokenizerError.malformed(source: "\(reader.path):\(line)", what: "invalid JSON at byte \(error.offset) of the line: expected \(error.expected)")
+                throw TokenizerError.malformed(
+                    source: "\(reader.path):\(line)", what: "invalid JSON at byte \(error.offset) of the line: expected \(error.expected)")
             }
             guard case .object = value else {
-                throw TokenizerError.malformed(source: "\(reader.path):\(line)", what: "expected a JSON object with a string field \"\(field)\"")
+                throw TokenizerError.malformed(
+                    source: "\(reader.path):\(line)", what: "expected a JSON object with a string field \"\(field)\"")
             }
             guard let found = value[field] else {
                 throw TokenizerError.malformed(source: "\(reader.path):\(line)", what: "no field \"\(field)\" in this JSON object")

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TextNormalization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The encoding state of a ``TokenizerSession``, as a value so its hot loop runs without the
 /// dynamic exclusivity checks that a class's stored properties cost on every access.
@@ -74,7 +75,7 @@ struct EncoderCore {
                 patterns.append((bytes, t))
             }
         }
-        patterns.sort { $0.bytes.count > $1.bytes.count }   // longest match first
+        patterns.sort { $0.bytes.count > $1.bytes.count }  // longest match first
         addedFirstByte = first
         addedPatterns = patterns
     }
@@ -116,7 +117,9 @@ struct EncoderCore {
             let range = encodeWord(base + bad, 1)
             ids.append(contentsOf: cacheIDs[range])
             start = bad + 1
-            guard let next = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(start: base + start, count: bytes.count - start)) else { break }
+            guard let next = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(start: base + start, count: bytes.count - start)) else {
+                break
+            }
             bad = start + next
         }
         encode(UnsafeBufferPointer(start: base + start, count: bytes.count - start), addSpecialTokens: false, ids: &ids)
@@ -126,7 +129,9 @@ struct EncoderCore {
         if general != nil {
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
-            if wantOffsets { for o in encoding.offsets { flatOffsets.append(Int32(o.lowerBound)); flatOffsets.append(Int32(o.upperBound)) } }
+            if wantOffsets {
+                for o in encoding.offsets { flatOffsets.append(Int32(o.lowerBound)); flatOffsets.append(Int32(o.upperBound)) }
+            }
             return
         }
         if addSpecialTokens {
@@ -148,12 +153,16 @@ struct EncoderCore {
                         // lstrip / rstrip: the match takes the whitespace around it.
                         var start = i, end = i + len
                         if token.leftStrip {
-                            while start > segmentStart, let w = EncoderCore.whitespaceBefore(base, start, floor: segmentStart) { start -= w }
+                            while start > segmentStart, let w = EncoderCore.whitespaceBefore(base, start, floor: segmentStart) {
+                                start -= w
+                            }
                         }
                         if token.rightStrip {
                             while end < n, let w = EncoderCore.whitespaceAt(base, end, n) { end += w }
                         }
-                        encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: start - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+                        encodeSegment(
+                            UnsafeBufferPointer(start: base + segmentStart, count: start - segmentStart), at: segmentStart, ids: &ids,
+                            wantOffsets: wantOffsets)
                         ids.append(token.id)
                         if wantOffsets { flatOffsets.append(Int32(start)); flatOffsets.append(Int32(end)) }
                         i = end
@@ -162,7 +171,9 @@ struct EncoderCore {
                         i += 1
                     }
                 }
-                encodeSegment(UnsafeBufferPointer(start: base + segmentStart, count: n - segmentStart), at: segmentStart, ids: &ids, wantOffsets: wantOffsets)
+                encodeSegment(
+                    UnsafeBufferPointer(start: base + segmentStart, count: n - segmentStart), at: segmentStart, ids: &ids,
+                    wantOffsets: wantOffsets)
             }
         }
         if addSpecialTokens {
@@ -215,7 +226,9 @@ struct EncoderCore {
             ends.removeAll(keepingCapacity: true)
             aligned.normalize(segment, out: &normalized, starts: &starts, ends: &ends)
             let text = normalized
-            text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
+            text.withUnsafeBufferPointer {
+                process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets)
+            }
         }
     }
 
@@ -250,8 +263,10 @@ struct EncoderCore {
         text.withUnsafeBufferPointer { process($0, segment: segment, origin: origin, mapped: true, ids: &ids, wantOffsets: wantOffsets) }
     }
 
-    mutating func process(_ text: UnsafeBufferPointer<UInt8>, segment: UnsafeBufferPointer<UInt8>, origin: Int, mapped: Bool,
-                         ids: inout [UInt32], wantOffsets: Bool) {
+    mutating func process(
+        _ text: UnsafeBufferPointer<UInt8>, segment: UnsafeBufferPointer<UInt8>, origin: Int, mapped: Bool,
+        ids: inout [UInt32], wantOffsets: Bool
+    ) {
         guard let base = text.baseAddress, !text.isEmpty else { return }
         pieces.removeAll(keepingCapacity: true)
         if let preTokenizer { preTokenizer.split(text, into: &pieces) } else { pieces.append(0..<text.count) }

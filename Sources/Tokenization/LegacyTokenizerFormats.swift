@@ -11,13 +11,15 @@ extension TokenizerFile {
             throw TokenizerError.malformed(source: vocab, what: "expected a JSON object of token → id")
         }
         let vocabulary = try vocabularyFromMap(map, source: vocab)
-        let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        let mergeLines = String(decoding: try readFile(merges), as: UTF8.self).split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         var pairs: [(String, String)] = []
         for (k, line) in mergeLines.enumerated() {
             if line.isEmpty || (k == 0 && line.hasPrefix("#version")) { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2 else {
-                throw TokenizerError.malformed(source: merges, what: "line \(k + 1): expected two tokens separated by one space, found \(quoted(String(line)))")
+                throw TokenizerError.malformed(
+                    source: merges, what: "line \(k + 1): expected two tokens separated by one space, found \(quoted(String(line)))")
             }
             pairs.append((String(parts[0]), String(parts[1])))
         }
@@ -29,7 +31,9 @@ extension TokenizerFile {
     /// Loads a WordPiece `vocab.txt` (one token per line) with BERT uncased settings.
     public static func loadVocabTxt(_ path: String, lowercase: Bool = true) throws -> Tokenizer {
         let text = String(decoding: try readFile(path), as: UTF8.self)
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
+            String($0.hasSuffix("\r") ? $0.dropLast() : $0)
+        }
         if lines.last == "" { lines.removeLast() }
         let vocabulary = try Vocabulary(tokens: lines, source: path)
         let model = try WordPieceModel(vocabulary: vocabulary, source: path)
@@ -38,10 +42,11 @@ extension TokenizerFile {
             if let id = vocabulary.id(for: name) { added.append(AddedToken(id: id, content: name)) }
         }
         let cls = added.first { $0.content == "[CLS]" }, sep = added.first { $0.content == "[SEP]" }
-        return Tokenizer(normalizer: Normalizer(lowercase: lowercase, stripAccents: lowercase, clean: true),
-                         preTokenization: .bert(splitCJK: true), model: .wordPiece(model),
-                         postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
-                         decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
+        return Tokenizer(
+            normalizer: Normalizer(lowercase: lowercase, stripAccents: lowercase, clean: true),
+            preTokenization: .bert(splitCJK: true), model: .wordPiece(model),
+            postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
+            decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
     }
 
 }

@@ -36,7 +36,7 @@ public enum PreTokenization: Sendable, Hashable {
         case .none: return false
         case .byteLevel(_, _, let addPrefixSpace): return !addPrefixSpace
         case .bert, .whitespaceSplit: return true
-        case .byteLevelSplit: return false   // an arbitrary pattern: not assumed
+        case .byteLevelSplit: return false  // an arbitrary pattern: not assumed
         }
     }
 

@@ -22,10 +22,15 @@ public enum TiktokenFile {
         public var regex: String {
             switch self {
             case .gpt2: return #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
-            case .cl100k: return #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
+            case .cl100k:
+                return
+                    #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
             case .o200k:
-                return #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
-            case .llama3: return #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+                return
+                    #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+            case .llama3:
+                return
+                    #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
             }
         }
 
@@ -44,7 +49,9 @@ public enum TiktokenFile {
     public static func load(_ path: String, pattern: Pattern? = nil) throws -> Tokenizer {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let pattern = pattern ?? Pattern.guess(fromFileName: name) else {
-            throw TokenizerError.invalidOption("\(path): cannot tell the split pattern of this tiktoken file from its name; name one of \(Pattern.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw TokenizerError.invalidOption(
+                "\(path): cannot tell the split pattern of this tiktoken file from its name; name one of \(Pattern.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let bytes = try FileContents.read(path)
         var ranked: [(rank: Int, token: [UInt8])] = []
@@ -56,7 +63,8 @@ public enum TiktokenFile {
             if l.isEmpty { continue }
             let fields = l.split(separator: 0x20)
             guard fields.count == 2, let data = Data(base64Encoded: Data(fields[0])),
-                  let rank = Int(String(decoding: fields[1], as: UTF8.self)), rank >= 0, !data.isEmpty else {
+                let rank = Int(String(decoding: fields[1], as: UTF8.self)), rank >= 0, !data.isEmpty
+            else {
                 throw TokenizerError.malformed(source: path, what: "line \(lineNumber): expected a base64 token, one space and a rank")
             }
             ranked.append((rank, Array(data)))
@@ -64,7 +72,9 @@ public enum TiktokenFile {
         guard !ranked.isEmpty else { throw TokenizerError.malformed(source: path, what: "no tokens (empty file)") }
         ranked.sort { $0.rank < $1.rank }
         for (k, entry) in ranked.enumerated() where entry.rank != k {
-            throw TokenizerError.malformed(source: path, what: "rank \(entry.rank) found where rank \(k) was expected (ranks must be 0..<\(ranked.count) without gaps or repeats)")
+            throw TokenizerError.malformed(
+                source: path,
+                what: "rank \(entry.rank) found where rank \(k) was expected (ranks must be 0..<\(ranked.count) without gaps or repeats)")
         }
         let tokens = ranked.map { ByteLevelAlphabet.encode($0.token) }
         let vocabulary = try Vocabulary(tokens: tokens, source: path)
@@ -90,6 +100,7 @@ public enum TiktokenFile {
             ]),
             postProcessor: ByteLevelPostProcessor(addPrefixSpace: true, trimOffsets: false, useRegex: true),
             decoder: ClassicDecoder(decoder: .byteLevel))
-        return TokenizerFile.fastShape(model: .bpe(model), added: [], pipeline: pipeline) ?? Tokenizer(model: .bpe(model), addedTokens: [], pipeline: pipeline)
+        return TokenizerFile.fastShape(model: .bpe(model), added: [], pipeline: pipeline)
+            ?? Tokenizer(model: .bpe(model), addedTokens: [], pipeline: pipeline)
     }
 }

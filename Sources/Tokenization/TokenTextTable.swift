@@ -29,7 +29,9 @@ struct TokenTextTable: Sendable {
     func appendPlain(_ id: UInt32, to out: inout [UInt8]) {
         let i = Int(id)
         guard i + 1 < plainStarts.count else { return }
-        plain.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(plainStarts[i])..<Int(plainStarts[i + 1])])) }
+        plain.withUnsafeBufferPointer {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(plainStarts[i])..<Int(plainStarts[i + 1])]))
+        }
     }
 
     /// Appends the token string of `id` as a JSON string literal (`""` for an unknown id).
@@ -37,6 +39,8 @@ struct TokenTextTable: Sendable {
     func appendJSON(_ id: UInt32, to out: inout [UInt8]) {
         let i = Int(id)
         guard i + 1 < jsonStarts.count else { out.append(0x22); out.append(0x22); return }
-        json.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(jsonStarts[i])..<Int(jsonStarts[i + 1])])) }
+        json.withUnsafeBufferPointer {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(jsonStarts[i])..<Int(jsonStarts[i + 1])]))
+        }
     }
 }

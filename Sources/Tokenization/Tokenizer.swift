@@ -38,10 +38,13 @@ public struct Tokenizer: TokenCodec {
     private let addedByID: [UInt32: AddedToken]
 
     /// Assembles a tokenizer. Added tokens must have ids inside the vocabulary or just after it.
-    public init(normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
-                postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken] = []) {
-        self.init(normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: postProcessor,
-                  decoder: decoder, addedTokens: addedTokens, pipeline: nil)
+    public init(
+        normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
+        postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken] = []
+    ) {
+        self.init(
+            normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: postProcessor,
+            decoder: decoder, addedTokens: addedTokens, pipeline: nil)
     }
 
     /// Assembles a tokenizer whose components are composed by `pipeline`.
@@ -49,8 +52,10 @@ public struct Tokenizer: TokenCodec {
         self.init(preTokenization: .none, model: model, decoder: .none, addedTokens: addedTokens, pipeline: pipeline)
     }
 
-    private init(normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
-                 postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken], pipeline: ComponentPipeline?) {
+    private init(
+        normalizer: Normalizer = Normalizer(), preTokenization: PreTokenization, model: TokenModel,
+        postProcessor: PostProcessor = PostProcessor(), decoder: TokenDecoder, addedTokens: [AddedToken], pipeline: ComponentPipeline?
+    ) {
         self.pipeline = pipeline
         self.normalizer = normalizer
         self.preTokenization = preTokenization
@@ -66,7 +71,11 @@ public struct Tokenizer: TokenCodec {
         if decoder == .byteLevel {
             for token in model.vocabulary.tokens {
                 for scalar in token.unicodeScalars {
-                    if let b = ByteLevelAlphabet.byte(for: scalar) { arena.append(b) } else { arena.append(contentsOf: Array(String(scalar).utf8)) }
+                    if let b = ByteLevelAlphabet.byte(for: scalar) {
+                        arena.append(b)
+                    } else {
+                        arena.append(contentsOf: Array(String(scalar).utf8))
+                    }
                 }
                 starts.append(Int32(arena.count))
             }
@@ -183,8 +192,10 @@ public struct Tokenizer: TokenCodec {
     /// Hugging Face's WordPiece decoder clean-up of spaces before punctuation and contractions.
     static func cleanup(_ s: String) -> String {
         var t = s
-        for (a, b) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-                       (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")] {
+        for (a, b) in [
+            (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+            (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+        ] {
             t = t.replacingAll(a, with: b)
         }
         return t

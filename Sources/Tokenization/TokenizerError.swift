@@ -27,7 +27,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         case .malformed(let source, let what):
             return "\(source): \(what)"
         case .unsupportedComponent(let source, let component, let type):
-            return "\(source): unsupported \(component) \(quoted(type)); Tessera reads BPE/WordPiece models with Bert/NFC/NFKC/NFD/NFKD/Lowercase/StripAccents normalizers, ByteLevel/Bert/Whitespace/WhitespaceSplit pre-tokenizers, TemplateProcessing/BertProcessing/ByteLevel post-processors and ByteLevel/WordPiece/BPEDecoder decoders"
+            return
+                "\(source): unsupported \(component) \(quoted(type)); Tessera reads BPE/WordPiece models with Bert/NFC/NFKC/NFD/NFKD/Lowercase/StripAccents normalizers, ByteLevel/Bert/Whitespace/WhitespaceSplit pre-tokenizers, TemplateProcessing/BertProcessing/ByteLevel post-processors and ByteLevel/WordPiece/BPEDecoder decoders"
         case .invalidOption(let what):
             return what
         case .emptyCorpus(let source):
@@ -38,7 +39,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
             let differ = found.split(separator: " ").filter { !ours.contains($0) }
             let instead = expected.split(separator: " ").filter { !theirs.contains($0) }
             if !differ.isEmpty && !instead.isEmpty {
-                return "\(source): counted with \(differ.joined(separator: " ")), but the other count files used \(instead.joined(separator: " ")) (all settings: \(expected))"
+                return
+                    "\(source): counted with \(differ.joined(separator: " ")), but the other count files used \(instead.joined(separator: " ")) (all settings: \(expected))"
             }
             return "\(source): counted with \(found), but the other count files used \(expected)"
         case .idOutOfRange(let source, let id, let size):

@@ -44,7 +44,8 @@ public enum TokenizerFile {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".txt") {
             guard case .wordPiece(let m) = tokenizer.model else {
-                throw TokenizerError.invalidOption("\(path): a .txt vocabulary holds WordPiece tokens; save a BPE tokenizer as tokenizer.json or vocab.json")
+                throw TokenizerError.invalidOption(
+                    "\(path): a .txt vocabulary holds WordPiece tokens; save a BPE tokenizer as tokenizer.json or vocab.json")
             }
             if let bad = m.vocabulary.tokens.first(where: { $0.contains("\n") || $0.contains("\r") || $0.isEmpty }) {
                 throw TokenizerError.invalidOption("\(path): token \(quoted(bad)) cannot be written one per line")
@@ -52,12 +53,16 @@ public enum TokenizerFile {
             try AtomicFileWriter.write(Array((m.vocabulary.tokens.joined(separator: "\n") + "\n").utf8), to: path)
         } else if name == "vocab.json" {
             guard case .bpe(let m) = tokenizer.model else {
-                throw TokenizerError.invalidOption("\(path): vocab.json + merges.txt hold BPE tokenizers; save WordPiece as vocab.txt or tokenizer.json")
+                throw TokenizerError.invalidOption(
+                    "\(path): vocab.json + merges.txt hold BPE tokenizers; save WordPiece as vocab.txt or tokenizer.json")
             }
             if let bad = m.mergeStrings.first(where: { ($0.0 + $0.1).contains(" ") || ($0.0 + $0.1).contains("\n") }) {
-                throw TokenizerError.invalidOption("\(path): merge \(quoted(bad.0)) \(quoted(bad.1)) cannot be written to merges.txt (space or newline in a token)")
+                throw TokenizerError.invalidOption(
+                    "\(path): merge \(quoted(bad.0)) \(quoted(bad.1)) cannot be written to merges.txt (space or newline in a token)")
             }
-            let vocab = "{" + m.vocabulary.tokens.enumerated().map { "\(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ", ") + "}\n"
+            let vocab =
+                "{" + m.vocabulary.tokens.enumerated().map { "\(JSONText.string($0.element)): \($0.offset)" }.joined(separator: ", ")
+                + "}\n"
             let merges = "#version: 0.2\n" + m.mergeStrings.map { "\($0.0) \($0.1)\n" }.joined()
             let mergesPath = String(path.dropLast(name.count)) + "merges.txt"
             try AtomicFileWriter.write(Array(merges.utf8), to: mergesPath)

@@ -46,9 +46,11 @@ public struct TokenizerRecipe: Sendable {
     /// not fit together. `preTokenizer` defaults to the kind's own (`gpt2` for byte-bpe, `whitespace`
     /// for bpe, `bert` for wordpiece; `words` is not a training split); `specialTokens` to the kind's
     /// own (`<|endoftext|>`; `[UNK]`; `[PAD] [UNK] [CLS] [SEP] [MASK]`).
-    public init(kind: Kind, normalization: NormalizationForm = .none, lowercase: Bool = false, preTokenizer: PreTokenizerStyle? = nil,
-                specialTokens: [String]? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
-                scoring: WordPieceTrainer.Scoring = .frequency) throws {
+    public init(
+        kind: Kind, normalization: NormalizationForm = .none, lowercase: Bool = false, preTokenizer: PreTokenizerStyle? = nil,
+        specialTokens: [String]? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
+        scoring: WordPieceTrainer.Scoring = .frequency
+    ) throws {
         self.kind = kind
         self.scoring = scoring
         self.continuingPrefix = continuingPrefix
@@ -85,7 +87,8 @@ public struct TokenizerRecipe: Sendable {
             }
         }
         if let repeated = self.specialTokens.enumerated().first(where: { self.specialTokens[..<$0.offset].contains($0.element) }) {
-            throw TokenizerError.invalidOption("specialTokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
+            throw TokenizerError.invalidOption(
+                "specialTokens: \(repeated.element.debugDescription) is listed twice; each special token gets one id")
         }
         if self.specialTokens.contains("") { throw TokenizerError.invalidOption("specialTokens: an empty token is not allowed") }
         if kind == .wordPiece && !self.specialTokens.contains("[UNK]") {
@@ -101,9 +104,11 @@ public struct TokenizerRecipe: Sendable {
 
     /// Builds a recipe from strings (`specialTokens` comma-separated), as a configuration file or a
     /// command line gives them; throws a one-line error naming the parameter on a bad value.
-    public init(model: String, normalize: String = "none", lowercase: Bool = false, preTokenizer: String? = nil,
-                specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
-                scoring: String = "frequency") throws {
+    public init(
+        model: String, normalize: String = "none", lowercase: Bool = false, preTokenizer: String? = nil,
+        specialTokens: String? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
+        scoring: String = "frequency"
+    ) throws {
         guard let kind = Kind(rawValue: model) else {
             throw TokenizerError.invalidOption("model \(model): expected byte-bpe, bpe, wordpiece or unigram")
         }
@@ -121,8 +126,9 @@ public struct TokenizerRecipe: Sendable {
             split = style
         }
         let list = specialTokens.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } }
-        try self.init(kind: kind, normalization: form, lowercase: lowercase, preTokenizer: split, specialTokens: list,
-                      continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
+        try self.init(
+            kind: kind, normalization: form, lowercase: lowercase, preTokenizer: split, specialTokens: list,
+            continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
     }
 
     /// The word counter for this recipe.
@@ -131,25 +137,35 @@ public struct TokenizerRecipe: Sendable {
     }
 
     /// Trains a tokenizer on `counts`.
-    public func train(_ counts: WordCounts, vocabularySize: Int, minFrequency: UInt64 = 2, limitAlphabet: Int? = nil,
-                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Tokenizer {
+    public func train(
+        _ counts: WordCounts, vocabularySize: Int, minFrequency: UInt64 = 2, limitAlphabet: Int? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> Tokenizer {
         let added = specialTokens.enumerated().map { AddedToken(id: UInt32($0.offset), content: $0.element) }
         switch kind {
         case .byteBPE, .bpe:
-            var trainer = BPETrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
-                                     limitAlphabet: limitAlphabet, byteLevel: kind == .byteBPE,
-                                     continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
+            var trainer = BPETrainer(
+                vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+                limitAlphabet: limitAlphabet, byteLevel: kind == .byteBPE,
+                continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
             trainer.progress = progress
             let result = try trainer.train(counts)
             let unknown = kind == .bpe ? specialTokens.first { $0.lowercased().contains("unk") } : nil
-            let model = try BPEModel(vocabulary: result.vocabulary, merges: result.merges, unknownToken: unknown,
-                                     continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
+            let model = try BPEModel(
+                vocabulary: result.vocabulary, merges: result.merges, unknownToken: unknown,
+                continuingSubwordPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix)
             let decoder: TokenDecoder
-            if kind == .byteBPE { decoder = .byteLevel }
-            else if let suffix = endOfWordSuffix { decoder = .bpeSuffix(suffix) }
-            else if let prefix = continuingPrefix { decoder = .wordPiece(prefix: prefix, cleanup: false) }
-            else { decoder = .none }
-            return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .bpe(model), decoder: decoder, addedTokens: added)
+            if kind == .byteBPE {
+                decoder = .byteLevel
+            } else if let suffix = endOfWordSuffix {
+                decoder = .bpeSuffix(suffix)
+            } else if let prefix = continuingPrefix {
+                decoder = .wordPiece(prefix: prefix, cleanup: false)
+            } else {
+                decoder = .none
+            }
+            return Tokenizer(
+                normalizer: normalizer, preTokenization: preTokenization, model: .bpe(model), decoder: decoder, addedTokens: added)
         case .unigram:
             var trainer = UnigramTrainer(vocabularySize: vocabularySize, specialTokens: specialTokens)
             trainer.characterCoverage = characterCoverage
@@ -169,26 +185,33 @@ public struct TokenizerRecipe: Sendable {
             }
             if normalizer.lowercase { normalizers.append(UnicodeFormNormalizer(type: "Lowercase")!) }
             let metaspace = MetaspaceDecoder(replacement: 0x2581, prependScheme: .always, split: true)
-            let decoder: any DecoderComponent = byteFallback
-                ? SequenceDecoder(decoders: [ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
-                                             StripDecoder(content: " ", start: 1, stop: 0)])
+            let decoder: any DecoderComponent =
+                byteFallback
+                ? SequenceDecoder(decoders: [
+                    ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
+                    StripDecoder(content: " ", start: 1, stop: 0),
+                ])
                 : metaspace
             let pipeline = ComponentPipeline(
                 normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
-                preTokenizer: SequencePreTokenizer(preTokenizers: [CharacterSplitPreTokenizer(kind: .whitespaceSplit),
-                                                                   MetaspacePreTokenizer(replacement: 0x2581, prependScheme: .always, splitPieces: true)]),
+                preTokenizer: SequencePreTokenizer(preTokenizers: [
+                    CharacterSplitPreTokenizer(kind: .whitespaceSplit),
+                    MetaspacePreTokenizer(replacement: 0x2581, prependScheme: .always, splitPieces: true),
+                ]),
                 decoder: decoder)
             return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
         case .wordPiece:
-            var trainer = WordPieceTrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
-                                           limitAlphabet: limitAlphabet, scoring: scoring)
+            var trainer = WordPieceTrainer(
+                vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+                limitAlphabet: limitAlphabet, scoring: scoring)
             trainer.progress = progress
             let vocabulary = try trainer.train(counts)
             let model = try WordPieceModel(vocabulary: vocabulary)
             let cls = added.first { $0.content == "[CLS]" }, sep = added.first { $0.content == "[SEP]" }
-            return Tokenizer(normalizer: normalizer, preTokenization: preTokenization, model: .wordPiece(model),
-                             postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
-                             decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
+            return Tokenizer(
+                normalizer: normalizer, preTokenization: preTokenization, model: .wordPiece(model),
+                postProcessor: PostProcessor(prefix: cls.map { [$0] } ?? [], suffix: sep.map { [$0] } ?? []),
+                decoder: .wordPiece(prefix: "##", cleanup: true), addedTokens: added)
         }
     }
 }

@@ -43,8 +43,11 @@ public struct UnigramModel: Sendable {
                 let prefix = Array(bytes[0..<k])
                 let isPiece = k == bytes.count
                 let existing = table.find(prefix)
-                if existing == nil { table.insert(prefix, isPiece ? UInt64(id + 1) : 0) }
-                else if isPiece && existing == 0 { table.set(prefix, UInt64(id + 1)) }
+                if existing == nil {
+                    table.insert(prefix, isPiece ? UInt64(id + 1) : 0)
+                } else if isPiece && existing == 0 {
+                    table.set(prefix, UInt64(id + 1))
+                }
             }
         }
         prefixes = table
@@ -96,7 +99,7 @@ public struct UnigramModel: Sendable {
             i += mblen
         }
         // Back from the end; consecutive unknown pieces are fused.
-        var pieces: [(Int, Int, Bool)] = []   // start, end, unknown
+        var pieces: [(Int, Int, Bool)] = []  // start, end, unknown
         var end = n
         while end > 0 {
             let start = Int(startsAt[end])

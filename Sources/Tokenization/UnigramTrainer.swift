@@ -168,8 +168,8 @@ public struct UnigramTrainer: Sendable {
         for (k, c) in chars.enumerated() {
             if c == space { if k > 0 { return false }; continue }
             var s = UnicodeScriptsPreTokenizer.script(c)
-            if s == -1 { s = 0 }            // U+0020 (absent here) would be Common
-            if s == 1, let p = previous { s = p }   // Inherited
+            if s == -1 { s = 0 }  // U+0020 (absent here) would be Common
+            if s == 1, let p = previous { s = p }  // Inherited
             if let p = previous, p != s { return false }
             previous = s
         }
@@ -333,7 +333,7 @@ public struct UnigramTrainer: Sendable {
             }
         }
         var freq = [Double](repeating: 0, count: size)
-        var inverted = [Double](repeating: 0, count: size)   // summed counts of the words using the piece (once per use)
+        var inverted = [Double](repeating: 0, count: size)  // summed counts of the words using the piece (once per use)
         var totalCount = 0.0
         for (k, path) in paths.enumerated() {
             totalCount += words[k].count
@@ -344,7 +344,7 @@ public struct UnigramTrainer: Sendable {
         var kept: [([UInt32], Double)] = []
         var candidates: [(Int, Double)] = []
         for i in 0..<size {
-            if pieces[i].0.count == 1 { kept.append(pieces[i]); continue }   // characters stay
+            if pieces[i].0.count == 1 { kept.append(pieces[i]); continue }  // characters stay
             if freq[i] == 0 || !alwaysKeep[i] { continue }
             if alternatives[i].isEmpty { kept.append(pieces[i]); continue }
             let f = inverted[i] / totalCount

@@ -36,7 +36,8 @@ public struct Vocabulary: Sendable, Equatable {
         var tokens = [String?](repeating: nil, count: ids.count)
         for (token, id) in ids {
             guard id >= 0 && id < ids.count else {
-                throw TokenizerError.malformed(source: source, what: "token \(quoted(token)) has id \(id), expected ids 0..<\(ids.count) without gaps")
+                throw TokenizerError.malformed(
+                    source: source, what: "token \(quoted(token)) has id \(id), expected ids 0..<\(ids.count) without gaps")
             }
             if let other = tokens[id] {
                 throw TokenizerError.malformed(source: source, what: "id \(id) is given to both \(quoted(other)) and \(quoted(token))")
@@ -52,7 +53,9 @@ public struct Vocabulary: Sendable, Equatable {
     /// The id of `token`, if present.
     public func id(for token: String) -> UInt32? {
         var copy = token
-        return copy.withUTF8 { b in table.find(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count).map { UInt32(truncatingIfNeeded: $0) } }
+        return copy.withUTF8 { b in
+            table.find(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count).map { UInt32(truncatingIfNeeded: $0) }
+        }
     }
 
     /// The token string of `id`, if in range.

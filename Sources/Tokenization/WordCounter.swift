@@ -39,7 +39,8 @@ public struct WordCounter: Sendable {
         case .whitespaceSplit: split = "whitespace"
         case .byteLevelSplit(let pattern): split = "split:" + pattern
         }
-        return "normalize=\(normalizer.form.rawValue) lowercase=\(normalizer.lowercase) strip-accents=\(normalizer.stripAccents) clean=\(normalizer.clean) pre-tokenizer=\(split)"
+        return
+            "normalize=\(normalizer.form.rawValue) lowercase=\(normalizer.lowercase) strip-accents=\(normalizer.stripAccents) clean=\(normalizer.clean) pre-tokenizer=\(split)"
     }
 
     /// Counts the words of `paths`; `progress` gets the bytes read so far. Throws on unreadable
@@ -78,33 +79,36 @@ public struct WordCounter: Sendable {
         }
         // Whole lines only: a line longer than a chunk waits in `carry` until its end.
         var carry: [UInt8] = []
-        try source.forEachDocument(begin: { _ in carry.removeAll() }, chunk: { chunk in
-            total += chunk.count
-            var lastLF = chunk.count - 1
-            while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-            if lastLF < 0 {
-                carry.append(contentsOf: chunk)
-                // A long line is cut before a space where every pre-tokenizer starts a word,
-                // so memory stays bounded by the chunk size (one long word still waits whole).
-                if carry.count >= chunk.count, preTokenization.splitsBeforeSpaces {
-                    let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, notBefore: carry.count / 2, spaces: true)
-                    if cut < carry.count - 1 {
-                        batch.append(Array(carry[..<cut]))
-                        carry.removeFirst(cut)
-                        if batch.count >= workers * 2 { flush() }
+        try source.forEachDocument(
+            begin: { _ in carry.removeAll() },
+            chunk: { chunk in
+                total += chunk.count
+                var lastLF = chunk.count - 1
+                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF < 0 {
+                    carry.append(contentsOf: chunk)
+                    // A long line is cut before a space where every pre-tokenizer starts a word,
+                    // so memory stays bounded by the chunk size (one long word still waits whole).
+                    if carry.count >= chunk.count, preTokenization.splitsBeforeSpaces {
+                        let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, notBefore: carry.count / 2, spaces: true)
+                        if cut < carry.count - 1 {
+                            batch.append(Array(carry[..<cut]))
+                            carry.removeFirst(cut)
+                            if batch.count >= workers * 2 { flush() }
+                        }
                     }
+                } else {
+                    var job = carry
+                    job.append(contentsOf: chunk[0...lastLF])
+                    carry = Array(chunk[(lastLF + 1)...])
+                    batch.append(job)
+                    if batch.count >= workers * 2 { flush() }
                 }
-            } else {
-                var job = carry
-                job.append(contentsOf: chunk[0...lastLF])
-                carry = Array(chunk[(lastLF + 1)...])
-                batch.append(job)
-                if batch.count >= workers * 2 { flush() }
-            }
-            progress?(total)
-        }, end: { _ in
-            if !carry.isEmpty { batch.append(carry) }
-        })
+                progress?(total)
+            },
+            end: { _ in
+                if !carry.isEmpty { batch.append(carry) }
+            })
         flush()
         var counts = WordCounts(settings: settings)
         counts.table = tables[0]

@@ -69,7 +69,11 @@ public struct WordCounts: Sendable {
         }
         let (sum, overflow) = weight.addingReportingOverflow(other.weight)
         guard !overflow, sum <= WordCounts.weightLimit else {
-            throw TokenizerError.malformed(source: source, what: "together the counts exceed \(WordCounts.weightLimit) symbols (count × word length), more than training can sum without overflow")
+            throw TokenizerError.malformed(
+                source: source,
+                what:
+                    "together the counts exceed \(WordCounts.weightLimit) symbols (count × word length), more than training can sum without overflow"
+            )
         }
         other.table.forEach { word, count in table.add(word.baseAddress ?? UnsafePointer(bitPattern: 1)!, word.count, count) }
     }
@@ -128,11 +132,13 @@ public struct WordCounts: Sendable {
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
         guard let header = lines.first, header.hasPrefix(magic + " ") || header.hasPrefix(magicV1 + " ") else {
-            throw TokenizerError.malformed(source: path, what: "line 1: expected a \"\(magic) …\" header (not a file written by tessera count)")
+            throw TokenizerError.malformed(
+                source: path, what: "line 1: expected a \"\(magic) …\" header (not a file written by tessera count)")
         }
         let hasEndLine = header.hasPrefix(magic + " ")
         guard endsWithNewline else {
-            throw TokenizerError.malformed(source: path, what: "line \(lines.count): truncated: the file does not end with a line feed (it was cut short)")
+            throw TokenizerError.malformed(
+                source: path, what: "line \(lines.count): truncated: the file does not end with a line feed (it was cut short)")
         }
         var counts = WordCounts(settings: String(header.dropFirst(magic.count + 1)))
         var words = 0
@@ -145,14 +151,18 @@ public struct WordCounts: Sendable {
                 }
                 let expected = "\(endMarker) words=\(words) total=\(total)"
                 guard line == expected else {
-                    throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected \"\(expected)\" (the lines above hold that), found \"\(line)\"")
+                    throw TokenizerError.malformed(
+                        source: path, what: "line \(k + 1): expected \"\(expected)\" (the lines above hold that), found \"\(line)\"")
                 }
                 return counts
             }
             let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, let count = UInt64(parts[0]), count >= 1, let word = ByteLevelAlphabet.decode(String(parts[1])), !word.isEmpty else {
+            guard parts.count == 2, let count = UInt64(parts[0]), count >= 1, let word = ByteLevelAlphabet.decode(String(parts[1])),
+                !word.isEmpty
+            else {
                 let cut = hasEndLine && k == lines.count - 1 ? " (the file ends here: truncated?)" : ""
-                throw TokenizerError.malformed(source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (count ≥ 1, word in byte-level alphabet)\(cut)")
+                throw TokenizerError.malformed(
+                    source: path, what: "line \(k + 1): expected COUNT<TAB>WORD (count ≥ 1, word in byte-level alphabet)\(cut)")
             }
             guard counts.count(of: word) == 0 else {
                 throw TokenizerError.malformed(source: path, what: "line \(k + 1): word \(String(parts[1])) appears twice")
@@ -160,7 +170,11 @@ public struct WordCounts: Sendable {
             let (w, o1) = count.multipliedReportingOverflow(by: UInt64(word.count))
             let (newWeight, o2) = weight.addingReportingOverflow(w)
             guard !o1, !o2, newWeight <= weightLimit else {
-                throw TokenizerError.malformed(source: path, what: "line \(k + 1): the counts add up past \(weightLimit) symbols (count × word length), more than training can sum without overflow")
+                throw TokenizerError.malformed(
+                    source: path,
+                    what:
+                        "line \(k + 1): the counts add up past \(weightLimit) symbols (count × word length), more than training can sum without overflow"
+                )
             }
             weight = newWeight
             counts.add(word, count: count)
@@ -168,7 +182,9 @@ public struct WordCounts: Sendable {
             total += count
         }
         if hasEndLine {
-            throw TokenizerError.malformed(source: path, what: "truncated: no \"\(endMarker) words=… total=…\" line after line \(lines.count) (the file was cut short)")
+            throw TokenizerError.malformed(
+                source: path, what: "truncated: no \"\(endMarker) words=… total=…\" line after line \(lines.count) (the file was cut short)"
+            )
         }
         return counts
     }

@@ -23,8 +23,10 @@ public struct WordPieceModel: Sendable {
     let longestToken: Int
 
     /// Creates a model; throws when the unknown token is not in the vocabulary.
-    public init(vocabulary: Vocabulary, unknownToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
-                maxInputCharactersPerWord: Int = 100, source: String = "WordPiece model") throws {
+    public init(
+        vocabulary: Vocabulary, unknownToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+        maxInputCharactersPerWord: Int = 100, source: String = "WordPiece model"
+    ) throws {
         guard let unk = vocabulary.id(for: unknownToken) else {
             throw TokenizerError.malformed(source: source, what: "the unknown token \(quoted(unknownToken)) is not in the vocabulary")
         }
@@ -62,7 +64,7 @@ public struct WordPieceModel: Sendable {
         var start = 0
         while start < n {
             var end = min(n, start + longestToken)
-            while end < n && base[end] & 0xC0 == 0x80 { end -= 1 }   // a character boundary
+            while end < n && base[end] & 0xC0 == 0x80 { end -= 1 }  // a character boundary
             var found: UInt32? = nil
             while end > start {
                 let v = start == 0 ? vocabulary.table.find(base, end) : continuations.find(base + start, end - start)

@@ -34,8 +34,10 @@ public struct WordPieceTrainer: Sendable {
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     /// Creates a trainer.
-    public init(vocabularySize: Int, minFrequency: UInt64 = 0, specialTokens: [String] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
-                limitAlphabet: Int? = nil, continuingSubwordPrefix: String = "##", scoring: Scoring = .frequency) {
+    public init(
+        vocabularySize: Int, minFrequency: UInt64 = 0, specialTokens: [String] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+        limitAlphabet: Int? = nil, continuingSubwordPrefix: String = "##", scoring: Scoring = .frequency
+    ) {
         self.vocabularySize = vocabularySize
         self.minFrequency = minFrequency
         self.specialTokens = specialTokens
@@ -46,8 +48,9 @@ public struct WordPieceTrainer: Sendable {
 
     /// Trains on `counts` and returns the vocabulary.
     public func train(_ counts: WordCounts) throws -> Vocabulary {
-        var bpe = BPETrainer(vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
-                             limitAlphabet: limitAlphabet, byteLevel: false, continuingSubwordPrefix: continuingSubwordPrefix)
+        var bpe = BPETrainer(
+            vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+            limitAlphabet: limitAlphabet, byteLevel: false, continuingSubwordPrefix: continuingSubwordPrefix)
         bpe.progress = progress
         if scoring == .frequency { return try bpe.train(counts).vocabulary }
         // Likelihood: the same start (specials, alphabet, words as symbols), a different loop.
@@ -55,7 +58,9 @@ public struct WordPieceTrainer: Sendable {
         let start = try bpe.initialState(counts)
         var vocab = start.vocabulary
         guard vocabularySize >= vocab.count else {
-            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) is smaller than the alphabet with its ## variants plus special tokens (\(vocab.count)); use at least \(vocab.count)")
+            throw TokenizerError.invalidOption(
+                "vocabularySize \(vocabularySize) is smaller than the alphabet with its ## variants plus special tokens (\(vocab.count)); use at least \(vocab.count)"
+            )
         }
         var words = start.words
         let weights = start.counts
@@ -103,10 +108,13 @@ public struct WordPieceTrainer: Sendable {
                 let w = Int(w32), weight = weights[w]
                 if var chain = chains[w] {
                     chains[w] = nil
-                    chain.merge(a, b, newID, merged: {
-                        pairCounts[best, default: 0] -= weight
-                        bump(a, -weight); bump(b, -weight); bump(newID, weight)
-                    }) { pair, change in
+                    chain.merge(
+                        a, b, newID,
+                        merged: {
+                            pairCounts[best, default: 0] -= weight
+                            bump(a, -weight); bump(b, -weight); bump(newID, weight)
+                        }
+                    ) { pair, change in
                         pairCounts[pair, default: 0] += Int64(change) * weight
                         if change > 0 && occurs[pair]?.last != w32 { occurs[pair, default: []].append(w32) }
                     }

@@ -41,8 +41,12 @@ public final class BlockActivations {
         fch = FloatBuffer(count: dense ? N * F : 0); fchAct = FloatBuffer(count: dense ? N * F : 0)
         fcproj = FloatBuffer(count: N * C); res3 = FloatBuffer(count: N * C)
         mask1 = FloatBuffer(count: dropout ? N * C : 0); mask2 = FloatBuffer(count: dropout ? N * C : 0)
-        moe = dense ? nil : MixtureOfExperts(dim: C, hidden: F, experts: c.experts, topK: c.topK, activation: c.activation,
-                                             auxLossWeight: c.auxLossWeight, rows: N)
+        moe =
+            dense
+            ? nil
+            : MixtureOfExperts(
+                dim: C, hidden: F, experts: c.experts, topK: c.topK, activation: c.activation,
+                auxLossWeight: c.auxLossWeight, rows: N)
     }
 
     /// The block's output (pre-LN: the second residual sum; post-LN: layer norm 2 of it).

@@ -10,7 +10,11 @@ extension Checkpoint {
         let weightsPath = dir + "/model.safetensors"
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: weightsPath))?[.size] as? NSNumber)?.doubleValue ?? 0
         if config.approximateParameterCount * 4 > fileSize * 1.01 + 65536 {
-            throw ModelError.badCheckpoint(path: dir + "/config.json", detail: String(format: "describes about %.3g parameters, more than %@ (%.0f bytes) can hold", config.approximateParameterCount, weightsPath, fileSize))
+            throw ModelError.badCheckpoint(
+                path: dir + "/config.json",
+                detail: String(
+                    format: "describes about %.3g parameters, more than %@ (%.0f bytes) can hold", config.approximateParameterCount,
+                    weightsPath, fileSize))
         }
         let model = try TransformerModel(config: config, threads: threads)
         try loadWeights(into: model, path: dir + "/model.safetensors")

@@ -8,7 +8,9 @@ public enum HFExport {
     /// Throws NeuralCore's `ModelError.notExportable` naming the first option that is not GPT-2-shaped.
     public static func checkGPT2Shaped(_ c: ModelConfig) throws {
         if c.norm != .pre { throw ModelError.notExportable("norm \(c.norm.rawValue): GPT-2 uses pre-LN (norm pre)") }
-        if c.activation != .gelu { throw ModelError.notExportable("activation \(c.activation.rawValue): GPT-2 uses GELU (activation gelu)") }
+        if c.activation != .gelu {
+            throw ModelError.notExportable("activation \(c.activation.rawValue): GPT-2 uses GELU (activation gelu)")
+        }
         if c.ffn != .dense { throw ModelError.notExportable("ffn \(c.ffn.rawValue): GPT-2 has a dense FFN (ffn dense)") }
         if !c.tieEmbeddings { throw ModelError.notExportable("tieEmbeddings false: GPT-2 ties its output head to the token embeddings") }
     }

@@ -71,9 +71,10 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
 
     /// The model these settings describe, for a vocabulary of `vocabularySize` ids.
     public func modelConfig(vocabularySize: Int) -> ModelConfig {
-        ModelConfig(vocabSize: vocabularySize, contextLength: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim,
-                    positions: positions, norm: norm, activation: activation, ffn: ffn, experts: experts, topK: topK,
-                    tieEmbeddings: tieEmbeddings, dropout: Float(dropout))
+        ModelConfig(
+            vocabSize: vocabularySize, contextLength: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim,
+            positions: positions, norm: norm, activation: activation, ffn: ffn, experts: experts, topK: topK,
+            tieEmbeddings: tieEmbeddings, dropout: Float(dropout))
     }
 
     /// The training options these settings describe.

@@ -49,9 +49,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var layerNormEpsilon: Float = 1e-5
 
     /// Creates a configuration.
-    public init(vocabSize: Int, contextLength: Int, layers: Int, heads: Int, dim: Int, ffnDim: Int,
-                positions: Positions = .sinusoidal, norm: Norm = .pre, activation: Activation = .gelu, ffn: FFN = .dense,
-                experts: Int = 4, topK: Int = 2, auxLossWeight: Float = 0.01, tieEmbeddings: Bool = true, dropout: Float = 0) {
+    public init(
+        vocabSize: Int, contextLength: Int, layers: Int, heads: Int, dim: Int, ffnDim: Int,
+        positions: Positions = .sinusoidal, norm: Norm = .pre, activation: Activation = .gelu, ffn: FFN = .dense,
+        experts: Int = 4, topK: Int = 2, auxLossWeight: Float = 0.01, tieEmbeddings: Bool = true, dropout: Float = 0
+    ) {
         self.vocabSize = vocabSize
         self.contextLength = contextLength
         self.layers = layers
@@ -84,7 +86,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         if vocabSize < 2 { throw ModelError.invalidConfig("vocabulary size \(vocabSize) must be at least 2") }
         if contextLength < 1 { throw ModelError.invalidConfig("context \(contextLength) must be at least 1") }
-        if layers < 1 || heads < 1 || dim < 1 || ffnDim < 1 { throw ModelError.invalidConfig("layers, heads, dim and ffn-dim must be positive") }
+        if layers < 1 || heads < 1 || dim < 1 || ffnDim < 1 {
+            throw ModelError.invalidConfig("layers, heads, dim and ffn-dim must be positive")
+        }
         if dim % heads != 0 { throw ModelError.invalidConfig("dim \(dim) is not divisible by heads \(heads)") }
         if positions == .sinusoidal && dim % 2 != 0 { throw ModelError.invalidConfig("sinusoidal positions need an even dim, got \(dim)") }
         if ffn == .moe && (experts < 1 || topK < 1 || topK > experts) {
@@ -92,8 +96,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         if !(dropout >= 0 && dropout < 1) { throw ModelError.invalidConfig("dropout \(dropout) must be in [0, 1)") }
         // Sanity limits, checked before anything is allocated (a corrupt config.json must fail here).
-        for (name, value, limit) in [("vocabulary size", vocabSize, Int(Int32.max)), ("context", contextLength, 1 << 20), ("layers", layers, 4096),
-                                     ("heads", heads, 4096), ("dim", dim, 1 << 16), ("ffn-dim", ffnDim, 1 << 20), ("experts", experts, 4096)] where value > limit {
+        for (name, value, limit) in [
+            ("vocabulary size", vocabSize, Int(Int32.max)), ("context", contextLength, 1 << 20), ("layers", layers, 4096),
+            ("heads", heads, 4096), ("dim", dim, 1 << 16), ("ffn-dim", ffnDim, 1 << 20), ("experts", experts, 4096),
+        ] where value > limit {
             throw ModelError.invalidConfig("\(name) \(value) is larger than the limit \(limit)")
         }
     }
@@ -103,7 +109,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var approximateParameterCount: Double {
         let V = Double(vocabSize), T = Double(contextLength), C = Double(dim), F = Double(ffnDim), L = Double(layers)
         let ffnWeights = ffn == .moe ? Double(experts) * (2 * C * F + F + C) + Double(experts) * C : 2 * C * F + F + C
-        return V * C + (positions == .learned ? T * C : 0) + L * (4 * C * C + 4 * C + 4 * C + ffnWeights) + 2 * C + (tieEmbeddings ? 0 : V * C)
+        return V * C + (positions == .learned ? T * C : 0) + L * (4 * C * C + 4 * C + 4 * C + ffnWeights) + 2 * C
+            + (tieEmbeddings ? 0 : V * C)
     }
 
     // MARK: Presets
@@ -122,7 +129,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// Reads a config written from ``jsonData()``.
     public static func read(_ path: String) throws -> ModelConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError.badCheckpoint(path: path, detail: "missing config.json")
+        }
         do {
             let config = try JSONDecoder().decode(ModelConfig.self, from: data)
             try config.validate()

@@ -56,11 +56,13 @@ public final class Sampler {
             (kCache[l].pointer + pos * C).update(from: qkv + C, count: C)
             (vCache[l].pointer + pos * C).update(from: qkv + 2 * C, count: C)
             for h in 0..<c.heads {
-                Matmul.nt(1, pos + 1, hs, qkv + h * hs, lda: hs, kCache[l].pointer + h * hs, ldb: C, scores.pointer, ldc: pos + 1, alpha: scale)
+                Matmul.nt(
+                    1, pos + 1, hs, qkv + h * hs, lda: hs, kCache[l].pointer + h * hs, ldb: C, scores.pointer, ldc: pos + 1, alpha: scale)
                 tk_softmax(scores.pointer, scores.pointer, Int64(pos + 1))
                 Matmul.nn(1, hs, pos + 1, scores.pointer, lda: pos + 1, vCache[l].pointer + h * hs, ldb: C, y.pointer + h * hs, ldc: hs)
             }
-            Linear.forward(out: a.attproj.pointer, inp: y.pointer, weight: m.w(b.projw), bias: m.w(b.projb), rows: 1, inChannels: C, outChannels: C)
+            Linear.forward(
+                out: a.attproj.pointer, inp: y.pointer, weight: m.w(b.projw), bias: m.w(b.projb), rows: 1, inChannels: C, outChannels: C)
             tk_add(a.res2.pointer, x.pointer, a.attproj.pointer, Int64(C))
             let ffnIn: UnsafeMutablePointer<Float>
             if c.norm == .pre {
@@ -101,15 +103,19 @@ public final class Sampler {
 
     /// Draws a token from logits with temperature (0: greedy), top-k (0: off) and top-p (1: off)
     /// (NeuralCore's `TokenSampling`).
-    public static func sample(_ logits: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float,
-                              rng: inout SeededGenerator) -> Int32 {
+    public static func sample(
+        _ logits: UnsafeBufferPointer<Float>, temperature: Float, topK: Int, topP: Float,
+        rng: inout SeededGenerator
+    ) -> Int32 {
         TokenSampling.sample(logits, temperature: temperature, topK: topK, topP: topP, rng: &rng)
     }
 
     /// Generates up to `maxTokens` tokens after `prompt`, calling `onToken` for each; stops at
     /// `stopToken`. When the context fills, the cache is rebuilt from the last half of the context.
-    public func generate(prompt: [Int32], maxTokens: Int, temperature: Float, topK: Int, topP: Float, seed: UInt64,
-                         stopToken: Int32?, onToken: (Int32) -> Void) throws -> [Int32] {
+    public func generate(
+        prompt: [Int32], maxTokens: Int, temperature: Float, topK: Int, topP: Float, seed: UInt64,
+        stopToken: Int32?, onToken: (Int32) -> Void
+    ) throws -> [Int32] {
         var rng = SeededGenerator(seed: seed)
         let T = model.config.contextLength
         var history = prompt.isEmpty ? [stopToken ?? 0] : prompt

@@ -77,8 +77,10 @@ public final class TransformerModel: TrainableModel {
     /// next-token cross-entropy (the MoE auxiliary loss is in ``auxiliaryLoss``). With `training`
     /// and dropout > 0, masks are drawn from `rng`.
     @discardableResult
-    public func forward(inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool = false,
-                        rng: inout SeededGenerator) throws -> Float {
+    public func forward(
+        inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool = false,
+        rng: inout SeededGenerator
+    ) throws -> Float {
         let c = config
         guard T <= c.contextLength else { throw ModelError.contextTooLong(length: T, context: c.contextLength) }
         guard inputs.count == B * T, targets.map({ $0.count == B * T }) ?? true else {
@@ -102,8 +104,9 @@ public final class TransformerModel: TrainableModel {
         let N = B * T, C = c.dim, V = c.vocabSize
         let pos = sinusoids?.pointer ?? w(layout.wpe!)
         inputs.withUnsafeBufferPointer { tok in
-            TokenEmbedding.forward(out: s.encoded.pointer, tokens: tok.baseAddress!, wte: w(layout.wte), pos: pos, batch: B, time: T, dim: C,
-                                        scale: c.embeddingScale)
+            TokenEmbedding.forward(
+                out: s.encoded.pointer, tokens: tok.baseAddress!, wte: w(layout.wte), pos: pos, batch: B, time: T, dim: C,
+                scale: c.embeddingScale)
         }
         var x = UnsafePointer(s.encoded.pointer)
         var aux: Float = 0
@@ -119,8 +122,9 @@ public final class TransformerModel: TrainableModel {
         }
         var h = x
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
-            LayerNorm.forward(out: s.lnf.pointer, mean: s.lnfMean.pointer, rstd: s.lnfRstd.pointer, inp: x, weight: w(lnfw), bias: w(lnfb),
-                              rows: N, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
+            LayerNorm.forward(
+                out: s.lnf.pointer, mean: s.lnfMean.pointer, rstd: s.lnfRstd.pointer, inp: x, weight: w(lnfw), bias: w(lnfb),
+                rows: N, channels: C, epsilon: c.layerNormEpsilon, threads: threads)
             h = UnsafePointer(s.lnf.pointer)
         }
         s.finalHidden = h
@@ -128,8 +132,9 @@ public final class TransformerModel: TrainableModel {
         s.auxLoss = aux
         guard let targets else { return .nan }
         targets.withUnsafeBufferPointer { t in
-            CrossEntropy.forward(probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
-                                 rows: N, vocab: V, threads: threads)
+            CrossEntropy.forward(
+                probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
+                rows: N, vocab: V, threads: threads)
         }
         var sum: Double = 0
         for i in 0..<N { sum += Double(s.losses.pointer[i]) }
@@ -154,33 +159,39 @@ public final class TransformerModel: TrainableModel {
         let N = B * T, C = c.dim, n = N * C, eps = c.layerNormEpsilon
         let attIn: UnsafePointer<Float>
         if c.norm == .pre {
-            LayerNorm.forward(out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: x, weight: w(b.ln1w), bias: w(b.ln1b),
-                              rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: x, weight: w(b.ln1w), bias: w(b.ln1b),
+                rows: N, channels: C, epsilon: eps, threads: threads)
             attIn = UnsafePointer(a.ln1.pointer)
         } else {
             attIn = x
         }
         Linear.forward(out: a.qkv.pointer, inp: attIn, weight: w(b.qkvw), bias: w(b.qkvb), rows: N, inChannels: C, outChannels: 3 * C)
-        Attention.forward(out: a.atty.pointer, att: a.att.pointer, qkv: a.qkv.pointer, batch: B, time: T, dim: C, heads: c.heads, threads: threads)
-        Linear.forward(out: a.attproj.pointer, inp: a.atty.pointer, weight: w(b.projw), bias: w(b.projb), rows: N, inChannels: C, outChannels: C)
+        Attention.forward(
+            out: a.atty.pointer, att: a.att.pointer, qkv: a.qkv.pointer, batch: B, time: T, dim: C, heads: c.heads, threads: threads)
+        Linear.forward(
+            out: a.attproj.pointer, inp: a.atty.pointer, weight: w(b.projw), bias: w(b.projb), rows: N, inChannels: C, outChannels: C)
         if dropout { Dropout.forward(a.attproj.pointer, mask: a.mask1.pointer, count: n) }
         Residual.forward(out: a.res2.pointer, x, a.attproj.pointer, count: n, threads: threads)
         let ffnIn: UnsafeMutablePointer<Float>
         if c.norm == .pre {
-            LayerNorm.forward(out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res2.pointer, weight: w(b.ln2w),
-                              bias: w(b.ln2b), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res2.pointer, weight: w(b.ln2w),
+                bias: w(b.ln2b), rows: N, channels: C, epsilon: eps, threads: threads)
             ffnIn = a.ln2.pointer
         } else {
-            LayerNorm.forward(out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: a.res2.pointer, weight: w(b.ln1w),
-                              bias: w(b.ln1b), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln1.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, inp: a.res2.pointer, weight: w(b.ln1w),
+                bias: w(b.ln1b), rows: N, channels: C, epsilon: eps, threads: threads)
             ffnIn = a.ln1.pointer
         }
         ffnForward(l, out: a.fcproj.pointer, inp: ffnIn, a: a, rows: N)
         if dropout { Dropout.forward(a.fcproj.pointer, mask: a.mask2.pointer, count: n) }
         Residual.forward(out: a.res3.pointer, c.norm == .pre ? a.res2.pointer : ffnIn, a.fcproj.pointer, count: n, threads: threads)
         if c.norm == .post {
-            LayerNorm.forward(out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res3.pointer, weight: w(b.ln2w),
-                              bias: w(b.ln2b), rows: N, channels: C, epsilon: eps, threads: threads)
+            LayerNorm.forward(
+                out: a.ln2.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, inp: a.res3.pointer, weight: w(b.ln2w),
+                bias: w(b.ln2b), rows: N, channels: C, epsilon: eps, threads: threads)
         }
     }
 
@@ -207,14 +218,16 @@ public final class TransformerModel: TrainableModel {
             CrossEntropy.backward(probs: s.probs.pointer, targets: t.baseAddress!, rows: N, vocab: V, scale: 1 / Float(N), threads: threads)
         }
         let dh = s.dOut.pointer
-        Linear.backward(dinp: dh, dweight: g(layout.head), dbias: nil, dout: s.probs.pointer, inp: s.finalHidden!,
-                              weight: w(layout.head), rows: N, inChannels: C, outChannels: V, overwriteInput: true)
+        Linear.backward(
+            dinp: dh, dweight: g(layout.head), dbias: nil, dout: s.probs.pointer, inp: s.finalHidden!,
+            weight: w(layout.head), rows: N, inChannels: C, outChannels: V, overwriteInput: true)
         var dOut = s.dOut, dIn = s.dIn
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
             let xL = c.layers > 0 ? s.blocks[c.layers - 1].output(c.norm).pointer : s.encoded.pointer
             dIn.zero()
-            LayerNorm.backward(dinp: dIn.pointer, dweight: g(lnfw), dbias: g(lnfb), dout: dOut.pointer, inp: xL, weight: w(lnfw),
-                               mean: s.lnfMean.pointer, rstd: s.lnfRstd.pointer, rows: N, channels: C, threads: threads)
+            LayerNorm.backward(
+                dinp: dIn.pointer, dweight: g(lnfw), dbias: g(lnfb), dout: dOut.pointer, inp: xL, weight: w(lnfw),
+                mean: s.lnfMean.pointer, rstd: s.lnfRstd.pointer, rows: N, channels: C, threads: threads)
             swap(&dOut, &dIn)
         }
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
@@ -223,44 +236,51 @@ public final class TransformerModel: TrainableModel {
             swap(&dOut, &dIn)
         }
         s.inputs.withUnsafeBufferPointer { tok in
-            TokenEmbedding.backward(dwte: g(layout.wte), dwpe: layout.wpe.map { g($0) }, dout: dOut.pointer, tokens: tok.baseAddress!,
-                                         batch: B, time: T, dim: C, scale: c.embeddingScale)
+            TokenEmbedding.backward(
+                dwte: g(layout.wte), dwpe: layout.wpe.map { g($0) }, dout: dOut.pointer, tokens: tok.baseAddress!,
+                batch: B, time: T, dim: C, scale: c.embeddingScale)
         }
     }
 
     /// Backward of block `l`: reads `dOut` (gradient of the block output), overwrites `dIn` (gradient of its input).
-    func blockBackward(_ l: Int, x: UnsafePointer<Float>, a: BlockActivations, dOut: UnsafeMutablePointer<Float>,
-                       dIn: UnsafeMutablePointer<Float>, s: ForwardState) {
+    func blockBackward(
+        _ l: Int, x: UnsafePointer<Float>, a: BlockActivations, dOut: UnsafeMutablePointer<Float>,
+        dIn: UnsafeMutablePointer<Float>, s: ForwardState
+    ) {
         let c = config, b = layout.blocks[l], B = s.batch, T = s.time, N = B * T, C = c.dim
         let n = N * C
         let dropout = s.hasDropout
         let dRes = s.dRes.pointer, dBranch = s.dBranch.pointer, dLn = s.dLn.pointer
         if c.norm == .pre {
             // res3 = res2 + drop(FFN(ln2))
-            dRes.update(from: dOut, count: n)                       // d res2 (residual path)
+            dRes.update(from: dOut, count: n)  // d res2 (residual path)
             dBranch.update(from: dOut, count: n)
             if dropout { Dropout.backward(dBranch, mask: a.mask2.pointer, count: n) }
             ffnBackward(l, dinp: dLn, dout: dBranch, inp: a.ln2.pointer, a: a, rows: N, overwrite: true)
-            LayerNorm.backward(dinp: dRes, dweight: g(b.ln2w), dbias: g(b.ln2b), dout: dLn, inp: a.res2.pointer, weight: w(b.ln2w),
-                               mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, rows: N, channels: C, threads: threads)
+            LayerNorm.backward(
+                dinp: dRes, dweight: g(b.ln2w), dbias: g(b.ln2b), dout: dLn, inp: a.res2.pointer, weight: w(b.ln2w),
+                mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, rows: N, channels: C, threads: threads)
             // res2 = x + drop(Attn(ln1))
             dIn.update(from: dRes, count: n)
             if dropout { Dropout.backward(dRes, mask: a.mask1.pointer, count: n) }
             attentionBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, s: s, overwrite: true)
-            LayerNorm.backward(dinp: dIn, dweight: g(b.ln1w), dbias: g(b.ln1b), dout: dLn, inp: x, weight: w(b.ln1w),
-                               mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: N, channels: C, threads: threads)
+            LayerNorm.backward(
+                dinp: dIn, dweight: g(b.ln1w), dbias: g(b.ln1b), dout: dLn, inp: x, weight: w(b.ln1w),
+                mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: N, channels: C, threads: threads)
         } else {
             // out = LN2(res3), res3 = ln1 + drop(FFN(ln1))
             dRes.update(repeating: 0, count: n)
-            LayerNorm.backward(dinp: dRes, dweight: g(b.ln2w), dbias: g(b.ln2b), dout: dOut, inp: a.res3.pointer, weight: w(b.ln2w),
-                               mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, rows: N, channels: C, threads: threads)
-            dLn.update(from: dRes, count: n)                        // d ln1 (residual path)
+            LayerNorm.backward(
+                dinp: dRes, dweight: g(b.ln2w), dbias: g(b.ln2b), dout: dOut, inp: a.res3.pointer, weight: w(b.ln2w),
+                mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer, rows: N, channels: C, threads: threads)
+            dLn.update(from: dRes, count: n)  // d ln1 (residual path)
             if dropout { Dropout.backward(dRes, mask: a.mask2.pointer, count: n) }
             ffnBackward(l, dinp: dLn, dout: dRes, inp: a.ln1.pointer, a: a, rows: N)
             // ln1 = LN1(res2)
             dBranch.update(repeating: 0, count: n)
-            LayerNorm.backward(dinp: dBranch, dweight: g(b.ln1w), dbias: g(b.ln1b), dout: dLn, inp: a.res2.pointer, weight: w(b.ln1w),
-                               mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: N, channels: C, threads: threads)
+            LayerNorm.backward(
+                dinp: dBranch, dweight: g(b.ln1w), dbias: g(b.ln1b), dout: dLn, inp: a.res2.pointer, weight: w(b.ln1w),
+                mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: N, channels: C, threads: threads)
             // res2 = x + drop(Attn(x))
             dIn.update(from: dBranch, count: n)
             if dropout { Dropout.backward(dBranch, mask: a.mask1.pointer, count: n) }
@@ -269,33 +289,43 @@ public final class TransformerModel: TrainableModel {
     }
 
     /// Attention sub-layer backward: `dinp += …` given `dout` = d(attention projection output).
-    func attentionBackward(_ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                           a: BlockActivations, s: ForwardState, overwrite: Bool = false) {
+    func attentionBackward(
+        _ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+        a: BlockActivations, s: ForwardState, overwrite: Bool = false
+    ) {
         let c = config, b = layout.blocks[l], B = s.batch, T = s.time, N = B * T, C = c.dim
         let datty = s.dAtty.pointer
-        Linear.backward(dinp: datty, dweight: g(b.projw), dbias: g(b.projb), dout: dout, inp: a.atty.pointer, weight: w(b.projw),
-                        rows: N, inChannels: C, outChannels: C, overwriteInput: true)
-        Attention.backward(dqkv: s.dQkv.pointer, scratch: s.dAtt.pointer, dout: datty, qkv: a.qkv.pointer, att: a.att.pointer,
-                           batch: B, time: T, dim: C, heads: c.heads, threads: threads)
-        Linear.backward(dinp: dinp, dweight: g(b.qkvw), dbias: g(b.qkvb), dout: s.dQkv.pointer, inp: inp, weight: w(b.qkvw),
-                        rows: N, inChannels: C, outChannels: 3 * C, overwriteInput: overwrite)
+        Linear.backward(
+            dinp: datty, dweight: g(b.projw), dbias: g(b.projb), dout: dout, inp: a.atty.pointer, weight: w(b.projw),
+            rows: N, inChannels: C, outChannels: C, overwriteInput: true)
+        Attention.backward(
+            dqkv: s.dQkv.pointer, scratch: s.dAtt.pointer, dout: datty, qkv: a.qkv.pointer, att: a.att.pointer,
+            batch: B, time: T, dim: C, heads: c.heads, threads: threads)
+        Linear.backward(
+            dinp: dinp, dweight: g(b.qkvw), dbias: g(b.qkvb), dout: s.dQkv.pointer, inp: inp, weight: w(b.qkvw),
+            rows: N, inChannels: C, outChannels: 3 * C, overwriteInput: overwrite)
     }
 
     /// FFN backward: `dinp += …` given `dout` = d(FFN output).
-    func ffnBackward(_ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                     a: BlockActivations, rows N: Int, overwrite: Bool = false) {
+    func ffnBackward(
+        _ l: Int, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+        a: BlockActivations, rows N: Int, overwrite: Bool = false
+    ) {
         let c = config, b = layout.blocks[l], C = c.dim, F = c.ffnDim
         if let moe = a.moe {
             if overwrite { dinp.update(repeating: 0, count: N * C) }
-            moe.backward(dinp: dinp, dout: dout, inp: inp, count: N, gate: w(b.gatew), fcw: w(b.fcw), projw: w(b.fc2w),
-                         dgate: g(b.gatew), dfcw: g(b.fcw), dfcb: g(b.fcb), dprojw: g(b.fc2w), dprojb: g(b.fc2b))
+            moe.backward(
+                dinp: dinp, dout: dout, inp: inp, count: N, gate: w(b.gatew), fcw: w(b.fcw), projw: w(b.fc2w),
+                dgate: g(b.gatew), dfcw: g(b.fcw), dfcb: g(b.fcb), dprojw: g(b.fc2w), dprojb: g(b.fc2b))
             return
         }
         guard let dh = state?.dHidden.pointer else { return }
-        Linear.backward(dinp: dh, dweight: g(b.fc2w), dbias: g(b.fc2b), dout: dout, inp: a.fchAct.pointer, weight: w(b.fc2w),
-                        rows: N, inChannels: F, outChannels: C, overwriteInput: true)
+        Linear.backward(
+            dinp: dh, dweight: g(b.fc2w), dbias: g(b.fc2b), dout: dout, inp: a.fchAct.pointer, weight: w(b.fc2w),
+            rows: N, inChannels: F, outChannels: C, overwriteInput: true)
         c.activation.backward(dinp: dh, inp: a.fch.pointer, dout: dh, count: N * F, threads: threads)
-        Linear.backward(dinp: dinp, dweight: g(b.fcw), dbias: g(b.fcb), dout: dh, inp: inp, weight: w(b.fcw),
-                        rows: N, inChannels: C, outChannels: F, overwriteInput: overwrite)
+        Linear.backward(
+            dinp: dinp, dweight: g(b.fcw), dbias: g(b.fcb), dout: dh, inp: inp, weight: w(b.fcw),
+            rows: N, inChannels: C, outChannels: F, overwriteInput: overwrite)
     }
 }

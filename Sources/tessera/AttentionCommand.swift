@@ -1,10 +1,10 @@
 import ArgumentParser
 import ArtifactIO
+import EncoderDecoder
 import Foundation
 import NeuralCore
 import Pipeline
 import TransformerLM
-import EncoderDecoder
 
 /// `tessera attention`: the attention weights of every layer and head for a short text.
 struct AttentionCommand: ParsableCommand {
@@ -68,7 +68,9 @@ struct AttentionCommand: ParsableCommand {
         let outputIDs = translator.decoder.decode(source: source)
         let maps = network.crossAttentionMaps(source: source, output: outputIDs)
         let sourceLabels = source.map { vocabulary.tokenizer.decode([UInt32($0)]) }
-        let outputLabels = (outputIDs + [vocabulary.eosID]).prefix(network.config.maxTargetLength).map { vocabulary.tokenizer.decode([UInt32($0)]) }
+        let outputLabels = (outputIDs + [vocabulary.eosID]).prefix(network.config.maxTargetLength).map {
+            vocabulary.tokenizer.decode([UInt32($0)])
+        }
         if state != .owned { try RunDirectory.create(output, as: .attention) }
         var layers: [[[[Double]]]] = []
         for (l, map) in maps.enumerated() {
@@ -76,14 +78,19 @@ struct AttentionCommand: ParsableCommand {
             for (h, matrix) in map.enumerated() {
                 let m = matrix.map { row in row.map { ($0 * 1e5).rounded() / 1e5 } }
                 heads.append(m)
-                let svg = SVGChart.heatmap(title: "cross-attention layer \(l) head \(h)", values: m, rowLabels: Array(outputLabels), columnLabels: sourceLabels)
+                let svg = SVGChart.heatmap(
+                    title: "cross-attention layer \(l) head \(h)", values: m, rowLabels: Array(outputLabels), columnLabels: sourceLabels)
                 try AtomicFileWriter.write(Array(svg.utf8), to: "\(output)/layer\(l)_head\(h).svg")
             }
             layers.append(heads)
         }
-        let json = try JSONSerialization.data(withJSONObject: ["source": sourceLabels, "output": Array(outputLabels), "layers": layers],
-                                              options: [.sortedKeys])
+        let json = try JSONSerialization.data(
+            withJSONObject: ["source": sourceLabels, "output": Array(outputLabels), "layers": layers],
+            options: [.sortedKeys])
         try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
-        FileHandle.standardError.write(Data("translation: \(vocabulary.decode(outputIDs))\nwrote \(output)/attention.json and \(maps.count * network.config.heads) cross-attention heat-maps (\(outputLabels.count) output × \(source.count) source tokens)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "translation: \(vocabulary.decode(outputIDs))\nwrote \(output)/attention.json and \(maps.count * network.config.heads) cross-attention heat-maps (\(outputLabels.count) output × \(source.count) source tokens)\n"
+                    .utf8))
     }
 }

@@ -42,7 +42,7 @@ struct BenchEncodeCommand: ParsableCommand {
         for n in threads {
             let encoder = CorpusEncoder(tokenizer: tok, threads: n)
             var count = 0
-            _ = encoder.encode(Array(text.prefix(1 << 20)))   // warm-up
+            _ = encoder.encode(Array(text.prefix(1 << 20)))  // warm-up
             let seconds = BenchSupport.bestTime(repeats: repeats) { count = encoder.encode(text).count }
             try BenchSupport.emit([
                 "bench": "encode", "tool": "tessera", "tokenizer": tokenizer, "files": files, "threads": n,

@@ -4,8 +4,8 @@ import Foundation
 import NeuralCore
 import RecurrentLM
 import TensorOps
-import TransformerLM
 import Tokenization
+import TransformerLM
 
 /// `tessera bench train-lm`: training throughput of a standard config on random ids.
 struct BenchTrainLMCommand: ParsableCommand {
@@ -37,7 +37,8 @@ struct BenchTrainLMCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int = 1
     @Option(help: "Timed steps.") var steps: Int = 50
     @Option(name: .customLong("warmup-steps"), help: "Untimed steps first.") var warmupSteps: Int = 5
-    @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double = 117
+    @Option(name: .customLong("peak-gflops-per-core"), help: "fp32 FMA peak of one core (Zen 4 at 3.5 GHz: 117).") var peakPerCore: Double =
+        117
 
     func validate() throws {
         try OptionCheck.range("--vocab", vocab, 2...(1 << 24))
@@ -69,7 +70,8 @@ struct BenchTrainLMCommand: ParsableCommand {
         let ids = (0..<(batch * T * 4 + 1)).map { _ in UInt32(rng.next() % UInt64(vocab)) }
         var options = TrainingOptions()
         options.batch = batch; options.steps = warmupSteps + steps; options.warmup = 2
-        let trainer = try Trainer(model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
+        let trainer = try Trainer(
+            model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
         for _ in 0..<warmupSteps { _ = try trainer.trainStep() }
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<steps { _ = try trainer.trainStep() }
@@ -89,7 +91,8 @@ struct BenchTrainLMCommand: ParsableCommand {
 
     /// The same measurement for a recurrent model.
     private func runRecurrent(_ cell: RecurrentCell) throws {
-        let c = RecurrentConfig(arch: cell, vocabSize: vocab, contextLength: context, embeddingDim: hidden, hiddenSize: hidden, layers: layers)
+        let c = RecurrentConfig(
+            arch: cell, vocabSize: vocab, contextLength: context, embeddingDim: hidden, hiddenSize: hidden, layers: layers)
         let model = try RecurrentModel(config: c, threads: threads)
         model.initialize(seed: 1)
         var rng = SeededGenerator(seed: 2)
@@ -97,7 +100,8 @@ struct BenchTrainLMCommand: ParsableCommand {
         let ids = (0..<(batch * T * 4 + 1)).map { _ in UInt32(rng.next() % UInt64(vocab)) }
         var options = TrainingOptions()
         options.batch = batch; options.steps = warmupSteps + steps; options.warmup = 2
-        let trainer = try Trainer(model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
+        let trainer = try Trainer(
+            model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: vocab, source: "random"), validation: nil)
         for _ in 0..<warmupSteps { _ = try trainer.trainStep() }
         let start = DispatchTime.now().uptimeNanoseconds, cpuStart = Self.processCPUSeconds()
         for _ in 0..<steps { _ = try trainer.trainStep() }
@@ -106,7 +110,8 @@ struct BenchTrainLMCommand: ParsableCommand {
         let tokens = Double(steps * batch * T)
         let gflops = 6.0 * Double(matmulParams) * tokens / secs / 1e9
         try BenchSupport.emit([
-            "bench": "train-lm", "arch": cell.rawValue, "layers": layers, "hidden": hidden, "vocab": vocab, "threads": threads, "batch": batch,
+            "bench": "train-lm", "arch": cell.rawValue, "layers": layers, "hidden": hidden, "vocab": vocab, "threads": threads,
+            "batch": batch,
             "context": T, "parameters": model.parameterCount, "steps": steps, "seconds": secs, "cpu_seconds": cpuSecs,
             "tokens_per_s": tokens / secs, "tokens_per_cpu_s": tokens / cpuSecs, "ms_per_step": secs * 1000 / Double(steps),
             "gflops": gflops, "percent_of_peak": 100 * gflops / (peakPerCore * Double(threads)), "isa_level": Int(tk_isa_level()),

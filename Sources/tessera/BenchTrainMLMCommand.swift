@@ -40,8 +40,9 @@ struct BenchTrainMLMCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = BertConfig(vocabSize: vocab, maxPositions: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim ?? 4 * dim,
-                                nextSentencePrediction: nsp)
+        let config = BertConfig(
+            vocabSize: vocab, maxPositions: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim ?? 4 * dim,
+            nextSentencePrediction: nsp)
         let model = try BertModel(config: config, threads: threads)
         model.initialize(seed: 1)
         let specials = SpecialTokenIDs(cls: 2, sep: 3, mask: 4, pad: 0, unknown: 1)

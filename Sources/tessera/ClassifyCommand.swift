@@ -29,7 +29,8 @@ struct ClassifyCommand: ParsableCommand {
         let bert = try MaskedLMCheckpoint.loadModel(model, threads: threads)
         let tokenizerPath = MaskedLMCheckpoint.resolve(model) + "/tokenizer.json"
         let tok = try TokenizerFile.load(tokenizerPath)
-        let classifier = try SequenceClassifier(model: bert, tokenizer: tok, specials: try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath))
+        let classifier = try SequenceClassifier(
+            model: bert, tokenizer: tok, specials: try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath))
         var texts = text
         for file in files {
             guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8) else {
@@ -37,12 +38,15 @@ struct ClassifyCommand: ParsableCommand {
             }
             texts += s.split(whereSeparator: { $0.isNewline }).map(String.init).filter { !$0.allSatisfy { $0.isWhitespace } }
         }
-        if let empty = texts.firstIndex(where: { $0.allSatisfy { $0.isWhitespace } }) { throw MaskedLMError.invalidOption("text \(empty + 1) is empty") }
+        if let empty = texts.firstIndex(where: { $0.allSatisfy { $0.isWhitespace } }) {
+            throw MaskedLMError.invalidOption("text \(empty + 1) is empty")
+        }
         let predictions = try classifier.predict(texts.map { classifier.encode($0).ids })
         var out = ""
         for p in predictions {
-            let line = try JSONSerialization.data(withJSONObject: ["label": bert.config.classLabels[p.label], "probability": p.probabilities[p.label]],
-                                                  options: [.sortedKeys])
+            let line = try JSONSerialization.data(
+                withJSONObject: ["label": bert.config.classLabels[p.label], "probability": p.probabilities[p.label]],
+                options: [.sortedKeys])
             out += String(decoding: line, as: UTF8.self) + "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))

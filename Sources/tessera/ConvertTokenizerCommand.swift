@@ -1,5 +1,5 @@
-import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Foundation
 import Tokenization
 
@@ -10,7 +10,8 @@ extension TiktokenFile.Pattern: ExpressibleByArgument {}
 struct ConvertTokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert-tokenizer",
-        abstract: "Write a tokenizer (tokenizer.json, SentencePiece .model, tiktoken .tiktoken, vocab.txt, vocab.json + merges.txt) as tokenizer.json.",
+        abstract:
+            "Write a tokenizer (tokenizer.json, SentencePiece .model, tiktoken .tiktoken, vocab.txt, vocab.json + merges.txt) as tokenizer.json.",
         discussion: """
             The output loads in Hugging Face tokenizers (Tokenizer.from_file) and encodes as Tessera \
             encodes the input. A .tiktoken file has no split pattern of its own: it is guessed from the \

@@ -51,13 +51,20 @@ struct DecodeCommand: ParsableCommand {
                 var ids: [UInt32] = []
                 for field in line.split(separator: 0x20) {
                     guard let id = UInt32(String(decoding: field, as: UTF8.self)) else {
-                        throw TokenizerError.malformed(source: "\(file):\(lineNumber)", what: "expected token ids separated by spaces, found \(String(decoding: field, as: UTF8.self).debugDescription)")
+                        throw TokenizerError.malformed(
+                            source: "\(file):\(lineNumber)",
+                            what: "expected token ids separated by spaces, found \(String(decoding: field, as: UTF8.self).debugDescription)"
+                        )
                     }
-                    guard Int(id) < size else { throw TokenizerError.idOutOfRange(source: "\(file):\(lineNumber)", id: id, vocabularySize: size) }
+                    guard Int(id) < size else {
+                        throw TokenizerError.idOutOfRange(source: "\(file):\(lineNumber)", id: id, vocabularySize: size)
+                    }
                     ids.append(id)
                 }
                 var text: [UInt8] = []
-                tok.decodeBytes(ids, skipSpecialTokens: skipSpecial).withUnsafeBufferPointer { UTF8Validation.appendReplacingInvalid($0, to: &text) }
+                tok.decodeBytes(ids, skipSpecialTokens: skipSpecial).withUnsafeBufferPointer {
+                    UTF8Validation.appendReplacingInvalid($0, to: &text)
+                }
                 text.append(0x0A)
                 try writer.write(text)
             }
@@ -92,7 +99,9 @@ struct DecodeCommand: ParsableCommand {
         while done < count {
             let n = min(slice, count - done)
             let data = handle.readData(ofLength: n * width)
-            guard data.count == n * width else { throw FileError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)") }
+            guard data.count == n * width else {
+                throw FileError.unreadable(path: file, reason: "ended early at byte \(TokenShard.headerBytes + done * width + data.count)")
+            }
             ids.removeAll(keepingCapacity: true)
             data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                 if width == 2 {

@@ -41,8 +41,11 @@ struct EmbedCommand: ParsableCommand {
         let numbered = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated()
             .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy { $0.isWhitespace } }
         if numbered.isEmpty { throw MaskedLMError.invalidOption("\(file): no non-empty lines") }
-        let (vectors, truncated) = try SentenceEmbedding.embed(bert, tokenizer: tok, specials: specials, texts: numbered.map(\.1), pooling: pooling)
-        if truncated > 0 { FileHandle.standardError.write(Data("embed: \(truncated) lines truncated to \(bert.config.maxPositions) tokens\n".utf8)) }
+        let (vectors, truncated) = try SentenceEmbedding.embed(
+            bert, tokenizer: tok, specials: specials, texts: numbered.map(\.1), pooling: pooling)
+        if truncated > 0 {
+            FileHandle.standardError.write(Data("embed: \(truncated) lines truncated to \(bert.config.maxPositions) tokens\n".utf8))
+        }
         var out = ""
         if let query {
             let q = try SentenceEmbedding.embed(bert, tokenizer: tok, specials: specials, texts: [query], pooling: pooling).vectors[0]
@@ -53,12 +56,14 @@ struct EmbedCommand: ParsableCommand {
             }
             let ranked = vectors.indices.map { ($0, cosine(q, vectors[$0])) }.sorted { $0.1 > $1.1 }.prefix(topK)
             for (i, sim) in ranked {
-                let line = try JSONSerialization.data(withJSONObject: ["line": numbered[i].0, "similarity": sim, "text": numbered[i].1], options: [.sortedKeys])
+                let line = try JSONSerialization.data(
+                    withJSONObject: ["line": numbered[i].0, "similarity": sim, "text": numbered[i].1], options: [.sortedKeys])
                 out += String(decoding: line, as: UTF8.self) + "\n"
             }
         } else {
             for (i, v) in vectors.enumerated() {
-                let line = try JSONSerialization.data(withJSONObject: ["line": numbered[i].0, "vector": v.map { Double($0) }], options: [.sortedKeys])
+                let line = try JSONSerialization.data(
+                    withJSONObject: ["line": numbered[i].0, "vector": v.map { Double($0) }], options: [.sortedKeys])
                 out += String(decoding: line, as: UTF8.self) + "\n"
             }
         }

@@ -16,7 +16,8 @@ struct EmbeddingsInput: ParsableArguments {
         if let tokenizer {
             let vocabulary = try TokenizerVocabulary.load(tokenizer)
             guard vocabulary.size == table.rowCount else {
-                throw EmbeddingsError.badTokenizer(path: tokenizer, reason: "\(vocabulary.size) ids, but \(embeddings) has \(table.rowCount) rows")
+                throw EmbeddingsError.badTokenizer(
+                    path: tokenizer, reason: "\(vocabulary.size) ids, but \(embeddings) has \(table.rowCount) rows")
             }
             table.tokens = vocabulary.tokens
         }

@@ -35,7 +35,9 @@ struct EncodeCommand: ParsableCommand {
     @Flag(name: .customLong("add-special"), help: "Add the post-processor's special tokens (e.g. [CLS] … [SEP]) to each line.")
     var addSpecial = false
 
-    @Flag(name: .customLong("split-special"), help: "Treat special/added token strings in the text as plain text (by default they are matched whole, as Hugging Face does).")
+    @Flag(
+        name: .customLong("split-special"),
+        help: "Treat special/added token strings in the text as plain text (by default they are matched whole, as Hugging Face does).")
     var splitSpecial = false
 
     @Flag(help: "bin: put the end-of-text token between input files.")
@@ -79,7 +81,9 @@ struct EncodeCommand: ParsableCommand {
         if format == "bin" {
             var separator: UInt32? = nil
             if eot {
-                guard let id = tok.endOfTextID else { throw TokenizerError.invalidOption("\(tokenizer): --eot: the tokenizer has no end-of-text token") }
+                guard let id = tok.endOfTextID else {
+                    throw TokenizerError.invalidOption("\(tokenizer): --eot: the tokenizer has no end-of-text token")
+                }
                 separator = id
             }
             let progress = ProgressReporter(label: "encode")
@@ -87,7 +91,9 @@ struct EncodeCommand: ParsableCommand {
             // memory); the header with the final count is written over it before the rename.
             let width = TokenShard.bytesPerToken(vocabularySize: tok.vocabularySize)
             let shard = try AtomicFileWriter(path: output, inputs: inputs + [tokenizer])
-            guard shard.isSeekable else { throw TokenizerError.invalidOption("--format bin: -o \(output) must be a regular file (the header is written last)") }
+            guard shard.isSeekable else {
+                throw TokenizerError.invalidOption("--format bin: -o \(output) must be a regular file (the header is written last)")
+            }
             try shard.write(TokenShard.header(count: 0, bytesPerToken: width))
             var count = 0
             var bytes: [UInt8] = []
@@ -97,7 +103,10 @@ struct EncodeCommand: ParsableCommand {
                 try shard.write(bytes)
                 count += ids.count
             }
-            guard count <= Int(Int32.max) else { throw TokenizerError.invalidOption("--format bin: \(count) tokens do not fit the shard header's 32-bit count; split the input") }
+            guard count <= Int(Int32.max) else {
+                throw TokenizerError.invalidOption(
+                    "--format bin: \(count) tokens do not fit the shard header's 32-bit count; split the input")
+            }
             try shard.overwrite(TokenShard.header(count: count, bytesPerToken: width), at: 0)
             try shard.commit()
             progress.finish("\(count) tokens → \(output)")

@@ -9,11 +9,11 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
         commandName: "evaluate-embeddings",
         abstract: "Analogy accuracy per section and overall; Spearman/Pearson on word-pair similarity.",
         discussion: """
-        Counting follows word2vec's compute-accuracy and gensim's evaluate_word_analogies /
-        evaluate_word_pairs: only the first --restrict rows count as vocabulary, questions or pairs with a
-        word outside it are out-of-vocabulary, words compare case-insensitively.
-        Example: tessera evaluate-embeddings --embeddings words.vec --analogies questions-words.txt --similarity wordsim353.tsv
-        """
+            Counting follows word2vec's compute-accuracy and gensim's evaluate_word_analogies /
+            evaluate_word_pairs: only the first --restrict rows count as vocabulary, questions or pairs with a
+            word outside it are out-of-vocabulary, words compare case-insensitively.
+            Example: tessera evaluate-embeddings --embeddings words.vec --analogies questions-words.txt --similarity wordsim353.tsv
+            """
     )
 
     @OptionGroup var input: EmbeddingsInput
@@ -52,7 +52,8 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
             report["analogy_oov"] = result.outOfVocabulary
             report["analogy_skipped_lines"] = result.skipped.count
             report["analogy_sections"] = result.sections.map {
-                ["name": $0.name, "correct": $0.correct, "answered": $0.answered, "oov": $0.outOfVocabulary, "accuracy": $0.accuracy] as [String: Any]
+                ["name": $0.name, "correct": $0.correct, "answered": $0.answered, "oov": $0.outOfVocabulary, "accuracy": $0.accuracy]
+                    as [String: Any]
             }
             if !json {
                 func padded(_ name: String) -> String { name.count >= 30 ? name : name + String(repeating: " ", count: 30 - name.count) }
@@ -61,7 +62,9 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
                     print("\(padded(s.name)) \(percent)  (\(s.correct)/\(s.answered), \(s.outOfVocabulary) out of vocabulary)")
                 }
                 let percent = String(format: "%6.2f%%", result.accuracy * 100)
-                print("\(padded("analogy total")) \(percent)  (\(result.correct)/\(result.answered), \(result.outOfVocabulary) out of vocabulary, \(result.skipped.count) lines skipped)")
+                print(
+                    "\(padded("analogy total")) \(percent)  (\(result.correct)/\(result.answered), \(result.outOfVocabulary) out of vocabulary, \(result.skipped.count) lines skipped)"
+                )
             }
         }
         if let similarity {
@@ -75,7 +78,9 @@ struct EvaluateEmbeddingsCommand: ParsableCommand {
             if !json {
                 let figures = String(format: "Spearman %.4f  Pearson %.4f", result.spearman, result.pearson)
                 let oov = String(format: "%.1f%%", result.outOfVocabularyRatio * 100)
-                print("similarity: \(figures)  (\(result.pairs) pairs, \(result.outOfVocabulary) out of vocabulary = \(oov), \(result.skipped.count) lines skipped)")
+                print(
+                    "similarity: \(figures)  (\(result.pairs) pairs, \(result.outOfVocabulary) out of vocabulary = \(oov), \(result.skipped.count) lines skipped)"
+                )
             }
         }
         if json { try BenchSupport.emit(report) }

@@ -26,11 +26,16 @@ struct EvaluateMLMCommand: ParsableCommand {
     @Option(help: "Sequences per batch.") var batch: Int = 16
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("max-sequences"), help: "Evaluate at most this many sequences (0: all).") var maxSequences: Int = 0
-    @Option(help: "Also write the first batch (input_ids, token_type_ids, attention_mask, labels) and the model's logits at every position to this safetensors file (for scripts/check_hf_bert_export.py).") var dump: String?
+    @Option(
+        help:
+            "Also write the first batch (input_ids, token_type_ids, attention_mask, labels) and the model's logits at every position to this safetensors file (for scripts/check_hf_bert_export.py)."
+    ) var dump: String?
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one text file") }
-        if batch < 1 || threads < 1 || maxSequences < 0 { throw ValidationError("--batch and --threads must be positive, --max-sequences non-negative") }
+        if batch < 1 || threads < 1 || maxSequences < 0 {
+            throw ValidationError("--batch and --threads must be positive, --max-sequences non-negative")
+        }
     }
 
     func run() throws {
@@ -41,13 +46,17 @@ struct EvaluateMLMCommand: ParsableCommand {
         let saved = MaskedLMCheckpoint.savedState(model)
         var documents: [[[Int32]]] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { throw MaskedLMError.invalidOption("\(file): cannot read file") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw MaskedLMError.invalidOption("\(file): cannot read file")
+            }
             guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
             documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
         }
         let maxLength = bert.config.maxPositions
-        let (allPairs, report) = try PairBuilder(options: PairBuildingOptions(maxLength: maxLength, shortSequenceProbability: 0, seed: seed),
-                                                 specials: specials).build(documents)
+        let (allPairs, report) = try PairBuilder(
+            options: PairBuildingOptions(maxLength: maxLength, shortSequenceProbability: 0, seed: seed),
+            specials: specials
+        ).build(documents)
         if allPairs.isEmpty { throw MaskedLMError.noPairs(source: files.joined(separator: ", ")) }
         let pairs = maxSequences > 0 ? Array(allPairs.prefix(maxSequences)) : allPairs
         let masker = try TokenMasker(tokenizer: tok, options: MaskingOptions(wholeWord: saved?.wholeWord ?? false), source: tokenizerPath)

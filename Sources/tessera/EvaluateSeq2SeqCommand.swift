@@ -1,8 +1,8 @@
 import ArgumentParser
+import ArtifactIO
 import EncoderDecoder
 import Foundation
 import TensorOps
-import ArtifactIO
 import TranslationMetrics
 
 /// `tessera evaluate-seq2seq`: BLEU, chrF and loss of a translation model on sentence pairs.
@@ -60,13 +60,15 @@ struct EvaluateSeq2SeqCommand: ParsableCommand {
         let references = pairs.map(\.target)
         let bleu = try BLEU().corpusScore(hypotheses: outputs, references: references)
         let chrf = try CHRF().corpusScore(hypotheses: outputs, references: references)
-        let encoder = try ExampleEncoder(vocabulary: vocabulary, maxSourceLength: network.config.maxSourceLength,
-                                         maxTargetLength: network.config.maxTargetLength)
+        let encoder = try ExampleEncoder(
+            vocabulary: vocabulary, maxSourceLength: network.config.maxSourceLength,
+            maxTargetLength: network.config.maxTargetLength)
         let (examples, report) = encoder.encode(pairs)
         let loss = try Seq2SeqTrainer.loss(of: network, examples: examples, batchTokens: 4096)
         if let hypotheses {
             let text = outputs.map { $0.replacingOccurrences(of: "\n", with: " ") + "\n" }.joined()
-            try AtomicFileWriter.write(Array(text.utf8), to: hypotheses, inputs: [input.pairs, input.sourceFile, input.targetFile].compactMap { $0 })
+            try AtomicFileWriter.write(
+                Array(text.utf8), to: hypotheses, inputs: [input.pairs, input.sourceFile, input.targetFile].compactMap { $0 })
         }
         let fields: [(String, String)] = [
             ("bleu", String(format: "%.4f", bleu.score)),
@@ -84,7 +86,10 @@ struct EvaluateSeq2SeqCommand: ParsableCommand {
             ("bleu_signature", "\"\(BLEU.signature)\""),
             ("chrf_signature", "\"\(CHRF.signature)\""),
             ("bleu_settings", "{\"tokenize\":\"13a\",\"smooth_method\":\"exp\",\"lowercase\":false,\"max_ngram_order\":4}"),
-            ("chrf_settings", "{\"char_order\":\(CHRF.charOrder),\"word_order\":\(CHRF.wordOrder),\"beta\":\(CHRF.beta),\"lowercase\":false,\"whitespace\":false}"),
+            (
+                "chrf_settings",
+                "{\"char_order\":\(CHRF.charOrder),\"word_order\":\(CHRF.wordOrder),\"beta\":\(CHRF.beta),\"lowercase\":false,\"whitespace\":false}"
+            ),
             ("decode_seconds", String(format: "%.2f", seconds)),
         ]
         print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")

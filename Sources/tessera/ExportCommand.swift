@@ -10,7 +10,8 @@ import TransformerLM
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification).",
+        abstract:
+            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
@@ -42,14 +43,17 @@ struct ExportCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             if state != .owned { try RunDirectory.create(output, as: .export) }
             try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
-            try AtomicFileWriter.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
+            try AtomicFileWriter.write(
+                [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
             return
         }
         let loaded = try LoadedLanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
-            throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer " +
-                                  "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)")
+            throw ValidationError(
+                "\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer "
+                    + "(its model.safetensors already loads into torch.nn.\(loaded.arch == .lstm ? "LSTM" : loaded.arch == .gru ? "GRU" : "RNN") under rnn.*)"
+            )
         }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
         try RunDirectory.makeDirectories(output)

@@ -35,7 +35,10 @@ struct FillMaskCommand: ParsableCommand {
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath)
         let result = try FillMask.predict(bert, tokenizer: tok, specials: specials, text: text, topK: topK)
         if result.truncatedTokens > 0 {
-            FileHandle.standardError.write(Data("fill-mask: text truncated by \(result.truncatedTokens) tokens to the model's \(bert.config.maxPositions) positions\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "fill-mask: text truncated by \(result.truncatedTokens) tokens to the model's \(bert.config.maxPositions) positions\n"
+                        .utf8))
         }
         var out = ""
         for (m, candidates) in result.masks.enumerated() {
@@ -44,7 +47,9 @@ struct FillMaskCommand: ParsableCommand {
                 let line = try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys, .withoutEscapingSlashes])
                 out += String(decoding: line, as: UTF8.self) + "\n"
             } else {
-                out += "[MASK] \(m + 1):" + candidates.map { String(format: " %@ (%.3f)", $0.token, $0.probability) }.joined(separator: ",") + "\n"
+                out +=
+                    "[MASK] \(m + 1):" + candidates.map { String(format: " %@ (%.3f)", $0.token, $0.probability) }.joined(separator: ",")
+                    + "\n"
             }
         }
         FileHandle.standardOutput.write(Data(out.utf8))

@@ -36,14 +36,17 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "Epochs over the training examples.") var epochs: Int = 3
     @Option(help: "Examples per batch.") var batch: Int = 32
     @Option(help: "Peak learning rate.") var lr: Float = 1e-4
-    @Flag(name: .customLong("from-scratch"), help: "Random weights of the same shape instead of the pretrained ones.") var fromScratch = false
+    @Flag(name: .customLong("from-scratch"), help: "Random weights of the same shape instead of the pretrained ones.") var fromScratch =
+        false
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Seed (head initialization, example order).") var seed: UInt64 = 1
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 50
     @Option(name: .shortAndLong, help: "Output run directory.") var output: String
 
     func validate() throws {
-        if epochs < 1 || batch < 1 || threads < 1 || minExamples < 1 { throw ValidationError("--epochs, --batch, --threads and --min-examples must be positive") }
+        if epochs < 1 || batch < 1 || threads < 1 || minExamples < 1 {
+            throw ValidationError("--epochs, --batch, --threads and --min-examples must be positive")
+        }
         if !(lr > 0) { throw ValidationError("--lr must be positive") }
         if URL(fileURLWithPath: output).standardizedFileURL.path == URL(fileURLWithPath: model).standardizedFileURL.path {
             throw ValidationError("-o \(output) is the pretrained --model; choose another output directory")
@@ -73,7 +76,9 @@ struct FineTuneCommand: ParsableCommand {
         }
         let droppedDev = devSet.count
         devSet = devSet.filter { kept.contains($0.label) }
-        log("\(labels.count) labels; \(trainSet.count) training and \(devSet.count) dev examples (\(droppedTrain - trainSet.count) and \(droppedDev - devSet.count) dropped with rare labels)")
+        log(
+            "\(labels.count) labels; \(trainSet.count) training and \(devSet.count) dev examples (\(droppedTrain - trainSet.count) and \(droppedDev - devSet.count) dropped with rare labels)"
+        )
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, $0.offset) })
         let bert = try SequenceClassifier.withHead(from: pretrained, labels: labels, seed: seed)
         if fromScratch {
@@ -95,7 +100,9 @@ struct FineTuneCommand: ParsableCommand {
         options.weightDecay = 0.01
         options.beta2 = 0.999
         options.seed = seed
-        log("\(options.steps) steps of \(batch) (\(epochs) epochs); \(truncated) training texts truncated to \(bert.config.maxPositions) tokens")
+        log(
+            "\(options.steps) steps of \(batch) (\(epochs) epochs); \(truncated) training texts truncated to \(bert.config.maxPositions) tokens"
+        )
         var lossSum: Double = 0, count = 0
         try classifier.train(examples, options: options) { step, loss in
             lossSum += Double(loss); count += 1
@@ -105,11 +112,14 @@ struct FineTuneCommand: ParsableCommand {
             }
         }
         let predictions = try classifier.predict(devSet.map { classifier.encode($0.text).ids })
-        let metrics = ClassificationMetrics(predicted: predictions.map(\.label), gold: devSet.map { index[$0.label] ?? 0 }, classes: labels.count)
+        let metrics = ClassificationMetrics(
+            predicted: predictions.map(\.label), gold: devSet.map { index[$0.label] ?? 0 }, classes: labels.count)
         let tokBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tokenizerPath)))
         try MaskedLMCheckpoint.save(to: output, model: bert, trainer: nil, state: nil, tokenizer: tokBytes)
-        let json: [String: Any] = ["accuracy": metrics.accuracy, "macro_f1": metrics.macroF1, "dev_examples": metrics.count, "classes": labels.count,
-                                   "from_scratch": fromScratch, "steps": options.steps]
+        let json: [String: Any] = [
+            "accuracy": metrics.accuracy, "macro_f1": metrics.macroF1, "dev_examples": metrics.count, "classes": labels.count,
+            "from_scratch": fromScratch, "steps": options.steps,
+        ]
         FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]) + Data("\n".utf8))
     }
 

@@ -38,14 +38,17 @@ struct GenerateCommand: ParsableCommand {
         let ids: [Int32]
         switch lm {
         case .transformer(let m):
-            ids = try Sampler(model: m).generate(prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-                                                 seed: seed, stopToken: stop, onToken: { _ in })
+            ids = try Sampler(model: m).generate(
+                prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+                seed: seed, stopToken: stop, onToken: { _ in })
         case .recurrent(let m):
-            ids = try RecurrentSampler(model: m).generate(prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-                                                          seed: seed, stopToken: stop, onToken: { _ in })
+            ids = try RecurrentSampler(model: m).generate(
+                prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+                seed: seed, stopToken: stop, onToken: { _ in })
         }
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(self.prompt + codec.decode(ids.map { UInt32(bitPattern: $0) }))
-        FileHandle.standardError.write(Data(String(format: "%d tokens in %.2f s (%.0f tok/s)\n", ids.count, secs, Double(ids.count + prompt.count) / secs).utf8))
+        FileHandle.standardError.write(
+            Data(String(format: "%d tokens in %.2f s (%.0f tok/s)\n", ids.count, secs, Double(ids.count + prompt.count) / secs).utf8))
     }
 }

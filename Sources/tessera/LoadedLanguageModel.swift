@@ -37,7 +37,9 @@ enum LoadedLanguageModel {
     static func load(_ directory: String, threads: Int) throws -> LoadedLanguageModel {
         let dir = try Checkpoint.resolve(directory)
         let path = dir + "/config.json"
-        guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.badCheckpoint(path: path, detail: "missing config.json") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError.badCheckpoint(path: path, detail: "missing config.json")
+        }
         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         if object?["arch"] != nil {
             return .recurrent(try Checkpoint.loadRecurrentModel(directory, threads: threads))

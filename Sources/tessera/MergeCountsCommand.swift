@@ -1,5 +1,5 @@
-import ArtifactIO
 import ArgumentParser
+import ArtifactIO
 import Tokenization
 
 /// `tessera merge-counts`: adds count files (from `tessera count`) into one.

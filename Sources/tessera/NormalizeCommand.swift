@@ -50,8 +50,9 @@ struct NormalizeCommand: ParsableCommand {
     func run() throws {
         let inputs = files.isEmpty ? ["-"] : files
         for path in inputs { try TextChunkReader.checkReadable(path) }
-        let normalizer = Normalizer(form: form, lowercase: lowercase, caseFold: caseFold,
-                                    stripAccents: stripAccents, clean: clean, keepNewlines: true)
+        let normalizer = Normalizer(
+            form: form, lowercase: lowercase, caseFold: caseFold,
+            stripAccents: stripAccents, clean: clean, keepNewlines: true)
         let writer = try AtomicFileWriter(path: output ?? "-", inputs: files)
         var scratch = NormalizationScratch()
         var buffer: [UInt8] = []

@@ -16,13 +16,18 @@ enum OptionCheck {
 
     /// Throws unless `value` is finite and within `bounds` (excluding the lower bound when `openLower`,
     /// the upper one when `openUpper`).
-    static func range<F: BinaryFloatingPoint>(_ name: String, _ value: F, _ bounds: ClosedRange<Double>,
-                                              openLower: Bool = false, openUpper: Bool = false) throws {
+    static func range<F: BinaryFloatingPoint>(
+        _ name: String, _ value: F, _ bounds: ClosedRange<Double>,
+        openLower: Bool = false, openUpper: Bool = false
+    ) throws {
         let v = Double(value)
-        let ok = v.isFinite && (openLower ? v > bounds.lowerBound : v >= bounds.lowerBound) && (openUpper ? v < bounds.upperBound : v <= bounds.upperBound)
+        let ok =
+            v.isFinite && (openLower ? v > bounds.lowerBound : v >= bounds.lowerBound)
+            && (openUpper ? v < bounds.upperBound : v <= bounds.upperBound)
         guard ok else {
             let lower = openLower ? "(" : "[", upper = openUpper ? ")" : "]"
-            throw ValidationError("\(name) \(value): expected a finite number in \(lower)\(format(bounds.lowerBound)), \(format(bounds.upperBound))\(upper)")
+            throw ValidationError(
+                "\(name) \(value): expected a finite number in \(lower)\(format(bounds.lowerBound)), \(format(bounds.upperBound))\(upper)")
         }
     }
 
@@ -41,7 +46,9 @@ enum OptionCheck {
     static func readable(_ name: String, _ path: String) throws {
         if path == "-" { return }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ValidationError("\(name) \(path): no such file") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("\(name) \(path): no such file")
+        }
         if isDirectory.boolValue { throw ValidationError("\(name) \(path): is a directory, expected a file") }
         guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("\(name) \(path): not readable") }
     }

@@ -11,7 +11,8 @@ struct ParallelInput: ParsableArguments {
     @Option(help: "Sentence pairs as JSONL (one JSON object a line).") var pairs: String?
     @Option(name: .customLong("src-field"), help: "JSONL field of the source sentence.") var srcField: String = "en"
     @Option(name: .customLong("tgt-field"), help: "JSONL field of the target sentence.") var tgtField: String = "ko"
-    @Option(name: .customLong("source"), help: "Instead of --pairs: source sentences, one a line (line-aligned with --target).") var sourceFile: String?
+    @Option(name: .customLong("source"), help: "Instead of --pairs: source sentences, one a line (line-aligned with --target).")
+    var sourceFile: String?
     @Option(name: .customLong("target"), help: "Instead of --pairs: target sentences, one a line.") var targetFile: String?
 
     func validate() throws {

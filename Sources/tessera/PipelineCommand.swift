@@ -60,8 +60,12 @@ struct PipelineCommand: ParsableCommand {
         let start = Date()
         let outcomes = try runner.run(from: from, until: until)
         let ran = outcomes.filter { $0.1 == .ran }.map(\.0.rawValue)
-        FileHandle.standardError.write(Data(String(format: "pipeline: %d stages run (%@), %d up to date, %.1f s; report: %@/report.html\n",
-                                                   ran.count, ran.joined(separator: ", "), outcomes.count - ran.count,
-                                                   Date().timeIntervalSince(start), runDirectory).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "pipeline: %d stages run (%@), %d up to date, %.1f s; report: %@/report.html\n",
+                    ran.count, ran.joined(separator: ", "), outcomes.count - ran.count,
+                    Date().timeIntervalSince(start), runDirectory
+                ).utf8))
     }
 }

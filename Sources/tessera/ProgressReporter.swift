@@ -16,7 +16,8 @@ final class ProgressReporter: @unchecked Sendable {  // used by one thread at a 
         guard now - last > 1_000_000_000 else { return }
         last = now
         let mb = Double(bytes) / 1e6
-        FileHandle.standardError.write(Data("\(label): \(String(format: "%.1f", mb)) MB read, \(String(format: "%.1f", mb / max(elapsed, 1e-9))) MB/s\(extra)\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(label): \(String(format: "%.1f", mb)) MB read, \(String(format: "%.1f", mb / max(elapsed, 1e-9))) MB/s\(extra)\n".utf8))
     }
 
     /// Reports a step of a known total, with an estimate of the time left.

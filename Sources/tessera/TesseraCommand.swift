@@ -71,7 +71,9 @@ struct TesseraCommand: ParsableCommand {
             text = "\(path): invalid UTF-8 at byte offset \(offset) (use --replace-invalid to substitute U+FFFD)"
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.url?.path ?? "file"
-            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription
+            let reason =
+                (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+                ?? error.localizedDescription
             text = "\(path): \(reason)"
         default:
             let message = message(for: error)

@@ -31,7 +31,9 @@ func loadModelTokenCodec(_ modelDirectory: String, vocabularySize: Int) throws -
     }
     let codec = try loadTokenCodec(path)
     guard codec.vocabularySize == vocabularySize else {
-        throw TokenizerLoadingError("\(path): the tokenizer has \(codec.vocabularySize) ids but the model's config.json has a vocabulary of \(vocabularySize); they do not belong together")
+        throw TokenizerLoadingError(
+            "\(path): the tokenizer has \(codec.vocabularySize) ids but the model's config.json has a vocabulary of \(vocabularySize); they do not belong together"
+        )
     }
     return codec
 }

@@ -9,14 +9,14 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         commandName: "train-embeddings",
         abstract: "Train Word2Vec skip-gram embeddings (negative sampling, as word2vec.c).",
         discussion: """
-        Subword mode: tessera train-embeddings --tokens train.bin --tokenizer Vocab/x.json -o emb.safetensors
-          The matrix is [vocab, dim] aligned to the tokenizer's ids. Ids never seen, special tokens and ids
-          below --min-count keep their initial vector, uniform in (-0.5/dim, 0.5/dim) from the seeded
-          generator; they are listed in the safetensors metadata key 'untrained_ids'.
-        Word mode: tessera train-embeddings --words a.txt b.txt -o words.safetensors --vec words.vec
-          Text is NFKC-normalized and lowercased; each line is a sentence; words are split at whitespace and
-          punctuation, punctuation dropped; rows are words by descending count.
-        """
+            Subword mode: tessera train-embeddings --tokens train.bin --tokenizer Vocab/x.json -o emb.safetensors
+              The matrix is [vocab, dim] aligned to the tokenizer's ids. Ids never seen, special tokens and ids
+              below --min-count keep their initial vector, uniform in (-0.5/dim, 0.5/dim) from the seeded
+              generator; they are listed in the safetensors metadata key 'untrained_ids'.
+            Word mode: tessera train-embeddings --words a.txt b.txt -o words.safetensors --vec words.vec
+              Text is NFKC-normalized and lowercased; each line is a sentence; words are split at whitespace and
+              punctuation, punctuation dropped; rows are words by descending count.
+            """
     )
 
     @OptionGroup var options: SkipGramOptions
@@ -76,7 +76,9 @@ struct TrainEmbeddingsCommand: ParsableCommand {
                 let cpu = String(format: "%.2f", summary.cpuSeconds)
                 let rate = String(format: "%.0f", summary.wordsPerSecond)
                 let threads = "\(summary.threads) thread\(summary.threads == 1 ? "" : "s")"
-                StandardError().line("trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s (\(cpu) CPU s): \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)")
+                StandardError().line(
+                    "trained \(summary.words) words (\(summary.effectiveWords) after sub-sampling) in \(seconds)s (\(cpu) CPU s): \(rate) words/s with \(threads); \(table.rowCount) × \(table.dimension) → \(output)"
+                )
             }
         } catch {
             for (writer, _) in outputs.dropFirst(committed) { writer.abort() }
@@ -100,7 +102,9 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         let log = StandardError()
         if !quiet {
             let seconds = String(format: "%.1f", Date().timeIntervalSince(buildStart))
-            log.line("corpus: \(corpus.wordCount) words in \(corpus.sentenceCount) sentences, \(corpus.rowCount) rows (\(corpus.rowCount - untrained.count) trained) in \(seconds)s")
+            log.line(
+                "corpus: \(corpus.wordCount) words in \(corpus.sentenceCount) sentences, \(corpus.rowCount) rows (\(corpus.rowCount - untrained.count) trained) in \(seconds)s"
+            )
         }
         var reporter: (@Sendable (TrainingProgress) -> Void)? = nil
         if !quiet {

@@ -30,15 +30,21 @@ struct TrainLMCommand: ParsableCommand {
 
     @Option(help: "Training token shard (llm.c .bin).") var tokens: String
     @Option(help: "Validation token shard.") var val: String?
-    @Option(name: .customLong("val-fraction"), help: "Without --val: hold out this final fraction of --tokens for validation.") var valFraction: Double = 0.1
+    @Option(name: .customLong("val-fraction"), help: "Without --val: hold out this final fraction of --tokens for validation.")
+    var valFraction: Double = 0.1
     @Option(help: "Tokenizer: a tokenizer.json, or 'bytes' for byte-level ids.") var tokenizer: String
-    @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).") var initEmbeddings: String?
+    @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).")
+    var initEmbeddings: String?
     @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
     @Option(help: "Transformer blocks or recurrent layers (default: 4 for the Transformer, 2 for rnn/lstm/gru).") var layers: Int?
     @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default: 256).") var hidden: Int?
     @Option(name: .customLong("embed-dim"), help: "Token-embedding width (rnn/lstm/gru; default: --hidden).") var embedDim: Int?
     @Flag(help: "A linear projection hidden → embed-dim before the head (rnn/lstm/gru).") var projection = false
-    @Flag(name: .customLong("carry-state"), help: "Truncated BPTT across windows: batches are parallel lanes of the stream and each window starts from the state the previous one ended in (rnn/lstm/gru).") var carryState = false
+    @Flag(
+        name: .customLong("carry-state"),
+        help:
+            "Truncated BPTT across windows: batches are parallel lanes of the stream and each window starts from the state the previous one ended in (rnn/lstm/gru)."
+    ) var carryState = false
     @Option(help: "Attention heads (default: 4).") var heads: Int?
     @Option(help: "Model width (default: 128).") var dim: Int?
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
@@ -47,9 +53,11 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = Self.defaults.steps
     @Option(help: "Peak learning rate.") var lr: Double = Self.defaults.lr
     @Option(help: "Warm-up steps.") var warmup: Int = Self.defaults.warmup
-    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Double = Self.defaults.weightDecay
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (matrices only).") var weightDecay: Double = Self
+        .defaults.weightDecay
     @Option(help: "Global gradient-norm clip (0: off).") var clip: Double = Self.defaults.clip
-    @Option(help: "Dropout on attention and FFN outputs (transformer), on embeddings, between layers and on the output (rnn/lstm/gru).") var dropout: Double = Self.defaults.dropout
+    @Option(help: "Dropout on attention and FFN outputs (transformer), on embeddings, between layers and on the output (rnn/lstm/gru).")
+    var dropout: Double = Self.defaults.dropout
     @Option(help: "Positions: sinusoidal|learned (default: learned).") var positions: ModelConfig.Positions?
     @Option(help: "Layer norm: pre|post (default: pre).") var norm: ModelConfig.Norm?
     @Option(help: "Activation: gelu|relu (default: gelu).") var activation: ModelConfig.Activation?
@@ -61,9 +69,11 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Random seed (initialization, dropout).") var seed: Int = Self.defaults.seed
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = Self.defaults.evalEvery
     @Option(name: .customLong("eval-batches"), help: "Batches per validation run.") var evalBatches: Int = Self.defaults.evalBatches
-    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = Self.defaults.checkpointEvery
+    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).")
+    var checkpointInterval: Int = Self.defaults.checkpointEvery
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 10
-    @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
+    @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.")
+    var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
     @Flag(help: "Replace the trained run already in -o (its weights and training state are lost).") var force = false
@@ -92,8 +102,10 @@ struct TrainLMCommand: ParsableCommand {
     func recurrentConfig(vocabularySize V: Int) -> RecurrentConfig? {
         guard let cell = arch.cell else { return nil }
         let h = hidden ?? 256
-        return RecurrentConfig(arch: cell, vocabSize: V, contextLength: context ?? Self.defaults.context, embeddingDim: embedDim ?? h, hiddenSize: h, layers: layers ?? 2,
-                               dropout: Float(dropout), tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
+        return RecurrentConfig(
+            arch: cell, vocabSize: V, contextLength: context ?? Self.defaults.context, embeddingDim: embedDim ?? h, hiddenSize: h,
+            layers: layers ?? 2,
+            dropout: Float(dropout), tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
     }
 
     func validate() throws {
@@ -111,15 +123,18 @@ struct TrainLMCommand: ParsableCommand {
             if let embedDim { try OptionCheck.range("--embed-dim", embedDim, 1...65536) }
             try OptionCheck.range("--layers", layers ?? 2, 1...1024)
             if let embedDim, embedDim != hidden ?? 256, !projection, tieEmbeddings ?? true {
-                throw ValidationError("--embed-dim \(embedDim) differs from --hidden \(hidden ?? 256): tied embeddings need them equal, " +
-                                      "or --projection, or --no-tie-embeddings")
+                throw ValidationError(
+                    "--embed-dim \(embedDim) differs from --hidden \(hidden ?? 256): tied embeddings need them equal, "
+                        + "or --projection, or --no-tie-embeddings")
             }
             if !resume, let c = recurrentConfig(vocabularySize: 2) {
                 do { try c.validate() } catch let e as ModelError { throw ValidationError("\(e)") }
             }
         } else {
-            let recurrentOnly: [(String, Bool)] = [("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection),
-                                                   ("--carry-state", carryState)]
+            let recurrentOnly: [(String, Bool)] = [
+                ("--hidden", hidden != nil), ("--embed-dim", embedDim != nil), ("--projection", projection),
+                ("--carry-state", carryState),
+            ]
             if let given = recurrentOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to --arch rnn|lstm|gru only, not transformer")
             }
@@ -155,12 +170,17 @@ struct TrainLMCommand: ParsableCommand {
             // The model and one batch's activations must fit in memory (checked before allocating).
             let c = modelConfig(vocabularySize: 2)
             let rows = Double(batch) * Double(c.contextLength)
-            let activations = rows * Double(c.layers) * (16 * Double(c.dim) + 2 * Double(c.ffnDim)) + rows * Double(c.heads * c.layers) * Double(c.contextLength)
+            let activations =
+                rows * Double(c.layers) * (16 * Double(c.dim) + 2 * Double(c.ffnDim)) + rows * Double(c.heads * c.layers)
+                * Double(c.contextLength)
             let bytes = 4 * (4 * c.approximateParameterCount + activations)
             let memory = Double(ProcessInfo.processInfo.physicalMemory)
             if bytes > memory {
-                throw ValidationError(String(format: "the model and a batch of %d × %d tokens need about %.1f GB, more than this machine's %.1f GB: reduce --batch, --context, --dim or --layers",
-                                             batch, c.contextLength, bytes / 1e9, memory / 1e9))
+                throw ValidationError(
+                    String(
+                        format:
+                            "the model and a batch of %d × %d tokens need about %.1f GB, more than this machine's %.1f GB: reduce --batch, --context, --dim or --layers",
+                        batch, c.contextLength, bytes / 1e9, memory / 1e9))
             }
         }
     }
@@ -170,14 +190,16 @@ struct TrainLMCommand: ParsableCommand {
         let state = try RunDirectory.claim(output, as: .languageModel, legacy: Checkpoint.isUnmarkedRun)
         if resume && state != .owned { throw ValidationError("--resume: \(output) holds no training run to resume") }
         if !resume && !force && state == .owned && Checkpoint.hasWeights(output) {
-            throw ValidationError("\(output) already holds a trained run: add --resume to continue it, --force to replace it, or choose another -o")
+            throw ValidationError(
+                "\(output) already holds a trained run: add --resume to continue it, --force to replace it, or choose another -o")
         }
         try RunDirectory.makeDirectories(output)
         let lock = try RunDirectory.lock(output)
         defer { withExtendedLifetime(lock) {} }
         // A pipeline run that holds this model directory (RUN/lm) is locked by the pipeline too.
         let parent = (output as NSString).deletingLastPathComponent
-        let parentLock = RunDirectory.marker(parent.isEmpty ? "." : parent) == RunDirectory.Kind.pipeline.rawValue ? try RunDirectory.lock(parent) : nil
+        let parentLock =
+            RunDirectory.marker(parent.isEmpty ? "." : parent) == RunDirectory.Kind.pipeline.rawValue ? try RunDirectory.lock(parent) : nil
         defer { withExtendedLifetime(parentLock) {} }
         RunDirectory.removeStale(output + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
         if state != .owned { try RunDirectory.create(output, as: .languageModel) }
@@ -189,7 +211,8 @@ struct TrainLMCommand: ParsableCommand {
         if resume {
             let loaded = try LoadedLanguageModel.load(output, threads: threads)
             guard loaded.arch == arch else {
-                throw ValidationError("--resume: \(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
+                throw ValidationError(
+                    "--resume: \(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
             }
             guard loaded.vocabularySize == V else {
                 throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(loaded.vocabularySize)")
@@ -235,15 +258,19 @@ struct TrainLMCommand: ParsableCommand {
         let trainer = try Trainer(model: model, options: options, train: train, validation: validation)
         if resume { try Checkpoint.restore(trainer, from: output) }
         let tokBytes = try tokenizerFileBytes(tokenizer)
-        log("model: \(description); \(model.parameterCount) parameters; " +
-            "train \(train.count) tokens, val \(validation.count); \(threads) threads")
+        log(
+            "model: \(description); \(model.parameterCount) parameters; "
+                + "train \(train.count) tokens, val \(validation.count); \(threads) threads")
         let tokensPerStep = options.batch * model.contextLength
         let start = DispatchTime.now().uptimeNanoseconds
         var lastTime = start, lastStep = trainer.step
         var lossSum: Double = 0, lossCount = 0
-        try trainer.run(stopAfter: stopAfter, checkpoint: {
-            try Checkpoint.save(to: output, model: model, trainer: trainer, tokenizer: tokBytes)
-        }) { r, validationLoss in
+        try trainer.run(
+            stopAfter: stopAfter,
+            checkpoint: {
+                try Checkpoint.save(to: output, model: model, trainer: trainer, tokenizer: tokBytes)
+            }
+        ) { r, validationLoss in
             lossSum += Double(r.loss); lossCount += 1
             let s = trainer.step
             if s % max(logInterval, 1) == 0 || s == options.steps {
@@ -251,12 +278,17 @@ struct TrainLMCommand: ParsableCommand {
                 let secs = Double(now - lastTime) / 1e9
                 let tps = Double((s - lastStep) * tokensPerStep) / max(secs, 1e-9)
                 let eta = Double(options.steps - s) * secs / Double(max(s - lastStep, 1))
-                log(String(format: "step %d/%d | loss %.4f | lr %.2e | norm %.2f | %.0f tok/s | ETA %@", s, options.steps,
-                           lossSum / Double(max(lossCount, 1)), r.learningRate, r.gradientNorm, tps, LMFormat.duration(eta)))
+                log(
+                    String(
+                        format: "step %d/%d | loss %.4f | lr %.2e | norm %.2f | %.0f tok/s | ETA %@", s, options.steps,
+                        lossSum / Double(max(lossCount, 1)), r.learningRate, r.gradientNorm, tps, LMFormat.duration(eta)))
                 lossSum = 0; lossCount = 0; lastTime = now; lastStep = s
             }
             if let v = validationLoss {
-                log(String(format: "step %d | val loss %.4f | elapsed %@", s, v, LMFormat.duration(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)))
+                log(
+                    String(
+                        format: "step %d | val loss %.4f | elapsed %@", s, v,
+                        LMFormat.duration(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)))
             }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -268,7 +300,8 @@ struct TrainLMCommand: ParsableCommand {
     private func checkUnchangedArchitecture(_ saved: ModelConfig) throws {
         func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
             if let given, given != actual {
-                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+                throw ValidationError(
+                    "--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
             }
         }
         try check("--layers", layers, saved.layers)
@@ -289,7 +322,8 @@ struct TrainLMCommand: ParsableCommand {
     private func checkUnchangedArchitecture(_ saved: RecurrentConfig) throws {
         func check<T: Equatable>(_ name: String, _ given: T?, _ actual: T) throws {
             if let given, given != actual {
-                throw ValidationError("--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
+                throw ValidationError(
+                    "--resume: \(name) \(given) differs from the run's \(actual) in \(output); the architecture of a run cannot change")
             }
         }
         try check("--layers", layers, saved.layers)
@@ -297,18 +331,22 @@ struct TrainLMCommand: ParsableCommand {
         try check("--embed-dim", embedDim, saved.embeddingDim)
         try check("--context", context, saved.contextLength)
         try check("--tie-embeddings", tieEmbeddings, saved.tieEmbeddings)
-        if projection && !saved.projection { throw ValidationError("--resume: --projection differs from the run in \(output); the architecture of a run cannot change") }
-        if carryState && !saved.carryState { throw ValidationError("--resume: --carry-state differs from the run in \(output); it cannot change") }
+        if projection && !saved.projection {
+            throw ValidationError("--resume: --projection differs from the run in \(output); the architecture of a run cannot change")
+        }
+        if carryState && !saved.carryState {
+            throw ValidationError("--resume: --carry-state differs from the run in \(output); it cannot change")
+        }
     }
 
     static func describe(_ c: ModelConfig) -> String {
-        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), " +
-            "vocab \(c.vocabSize), \(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
+        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), "
+            + "vocab \(c.vocabSize), \(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
     }
 
     static func describe(_ c: RecurrentConfig) -> String {
-        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), " +
-            "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
+        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), "
+            + "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

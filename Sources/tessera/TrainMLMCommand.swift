@@ -46,9 +46,11 @@ struct TrainMLMCommand: ParsableCommand {
     @Option(help: "Random seed (initialization, pairs, masks).") var seed: UInt64 = 1337
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = 100
     @Option(name: .customLong("eval-batches"), help: "Validation batches (fixed masks).") var evalBatches: Int = 10
-    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = 500
+    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).")
+    var checkpointInterval: Int = 500
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 10
-    @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.") var stopAfter: Int?
+    @Option(name: .customLong("stop-after"), help: "Stop (with a checkpoint) after this many steps of this invocation; --resume continues.")
+    var stopAfter: Int?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
 
@@ -61,7 +63,9 @@ struct TrainMLMCommand: ParsableCommand {
         if dim % heads != 0 { throw ValidationError("--dim \(dim) must be divisible by --heads \(heads)") }
         if context < 5 { throw ValidationError("--context \(context) must be at least 5 ([CLS] A [SEP] B [SEP])") }
         if !(maskProbability > 0 && maskProbability <= 1) { throw ValidationError("--mask-probability must be in (0, 1]") }
-        if !(lr > 0) || warmup < 0 || !(clip >= 0) || !(weightDecay >= 0) { throw ValidationError("--lr must be positive; --warmup, --clip, --weight-decay non-negative") }
+        if !(lr > 0) || warmup < 0 || !(clip >= 0) || !(weightDecay >= 0) {
+            throw ValidationError("--lr must be positive; --warmup, --clip, --weight-decay non-negative")
+        }
     }
 
     func run() throws {
@@ -72,11 +76,14 @@ struct TrainMLMCommand: ParsableCommand {
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizer)
         let V = tok.vocabularySize
         var options = TrainingOptions()
-        var state = MaskedLMCheckpoint.TrainerState(step: 0, options: options, maxLength: context, maskProbability: maskProbability,
-                                                    wholeWord: wholeWord, dataSeed: seed)
+        var state = MaskedLMCheckpoint.TrainerState(
+            step: 0, options: options, maxLength: context, maskProbability: maskProbability,
+            wholeWord: wholeWord, dataSeed: seed)
         let model: BertModel
         if resume {
-            guard let saved = MaskedLMCheckpoint.savedState(output) else { throw MaskedLMError.invalidOption("\(output): no training state to resume") }
+            guard let saved = MaskedLMCheckpoint.savedState(output) else {
+                throw MaskedLMError.invalidOption("\(output): no training state to resume")
+            }
             model = try MaskedLMCheckpoint.loadModel(output, threads: threads)
             guard model.config.vocabSize == V else {
                 throw MaskedLMError.invalidOption("--tokenizer has \(V) ids but the model in \(output) has \(model.config.vocabSize)")
@@ -85,8 +92,9 @@ struct TrainMLMCommand: ParsableCommand {
             options = saved.options
             options.steps = steps
         } else {
-            let config = BertConfig(vocabSize: V, maxPositions: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim ?? 4 * dim,
-                                    norm: norm, activation: activation, nextSentencePrediction: nsp)
+            let config = BertConfig(
+                vocabSize: V, maxPositions: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim ?? 4 * dim,
+                norm: norm, activation: activation, nextSentencePrediction: nsp)
             model = try BertModel(config: config, threads: threads)
             model.initialize(seed: seed)
             options.batch = batch; options.steps = steps; options.learningRate = lr; options.warmup = warmup
@@ -97,37 +105,54 @@ struct TrainMLMCommand: ParsableCommand {
         // Documents → pairs; the last fraction of the pairs is validation.
         var documents: [[[Int32]]] = []
         for file in corpus {
-            guard let data = FileManager.default.contents(atPath: file) else { throw MaskedLMError.invalidOption("\(file): cannot read corpus file") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw MaskedLMError.invalidOption("\(file): cannot read corpus file")
+            }
             guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
             documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
         }
-        let builder = try PairBuilder(options: PairBuildingOptions(maxLength: state.maxLength, nextSentencePrediction: model.config.nextSentencePrediction,
-                                                                   seed: state.dataSeed), specials: specials)
+        let builder = try PairBuilder(
+            options: PairBuildingOptions(
+                maxLength: state.maxLength, nextSentencePrediction: model.config.nextSentencePrediction,
+                seed: state.dataSeed), specials: specials)
         let (pairs, report) = builder.build(documents)
         let cut = pairs.count - Int(Double(pairs.count) * valFraction)
         guard cut >= 1, cut < pairs.count else {
-            throw MaskedLMError.invalidOption("the corpus gives \(pairs.count) sequences of at most \(state.maxLength) tokens: too few to hold out a validation part")
+            throw MaskedLMError.invalidOption(
+                "the corpus gives \(pairs.count) sequences of at most \(state.maxLength) tokens: too few to hold out a validation part")
         }
-        let masker = try TokenMasker(tokenizer: tok, options: MaskingOptions(probability: state.maskProbability, wholeWord: state.wholeWord), source: tokenizer)
-        let batcher = try MaskedLMBatcher(pairs: Array(pairs[..<cut]), masker: masker, batchSize: options.batch, time: state.maxLength, seed: state.dataSeed)
-        let validation = Array(MaskedLMBatcher.evaluationBatches(pairs: Array(pairs[cut...]), masker: masker, batchSize: options.batch,
-                                                                 time: state.maxLength, seed: state.dataSeed &+ 1).prefix(max(options.evalBatches, 1)))
+        let masker = try TokenMasker(
+            tokenizer: tok, options: MaskingOptions(probability: state.maskProbability, wholeWord: state.wholeWord), source: tokenizer)
+        let batcher = try MaskedLMBatcher(
+            pairs: Array(pairs[..<cut]), masker: masker, batchSize: options.batch, time: state.maxLength, seed: state.dataSeed)
+        let validation = Array(
+            MaskedLMBatcher.evaluationBatches(
+                pairs: Array(pairs[cut...]), masker: masker, batchSize: options.batch,
+                time: state.maxLength, seed: state.dataSeed &+ 1
+            ).prefix(max(options.evalBatches, 1)))
         let trainer = MaskedLMTrainer(model: model, options: options, batcher: batcher, validation: validation)
         if resume { try MaskedLMCheckpoint.restore(trainer, from: output) }
         let tokBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tokenizer)))
         let c = model.config
-        log("model: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), context \(c.maxPositions), vocab \(c.vocabSize), " +
-            "\(c.norm.rawValue)-LN, \(c.activation.rawValue)\(c.nextSentencePrediction ? ", NSP" : ""); \(model.parameterCount) parameters; \(threads) threads")
-        log("data: \(report.corpusTokens) tokens in \(documents.count) documents → \(pairs.count) sequences (\(cut) train, \(pairs.count - cut) val); " +
-            "\(report.truncatedPairs) truncated (\(report.truncatedTokens) tokens dropped), \(report.splitSegments) long lines split; \(report.randomNext) random-B pairs")
+        log(
+            "model: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), context \(c.maxPositions), vocab \(c.vocabSize), "
+                + "\(c.norm.rawValue)-LN, \(c.activation.rawValue)\(c.nextSentencePrediction ? ", NSP" : ""); \(model.parameterCount) parameters; \(threads) threads"
+        )
+        log(
+            "data: \(report.corpusTokens) tokens in \(documents.count) documents → \(pairs.count) sequences (\(cut) train, \(pairs.count - cut) val); "
+                + "\(report.truncatedPairs) truncated (\(report.truncatedTokens) tokens dropped), \(report.splitSegments) long lines split; \(report.randomNext) random-B pairs"
+        )
         let start = DispatchTime.now().uptimeNanoseconds
         var lastTime = start, lastStep = trainer.step
         var lossSum: Double = 0, accSum: Double = 0, count = 0
-        try trainer.run(stopAfter: stopAfter, checkpoint: {
-            var s = state
-            s.step = trainer.step
-            try MaskedLMCheckpoint.save(to: output, model: model, trainer: trainer, state: s, tokenizer: tokBytes)
-        }) { r, eval in
+        try trainer.run(
+            stopAfter: stopAfter,
+            checkpoint: {
+                var s = state
+                s.step = trainer.step
+                try MaskedLMCheckpoint.save(to: output, model: model, trainer: trainer, state: s, tokenizer: tokBytes)
+            }
+        ) { r, eval in
             lossSum += Double(r.loss); accSum += Double(r.accuracy); count += 1
             let s = trainer.step
             if s % max(logInterval, 1) == 0 || s == options.steps {
@@ -135,19 +160,28 @@ struct TrainMLMCommand: ParsableCommand {
                 let secs = Double(now - lastTime) / 1e9
                 let tps = Double(max(s - lastStep, 1) * options.batch * state.maxLength) / max(secs, 1e-9)
                 let eta = Double(options.steps - s) * secs / Double(max(s - lastStep, 1))
-                log(String(format: "step %d/%d | loss %.4f | mlm acc %.3f | lr %.2e | norm %.2f | %.0f tok/s | ETA %@", s, options.steps,
-                           lossSum / Double(max(count, 1)), accSum / Double(max(count, 1)), r.learningRate, r.gradientNorm, tps, LMFormat.duration(eta)))
+                log(
+                    String(
+                        format: "step %d/%d | loss %.4f | mlm acc %.3f | lr %.2e | norm %.2f | %.0f tok/s | ETA %@", s, options.steps,
+                        lossSum / Double(max(count, 1)), accSum / Double(max(count, 1)), r.learningRate, r.gradientNorm, tps,
+                        LMFormat.duration(eta)))
                 lossSum = 0; accSum = 0; count = 0; lastTime = now; lastStep = s
             }
             if let e = eval {
-                log(String(format: "step %d | val mlm loss %.4f | val mlm acc %.4f (unigram %.4f) over %d masked tokens", s, e.loss, e.accuracy,
-                           e.unigramAccuracy, e.maskedTokens))
+                log(
+                    String(
+                        format: "step %d | val mlm loss %.4f | val mlm acc %.4f (unigram %.4f) over %d masked tokens", s, e.loss,
+                        e.accuracy,
+                        e.unigramAccuracy, e.maskedTokens))
             }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let e = try trainer.evaluate() {
-            log(String(format: "done: step %d, val mlm loss %.4f, acc %.4f (unigram baseline %.4f), %@ elapsed; saved %@", trainer.step, e.loss,
-                       e.accuracy, e.unigramAccuracy, LMFormat.duration(elapsed), output))
+            log(
+                String(
+                    format: "done: step %d, val mlm loss %.4f, acc %.4f (unigram baseline %.4f), %@ elapsed; saved %@", trainer.step,
+                    e.loss,
+                    e.accuracy, e.unigramAccuracy, LMFormat.duration(elapsed), output))
         }
     }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
+import ArtifactIO
 import EncoderDecoder
 import Foundation
 import NeuralCore
 import TensorOps
-import ArtifactIO
 import TranslationMetrics
 
 /// `tessera train-seq2seq`: trains an encoder–decoder translation model on sentence pairs.
@@ -43,8 +43,10 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Option(help: "FFN activation: relu (the paper) | gelu.") var activation: Activation = .relu
     @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε.") var labelSmoothing: Float = 0.1
     @Option(name: .customLong("vocab-size"), help: "Joint tokenizer vocabulary size.") var vocabSize: Int = 8000
-    @Option(name: .customLong("max-source-length"), help: "Most source tokens (<eos> included); longer sources are truncated.") var maxSourceLength: Int = 64
-    @Option(name: .customLong("max-target-length"), help: "Most target tokens (<eos> included); longer targets are truncated.") var maxTargetLength: Int = 64
+    @Option(name: .customLong("max-source-length"), help: "Most source tokens (<eos> included); longer sources are truncated.")
+    var maxSourceLength: Int = 64
+    @Option(name: .customLong("max-target-length"), help: "Most target tokens (<eos> included); longer targets are truncated.")
+    var maxTargetLength: Int = 64
     @Option(name: .customLong("batch-tokens"), help: "Padded tokens per batch (sentences × longest side).") var batchTokens: Int = 2048
     @Option(help: "Total optimization steps (the schedule's length).") var steps: Int = 2000
     @Option(help: "Stop after this many minutes of training (wall clock), with a checkpoint.") var minutes: Double?
@@ -55,8 +57,10 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Option(help: "Random seed (weights, batch order).") var seed: UInt64 = 1
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("eval-interval"), help: "Steps between validations (dev loss and chrF).") var evalInterval: Int = 250
-    @Option(name: .customLong("eval-sentences"), help: "Dev sentences translated (greedy) for the chrF shown during training.") var evalSentences: Int = 100
-    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).") var checkpointInterval: Int = 500
+    @Option(name: .customLong("eval-sentences"), help: "Dev sentences translated (greedy) for the chrF shown during training.")
+    var evalSentences: Int = 100
+    @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).")
+    var checkpointInterval: Int = 500
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 20
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
@@ -64,7 +68,9 @@ struct TrainSeq2SeqCommand: ParsableCommand {
 
     func validate() throws {
         if arch != .transformer {
-            throw ValidationError("--arch \(arch.rawValue): not implemented yet (only transformer); the recurrent variants wait for NeuralCore's LSTM/GRU cells")
+            throw ValidationError(
+                "--arch \(arch.rawValue): not implemented yet (only transformer); the recurrent variants wait for NeuralCore's LSTM/GRU cells"
+            )
         }
         try OptionCheck.range("--dev-per-mille", devPerMille, 0...1000)
         try OptionCheck.range("--test-per-mille", testPerMille, 0...(1000 - devPerMille))
@@ -98,7 +104,8 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         let state = try RunDirectory.claim(output, as: .translation)
         if resume && state != .owned { throw ValidationError("--resume: \(output) holds no translation run to resume") }
         if !resume && !force && state == .owned && Seq2SeqModelDirectory.isModelDirectory(output) {
-            throw ValidationError("\(output) already holds a trained model: add --resume to continue it, --force to replace it, or choose another -o")
+            throw ValidationError(
+                "\(output) already holds a trained model: add --resume to continue it, --force to replace it, or choose another -o")
         }
         // Data: the split (or --dev), skipped and truncated counts.
         let corpus = try input.read()
@@ -120,26 +127,34 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         RunDirectory.removeStale(output + ".saving", kind: .translation)
         if state != .owned { try RunDirectory.create(output, as: .translation) }
         Matmul.setThreads(threads)
-        log("data: \(corpus.pairs.count) pairs from \(corpus.origin) (\(corpus.skippedEmpty) skipped: empty source or target); " +
-            "train \(trainPairs.count), dev \(devPairs.count)" + (dev == nil ? " (split by FNV-1a of the source, dev \(devPerMille)‰, test \(testPerMille)‰)" : ""))
+        log(
+            "data: \(corpus.pairs.count) pairs from \(corpus.origin) (\(corpus.skippedEmpty) skipped: empty source or target); "
+                + "train \(trainPairs.count), dev \(devPairs.count)"
+                + (dev == nil ? " (split by FNV-1a of the source, dev \(devPerMille)‰, test \(testPerMille)‰)" : ""))
 
         // Model, vocabulary, trainer.
         let model: Seq2SeqTransformer, vocabulary: TranslationVocabulary
         var options = Seq2SeqTrainingOptions()
         if resume {
             (model, vocabulary) = try Seq2SeqModelDirectory.load(output)
-            guard let saved = Seq2SeqModelDirectory.savedState(output) else { throw ValidationError("\(output): no training state to resume") }
+            guard let saved = Seq2SeqModelDirectory.savedState(output) else {
+                throw ValidationError("\(output): no training state to resume")
+            }
             options = saved.options
             options.steps = steps
         } else {
             let started = DispatchTime.now().uptimeNanoseconds
-            vocabulary = try TranslationVocabulary.train(pairs: trainPairs, vocabularySize: vocabSize, scratchDirectory: output, threads: threads)
-            log(String(format: "tokenizer: joint byte-level BPE, %d tokens, trained in %.1f s", vocabulary.size,
-                       Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
-            var config = Seq2SeqConfig(vocabSize: vocabulary.size, dim: dim, heads: heads, encoderLayers: layers, decoderLayers: layers,
-                                       ffnDim: ffnDim ?? 4 * dim, maxSourceLength: maxSourceLength, maxTargetLength: maxTargetLength,
-                                       norm: norm, activation: activation, labelSmoothing: labelSmoothing, padID: vocabulary.padID,
-                                       bosID: vocabulary.bosID, eosID: vocabulary.eosID)
+            vocabulary = try TranslationVocabulary.train(
+                pairs: trainPairs, vocabularySize: vocabSize, scratchDirectory: output, threads: threads)
+            log(
+                String(
+                    format: "tokenizer: joint byte-level BPE, %d tokens, trained in %.1f s", vocabulary.size,
+                    Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
+            var config = Seq2SeqConfig(
+                vocabSize: vocabulary.size, dim: dim, heads: heads, encoderLayers: layers, decoderLayers: layers,
+                ffnDim: ffnDim ?? 4 * dim, maxSourceLength: maxSourceLength, maxTargetLength: maxTargetLength,
+                norm: norm, activation: activation, labelSmoothing: labelSmoothing, padID: vocabulary.padID,
+                bosID: vocabulary.bosID, eosID: vocabulary.eosID)
             config.architecture = arch
             model = try Seq2SeqTransformer(config: config, seed: seed)
             options.batchTokens = batchTokens; options.steps = steps; options.learningRate = lr; options.warmup = warmup
@@ -147,18 +162,22 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             options.evalSentences = evalSentences; options.checkpointInterval = checkpointInterval
         }
         model.threads = threads
-        let encoder = try ExampleEncoder(vocabulary: vocabulary, maxSourceLength: model.config.maxSourceLength,
-                                         maxTargetLength: model.config.maxTargetLength)
+        let encoder = try ExampleEncoder(
+            vocabulary: vocabulary, maxSourceLength: model.config.maxSourceLength,
+            maxTargetLength: model.config.maxTargetLength)
         let (trainExamples, trainReport) = encoder.encode(trainPairs)
         let (devExamples, devReport) = encoder.encode(devPairs)
-        log("truncated: train \(trainReport.truncatedSources) sources / \(trainReport.truncatedTargets) targets, " +
-            "dev \(devReport.truncatedSources) / \(devReport.truncatedTargets) (max \(model.config.maxSourceLength) / \(model.config.maxTargetLength) tokens)")
+        log(
+            "truncated: train \(trainReport.truncatedSources) sources / \(trainReport.truncatedTargets) targets, "
+                + "dev \(devReport.truncatedSources) / \(devReport.truncatedTargets) (max \(model.config.maxSourceLength) / \(model.config.maxTargetLength) tokens)"
+        )
         let trainer = try Seq2SeqTrainer(model: model, examples: trainExamples, options: options)
         if resume { try Seq2SeqModelDirectory.restore(trainer, from: output) }
         let c = model.config
-        log("model: transformer, \(c.encoderLayers)+\(c.decoderLayers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), " +
-            "\(c.norm.rawValue)-LN, \(c.activation.rawValue), label smoothing \(c.labelSmoothing); \(model.parameterCount) parameters; " +
-            "\(trainer.batchesPerEpoch) batches per epoch; \(threads) threads")
+        log(
+            "model: transformer, \(c.encoderLayers)+\(c.decoderLayers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), "
+                + "\(c.norm.rawValue)-LN, \(c.activation.rawValue), label smoothing \(c.labelSmoothing); \(model.parameterCount) parameters; "
+                + "\(trainer.batchesPerEpoch) batches per epoch; \(threads) threads")
 
         let translator = try Translator(model: model, vocabulary: vocabulary, options: DecodingOptions())
         let chrfPairs = Array(devPairs.prefix(options.evalSentences))
@@ -194,9 +213,11 @@ struct TrainSeq2SeqCommand: ParsableCommand {
                 let seconds = Double(now - windowStart) / 1e9
                 var eta = Double(options.steps - s) * seconds / Double(max(windowSteps, 1))
                 if let deadline { eta = min(eta, Double(deadline > now ? deadline - now : 0) / 1e9) }
-                log(String(format: "step %d/%d | loss %.4f | lr %.2e | norm %.2f | %.0f target tok/s | epoch %d | ETA %@", s, options.steps,
-                           windowLoss / Double(max(windowSteps, 1)), options.schedule.rate(at: s - 1), result.gradientNorm,
-                           Double(windowTokens) / max(seconds, 1e-9), trainer.epoch, LMFormat.duration(eta)))
+                log(
+                    String(
+                        format: "step %d/%d | loss %.4f | lr %.2e | norm %.2f | %.0f target tok/s | epoch %d | ETA %@", s, options.steps,
+                        windowLoss / Double(max(windowSteps, 1)), options.schedule.rate(at: s - 1), result.gradientNorm,
+                        Double(windowTokens) / max(seconds, 1e-9), trainer.epoch, LMFormat.duration(eta)))
                 windowStart = now; windowTokens = 0; windowLoss = 0; windowSteps = 0
             }
             if options.evalInterval > 0 && s % options.evalInterval == 0 { try validate() }
@@ -205,8 +226,11 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         try save()
         if options.evalInterval == 0 || trainer.step % options.evalInterval != 0 { try validate() }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        log(String(format: "done: step %d, %d target tokens in %@ (%.0f tok/s); saved %@", trainer.step, totalTokens, LMFormat.duration(elapsed),
-                   Double(totalTokens) / max(elapsed, 1e-9), output))
+        log(
+            String(
+                format: "done: step %d, %d target tokens in %@ (%.0f tok/s); saved %@", trainer.step, totalTokens,
+                LMFormat.duration(elapsed),
+                Double(totalTokens) / max(elapsed, 1e-9), output))
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -28,7 +28,11 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(name: .customLong("min-frequency"), help: "Do not merge pairs seen fewer times.")
     var minFrequency: Int = 2
 
-    @Option(name: .customLong("special-tokens"), help: "Comma-separated special tokens (default: <|endoftext|> for byte-bpe, [UNK] for bpe, [PAD],[UNK],[CLS],[SEP],[MASK] for wordpiece).")
+    @Option(
+        name: .customLong("special-tokens"),
+        help:
+            "Comma-separated special tokens (default: <|endoftext|> for byte-bpe, [UNK] for bpe, [PAD],[UNK],[CLS],[SEP],[MASK] for wordpiece)."
+    )
     var specialTokens: String?
 
     @Option(name: .customLong("limit-alphabet"), help: "Keep at most this many alphabet characters (the most frequent).")
@@ -43,16 +47,21 @@ struct TrainTokenizerCommand: ParsableCommand {
     @Option(help: "wordpiece: frequency | likelihood.")
     var scoring: WordPieceTrainer.Scoring = .frequency
 
-    @Option(name: .customLong("character-coverage"), help: "unigram: fraction of character occurrences the alphabet covers (SentencePiece's 0.9995).")
+    @Option(
+        name: .customLong("character-coverage"),
+        help: "unigram: fraction of character occurrences the alphabet covers (SentencePiece's 0.9995).")
     var characterCoverage: Double = 0.9995
 
     @Flag(name: .customLong("byte-fallback"), help: "unigram: add <0xXX> byte pieces for characters outside the vocabulary.")
     var byteFallback = false
 
-    @Option(name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
+    @Option(
+        name: .customLong("from-counts"), parsing: .upToNextOption, help: "Train on count files from `tessera count` instead of corpora.")
     var fromCounts: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output: a tokenizer.json (any name), or vocab.txt (wordpiece) / vocab.json + merges.txt (bpe) for the legacy formats.")
+    @Option(
+        name: .shortAndLong,
+        help: "Output: a tokenizer.json (any name), or vocab.txt (wordpiece) / vocab.json + merges.txt (bpe) for the legacy formats.")
     var output: String
 
     @Argument(help: "Corpus text files.")
@@ -71,19 +80,23 @@ struct TrainTokenizerCommand: ParsableCommand {
         }
         if let limitAlphabet { try OptionCheck.range("--limit-alphabet", limitAlphabet, 1...(1 << 24)) }
         if let specialTokenList { try OptionCheck.distinct("--special-tokens", specialTokenList) }
-        _ = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
+        _ = try words.recipe(
+            specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix, scoring: scoring)
         // Byte-level BPE starts from all 256 bytes: a smaller vocabulary fails before counting.
         let specials = specialTokenList?.count ?? 1
         if words.model == .byteBPE && vocabSize < 256 + specials {
-            throw ValidationError("--vocab-size \(vocabSize) is smaller than the 256-byte alphabet plus \(specials) special token\(specials == 1 ? "" : "s"); use at least \(256 + specials)")
+            throw ValidationError(
+                "--vocab-size \(vocabSize) is smaller than the 256-byte alphabet plus \(specials) special token\(specials == 1 ? "" : "s"); use at least \(256 + specials)"
+            )
         }
         for path in corpus + fromCounts { try OptionCheck.readable("input", path) }
         try AtomicFileWriter.check(output, inputs: corpus + fromCounts)
     }
 
     func run() throws {
-        var spec = try words.recipe(specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
-                                    scoring: scoring)
+        var spec = try words.recipe(
+            specialTokens: specialTokenList, continuingPrefix: continuingPrefix, endOfWordSuffix: endOfWordSuffix,
+            scoring: scoring)
         spec.characterCoverage = characterCoverage
         spec.byteFallback = byteFallback
         spec.trainingThreads = words.threads
@@ -103,8 +116,10 @@ struct TrainTokenizerCommand: ParsableCommand {
             counts = try counter.count(paths: corpus) { progress.update(bytes: $0) }
         }
         FileHandle.standardError.write(Data("train-tokenizer: \(counts.distinctWords) distinct words, \(counts.totalWords) in all\n".utf8))
-        let tokenizer = try spec.train(counts, vocabularySize: vocabSize, minFrequency: UInt64(max(0, minFrequency)),
-                                       limitAlphabet: limitAlphabet) { done, total in progress.step(done, of: total, what: "merges") }
+        let tokenizer = try spec.train(
+            counts, vocabularySize: vocabSize, minFrequency: UInt64(max(0, minFrequency)),
+            limitAlphabet: limitAlphabet
+        ) { done, total in progress.step(done, of: total, what: "merges") }
         try tokenizer.save(to: output)
         progress.finish("\(tokenizer.vocabularySize) tokens → \(output)")
     }

@@ -60,6 +60,7 @@ struct TranslateCommand: ParsableCommand {
             }
         }
         if !pending.isEmpty { emit(pending[...]) }
-        FileHandle.standardError.write(Data("translated \(lines) lines; \(truncated) truncated to the model's \(network.config.maxSourceLength) source tokens\n".utf8))
+        FileHandle.standardError.write(
+            Data("translated \(lines) lines; \(truncated) truncated to the model's \(network.config.maxSourceLength) source tokens\n".utf8))
     }
 }

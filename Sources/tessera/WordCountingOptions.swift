@@ -17,7 +17,9 @@ struct WordCountingOptions: ParsableArguments {
     @Flag(help: "Lowercase (wordpiece: and strip accents, as BERT uncased).")
     var lowercase = false
 
-    @Option(name: .customLong("pre-tokenizer"), help: "gpt2 | bert | whitespace (default: gpt2 for byte-bpe, whitespace for bpe, bert for wordpiece).")
+    @Option(
+        name: .customLong("pre-tokenizer"),
+        help: "gpt2 | bert | whitespace (default: gpt2 for byte-bpe, whitespace for bpe, bert for wordpiece).")
     var preTokenizer: PreTokenizerStyle?
 
     @Flag(name: .customLong("replace-invalid"), help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
@@ -34,18 +36,23 @@ struct WordCountingOptions: ParsableArguments {
 
     /// The recipe these options describe; the library's errors, which name its parameters, are
     /// given back in the command line's words.
-    func recipe(specialTokens: [String]? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
-                scoring: WordPieceTrainer.Scoring = .frequency) throws -> TokenizerRecipe {
+    func recipe(
+        specialTokens: [String]? = nil, continuingPrefix: String? = nil, endOfWordSuffix: String? = nil,
+        scoring: WordPieceTrainer.Scoring = .frequency
+    ) throws -> TokenizerRecipe {
         do {
-            return try TokenizerRecipe(kind: model, normalization: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
-                                       specialTokens: specialTokens, continuingPrefix: continuingPrefix,
-                                       endOfWordSuffix: endOfWordSuffix, scoring: scoring)
+            return try TokenizerRecipe(
+                kind: model, normalization: normalize, lowercase: lowercase, preTokenizer: preTokenizer,
+                specialTokens: specialTokens, continuingPrefix: continuingPrefix,
+                endOfWordSuffix: endOfWordSuffix, scoring: scoring)
         } catch TokenizerError.invalidOption(let message) {
             var text = message
-            for (parameter, option) in [("continuingPrefix", "--continuing-prefix"), ("endOfWordSuffix", "--end-of-word-suffix"),
-                                        ("preTokenizer", "--pre-tokenizer"), ("specialTokens", "--special-tokens"),
-                                        ("model byte-bpe", "--model byte-bpe"), ("model unigram", "--model unigram"),
-                                        ("the bpe model", "--model bpe")] {
+            for (parameter, option) in [
+                ("continuingPrefix", "--continuing-prefix"), ("endOfWordSuffix", "--end-of-word-suffix"),
+                ("preTokenizer", "--pre-tokenizer"), ("specialTokens", "--special-tokens"),
+                ("model byte-bpe", "--model byte-bpe"), ("model unigram", "--model unigram"),
+                ("the bpe model", "--model bpe"),
+            ] {
                 text = text.replacingOccurrences(of: parameter, with: option)
             }
             throw ValidationError(text)

@@ -42,9 +42,12 @@ import Testing
         file.add("w", shape: [4, 4], floats: [Float](repeating: 1, count: 16))
         let bytes = file.serialize()
         let cut = Array(bytes.dropLast(5))
-        let truncated = #expect(throws: SafeTensorsError.self) { try cut.withUnsafeBytes { try SafeTensors.parse($0, path: "cut.safetensors") } }
-        #expect(truncated.map { $0.description.contains("cut.safetensors") && $0.description.contains("truncated") } == true,
-                "\(String(describing: truncated))")
+        let truncated = #expect(throws: SafeTensorsError.self) {
+            try cut.withUnsafeBytes { try SafeTensors.parse($0, path: "cut.safetensors") }
+        }
+        #expect(
+            truncated.map { $0.description.contains("cut.safetensors") && $0.description.contains("truncated") } == true,
+            "\(String(describing: truncated))")
         var badHeader = bytes
         badHeader[9] = UInt8(ascii: "#")
         #expect(throws: SafeTensorsError.self) { try badHeader.withUnsafeBytes { try SafeTensors.parse($0, path: "bad") } }

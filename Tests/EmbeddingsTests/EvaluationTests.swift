@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func similarityHandlesCommentsOOVAndMalformedLines() throws {
-        let pairs = "# comment\nking\tqueen\t8.5\nking\tzzzunknown\t3\nbad line\nman\twoman\tnot-a-number\nfather\tmother\t6.77\nday\tnight\t7\n"
+        let pairs =
+            "# comment\nking\tqueen\t8.5\nking\tzzzunknown\t3\nbad line\nman\twoman\tnot-a-number\nfather\tmother\t6.77\nday\tnight\t7\n"
         let result = try SimilarityEvaluation.evaluate(try Self.index(), pairs: pairs)
         // king/zzzunknown is out of vocabulary; lines 4 and 5 are malformed.
         #expect(result.pairs == 3)

@@ -31,7 +31,7 @@ import Testing
         #expect(back.tokens == table.tokens)
         #expect(back.vectors == table.vectors)
         #expect(back.metadata == table.metadata)
-        #expect(TestSupport.files(in: dir) == ["e.safetensors"])   // no temporary file left
+        #expect(TestSupport.files(in: dir) == ["e.safetensors"])  // no temporary file left
     }
 
     @Test func safetensorsErrors() throws {

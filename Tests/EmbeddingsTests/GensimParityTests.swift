@@ -12,7 +12,7 @@ import Testing
         #expect(text.dimension == expected["dim"] as? Int)
         #expect(Array(text.tokens.prefix(5)) == expected["first_tokens"] as? [String])
         #expect(text.tokens == binary.tokens)
-        #expect(text.vectors == binary.vectors)   // gensim writes repr(float32): text is exact
+        #expect(text.vectors == binary.vectors)  // gensim writes repr(float32): text is exact
         let vectors = try #require(expected["vectors"] as? [String: [Double]])
         for (word, values) in vectors {
             let row = try #require(binary.row(named: word))
@@ -45,7 +45,7 @@ import Testing
         // gensim lists every section in file order, then a "Total accuracy" one.
         let own = sections.filter { ($0["section"] as? String) != "Total accuracy" }
         #expect(result.sections.map(\.name) == own.map { $0["section"] as? String ?? "" })
-        #expect(result.answered > restrict / 100)   // enough answered questions to mean something
+        #expect(result.answered > restrict / 100)  // enough answered questions to mean something
         try #require(result.sections.count == own.count)
         for (mine, theirs) in zip(result.sections, own) {
             #expect(mine.correct == theirs["correct"] as? Int)

@@ -1,9 +1,9 @@
 import ArtifactIO
-import Foundation
-import Testing
 import Embeddings
-import Tokenization
+import Foundation
 import TestFixtures
+import Testing
+import Tokenization
 
 /// Token-mode Word2Vec reading its shard in place (memory-mapped) trains exactly what the
 /// in-memory stream trains.

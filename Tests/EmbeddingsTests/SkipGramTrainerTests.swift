@@ -74,7 +74,9 @@ import Testing
         let dir = try TestSupport.temporaryDirectory()
         try first.save(dir + "/a.safetensors", format: .safetensors)
         try second.save(dir + "/b.safetensors", format: .safetensors)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.safetensors")) == Data(contentsOf: URL(fileURLWithPath: dir + "/b.safetensors")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/a.safetensors"))
+                == Data(contentsOf: URL(fileURLWithPath: dir + "/b.safetensors")))
     }
 
     @Test func portableAndVectorKernelsAgree() throws {
@@ -91,7 +93,7 @@ import Testing
         #expect(scale > 0.05)
         // Only a CPU with AVX2+FMA runs a second loop; elsewhere both runs take the portable one.
         if tsr_w2v_cpu_has_avx2_fma() != 0 {
-            #expect(largest > 0)   // two different loops really ran
+            #expect(largest > 0)  // two different loops really ran
         } else {
             #expect(largest == 0)
         }
@@ -119,8 +121,10 @@ import Testing
         var config = Self.config()
         config.window = 5
         #expect(throws: EmbeddingsError.corpusTooSmall(words: 3, window: 5)) { try SkipGramTrainer(configuration: config).train(corpus) }
-        for change in [{ (c: inout SkipGramConfiguration) in c.dimension = 0 }, { $0.negative = 0 }, { $0.epochs = 0 },
-                       { $0.alpha = -1 }, { $0.threads = 0 }, { $0.sample = -1 }] {
+        for change in [
+            { (c: inout SkipGramConfiguration) in c.dimension = 0 }, { $0.negative = 0 }, { $0.epochs = 0 },
+            { $0.alpha = -1 }, { $0.threads = 0 }, { $0.sample = -1 },
+        ] {
             var bad = Self.config()
             change(&bad)
             #expect(throws: EmbeddingsError.self) { try bad.validate() }

@@ -26,7 +26,9 @@ import Testing
 
     @Test func badTokenizerFiles() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for (k, json) in ["{", "[1]", "{\"model\": {}}", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}, \"merges\": []}}"].enumerated() {
+        for (k, json) in ["{", "[1]", "{\"model\": {}}", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}, \"merges\": []}}"]
+            .enumerated()
+        {
             let path = dir + "/t\(k).json"
             try Data(json.utf8).write(to: URL(fileURLWithPath: path))
             let error = #expect(throws: (any Error).self, "accepted \(json)") { try TokenizerVocabulary.load(path) }

@@ -5,8 +5,9 @@ import Testing
 /// arbitrary, which exercises every branch of the search).
 struct DecodingTests {
     static func model(seed: UInt64) throws -> Seq2SeqTransformer {
-        let config = Seq2SeqConfig(vocabSize: 29, dim: 16, heads: 2, encoderLayers: 2, decoderLayers: 2, ffnDim: 24, maxSourceLength: 12,
-                                   maxTargetLength: 14, padID: 0, bosID: 1, eosID: 2)
+        let config = Seq2SeqConfig(
+            vocabSize: 29, dim: 16, heads: 2, encoderLayers: 2, decoderLayers: 2, ffnDim: 24, maxSourceLength: 12,
+            maxTargetLength: 14, padID: 0, bosID: 1, eosID: 2)
         return try Seq2SeqTransformer(config: config, seed: seed)
     }
 
@@ -38,7 +39,8 @@ struct DecodingTests {
     @Test func beamFindsOutputsAtLeastAsLikelyAsGreedy() throws {
         let model = try Self.model(seed: 7)
         let greedy = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 1))
-        let beam = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 5, lengthPenalty: 0, maxLengthRatio: 0, maxLengthOffset: 6))
+        let beam = try SequenceDecoder(
+            model: model, options: DecodingOptions(beamSize: 5, lengthPenalty: 0, maxLengthRatio: 0, maxLengthOffset: 6))
         var better = 0
         for source in Self.sources(seed: 7, count: 10) {
             let g = greedy.greedy(source: source), b = beam.decode(source: source)

@@ -101,8 +101,10 @@ struct ParallelDataTests {
     @Test func paddedBatchAndTruncation() throws {
         let vocabulary = try Self.vocabulary()
         let encoder = try ExampleEncoder(vocabulary: vocabulary, maxSourceLength: 6, maxTargetLength: 5)
-        let pairs = [ParallelPair(source: "Open", target: "열기"),
-                     ParallelPair(source: "Authentication information cannot be recovered", target: "인증 정보를 복구할 수 없음")]
+        let pairs = [
+            ParallelPair(source: "Open", target: "열기"),
+            ParallelPair(source: "Authentication information cannot be recovered", target: "인증 정보를 복구할 수 없음"),
+        ]
         let (examples, report) = encoder.encode(pairs)
         #expect(report == ExampleEncoder.Report(pairs: 2, truncatedSources: 1, truncatedTargets: 1))
         #expect(examples[1].source.count == 6 && examples[1].source.last == vocabulary.eosID)

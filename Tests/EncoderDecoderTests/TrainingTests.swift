@@ -20,8 +20,9 @@ struct TrainingTests {
     }
 
     static func config(norm: Seq2SeqConfig.Norm = .post, activation: Activation = .relu) -> Seq2SeqConfig {
-        Seq2SeqConfig(vocabSize: 25, dim: 16, heads: 2, encoderLayers: 1, decoderLayers: 2, ffnDim: 32, maxSourceLength: 10,
-                      maxTargetLength: 10, norm: norm, activation: activation, padID: 0, bosID: 1, eosID: 2)
+        Seq2SeqConfig(
+            vocabSize: 25, dim: 16, heads: 2, encoderLayers: 1, decoderLayers: 2, ffnDim: 32, maxSourceLength: 10,
+            maxTargetLength: 10, norm: norm, activation: activation, padID: 0, bosID: 1, eosID: 2)
     }
 
     /// The loss's directional derivative along a random direction restricted to some tensors (the
@@ -51,7 +52,8 @@ struct TrainingTests {
                 return Double(try model.forward(batch))
             }
             let numeric = (try loss(1) - loss(-1)) / Double(2 * epsilon)
-            #expect(abs(numeric - analytic) <= 2e-2 * max(abs(analytic), 1e-2), "\(norm) \(filter): numeric \(numeric) vs analytic \(analytic)")
+            #expect(
+                abs(numeric - analytic) <= 2e-2 * max(abs(analytic), 1e-2), "\(norm) \(filter): numeric \(numeric) vs analytic \(analytic)")
         }
     }
 

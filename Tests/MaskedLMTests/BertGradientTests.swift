@@ -19,15 +19,17 @@ import Testing
             let exact = 0.5 * d * (1 + erf(d / 2.0.squareRoot()))
             #expect(abs(Double(out[i]) - exact) < 2e-6 * max(1, abs(exact)), "gelu(\(x)) = \(out[i]) vs \(exact)")
             let h = 1e-4
-            let fd = (0.5 * (d + h) * (1 + erf((d + h) / 2.0.squareRoot())) - 0.5 * (d - h) * (1 + erf((d - h) / 2.0.squareRoot()))) / (2 * h)
+            let fd =
+                (0.5 * (d + h) * (1 + erf((d + h) / 2.0.squareRoot())) - 0.5 * (d - h) * (1 + erf((d - h) / 2.0.squareRoot()))) / (2 * h)
             #expect(abs(Double(grad[i]) - fd) < 2e-5, "gelu'(\(x)) = \(grad[i]) vs \(fd)")
         }
     }
 
     /// A random model and a padded batch with MLM, NSP and class targets.
     static func setUp(norm: BertConfig.Norm, seed: UInt64) throws -> (BertModel, BertInput) {
-        let config = BertConfig(vocabSize: 23, maxPositions: 8, layers: 2, heads: 2, dim: 8, ffnDim: 12, norm: norm,
-                                nextSentencePrediction: true, classLabels: ["x", "y", "z"])
+        let config = BertConfig(
+            vocabSize: 23, maxPositions: 8, layers: 2, heads: 2, dim: 8, ffnDim: 12, norm: norm,
+            nextSentencePrediction: true, classLabels: ["x", "y", "z"])
         let model = try BertModel(config: config)
         var rng = SeededGenerator(seed: seed)
         // Larger-than-BERT weights so every path carries a visible gradient.
@@ -49,8 +51,12 @@ import Testing
                 if t % 2 == 1 { labels[b * T + t] = Int32(rng.next() % 23) }
             }
         }
-        return (model, BertInput(batch: B, time: T, tokens: tokens, segments: segments, lengths: lengths, maskedLabels: labels,
-                                 nextSentenceLabels: [0, 1, 1], classLabels: [2, 0, 1]))
+        return (
+            model,
+            BertInput(
+                batch: B, time: T, tokens: tokens, segments: segments, lengths: lengths, maskedLabels: labels,
+                nextSentenceLabels: [0, 1, 1], classLabels: [2, 0, 1])
+        )
     }
 
     @Test(arguments: [BertConfig.Norm.post, .pre])
@@ -74,7 +80,8 @@ import Testing
                 p.pointee = saved
                 let fd = (up - down) / (2 * Double(h))
                 let g = Double(analytic[i])
-                #expect(abs(g - fd) <= 2e-3 + 3e-2 * abs(fd), "\(norm) \(e.name)[\(i - e.offset)]: analytic \(g) vs finite difference \(fd)")
+                #expect(
+                    abs(g - fd) <= 2e-3 + 3e-2 * abs(fd), "\(norm) \(e.name)[\(i - e.offset)]: analytic \(g) vs finite difference \(fd)")
             }
         }
     }
@@ -86,11 +93,14 @@ import Testing
         let padded = Array(UnsafeBufferPointer(start: try #require(model.maskedLogits), count: input.batch * T * V))
         // Sequence 1 alone, unpadded, and with different garbage in its padding.
         let n = input.lengths[1]
-        let alone = BertInput(batch: 1, time: n, tokens: Array(input.tokens[T..<(T + n)]), segments: Array(input.segments[T..<(T + n)]), lengths: [n])
+        let alone = BertInput(
+            batch: 1, time: n, tokens: Array(input.tokens[T..<(T + n)]), segments: Array(input.segments[T..<(T + n)]), lengths: [n])
         try model.forward(alone, rows: .all)
         let single = try #require(model.maskedLogits)
         for i in 0..<(n * V) {
-            #expect(abs(single[i] - padded[T * V + i]) <= 1e-5 * max(1, abs(single[i])), "logit \(i): \(single[i]) vs padded \(padded[T * V + i])")
+            #expect(
+                abs(single[i] - padded[T * V + i]) <= 1e-5 * max(1, abs(single[i])),
+                "logit \(i): \(single[i]) vs padded \(padded[T * V + i])")
         }
     }
 
@@ -101,9 +111,13 @@ import Testing
         #expect(throws: MaskedLMError.self) { try model.forward(tooLong) }
         var badToken = input
         badToken.tokens[3] = 23
-        #expect(throws: MaskedLMError.tokenOutOfRange(source: "tokens", index: 3, id: 23, vocabularySize: 23)) { try model.forward(badToken) }
+        #expect(throws: MaskedLMError.tokenOutOfRange(source: "tokens", index: 3, id: 23, vocabularySize: 23)) {
+            try model.forward(badToken)
+        }
         var badClass = input
         badClass.classLabels = [0, 3, 1]
-        #expect(throws: MaskedLMError.tokenOutOfRange(source: "class labels", index: 1, id: 3, vocabularySize: 3)) { try model.forward(badClass) }
+        #expect(throws: MaskedLMError.tokenOutOfRange(source: "class labels", index: 1, id: 3, vocabularySize: 3)) {
+            try model.forward(badClass)
+        }
     }
 }

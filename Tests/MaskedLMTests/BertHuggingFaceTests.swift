@@ -40,10 +40,14 @@ import Testing
             #expect(back.config.nextSentencePrediction == model.config.nextSentencePrediction)
             #expect(back.config.classLabels == model.config.classLabels)
             #expect(back.parameterCount == model.parameterCount)
-            let same = (0..<min(back.parameterCount, model.parameterCount)).allSatisfy { back.parameters.pointer[$0] == model.parameters.pointer[$0] }
+            let same = (0..<min(back.parameterCount, model.parameterCount)).allSatisfy {
+                back.parameters.pointer[$0] == model.parameters.pointer[$0]
+            }
             #expect(same, "\(head): weights differ after export and import")
-            let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any])
-            let expected = head == .classify ? "BertForSequenceClassification" : head == .pretraining ? "BertForPreTraining" : "BertForMaskedLM"
+            let config = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any])
+            let expected =
+                head == .classify ? "BertForSequenceClassification" : head == .pretraining ? "BertForPreTraining" : "BertForMaskedLM"
             #expect(config["architectures"] as? [String] == [expected])
         }
     }
@@ -53,11 +57,17 @@ import Testing
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: MaskedLMError.self) { try BertHuggingFace.export(model, padTokenID: 0, to: dir) }
-        let relative = Data(#"{"model_type": "bert", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 8, "max_position_embeddings": 8, "position_embedding_type": "relative_key"}"#.utf8)
-        #expect(throws: MaskedLMError.invalidOption("c.json: position_embedding_type \"relative_key\" is not supported (only \"absolute\")")) {
+        let relative = Data(
+            #"{"model_type": "bert", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 8, "max_position_embeddings": 8, "position_embedding_type": "relative_key"}"#
+                .utf8)
+        #expect(
+            throws: MaskedLMError.invalidOption("c.json: position_embedding_type \"relative_key\" is not supported (only \"absolute\")")
+        ) {
             _ = try BertHuggingFace.config(fromJSON: relative, source: "c.json")
         }
-        let silu = Data(#"{"model_type": "bert", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 8, "max_position_embeddings": 8, "hidden_act": "silu"}"#.utf8)
+        let silu = Data(
+            #"{"model_type": "bert", "vocab_size": 10, "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 8, "max_position_embeddings": 8, "hidden_act": "silu"}"#
+                .utf8)
         #expect(throws: MaskedLMError.self) { _ = try BertHuggingFace.config(fromJSON: silu, source: "c.json") }
     }
 }

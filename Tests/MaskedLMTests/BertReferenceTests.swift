@@ -31,10 +31,12 @@ import Testing
         #expect(mask.count == B * T)
         let lengths = (0..<B).map { b in (0..<T).filter { mask[b * T + $0] == 1 }.count }
         let labels = try file.ints("labels").map(Int32.init)
-        return BertInput(batch: B, time: T, tokens: try file.ints("input_ids").map(Int32.init), segments: try file.ints("token_type_ids").map(Int32.init),
-                         lengths: lengths, maskedLabels: head == .classify ? nil : labels,
-                         nextSentenceLabels: head == .pretraining ? try file.ints("nsp_labels").map(Int32.init) : nil,
-                         classLabels: head == .classify ? try file.ints("class_labels").map(Int32.init) : nil)
+        return BertInput(
+            batch: B, time: T, tokens: try file.ints("input_ids").map(Int32.init),
+            segments: try file.ints("token_type_ids").map(Int32.init),
+            lengths: lengths, maskedLabels: head == .classify ? nil : labels,
+            nextSentenceLabels: head == .pretraining ? try file.ints("nsp_labels").map(Int32.init) : nil,
+            classLabels: head == .classify ? try file.ints("class_labels").map(Int32.init) : nil)
     }
 
     @Test(arguments: Head.allCases)

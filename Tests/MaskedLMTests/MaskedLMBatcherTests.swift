@@ -19,10 +19,13 @@ import Testing
         let b = try Self.batcher()
         for step in 0..<20 {
             let batch = b.batch(step: step)
-            #expect(batch.inputs.count == 4 * 32 && batch.labels.count == 4 * 32 && batch.segments.count == 4 * 32 && batch.lengths.count == 4)
+            #expect(
+                batch.inputs.count == 4 * 32 && batch.labels.count == 4 * 32 && batch.segments.count == 4 * 32 && batch.lengths.count == 4)
             for r in 0..<4 {
                 for t in batch.lengths[r]..<32 {
-                    #expect(batch.inputs[r * 32 + t] == 0 && batch.labels[r * 32 + t] == MaskedSequence.ignoreLabel, "step \(step) row \(r) t \(t)")
+                    #expect(
+                        batch.inputs[r * 32 + t] == 0 && batch.labels[r * 32 + t] == MaskedSequence.ignoreLabel,
+                        "step \(step) row \(r) t \(t)")
                 }
                 #expect(batch.inputs[r * 32] == 2, "step \(step) row \(r) starts with [CLS]")
             }

@@ -17,7 +17,10 @@ import Testing
             var doc: [[Int32]] = []
             for _ in 0..<(1 + Int(rng.next() % 8)) {
                 let n = 1 + Int(rng.next() % UInt64(maxSegment))
-                doc.append((0..<n).map { _ in owner[next] = d; next += 1; return next - 1 })
+                doc.append(
+                    (0..<n).map { _ in
+                        owner[next] = d; next += 1; return next - 1
+                    })
             }
             docs.append(doc)
         }
@@ -29,7 +32,8 @@ import Testing
         let seps = p.tokens.indices.filter { p.tokens[$0] == specials.sep }
         #expect(p.tokens.first == specials.cls && seps.count == 2 && seps.last == p.tokens.count - 1, "pair \(n): \(p.tokens)")
         guard seps.count == 2 else { return ([], []) }
-        #expect(p.segments == [Int32](repeating: 0, count: seps[0] + 1) + [Int32](repeating: 1, count: seps[1] - seps[0]), "pair \(n) segments")
+        #expect(
+            p.segments == [Int32](repeating: 0, count: seps[0] + 1) + [Int32](repeating: 1, count: seps[1] - seps[0]), "pair \(n) segments")
         return (Array(p.tokens[1..<seps[0]]), Array(p.tokens[(seps[0] + 1)..<seps[1]]))
     }
 
@@ -71,7 +75,8 @@ import Testing
 
     @Test func nextSentencePredictionDrawsRandomBHalfTheTime() throws {
         let (docs, owner) = Self.documents(count: 400, seed: 11)
-        let builder = try PairBuilder(options: PairBuildingOptions(maxLength: 24, nextSentencePrediction: true, seed: 5), specials: Self.specials)
+        let builder = try PairBuilder(
+            options: PairBuildingOptions(maxLength: 24, nextSentencePrediction: true, seed: 5), specials: Self.specials)
         let (pairs, report) = builder.build(docs)
         var random = 0
         for (n, p) in pairs.enumerated() {

@@ -9,7 +9,8 @@ import Tokenization
     static func pairs(maxLength: Int = 64) throws -> (Tokenizer, [SentencePair]) {
         let tok = try TestSupport.wordPiece()
         let docs = MaskedLMCorpus.documents(text: try TestSupport.alice(), tokenizer: tok)
-        let builder = try PairBuilder(options: PairBuildingOptions(maxLength: maxLength, seed: 3), specials: try SpecialTokenIDs(tokenizer: tok))
+        let builder = try PairBuilder(
+            options: PairBuildingOptions(maxLength: maxLength, seed: 3), specials: try SpecialTokenIDs(tokenizer: tok))
         return (tok, builder.build(docs).pairs)
     }
 
@@ -27,8 +28,10 @@ import Tokenization
 
     @Test func invalidOptionsAreRejected() throws {
         let tok = try TestSupport.tokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a"])
-        for options in [MaskingOptions(probability: 0), MaskingOptions(probability: 1.5), MaskingOptions(maskFraction: 0.95, randomFraction: 0.1),
-                        MaskingOptions(maxPredictions: 0)] {
+        for options in [
+            MaskingOptions(probability: 0), MaskingOptions(probability: 1.5), MaskingOptions(maskFraction: 0.95, randomFraction: 0.1),
+            MaskingOptions(maxPredictions: 0),
+        ] {
             #expect(throws: MaskedLMError.self) { _ = try TokenMasker(tokenizer: tok, options: options) }
         }
     }
@@ -51,7 +54,11 @@ import Tokenization
                 if chosen.contains(i) {
                     #expect(!specials.contains(pair.tokens[i]), "pair \(n): special token at \(i) chosen")
                     #expect(m.labels[i] == pair.tokens[i])
-                    if m.inputs[i] == masker.specials.mask { masked += 1 } else if m.inputs[i] == pair.tokens[i] { kept += 1 } else {
+                    if m.inputs[i] == masker.specials.mask {
+                        masked += 1
+                    } else if m.inputs[i] == pair.tokens[i] {
+                        kept += 1
+                    } else {
                         replaced += 1
                         #expect(!specials.contains(m.inputs[i]), "pair \(n): random replacement is special")
                     }

@@ -31,14 +31,17 @@ import Testing
         var rng = SeededGenerator(seed: 50)
         let logits = G.random(Self.N * Self.V, &rng, std: 2)
         var probs = [Float](repeating: 0, count: Self.N * Self.V), losses = [Float](repeating: .nan, count: Self.N)
-        let counted = CrossEntropy.forward(probs: &probs, losses: &losses, logits: logits, targets: Self.targets, rows: Self.N,
-                                           vocab: Self.V, options: options)
+        let counted = CrossEntropy.forward(
+            probs: &probs, losses: &losses, logits: logits, targets: Self.targets, rows: Self.N,
+            vocab: Self.V, options: options)
         #expect(counted == 6)
         #expect(losses[1] == 0 && losses[5] == 0, "ignored rows have no loss: \(losses)")
         let xs = [logits.map(Double.init)]
         let mean = Double(losses.reduce(0, +)) / Double(counted)
-        #expect(abs(mean - Self.reference(xs[0], options: options)) < 1e-5, "ε \(eps): \(mean) vs \(Self.reference(xs[0], options: options))")
-        CrossEntropy.backward(probs: &probs, targets: Self.targets, rows: Self.N, vocab: Self.V, scale: 1 / Float(counted), options: options)
+        #expect(
+            abs(mean - Self.reference(xs[0], options: options)) < 1e-5, "ε \(eps): \(mean) vs \(Self.reference(xs[0], options: options))")
+        CrossEntropy.backward(
+            probs: &probs, targets: Self.targets, rows: Self.N, vocab: Self.V, scale: 1 / Float(counted), options: options)
         #expect(probs[(1 * Self.V)..<(2 * Self.V)].allSatisfy { $0 == 0 }, "ignored rows pass no gradient")
         G.expectClose(probs, G.numericGradient(xs, 0) { Self.reference($0[0], options: options) }, "cross-entropy ε \(eps) dlogits")
     }
@@ -50,8 +53,9 @@ import Testing
         var rng = SeededGenerator(seed: 51)
         let logits = G.random(Self.N * Self.V, &rng, std: 2)
         var probs = [Float](repeating: 0, count: Self.N * Self.V), losses = [Float](repeating: 0, count: Self.N)
-        let counted = CrossEntropy.forward(probs: &probs, losses: &losses, logits: logits, targets: targets, rows: Self.N, vocab: Self.V,
-                                           options: options)
+        let counted = CrossEntropy.forward(
+            probs: &probs, losses: &losses, logits: logits, targets: targets, rows: Self.N, vocab: Self.V,
+            options: options)
         #expect(counted == Self.N)
         CrossEntropy.backward(probs: &probs, targets: targets, rows: Self.N, vocab: Self.V, scale: 1 / Float(Self.N), options: options)
         let f: ([[Double]]) -> Double = { x in

@@ -38,10 +38,12 @@ import Testing
         Attention.forward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1)
         let maps = att.withUnsafeBufferPointer { AttentionMap.heads($0.baseAddress!, sequence: 1, heads: NH, queryTime: T, keyTime: T) }
         #expect(maps.count == NH && maps.allSatisfy { $0.count == T && $0.allSatisfy { $0.count == T } })
-        for h in 0..<NH { for i in 0..<T {
-            #expect(abs(maps[h][i].reduce(0, +) - 1) < 1e-5)
-            #expect(maps[h][i][(i + 1)...].allSatisfy { $0 == 0 }, "head \(h) row \(i) attends ahead: \(maps[h][i])")
-            #expect(maps[h][i][0] == Double(att[((1 * NH + h) * T + i) * T]))
-        } }
+        for h in 0..<NH {
+            for i in 0..<T {
+                #expect(abs(maps[h][i].reduce(0, +) - 1) < 1e-5)
+                #expect(maps[h][i][(i + 1)...].allSatisfy { $0 == 0 }, "head \(h) row \(i) attends ahead: \(maps[h][i])")
+                #expect(maps[h][i][0] == Double(att[((1 * NH + h) * T + i) * T]))
+            }
+        }
     }
 }

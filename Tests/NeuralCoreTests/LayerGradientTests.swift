@@ -40,11 +40,13 @@ import Testing
     // float64 reference forwards
     static func linear(_ x: [Double], _ w: [Double], _ b: [Double]?, rows: Int, ic: Int, oc: Int) -> [Double] {
         var y = [Double](repeating: 0, count: rows * oc)
-        for r in 0..<rows { for o in 0..<oc {
-            var s = b?[o] ?? 0
-            for i in 0..<ic { s += x[r * ic + i] * w[o * ic + i] }
-            y[r * oc + o] = s
-        } }
+        for r in 0..<rows {
+            for o in 0..<oc {
+                var s = b?[o] ?? 0
+                for i in 0..<ic { s += x[r * ic + i] * w[o * ic + i] }
+                y[r * oc + o] = s
+            }
+        }
         return y
     }
 
@@ -71,20 +73,24 @@ import Testing
     static func attention(_ qkv: [Double], B: Int, T: Int, C: Int, NH: Int) -> [Double] {
         let hs = C / NH
         var out = [Double](repeating: 0, count: B * T * C)
-        for b in 0..<B { for h in 0..<NH { for t in 0..<T {
-            var s = [Double]()
-            for j in 0...t {
-                var d = 0.0
-                for i in 0..<hs { d += qkv[(b * T + t) * 3 * C + h * hs + i] * qkv[(b * T + j) * 3 * C + C + h * hs + i] }
-                s.append(d / Double(hs).squareRoot())
+        for b in 0..<B {
+            for h in 0..<NH {
+                for t in 0..<T {
+                    var s = [Double]()
+                    for j in 0...t {
+                        var d = 0.0
+                        for i in 0..<hs { d += qkv[(b * T + t) * 3 * C + h * hs + i] * qkv[(b * T + j) * 3 * C + C + h * hs + i] }
+                        s.append(d / Double(hs).squareRoot())
+                    }
+                    let p = softmax(s)
+                    for i in 0..<hs {
+                        var y = 0.0
+                        for j in 0...t { y += p[j] * qkv[(b * T + j) * 3 * C + 2 * C + h * hs + i] }
+                        out[(b * T + t) * C + h * hs + i] = y
+                    }
+                }
             }
-            let p = softmax(s)
-            for i in 0..<hs {
-                var y = 0.0
-                for j in 0...t { y += p[j] * qkv[(b * T + j) * 3 * C + 2 * C + h * hs + i] }
-                out[(b * T + t) * C + h * hs + i] = y
-            }
-        } } }
+        }
         return out
     }
 
@@ -111,7 +117,8 @@ import Testing
     @Test func layerNorm() {
         var rng = SeededGenerator(seed: 12)
         let N = 4, C = 9
-        let x = Self.random(N * C, &rng, std: 2, mean: 0.5), w = Self.random(C, &rng, std: 0.3, mean: 1), b = Self.random(C, &rng), r = Self.random(N * C, &rng)
+        let x = Self.random(N * C, &rng, std: 2, mean: 0.5), w = Self.random(C, &rng, std: 0.3, mean: 1), b = Self.random(C, &rng),
+            r = Self.random(N * C, &rng)
         var out = [Float](repeating: 0, count: N * C), mean = [Float](repeating: 0, count: N), rstd = mean
         tk_layernorm_forward(&out, &mean, &rstd, x, w, b, Int64(N), Int64(C), 1e-5)
         var dx = [Float](repeating: 0, count: N * C), dw = [Float](repeating: 0, count: C), db = dw
@@ -152,18 +159,22 @@ import Testing
         var out = [Float](repeating: 0, count: B * T * C), att = [Float](repeating: 0, count: B * NH * T * T)
         var dqkv = [Float](repeating: 0, count: B * T * 3 * C), scratch = att
         Attention.forward(out: &out, att: &att, qkv: qkv, batch: B, time: T, dim: C, heads: NH, threads: 1, block: block)
-        Attention.backward(dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
-                           threads: 2, block: block)
+        Attention.backward(
+            dqkv: &dqkv, scratch: &scratch, dout: r, qkv: qkv, att: att, batch: B, time: T, dim: C, heads: NH,
+            threads: 2, block: block)
         let xs = [qkv.map(Double.init)], rd = r.map(Double.init)
         let reference = Self.attention(xs[0], B: B, T: T, C: C, NH: NH)
         #expect(out.count == reference.count && zip(out, reference).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         // causal: probabilities above the diagonal are exactly zero, rows sum to one
-        for bh in 0..<(B * NH) { for t in 0..<T {
-            let row = att[(bh * T + t) * T..<((bh * T + t + 1) * T)]
-            #expect(row.dropFirst(t + 1).allSatisfy { $0 == 0 })
-            #expect(abs(row.reduce(0, +) - 1) < 1e-5)
-        } }
-        Self.expectClose(dqkv, Self.numericGradient(xs, 0) { Self.dot(rd, Self.attention($0[0], B: B, T: T, C: C, NH: NH)) }, "attention dqkv")
+        for bh in 0..<(B * NH) {
+            for t in 0..<T {
+                let row = att[(bh * T + t) * T..<((bh * T + t + 1) * T)]
+                #expect(row.dropFirst(t + 1).allSatisfy { $0 == 0 })
+                #expect(abs(row.reduce(0, +) - 1) < 1e-5)
+            }
+        }
+        Self.expectClose(
+            dqkv, Self.numericGradient(xs, 0) { Self.dot(rd, Self.attention($0[0], B: B, T: T, C: C, NH: NH)) }, "attention dqkv")
     }
 
     @Test func crossEntropy() {
@@ -196,7 +207,9 @@ import Testing
         let rd = r.map(Double.init)
         let f: ([[Double]]) -> Double = { x in
             var s = 0.0
-            for i in 0..<(B * T) { for c in 0..<C { s += rd[i * C + c] * (Double(scale) * x[0][Int(tokens[i]) * C + c] + x[1][(i % T) * C + c]) } }
+            for i in 0..<(B * T) {
+                for c in 0..<C { s += rd[i * C + c] * (Double(scale) * x[0][Int(tokens[i]) * C + c] + x[1][(i % T) * C + c]) }
+            }
             return s
         }
         let xs = [wte, wpe].map { $0.map(Double.init) }
@@ -217,8 +230,9 @@ import Testing
         var dx = [Float](repeating: 0, count: N * C), dgate = [Float](repeating: 0, count: E * C)
         var dfcw = [Float](repeating: 0, count: E * F * C), dfcb = [Float](repeating: 0, count: E * F)
         var dpw = [Float](repeating: 0, count: E * C * F), dpb = [Float](repeating: 0, count: E * C)
-        moe.backward(dinp: &dx, dout: r, inp: x, count: N, gate: gate, fcw: fcw, projw: pw, dgate: &dgate, dfcw: &dfcw, dfcb: &dfcb,
-                     dprojw: &dpw, dprojb: &dpb)
+        moe.backward(
+            dinp: &dx, dout: r, inp: x, count: N, gate: gate, fcw: fcw, projw: pw, dgate: &dgate, dfcw: &dfcw, dfcb: &dfcb,
+            dprojw: &dpw, dprojb: &dpb)
         let selection = moe.selected
         let g: (Double) -> Double = { (v: Double) -> Double in act == .gelu ? Self.gelu(v) : max(0, v) }
         let rd = r.map(Double.init)
@@ -233,8 +247,11 @@ import Testing
                 for j in 0..<K {
                     let e = Int(selection[n * K + j])
                     counts[e] += 1
-                    let h = Self.linear(xn, Array(p[2][(e * F * C)..<((e + 1) * F * C)]), Array(p[3][(e * F)..<((e + 1) * F)]), rows: 1, ic: C, oc: F).map(g)
-                    let y = Self.linear(h, Array(p[4][(e * C * F)..<((e + 1) * C * F)]), Array(p[5][(e * C)..<((e + 1) * C)]), rows: 1, ic: F, oc: C)
+                    let h = Self.linear(
+                        xn, Array(p[2][(e * F * C)..<((e + 1) * F * C)]), Array(p[3][(e * F)..<((e + 1) * F)]), rows: 1, ic: C, oc: F
+                    ).map(g)
+                    let y = Self.linear(
+                        h, Array(p[4][(e * C * F)..<((e + 1) * C * F)]), Array(p[5][(e * C)..<((e + 1) * C)]), rows: 1, ic: F, oc: C)
                     total += probs[e] * Self.dot(Array(rd[(n * C)..<((n + 1) * C)]), y)
                 }
             }

@@ -15,21 +15,25 @@ import Testing
     static func attention(_ q: [Double], _ kv: [Double], visible: (Int, Int, Int) -> Bool) -> [Double] {
         let hs = C / NH
         var out = [Double](repeating: 0, count: B * Tq * C)
-        for b in 0..<B { for h in 0..<NH { for i in 0..<Tq {
-            let keys = (0..<Tk).filter { visible(b, i, $0) }
-            guard !keys.isEmpty else { continue }
-            let s = keys.map { j -> Double in
-                var d = 0.0
-                for x in 0..<hs { d += q[(b * Tq + i) * C + h * hs + x] * kv[(b * Tk + j) * 2 * C + h * hs + x] }
-                return d / Double(hs).squareRoot()
+        for b in 0..<B {
+            for h in 0..<NH {
+                for i in 0..<Tq {
+                    let keys = (0..<Tk).filter { visible(b, i, $0) }
+                    guard !keys.isEmpty else { continue }
+                    let s = keys.map { j -> Double in
+                        var d = 0.0
+                        for x in 0..<hs { d += q[(b * Tq + i) * C + h * hs + x] * kv[(b * Tk + j) * 2 * C + h * hs + x] }
+                        return d / Double(hs).squareRoot()
+                    }
+                    let p = G.softmax(s)
+                    for x in 0..<hs {
+                        var y = 0.0
+                        for (n, j) in keys.enumerated() { y += p[n] * kv[(b * Tk + j) * 2 * C + C + h * hs + x] }
+                        out[(b * Tq + i) * C + h * hs + x] = y
+                    }
+                }
             }
-            let p = G.softmax(s)
-            for x in 0..<hs {
-                var y = 0.0
-                for (n, j) in keys.enumerated() { y += p[n] * kv[(b * Tk + j) * 2 * C + C + h * hs + x] }
-                out[(b * Tq + i) * C + h * hs + x] = y
-            }
-        } } }
+        }
         return out
     }
 
@@ -56,14 +60,16 @@ import Testing
         var dq = [Float](repeating: .nan, count: B * Tq * C), dkv = [Float](repeating: .nan, count: B * Tk * 2 * C), scratch = att
         kv.withUnsafeBufferPointer { kvp in
             let k = kvp.baseAddress!, v = k + C
-            Attention.forward(out: &out, att: &att, query: q, queryStride: C, key: k, keyStride: 2 * C, value: v, valueStride: 2 * C,
-                              batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
+            Attention.forward(
+                out: &out, att: &att, query: q, queryStride: C, key: k, keyStride: 2 * C, value: v, valueStride: 2 * C,
+                batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
             dkv.withUnsafeMutableBufferPointer { dkvp in
                 let dk = dkvp.baseAddress!, dv = dk + C
-                Attention.backward(dquery: &dq, dqueryStride: C, dkey: dk, dkeyStride: 2 * C, dvalue: dv, dvalueStride: 2 * C,
-                                   scratch: &scratch, dout: r, query: q, queryStride: C, key: k, keyStride: 2 * C, value: v,
-                                   valueStride: 2 * C, att: att, batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask,
-                                   threads: 2)
+                Attention.backward(
+                    dquery: &dq, dqueryStride: C, dkey: dk, dkeyStride: 2 * C, dvalue: dv, dvalueStride: 2 * C,
+                    scratch: &scratch, dout: r, query: q, queryStride: C, key: k, keyStride: 2 * C, value: v,
+                    valueStride: 2 * C, att: att, batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask,
+                    threads: 2)
             }
         }
         let xs = [q, kv].map { $0.map(Double.init) }, rd = r.map(Double.init)
@@ -71,12 +77,18 @@ import Testing
         let worst = zip(out, ref).map { abs(Double($0) - $1) }.max() ?? 0
         #expect(worst < 1e-5, "\(name): forward differs by \(worst)")
         // masked probabilities are exactly zero; visible ones sum to one
-        for b in 0..<B { for h in 0..<NH { for i in 0..<Tq {
-            let row = att[((b * NH + h) * Tq + i) * Tk..<(((b * NH + h) * Tq + i + 1) * Tk)]
-            let seen = (0..<Tk).filter { visible(b, i, $0) }
-            #expect(row.enumerated().allSatisfy { seen.contains($0.offset) || $0.element == 0 }, "\(name): b\(b) h\(h) q\(i) \(Array(row))")
-            #expect(abs(row.reduce(0, +) - (seen.isEmpty ? 0 : 1)) < 1e-5, "\(name): b\(b) h\(h) q\(i) sums to \(row.reduce(0, +))")
-        } } }
+        for b in 0..<B {
+            for h in 0..<NH {
+                for i in 0..<Tq {
+                    let row = att[((b * NH + h) * Tq + i) * Tk..<(((b * NH + h) * Tq + i + 1) * Tk)]
+                    let seen = (0..<Tk).filter { visible(b, i, $0) }
+                    #expect(
+                        row.enumerated().allSatisfy { seen.contains($0.offset) || $0.element == 0 },
+                        "\(name): b\(b) h\(h) q\(i) \(Array(row))")
+                    #expect(abs(row.reduce(0, +) - (seen.isEmpty ? 0 : 1)) < 1e-5, "\(name): b\(b) h\(h) q\(i) sums to \(row.reduce(0, +))")
+                }
+            }
+        }
         // every gradient entry is written (they start as NaN)
         #expect(dq.allSatisfy(\.isFinite) && dkv.allSatisfy(\.isFinite), "\(name): a gradient entry was not overwritten")
         let f: ([[Double]]) -> Double = { G.dot(rd, Self.attention($0[0], $0[1], visible: visible)) }
@@ -96,14 +108,16 @@ import Testing
         Attention.backward(dqkv: &d1, scratch: &s1, dout: r, qkv: qkv, att: att1, batch: B, time: T, dim: C, heads: NH, threads: 1)
         qkv.withUnsafeBufferPointer { p in
             let q = p.baseAddress!
-            Attention.forward(out: &out2, att: &att2, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
-                              valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: .causal, threads: 1)
+            Attention.forward(
+                out: &out2, att: &att2, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
+                valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: .causal, threads: 1)
             d2.withUnsafeMutableBufferPointer { dp in
                 let d = dp.baseAddress!
-                Attention.backward(dquery: d, dqueryStride: 3 * C, dkey: d + C, dkeyStride: 3 * C, dvalue: d + 2 * C, dvalueStride: 3 * C,
-                                   scratch: &s2, dout: r, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
-                                   valueStride: 3 * C, att: att2, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: .causal,
-                                   threads: 1)
+                Attention.backward(
+                    dquery: d, dqueryStride: 3 * C, dkey: d + C, dkeyStride: 3 * C, dvalue: d + 2 * C, dvalueStride: 3 * C,
+                    scratch: &s2, dout: r, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
+                    valueStride: 3 * C, att: att2, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: .causal,
+                    threads: 1)
             }
         }
         #expect(out1 == out2)

@@ -25,17 +25,22 @@ import Testing
     }
 
     /// logits = y·Woᵀ + bo, loss = CE(logits, targets; ignore, smoothing); returns loss and fills dy, dWo, dbo.
-    static func head(_ y: [Float], _ file: SafeTensors, rows N: Int, dim C: Int, vocab V: Int,
-                     dy: inout [Float], dwo: inout [Float], dbo: inout [Float]) throws -> Float {
+    static func head(
+        _ y: [Float], _ file: SafeTensors, rows N: Int, dim C: Int, vocab V: Int,
+        dy: inout [Float], dwo: inout [Float], dbo: inout [Float]
+    ) throws -> Float {
         let wo = try file.floats("wo"), bo = try file.floats("bo"), targets = try file.ints("targets").map(Int32.init)
-        let ignore = try #require(Int32(file.metadata["ignore_index"] ?? "")), eps = try #require(Float(file.metadata["label_smoothing"] ?? ""))
+        let ignore = try #require(Int32(file.metadata["ignore_index"] ?? "")),
+            eps = try #require(Float(file.metadata["label_smoothing"] ?? ""))
         let options = CrossEntropy.Options(ignoreIndex: ignore, labelSmoothing: eps)
         var logits = [Float](repeating: 0, count: N * V), probs = logits, losses = [Float](repeating: 0, count: N)
         Linear.forward(out: &logits, inp: y, weight: wo, bias: bo, rows: N, inChannels: C, outChannels: V)
-        let counted = CrossEntropy.forward(probs: &probs, losses: &losses, logits: logits, targets: targets, rows: N, vocab: V, options: options)
+        let counted = CrossEntropy.forward(
+            probs: &probs, losses: &losses, logits: logits, targets: targets, rows: N, vocab: V, options: options)
         CrossEntropy.backward(probs: &probs, targets: targets, rows: N, vocab: V, scale: 1 / Float(counted), options: options)
-        Linear.backward(dinp: &dy, dweight: &dwo, dbias: &dbo, dout: probs, inp: y, weight: wo, rows: N, inChannels: C, outChannels: V,
-                        overwriteInput: true)
+        Linear.backward(
+            dinp: &dy, dweight: &dwo, dbias: &dbo, dout: probs, inp: y, weight: wo, rows: N, inChannels: C, outChannels: V,
+            overwriteInput: true)
         return Float(losses.reduce(0.0) { $0 + Double($1) } / Double(counted))
     }
 
@@ -54,8 +59,9 @@ import Testing
         Linear.forward(out: &kv, inp: xkv, weight: wkv, bias: bkv, rows: Nk, inChannels: C, outChannels: 2 * C)
         var y = [Float](repeating: 0, count: Nq * C), att = [Float](repeating: 0, count: B * NH * Tq * Tk)
         kv.withUnsafeBufferPointer { p in
-            Attention.forward(out: &y, att: &att, query: q, queryStride: C, key: p.baseAddress!, keyStride: 2 * C, value: p.baseAddress! + C,
-                              valueStride: 2 * C, batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
+            Attention.forward(
+                out: &y, att: &att, query: q, queryStride: C, key: p.baseAddress!, keyStride: 2 * C, value: p.baseAddress! + C,
+                valueStride: 2 * C, batch: B, queryTime: Tq, keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
         }
         var dy = [Float](repeating: 0, count: Nq * C), dwo = [Float](repeating: 0, count: V * C), dbo = [Float](repeating: 0, count: V)
         let loss = try Self.head(y, file, rows: Nq, dim: C, vocab: V, dy: &dy, dwo: &dwo, dbo: &dbo)
@@ -65,18 +71,21 @@ import Testing
         var dq = q, dkv = kv, scratch = att
         kv.withUnsafeBufferPointer { p in
             dkv.withUnsafeMutableBufferPointer { d in
-                Attention.backward(dquery: &dq, dqueryStride: C, dkey: d.baseAddress!, dkeyStride: 2 * C, dvalue: d.baseAddress! + C,
-                                   dvalueStride: 2 * C, scratch: &scratch, dout: dy, query: q, queryStride: C, key: p.baseAddress!,
-                                   keyStride: 2 * C, value: p.baseAddress! + C, valueStride: 2 * C, att: att, batch: B, queryTime: Tq,
-                                   keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
+                Attention.backward(
+                    dquery: &dq, dqueryStride: C, dkey: d.baseAddress!, dkeyStride: 2 * C, dvalue: d.baseAddress! + C,
+                    dvalueStride: 2 * C, scratch: &scratch, dout: dy, query: q, queryStride: C, key: p.baseAddress!,
+                    keyStride: 2 * C, value: p.baseAddress! + C, valueStride: 2 * C, att: att, batch: B, queryTime: Tq,
+                    keyTime: Tk, dim: C, heads: NH, mask: mask, threads: 1)
             }
         }
         var dxq = xq, dxkv = xkv, dwq = [Float](repeating: 0, count: C * C), dbq = [Float](repeating: 0, count: C)
         var dwkv = [Float](repeating: 0, count: 2 * C * C), dbkv = [Float](repeating: 0, count: 2 * C)
-        Linear.backward(dinp: &dxq, dweight: &dwq, dbias: &dbq, dout: dq, inp: xq, weight: wq, rows: Nq, inChannels: C, outChannels: C,
-                        overwriteInput: true)
-        Linear.backward(dinp: &dxkv, dweight: &dwkv, dbias: &dbkv, dout: dkv, inp: xkv, weight: wkv, rows: Nk, inChannels: C,
-                        outChannels: 2 * C, overwriteInput: true)
+        Linear.backward(
+            dinp: &dxq, dweight: &dwq, dbias: &dbq, dout: dq, inp: xq, weight: wq, rows: Nq, inChannels: C, outChannels: C,
+            overwriteInput: true)
+        Linear.backward(
+            dinp: &dxkv, dweight: &dwkv, dbias: &dbkv, dout: dkv, inp: xkv, weight: wkv, rows: Nk, inChannels: C,
+            outChannels: 2 * C, overwriteInput: true)
         for (name, got) in [("xq", dxq), ("xkv", dxkv), ("wq", dwq), ("bq", dbq), ("wkv", dwkv), ("bkv", dbkv), ("wo", dwo), ("bo", dbo)] {
             try Self.expectGradient(file, name, got)
         }
@@ -95,8 +104,9 @@ import Testing
         var y = [Float](repeating: 0, count: N * C), att = [Float](repeating: 0, count: B * NH * T * T)
         qkv.withUnsafeBufferPointer { p in
             let q = p.baseAddress!
-            Attention.forward(out: &y, att: &att, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
-                              valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: mask, threads: 1)
+            Attention.forward(
+                out: &y, att: &att, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
+                valueStride: 3 * C, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: mask, threads: 1)
         }
         var dy = [Float](repeating: 0, count: N * C), dwo = [Float](repeating: 0, count: V * C), dbo = [Float](repeating: 0, count: V)
         let loss = try Self.head(y, file, rows: N, dim: C, vocab: V, dy: &dy, dwo: &dwo, dbo: &dbo)
@@ -107,14 +117,16 @@ import Testing
             let q = p.baseAddress!
             dqkv.withUnsafeMutableBufferPointer { d in
                 let dq = d.baseAddress!
-                Attention.backward(dquery: dq, dqueryStride: 3 * C, dkey: dq + C, dkeyStride: 3 * C, dvalue: dq + 2 * C, dvalueStride: 3 * C,
-                                   scratch: &scratch, dout: dy, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
-                                   valueStride: 3 * C, att: att, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: mask, threads: 1)
+                Attention.backward(
+                    dquery: dq, dqueryStride: 3 * C, dkey: dq + C, dkeyStride: 3 * C, dvalue: dq + 2 * C, dvalueStride: 3 * C,
+                    scratch: &scratch, dout: dy, query: q, queryStride: 3 * C, key: q + C, keyStride: 3 * C, value: q + 2 * C,
+                    valueStride: 3 * C, att: att, batch: B, queryTime: T, keyTime: T, dim: C, heads: NH, mask: mask, threads: 1)
             }
         }
         var dx = x, dw = [Float](repeating: 0, count: 3 * C * C), db = [Float](repeating: 0, count: 3 * C)
-        Linear.backward(dinp: &dx, dweight: &dw, dbias: &db, dout: dqkv, inp: x, weight: wqkv, rows: N, inChannels: C, outChannels: 3 * C,
-                        overwriteInput: true)
+        Linear.backward(
+            dinp: &dx, dweight: &dw, dbias: &db, dout: dqkv, inp: x, weight: wqkv, rows: N, inChannels: C, outChannels: 3 * C,
+            overwriteInput: true)
         for (name, got) in [("x", dx), ("wqkv", dw), ("bqkv", db), ("wo", dwo), ("bo", dbo)] {
             try Self.expectGradient(file, name, got)
         }

@@ -60,18 +60,21 @@ import Testing
         if dropout > 0 { #expect(masks[0].contains(0) && masks[0].contains { $0 > 1 }, "seed \(seed): dropout mask is trivial") }
 
         let dOut = FloatBuffer(r), dInput = FloatBuffer(count: T * B * I)
-        stack.backward(parameters: params.pointer, gradients: grads.pointer, input: input.pointer, dInput: dInput.pointer,
-                       dOutput: dOut.pointer, state: state)
+        stack.backward(
+            parameters: params.pointer, gradients: grads.pointer, input: input.pointer, dInput: dInput.pointer,
+            dOutput: dOut.pointer, state: state)
 
         // The float64 reference, as a function of (x, every tensor).
         let tensors = stack.tensors()
         let pd = params.array.map(Double.init), xd = x.map(Double.init), rd = r.map(Double.init)
         let h0d = h0.map { $0.map(Double.init) }, c0d = c0.map { $0.map(Double.init) }
         func unpack(_ flat: [Double]) -> [[[Double]]] {
-            (0..<L).map { k in (0..<4).map { j in
-                let e = tensors[k * 4 + j]
-                return Array(flat[e.offset..<(e.offset + e.shape.reduce(1, *))])
-            } }
+            (0..<L).map { k in
+                (0..<4).map { j in
+                    let e = tensors[k * 4 + j]
+                    return Array(flat[e.offset..<(e.offset + e.shape.reduce(1, *))])
+                }
+            }
         }
         func forward(_ xv: [Double], _ pv: [Double]) -> [Double] {
             RecurrentReference.stack(cell, x: xv, params: unpack(pv), h0: h0d, c0: c0d, masks: masks, T: T, B: B, I: I, H: H)
@@ -87,8 +90,9 @@ import Testing
         let numeric = Self.numericGradient(pd) { loss(xd, $0) }
         for e in tensors {
             let n = e.shape.reduce(1, *)
-            Self.expectClose(Array(grads.array[e.offset..<(e.offset + n)]), Array(numeric[e.offset..<(e.offset + n)]),
-                             "seed \(seed) \(cell) dropout \(dropout) \(e.name)")
+            Self.expectClose(
+                Array(grads.array[e.offset..<(e.offset + n)]), Array(numeric[e.offset..<(e.offset + n)]),
+                "seed \(seed) \(cell) dropout \(dropout) \(e.name)")
         }
     }
 

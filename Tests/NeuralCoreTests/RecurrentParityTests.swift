@@ -1,5 +1,5 @@
-import Foundation
 import ArtifactIO
+import Foundation
 import NeuralCore
 import TensorOps
 import TestFixtures
@@ -49,13 +49,15 @@ import Testing
         #expect(abs(loss - expectedLoss) <= 1e-4 * max(1, abs(expectedLoss)), "\(cell) loss \(loss) vs \(expectedLoss)")
 
         let dOut = FloatBuffer(r), dx = FloatBuffer(count: T * B * I)
-        stack.backward(parameters: params.pointer, gradients: grads.pointer, input: x.pointer, dInput: dx.pointer,
-                       dOutput: dOut.pointer, state: state)
+        stack.backward(
+            parameters: params.pointer, gradients: grads.pointer, input: x.pointer, dInput: dx.pointer,
+            dOutput: dOut.pointer, state: state)
         Self.expectClose(dx.array, try file.floats("grad.x", shape: [T, B, I]), "\(cell) grad.x")
         for e in stack.tensors() {
             let n = e.shape.reduce(1, *)
-            Self.expectClose(Array(grads.array[e.offset..<(e.offset + n)]), try file.floats("grad." + e.name, shape: e.shape),
-                             "\(cell) grad.\(e.name)")
+            Self.expectClose(
+                Array(grads.array[e.offset..<(e.offset + n)]), try file.floats("grad." + e.name, shape: e.shape),
+                "\(cell) grad.\(e.name)")
         }
     }
 }

@@ -15,8 +15,10 @@ enum RecurrentReference {
     }
 
     /// One layer. `p` = [weight_ih, weight_hh, bias_ih, bias_hh]; `h0`, `c0` `[B, H]`.
-    static func layer(_ cell: RecurrentCell, x: [Double], p: [[Double]], h0: [Double], c0: [Double],
-                      T: Int, B: Int, I: Int, H: Int) -> [Double] {
+    static func layer(
+        _ cell: RecurrentCell, x: [Double], p: [[Double]], h0: [Double], c0: [Double],
+        T: Int, B: Int, I: Int, H: Int
+    ) -> [Double] {
         let (wih, whh, bih, bhh) = (p[0], p[1], p[2], p[3])
         var h = h0, c = c0
         var out = [Double]()
@@ -52,8 +54,10 @@ enum RecurrentReference {
 
     /// The stack: `params[k]` are layer `k`'s four tensors; `masks[k]` multiplies layer `k`'s output
     /// (dropout between layers) when present.
-    static func stack(_ cell: RecurrentCell, x: [Double], params: [[[Double]]], h0: [[Double]], c0: [[Double]],
-                      masks: [[Double]], T: Int, B: Int, I: Int, H: Int) -> [Double] {
+    static func stack(
+        _ cell: RecurrentCell, x: [Double], params: [[[Double]]], h0: [[Double]], c0: [[Double]],
+        masks: [[Double]], T: Int, B: Int, I: Int, H: Int
+    ) -> [Double] {
         var v = x
         for k in params.indices {
             v = layer(cell, x: v, p: params[k], h0: h0[k], c0: c0[k], T: T, B: B, I: k == 0 ? I : H, H: H)

@@ -10,7 +10,9 @@ import TransformerLM
     }
 
     @Test func enumFieldsDecodeFromTheirStrings() throws {
-        let config = try decode(#"{"normalize": {"form": "nfc"}, "tokenizer": {"model": "wordpiece"}, "lm": {"positions": "sinusoidal", "norm": "post", "activation": "relu", "ffn": "moe"}}"#)
+        let config = try decode(
+            #"{"normalize": {"form": "nfc"}, "tokenizer": {"model": "wordpiece"}, "lm": {"positions": "sinusoidal", "norm": "post", "activation": "relu", "ffn": "moe"}}"#
+        )
         #expect(config.normalize.form == .nfc)
         #expect(config.tokenizer.model == .wordPiece)
         #expect(config.lm.positions == .sinusoidal && config.lm.norm == .post && config.lm.activation == .relu && config.lm.ffn == .moe)
@@ -18,7 +20,10 @@ import TransformerLM
 
     @Test(arguments: [
         (#"{"normalize": {"form": "nfkx"}}"#, "normalize.form", "expected none, nfc, nfd, nfkc or nfkd, found 'nfkx'"),
-        (#"{"tokenizer": {"model": "sentencepiece"}}"#, "tokenizer.model", "expected byte-bpe, bpe, wordpiece or unigram, found 'sentencepiece'"),
+        (
+            #"{"tokenizer": {"model": "sentencepiece"}}"#, "tokenizer.model",
+            "expected byte-bpe, bpe, wordpiece or unigram, found 'sentencepiece'"
+        ),
         (#"{"lm": {"positions": "rotary"}}"#, "lm.positions", "expected sinusoidal or learned, found 'rotary'"),
         (#"{"lm": {"ffn": "sparse"}}"#, "lm.ffn", "expected dense or moe, found 'sparse'"),
     ])

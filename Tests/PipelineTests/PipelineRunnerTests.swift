@@ -11,7 +11,10 @@ import Testing
 
     static func tinyConfig() -> PipelineConfig {
         var c = PipelineConfig()
-        c.corpora = [root.appendingPathComponent("Corpora/en/alice29.txt").path, root.appendingPathComponent("Corpora/ko/kolaw_constitution.txt").path]
+        c.corpora = [
+            root.appendingPathComponent("Corpora/en/alice29.txt").path,
+            root.appendingPathComponent("Corpora/ko/kolaw_constitution.txt").path,
+        ]
         c.tokenizer.vocabSize = 400
         c.embeddings.epochs = 1
         c.embeddings.threads = 1
@@ -41,12 +44,14 @@ import Testing
         var config = Self.tinyConfig()
         let first = try PipelineRunner(config: config, run: run, log: { _ in }).run()
         #expect(first.map(\.1) == Array(repeating: .ran, count: PipelineStage.allCases.count))
-        for artifact in ["tokenizer.json", "data/train.bin", "data/val.bin", "embeddings.safetensors", "lm/model.safetensors",
-                         "evaluation.json", "samples.json", "attention.json", "report.html"] {
+        for artifact in [
+            "tokenizer.json", "data/train.bin", "data/val.bin", "embeddings.safetensors", "lm/model.safetensors",
+            "evaluation.json", "samples.json", "attention.json", "report.html",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(run)/\(artifact)"), "\(artifact)")
         }
         let html = try String(contentsOfFile: "\(run)/report.html", encoding: .utf8)
-        #expect(html.components(separatedBy: "<svg").count - 1 >= 4)   // loss, PCA, two attention maps
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 4)  // loss, PCA, two attention maps
         #expect(html.contains("<polyline"))
 
         let second = try PipelineRunner(config: config, run: run, log: { _ in }).run()
@@ -96,7 +101,8 @@ import Testing
         var c = Self.tinyConfig(); c.lm.dropout = 2; cases.append((c, "field 'lm.dropout'"))
         c = Self.tinyConfig(); c.embeddings.alpha = -1; cases.append((c, "field 'embeddings.alpha'"))
         c = Self.tinyConfig(); c.lm.context = 1_000_000_000; cases.append((c, "field 'lm.context'"))
-        c = Self.tinyConfig(); c.tokenizer.model = .wordPiece; c.tokenizer.specialTokens = ["[PAD]"]; cases.append((c, "field 'tokenizer.specialTokens'"))
+        c = Self.tinyConfig(); c.tokenizer.model = .wordPiece; c.tokenizer.specialTokens = ["[PAD]"];
+        cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.tokenizer.specialTokens = ["a", "a"]; cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.lm.lr = .nan; cases.append((c, "field 'lm.lr'"))
         for (config, field) in cases {

@@ -4,19 +4,23 @@ import Testing
 
 @Suite struct ReportTests {
     @Test func lineChartDrawsOnePolylinePerSeries() {
-        let svg = SVGChart.lines(title: "Loss", xLabel: "step", yLabel: "loss", series: [
-            .init(name: "train", points: [(0, 5), (10, 3), (20, 2)]),
-            .init(name: "validation", points: [(0, 5.2), (20, 2.4)]),
-        ])
+        let svg = SVGChart.lines(
+            title: "Loss", xLabel: "step", yLabel: "loss",
+            series: [
+                .init(name: "train", points: [(0, 5), (10, 3), (20, 2)]),
+                .init(name: "validation", points: [(0, 5.2), (20, 2.4)]),
+            ])
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
         #expect(svg.contains(">validation</text>"))
     }
 
     @Test func scatterAndHeatmapHaveAnElementPerDatum() {
-        let scatter = SVGChart.scatter(title: "PCA", xLabel: "pc1", yLabel: "pc2", points: [
-            .init(x: 0, y: 1, label: "the"), .init(x: 2, y: -1, label: "<and>"),
-        ])
+        let scatter = SVGChart.scatter(
+            title: "PCA", xLabel: "pc1", yLabel: "pc2",
+            points: [
+                .init(x: 0, y: 1, label: "the"), .init(x: 2, y: -1, label: "<and>"),
+            ])
         #expect(scatter.components(separatedBy: "<circle").count - 1 == 2)
         #expect(scatter.contains("&lt;and&gt;"))
         let heat = SVGChart.heatmap(title: "attention", values: [[1, 0], [0.5, 0.5]], rowLabels: ["a", "b"], columnLabels: ["a", "b"])

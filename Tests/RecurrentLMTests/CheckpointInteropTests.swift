@@ -1,5 +1,5 @@
-import Foundation
 import ArtifactIO
+import Foundation
 import NeuralCore
 import RecurrentLM
 import TensorOps

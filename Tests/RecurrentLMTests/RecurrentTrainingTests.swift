@@ -12,8 +12,9 @@ import Testing
     }
 
     static func config(_ arch: RecurrentCell, dropout: Float = 0.1, carryState: Bool = false) -> RecurrentConfig {
-        RecurrentConfig(arch: arch, vocabSize: 32, contextLength: 12, embeddingDim: 16, hiddenSize: 16, layers: 2, dropout: dropout,
-                        carryState: carryState)
+        RecurrentConfig(
+            arch: arch, vocabSize: 32, contextLength: 12, embeddingDim: 16, hiddenSize: 16, layers: 2, dropout: dropout,
+            carryState: carryState)
     }
 
     /// A learnable stream: a repeating pattern with a little noise.
@@ -32,7 +33,8 @@ import Testing
     static func trainer(_ arch: RecurrentCell, steps: Int, carryState: Bool = false) throws -> Trainer {
         let model = try RecurrentModel(config: config(arch, carryState: carryState), threads: 1)
         model.initialize(seed: 7)
-        return try Trainer(model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
+        return try Trainer(
+            model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
     }
 
     @Test(arguments: RecurrentCell.allCases)
@@ -58,13 +60,16 @@ import Testing
 
         let model = try Checkpoint.loadRecurrentModel(dir, threads: 1)
         #expect(model.config == Self.config(arch, carryState: carryState))
-        let resumed = try Trainer(model: model, options: Self.options(steps: 10), train: try Self.stream(4000, seed: 1),
-                                  validation: try Self.stream(1000, seed: 2))
+        let resumed = try Trainer(
+            model: model, options: Self.options(steps: 10), train: try Self.stream(4000, seed: 1),
+            validation: try Self.stream(1000, seed: 2))
         try Checkpoint.restore(resumed, from: dir)
         #expect(resumed.step == 4)
         for _ in 4..<10 { _ = try resumed.trainStep() }
         let a = straight.model.parameters.buffer, b = resumed.model.parameters.buffer
-        #expect(a.elementsEqual(b, by: { $0.bitPattern == $1.bitPattern }), "\(arch) carry \(carryState): resumed weights differ from the straight run")
+        #expect(
+            a.elementsEqual(b, by: { $0.bitPattern == $1.bitPattern }),
+            "\(arch) carry \(carryState): resumed weights differ from the straight run")
     }
 
     @Test func laneBatchesContinueEachRow() throws {

@@ -1,5 +1,5 @@
-import Foundation
 import ArtifactIO
+import Foundation
 import NeuralCore
 import RecurrentLM
 import TensorOps
@@ -29,8 +29,9 @@ import Testing
         #expect(abs(loss - expectedLoss) <= 1e-4 * abs(expectedLoss), "\(arch) loss \(loss) vs \(expectedLoss)")
         model.zeroGradients()
         model.backward()
-        #expect(Set(model.parameterLayout.entries.map { "grad." + $0.name }) == Set(file.names.filter { $0.hasPrefix("grad.") }),
-                "\(arch): the model's tensors are not PyTorch's")
+        #expect(
+            Set(model.parameterLayout.entries.map { "grad." + $0.name }) == Set(file.names.filter { $0.hasPrefix("grad.") }),
+            "\(arch): the model's tensors are not PyTorch's")
         for e in model.parameterLayout.entries {
             let expected = try file.floats("grad." + e.name, shape: e.shape)
             let scale = expected.map { abs($0) }.max() ?? 0

@@ -58,13 +58,16 @@ struct CLIFixture {
     }
 
     /// The options of a tiny, fast model run.
-    static let tinyModel = ["--steps", "2", "--context", "8", "--batch", "2", "--dim", "8", "--heads", "2", "--layers", "1",
-                            "--eval-interval", "1", "--eval-batches", "1", "--threads", "1"]
+    static let tinyModel = [
+        "--steps", "2", "--context", "8", "--batch", "2", "--dim", "8", "--heads", "2", "--layers", "1",
+        "--eval-interval", "1", "--eval-batches", "1", "--threads", "1",
+    ]
 
     /// A tiny trained model directory (`run`).
     func model() throws -> String {
         if FileManager.default.fileExists(atPath: path("run/model.safetensors")) { return path("run") }
-        let r = try CommandRunner.run(["train-lm", "--tokens", try shard(), "--tokenizer", try tokenizer(), "-o", path("run")] + CLIFixture.tinyModel)
+        let r = try CommandRunner.run(
+            ["train-lm", "--tokens", try shard(), "--tokenizer", try tokenizer(), "-o", path("run")] + CLIFixture.tinyModel)
         #expect(r.status == 0, "\(r.stderr)")
         return path("run")
     }

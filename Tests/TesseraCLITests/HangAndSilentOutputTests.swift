@@ -12,7 +12,8 @@ import Testing
         // 2 MB without a space: about three minutes before (quadratic), about a second now. The
         // watchdog turns a hang into a failure (status 137); no timing is asserted.
         let word = try f.write("word.txt", String(repeating: "ab", count: 1 << 20) + "\n")
-        let r = try CommandRunner.run(["train-tokenizer", "--model", model, "--vocab-size", "400", "-o", f.path("t.json"), word], timeout: 120)
+        let r = try CommandRunner.run(
+            ["train-tokenizer", "--model", model, "--vocab-size", "400", "-o", f.path("t.json"), word], timeout: 120)
         #expect(r.status == 0, "\(model): status \(r.status): \(r.stderr)")
         let tokens = try String(contentsOfFile: f.path("t.json"), encoding: .utf8)
         #expect(tokens.contains("abababab"), "\(model): the long word was not merged")
@@ -64,8 +65,12 @@ import Testing
         for args in cases {
             let r = try CommandRunner.run(args)
             #expect(r.status != 0 && r.status < 128, "\(args): status \(r.status)")
-            #expect(r.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2 && r.stderr.hasSuffix("\n"), "\(args): \(r.stderr)")
-            #expect(!r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(args): control bytes in \(r.stderr.debugDescription)")
+            #expect(
+                r.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2 && r.stderr.hasSuffix("\n"),
+                "\(args): \(r.stderr)")
+            #expect(
+                !r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" },
+                "\(args): control bytes in \(r.stderr.debugDescription)")
             for dump in ["NSCocoaErrorDomain", "DecodingError", "EncodingError", "Usage:"] {
                 #expect(!r.stderr.contains(dump), "\(args): \(r.stderr)")
             }

@@ -12,7 +12,9 @@ import Testing
         let rejected = try CommandRunner.run(["normalize", input.path, "-o", output.path])
         #expect(rejected.status != 0)
         #expect(rejected.stderr.contains("\(input.path): NUL byte at byte offset 29"))
-        let result = try CommandRunner.run(["normalize", "--form", "nfkc", "--lowercase", "--clean", "--replace-invalid", input.path, "-o", output.path])
+        let result = try CommandRunner.run([
+            "normalize", "--form", "nfkc", "--lowercase", "--clean", "--replace-invalid", input.path, "-o", output.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOf: output, encoding: .utf8) == "hello fine\r\ncafé?\n")
         let piped = try CommandRunner.run(["normalize", "--form", "nfd"], stdin: Data("é".utf8))

@@ -51,8 +51,10 @@ import Testing
     @Test func resumeWithAChangedArchitectureNamesTheOption() throws {
         let f = try CLIFixture()
         defer { f.remove() }
-        let r = try CommandRunner.run(["train-lm", "--tokens", try f.shard(), "--tokenizer", try f.tokenizer(), "-o", try f.model(),
-                                       "--resume", "--layers", "2", "--steps", "3"])
+        let r = try CommandRunner.run([
+            "train-lm", "--tokens", try f.shard(), "--tokenizer", try f.tokenizer(), "-o", try f.model(),
+            "--resume", "--layers", "2", "--steps", "3",
+        ])
         #expect(r.status != 0 && r.status < 128)
         #expect(r.stderr.contains("--layers 2 differs from the run's 1"), "\(r.stderr)")
     }

@@ -33,7 +33,9 @@ import Testing
     @Test func theOutputsOfOneCommandMustDiffer() throws {
         let f = try CLIFixture()
         defer { f.remove() }
-        let r = try CommandRunner.run(["train-embeddings", "--words", try f.corpus(), "-o", f.path("e.safetensors"), "--vec", f.path("e.safetensors")])
+        let r = try CommandRunner.run([
+            "train-embeddings", "--words", try f.corpus(), "-o", f.path("e.safetensors"), "--vec", f.path("e.safetensors"),
+        ])
         #expect(r.status != 0 && r.status < 128)
         #expect(r.stderr.contains("listed twice"), "\(r.stderr)")
     }
@@ -138,7 +140,8 @@ import Testing
         let fd = open(f.path(".run.lock"), O_CREAT | O_RDWR, 0o644)
         #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
         defer { close(fd) }
-        let r = try CommandRunner.run(["train-lm", "--tokens", try f.shard(), "--tokenizer", try f.tokenizer(), "-o", run, "--resume"] + CLIFixture.tinyModel)
+        let r = try CommandRunner.run(
+            ["train-lm", "--tokens", try f.shard(), "--tokenizer", try f.tokenizer(), "-o", run, "--resume"] + CLIFixture.tinyModel)
         #expect(r.status != 0 && r.status < 128)
         #expect(r.stderr.contains("another tessera command is writing this run"), "\(r.stderr)")
     }

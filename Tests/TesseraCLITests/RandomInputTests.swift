@@ -32,7 +32,8 @@ import Testing
             // A run of digits somewhere: a huge or negative number in a header or a count.
             var out = bytes
             let i = out.isEmpty ? 0 : Int(rng.next() % UInt64(out.count))
-            let digits = ["-1", "0", "4294967296", "1099511627776", "99999999999999999999", "1e308", "2.5", "-9223372036854775808"][Int(rng.next() % 8)]
+            let digits = ["-1", "0", "4294967296", "1099511627776", "99999999999999999999", "1e308", "2.5", "-9223372036854775808"][
+                Int(rng.next() % 8)]
             out.insert(contentsOf: Array(digits.utf8), at: i)
             return (out, "\(digits) inserted at byte \(i)")
         }
@@ -46,8 +47,12 @@ import Testing
         if r.status != 0 {
             // Progress lines may come first; the error itself is the one last line.
             let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(lines.count >= 2 && lines[lines.count - 1].isEmpty && lines[lines.count - 2].hasPrefix("Error: "), "\(label): not one line: \(r.stderr.debugDescription)")
-            #expect(lines.dropLast(2).allSatisfy { !$0.contains("Error") && !$0.hasPrefix(" ") }, "\(label): not one line: \(r.stderr.debugDescription)")
+            #expect(
+                lines.count >= 2 && lines[lines.count - 1].isEmpty && lines[lines.count - 2].hasPrefix("Error: "),
+                "\(label): not one line: \(r.stderr.debugDescription)")
+            #expect(
+                lines.dropLast(2).allSatisfy { !$0.contains("Error") && !$0.hasPrefix(" ") },
+                "\(label): not one line: \(r.stderr.debugDescription)")
             #expect(!r.stderr.contains("\0"), "\(label): NUL in the message")
             if let output {
                 #expect(FileManager.default.contents(atPath: output) == Data("sentinel".utf8), "\(label): failed but changed \(output)")
@@ -62,8 +67,10 @@ import Testing
         let countsPath = f.path("a.counts")
         #expect(try CommandRunner.run(["count", "-o", countsPath, corpus]).status == 0)
         let embeddings = f.path("e.safetensors"), vectors = f.path("e.vec")
-        let trained = try CommandRunner.run(["train-embeddings", "--words", corpus, "--dim", "4", "--epochs", "1", "--min-count", "1",
-                                             "--threads", "1", "-o", embeddings, "--vec", vectors])
+        let trained = try CommandRunner.run([
+            "train-embeddings", "--words", corpus, "--dim", "4", "--epochs", "1", "--min-count", "1",
+            "--threads", "1", "-o", embeddings, "--vec", vectors,
+        ])
         #expect(trained.status == 0, "\(trained.stderr)")
         let out = f.path("out.txt")
         // (file to corrupt, how a command reads it, whether the command writes `out`)
@@ -112,9 +119,17 @@ import Testing
             (["train-tokenizer", corpus, "-o", out], ["--vocab-size", "--min-frequency", "--limit-alphabet", "--threads"], true),
             (["generate", "--model", model], ["--max-tokens", "--temperature", "--top-k", "--top-p", "--threads"], false),
             (["evaluate-lm", "--model", model, "--tokens", shard], ["--batch", "--threads"], false),
-            (["train-lm", "--tokens", shard, "--tokenizer", tokenizer, "-o", f.path("lm"), "--steps", "1", "--dim", "8", "--heads", "2", "--layers", "1", "--context", "8", "--batch", "2"],
-             ["--lr", "--clip", "--weight-decay", "--dropout", "--val-fraction", "--warmup", "--eval-batches", "--threads"], false),
-            (["train-embeddings", "--words", corpus, "--dim", "4", "--epochs", "1", "--threads", "1", "-o", out], ["--window", "--negative", "--sample", "--alpha", "--min-count"], true),
+            (
+                [
+                    "train-lm", "--tokens", shard, "--tokenizer", tokenizer, "-o", f.path("lm"), "--steps", "1", "--dim", "8", "--heads",
+                    "2", "--layers", "1", "--context", "8", "--batch", "2",
+                ],
+                ["--lr", "--clip", "--weight-decay", "--dropout", "--val-fraction", "--warmup", "--eval-batches", "--threads"], false
+            ),
+            (
+                ["train-embeddings", "--words", corpus, "--dim", "4", "--epochs", "1", "--threads", "1", "-o", out],
+                ["--window", "--negative", "--sample", "--alpha", "--min-count"], true
+            ),
             (["bench", "generate", "--tokens", "2"], ["--threads"], false),
         ]
         var rng = SeededRandom(seed: Self.seed ^ 0xA11)
@@ -123,7 +138,9 @@ import Testing
             let option = options[Int(rng.next() % UInt64(options.count))]
             let value = values[Int(rng.next() % UInt64(values.count))]
             try? FileManager.default.removeItem(atPath: f.path("lm"))
-            try Self.check(base + [option, value], output: writes ? out : nil, label: "seed \(Self.seed ^ 0xA11) round \(round): \(option) \(value.debugDescription)")
+            try Self.check(
+                base + [option, value], output: writes ? out : nil,
+                label: "seed \(Self.seed ^ 0xA11) round \(round): \(option) \(value.debugDescription)")
         }
     }
 }

@@ -8,7 +8,9 @@ import Testing
     static func expectCleanFailure(_ args: [String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let r = try CommandRunner.run(args, timeout: 120)
         #expect(r.status != 0 && r.status < 128, "\(args): status \(r.status)", sourceLocation: sourceLocation)
-        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(expected), "\(args): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(expected), "\(args): \(r.stderr)",
+            sourceLocation: sourceLocation)
         #expect(!r.stderr.contains("\0"), sourceLocation: sourceLocation)
     }
 
@@ -38,7 +40,10 @@ import Testing
         let cases: [(String, Int, String)] = [
             (#"{"embeddings":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}"#, 16, "more elements"),
             (#"{"embeddings":{"dtype":"F32","shape":[2.5,2],"data_offsets":[0,16]}}"#, 16, "non-integer"),
-            (#"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}"#, 24, "overlaps"),
+            (
+                #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}"#, 24,
+                "overlaps"
+            ),
             (#"{"embeddings":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, 20, "trailing bytes"),
             (#"{"embeddings":{"dtype":"F32","shape":[2,0],"data_offsets":[0,0]}}"#, 0, "at least 1"),
         ]
@@ -55,8 +60,10 @@ import Testing
         let run = try f.model()
         let config = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
         #expect(config.contains("\"dim\" : 8,") && config.contains("\"layers\" : 1,"))
-        for (from, to, expected) in [("\"dim\" : 8,", "\"dim\" : 1099511627776,", "dim"), ("\"layers\" : 1,", "\"layers\" : 100000,", "layers"),
-                                     ("\"layers\" : 1,", "\"layers\" : 4000,", "can hold")] {
+        for (from, to, expected) in [
+            ("\"dim\" : 8,", "\"dim\" : 1099511627776,", "dim"), ("\"layers\" : 1,", "\"layers\" : 100000,", "layers"),
+            ("\"layers\" : 1,", "\"layers\" : 4000,", "can hold"),
+        ] {
             try FileManager.default.copyItem(atPath: run, toPath: f.path("copy"))
             try f.write("copy/config.json", config.replacingOccurrences(of: from, with: to))
             try Self.expectCleanFailure(["generate", "--model", f.path("copy"), "--max-tokens", "2"], expected)
@@ -96,10 +103,14 @@ import Testing
         let text = try String(contentsOfFile: counts, encoding: .utf8)
         // Two huge counts before the closing "#end …" line.
         let end = try #require(text.range(of: "\n#end", options: .backwards))
-        try f.write("big.counts", String(text[..<end.lowerBound]) + "\n9223372036854775807\tzzz\n9223372036854775807\tzzy" + String(text[end.lowerBound...]))
-        try Self.expectCleanFailure(["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("big.counts")], "without overflow")
+        try f.write(
+            "big.counts",
+            String(text[..<end.lowerBound]) + "\n9223372036854775807\tzzz\n9223372036854775807\tzzy" + String(text[end.lowerBound...]))
+        try Self.expectCleanFailure(
+            ["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("big.counts")], "without overflow")
         try f.write("cut.counts", String(text.dropLast(2)))
-        try Self.expectCleanFailure(["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("cut.counts")], "cut short")
+        try Self.expectCleanFailure(
+            ["train-tokenizer", "--vocab-size", "300", "-o", f.path("t.json"), "--from-counts", f.path("cut.counts")], "cut short")
         #expect(!FileManager.default.fileExists(atPath: f.path("t.json")))
     }
 }

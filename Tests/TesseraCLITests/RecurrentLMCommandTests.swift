@@ -42,8 +42,10 @@ import Testing
         let shard = dir.appendingPathComponent("train.bin")
         try Self.byteShard(Self.text, at: shard)
         let run = dir.appendingPathComponent("run").path
-        let train = ["train-lm", "--arch", "lstm", "--hidden", "16", "--layers", "2", "--context", "16", "--batch", "4", "--steps", "6",
-                     "--eval-interval", "3", "--eval-batches", "1", "--threads", "1", "--tokens", shard.path, "--tokenizer", "bytes", "-o", run]
+        let train = [
+            "train-lm", "--arch", "lstm", "--hidden", "16", "--layers", "2", "--context", "16", "--batch", "4", "--steps", "6",
+            "--eval-interval", "3", "--eval-batches", "1", "--threads", "1", "--tokens", shard.path, "--tokenizer", "bytes", "-o", run,
+        ]
         let first = try CommandRunner.run(train + ["--stop-after", "3"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("lstm: 2 layers, hidden 16"))
@@ -62,7 +64,11 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: evaluated.stdout) as? [String: Any]
         #expect((json?["loss"] as? Double).map { $0 > 0 && $0 < 10 } == true, "\(String(decoding: evaluated.stdout, as: UTF8.self))")
 
-        let attention = try CommandRunner.run(["attention", "--model", run, "--text", "the cat", "-o", dir.appendingPathComponent("att").path])
-        #expect(attention.status != 0 && attention.stderr.contains("attention weights exist only for --arch transformer"), "\(attention.stderr)")
+        let attention = try CommandRunner.run([
+            "attention", "--model", run, "--text", "the cat", "-o", dir.appendingPathComponent("att").path,
+        ])
+        #expect(
+            attention.status != 0 && attention.stderr.contains("attention weights exist only for --arch transformer"), "\(attention.stderr)"
+        )
     }
 }

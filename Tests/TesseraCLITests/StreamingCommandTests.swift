@@ -59,11 +59,15 @@ import Testing
         let narrow = dir.appendingPathComponent("a.bin"), wide = dir.appendingPathComponent("b.bin")
         #expect(try CommandRunner.run(["encode", "--tokenizer", small.path, "--format", "bin", "-o", narrow.path, text.path]).status == 0)
         var header = [UInt8](repeating: 0, count: 1024)
-        for (k, v) in [Int32(20240520), 2, 1].enumerated() { withUnsafeBytes(of: v.littleEndian) { header.replaceSubrange(4 * k..<4 * k + 4, with: $0) } }
+        for (k, v) in [Int32(20240520), 2, 1].enumerated() {
+            withUnsafeBytes(of: v.littleEndian) { header.replaceSubrange(4 * k..<4 * k + 4, with: $0) }
+        }
         try Data(header + [7, 0, 1, 0]).write(to: wide)
         let mixed = try CommandRunner.run(["cat-shards", narrow.path, wide.path, "-o", dir.appendingPathComponent("all.bin").path])
         #expect(mixed.status != 0)
-        #expect(mixed.stderr.hasPrefix("Error: \(wide.path): version 2 (uint32 ids) at byte 4, but \(narrow.path) is version 1 (uint16 ids)"), "\(mixed.stderr)")
+        #expect(
+            mixed.stderr.hasPrefix("Error: \(wide.path): version 2 (uint32 ids) at byte 4, but \(narrow.path) is version 1 (uint16 ids)"),
+            "\(mixed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("all.bin").path))
     }
 
@@ -87,11 +91,19 @@ import Testing
         try Data("The cat sat on the mat.\n".utf8).write(to: a)
         try Data("A dog, a cat.\r\nThe end\n".utf8).write(to: b)
         for (input, shard) in [(a, "a.bin"), (b, "b.bin")] {
-            #expect(try CommandRunner.run(["encode", "--tokenizer", tok.path, "--format", "bin", "-o", dir.appendingPathComponent(shard).path, input.path]).status == 0)
+            #expect(
+                try CommandRunner.run([
+                    "encode", "--tokenizer", tok.path, "--format", "bin", "-o", dir.appendingPathComponent(shard).path, input.path,
+                ]).status == 0)
         }
-        #expect(try CommandRunner.run(["encode", "--tokenizer", tok.path, "--format", "bin", "-o", dir.appendingPathComponent("whole.bin").path, a.path, b.path]).status == 0)
-        let cat = try CommandRunner.run(["cat-shards", "--tokenizer", tok.path, dir.appendingPathComponent("a.bin").path, dir.appendingPathComponent("b.bin").path,
-                                         "-o", dir.appendingPathComponent("cat.bin").path])
+        #expect(
+            try CommandRunner.run([
+                "encode", "--tokenizer", tok.path, "--format", "bin", "-o", dir.appendingPathComponent("whole.bin").path, a.path, b.path,
+            ]).status == 0)
+        let cat = try CommandRunner.run([
+            "cat-shards", "--tokenizer", tok.path, dir.appendingPathComponent("a.bin").path, dir.appendingPathComponent("b.bin").path,
+            "-o", dir.appendingPathComponent("cat.bin").path,
+        ])
         #expect(cat.status == 0, "\(cat.stderr)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("cat.bin")) == Data(contentsOf: dir.appendingPathComponent("whole.bin")))
     }

@@ -62,7 +62,9 @@ import Testing
         // A second run into the finished directory is refused; --resume continues.
         let again = try CommandRunner.run(["train-seq2seq", "--pairs", pairs, "--steps", "40", "-o", run])
         #expect(again.status != 0 && again.stderr.contains("--resume"), "\(again.stderr)")
-        let resumed = try CommandRunner.run(["train-seq2seq", "--pairs", pairs, "--dev", pairs, "--steps", "34", "--threads", "1", "--resume", "-o", run])
+        let resumed = try CommandRunner.run([
+            "train-seq2seq", "--pairs", pairs, "--dev", pairs, "--steps", "34", "--threads", "1", "--resume", "-o", run,
+        ])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("done: step 34"), "\(resumed.stderr)")
     }

@@ -37,7 +37,9 @@ import TextNormalization
                 checks += 1
                 let got = n.normalize(c[input])
                 if got != c[expected], failures.count < 20 {
-                    failures.append("line \(number + 1): \(name)(c\(input + 1)) = \(got.unicodeScalars.map { String($0.value, radix: 16) }) expected c\(expected + 1)")
+                    failures.append(
+                        "line \(number + 1): \(name)(c\(input + 1)) = \(got.unicodeScalars.map { String($0.value, radix: 16) }) expected c\(expected + 1)"
+                    )
                 }
             }
             for i in 0..<3 { expect("NFC", Self.nfc, i, 1); expect("NFD", Self.nfd, i, 2) }

@@ -48,7 +48,9 @@ import TextNormalization
         for line in Self.lines where normalizer.normalize(line.input) != line.bert_normalized {
             mismatches += 1
             if mismatches <= 5 {
-                Issue.record("input \(line.input.debugDescription)\n got \(normalizer.normalize(line.input).debugDescription)\n hf  \(line.bert_normalized.debugDescription)")
+                Issue.record(
+                    "input \(line.input.debugDescription)\n got \(normalizer.normalize(line.input).debugDescription)\n hf  \(line.bert_normalized.debugDescription)"
+                )
             }
         }
         #expect(mismatches == 0, "\(mismatches) of \(Self.lines.count) lines differ")
@@ -67,7 +69,9 @@ import TextNormalization
             if pieces.map(\.piece) != line.bert || offsets != line.bert_offsets || ours != line.bert {
                 mismatches += 1
                 if mismatches <= 5 {
-                    Issue.record("input \(line.input.debugDescription)\n got \(pieces.map(\.piece)) \(offsets) / \(ours)\n hf  \(line.bert) \(line.bert_offsets)")
+                    Issue.record(
+                        "input \(line.input.debugDescription)\n got \(pieces.map(\.piece)) \(offsets) / \(ours)\n hf  \(line.bert) \(line.bert_offsets)"
+                    )
                 }
             }
         }

@@ -21,7 +21,8 @@ import TextNormalization
         var rng = SeededRandom(seed: 0x5EED_0001)
         let alphabet = Array("ab AZ09'’\n\t  é한😀.,!\u{301}\u{3000}")
         for _ in 0..<500 {
-            let text = String((0..<Int.random(in: 0..<30, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+            let text = String(
+                (0..<Int.random(in: 0..<30, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
             let ranges = ByteLevelPreTokenizer().pieces(of: text).map(\.range)
             var at = 0
             for r in ranges {

@@ -40,7 +40,7 @@ import TextNormalization
 
     @Test func reportsTheByteOffsetOfInvalidUTF8() throws {
         var bytes = Array(String(repeating: "line of text\n", count: 10_000).utf8)
-        bytes[70_001] = 0xC3   // a lead byte followed by ASCII
+        bytes[70_001] = 0xC3  // a lead byte followed by ASCII
         let path = try Self.temporaryFile(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: TextInputError.invalidUTF8(path: path, offset: 70_001)) {

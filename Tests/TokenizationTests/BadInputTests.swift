@@ -23,10 +23,12 @@ import Tokenization
         let m1 = Self.message { _ = try Tokenizer.load(fromFile: truncated) }
         #expect(m1?.contains("truncated.json: not valid JSON at byte offset ") == true)
         #expect(m1?.hasSuffix("(the file ends early: truncated?)") == true)
-        let corrupt = try Self.write("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}", "corrupt.json", in: dir)
+        let corrupt = try Self.write(
+            "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}", "corrupt.json", in: dir)
         let m2 = Self.message { _ = try Tokenizer.load(fromFile: corrupt) }
         #expect(m2 == "\(corrupt): merge 1 names \"b\", which is not in the vocabulary")
-        let unsupported = try Self.write(good.replacingOccurrences(of: "\"BertPreTokenizer\"", with: "\"Metaspacer\""), "unsupported.json", in: dir)
+        let unsupported = try Self.write(
+            good.replacingOccurrences(of: "\"BertPreTokenizer\"", with: "\"Metaspacer\""), "unsupported.json", in: dir)
         let m3 = Self.message { _ = try Tokenizer.load(fromFile: unsupported) }
         #expect(m3 == "\(unsupported): pre_tokenizer: unknown pre_tokenizer type \"Metaspacer\"")
         let unigram = try Self.write("{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", \"x\"]]}}", "unigram.json", in: dir)
@@ -44,7 +46,8 @@ import Tokenization
         _ = try Self.write("#version: 0.2\na b\nab c\n", "merges.txt", in: dir)
         let m2 = Self.message { _ = try Tokenizer.load(fromFile: vocabJSON) }
         #expect(m2 == "\(dir)/merges.txt: merge 2 names \"c\", which is not in the vocabulary")
-        let dupJSON = try Self.write("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"a\": 1, \"a\": 2}}}", "dup.json", in: dir)
+        let dupJSON = try Self.write(
+            "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"a\": 1, \"a\": 2}}}", "dup.json", in: dir)
         let m4 = Self.message { _ = try Tokenizer.load(fromFile: dupJSON) }
         #expect(m4 == "\(dupJSON): duplicate token \"a\" at id 2 (already id 1); each token must appear once")
         let gap = try Self.write("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"a\": 2}}}", "gap.json", in: dir)
@@ -73,9 +76,16 @@ import Tokenization
     }
 
     @Test func badRecipeOptions() {
-        #expect(Self.message { _ = try TokenizerRecipe(model: "sentencepiece") } == "model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "model byte-bpe needs preTokenizer gpt2")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") } == "specialTokens: wordpiece needs [UNK] among the special tokens")
-        #expect(Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") } == "normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
+        #expect(
+            Self.message { _ = try TokenizerRecipe(model: "sentencepiece") }
+                == "model sentencepiece: expected byte-bpe, bpe, wordpiece or unigram")
+        #expect(
+            Self.message { _ = try TokenizerRecipe(model: "byte-bpe", preTokenizer: "bert") } == "model byte-bpe needs preTokenizer gpt2")
+        #expect(
+            Self.message { _ = try TokenizerRecipe(model: "wordpiece", specialTokens: "[CLS]") }
+                == "specialTokens: wordpiece needs [UNK] among the special tokens")
+        #expect(
+            Self.message { _ = try TokenizerRecipe(model: "bpe", normalize: "nfx") }
+                == "normalize nfx: expected nfkc, nfc, nfd, nfkd or none")
     }
 }

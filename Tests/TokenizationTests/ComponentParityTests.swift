@@ -8,7 +8,8 @@ import Tokenization
 /// the same script from HF itself; plus the real tokenizers of ../shared when present.
 @Suite struct ComponentParityTests {
     static let dir = TestData.fixtures + "/components"
-    static let realWorld = TestFixtures.sharedData?.appendingPathComponent("tokenizers/realworld").path ?? "../shared/data/tokenizers/realworld"
+    static let realWorld =
+        TestFixtures.sharedData?.appendingPathComponent("tokenizers/realworld").path ?? "../shared/data/tokenizers/realworld"
     static var hasShared: Bool { FileManager.default.fileExists(atPath: realWorld + "/llama3.tokenizer.json") }
 
     struct Expected { var ids: [UInt32]; var offsets: [Range<Int>]; var decode: String? }
@@ -22,7 +23,9 @@ import Tokenization
             let fields = pair.0.split(separator: "\t", omittingEmptySubsequences: false)
             var decode: String? = nil
             if fields.count > 2 {
-                if fields[2] == "=" { decode = k < lines.count ? lines[k] : nil } else {
+                if fields[2] == "=" {
+                    decode = k < lines.count ? lines[k] : nil
+                } else {
                     decode = try? JSONDecoder().decode(String.self, from: Data(fields[2].utf8))
                 }
             }
@@ -37,7 +40,9 @@ import Tokenization
     }
 
     /// Counts lines whose ids, offsets or decode differ, recording the first few.
-    static func compare(_ tokenizer: Tokenizer, lines: [String], expected: [Expected], addSpecial: Bool, name: String) -> (ids: Int, offsets: Int, decodes: Int) {
+    static func compare(_ tokenizer: Tokenizer, lines: [String], expected: [Expected], addSpecial: Bool, name: String) -> (
+        ids: Int, offsets: Int, decodes: Int
+    ) {
         let session = TokenizerSession(tokenizer)
         var bad = (ids: 0, offsets: 0, decodes: 0)
         for (line, want) in zip(lines, expected) {
@@ -47,22 +52,29 @@ import Tokenization
                 if bad.ids <= 3 { Issue.record("\(name): ids differ for \(line.debugDescription):\n  \(ids)\n  \(want.ids)") }
             } else if offsets != want.offsets {
                 bad.offsets += 1
-                if bad.offsets <= 3 { Issue.record("\(name): offsets differ for \(line.debugDescription):\n  \(offsets)\n  \(want.offsets)") }
+                if bad.offsets <= 3 {
+                    Issue.record("\(name): offsets differ for \(line.debugDescription):\n  \(offsets)\n  \(want.offsets)")
+                }
             }
             if let d = want.decode {
                 let got = tokenizer.decode(want.ids)
                 if got != d {
                     bad.decodes += 1
-                    if bad.decodes <= 3 { Issue.record("\(name): decode differs for \(line.debugDescription):\n  \(got.debugDescription)\n  \(d.debugDescription)") }
+                    if bad.decodes <= 3 {
+                        Issue.record(
+                            "\(name): decode differs for \(line.debugDescription):\n  \(got.debugDescription)\n  \(d.debugDescription)")
+                    }
                 }
             }
         }
         return bad
     }
 
-    @Test(arguments: ["unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
-                      "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
-                      "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta"])
+    @Test(arguments: [
+        "unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
+        "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
+        "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta",
+    ])
     func componentFixtureMatchesHuggingFace(name: String) throws {
         let entry = try #require(try Self.manifest()[name])
         let all = try TestData.lines(Self.dir + "/mixed_lines.txt")
@@ -82,8 +94,9 @@ import Tokenization
     }
 
     // Real tokenizers from ../shared (not redistributable, or too big to commit): skipped without it.
-    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
-          arguments: ["llama3", "mistral-7b-v0.3", "maxtext-c4-unigram-32k", "clip-vit-openai"])
+    @Test(
+        .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+        arguments: ["llama3", "mistral-7b-v0.3", "maxtext-c4-unigram-32k", "clip-vit-openai"])
     func realWorldTokenizerMatchesHuggingFace(name: String) throws {
         let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
         let expected = try Self.expected(Self.dir + "/realworld_\(name)_expected.txt", lines: lines)
@@ -103,7 +116,9 @@ import Tokenization
         var bad = 0
         for (line, want) in zip(lines, expected) {
             let (ids, _) = TestData.encode(session, line, addSpecial: addSpecial)
-            if ids != want { bad += 1; if bad <= 3 { Issue.record("\(name): ids differ for \(line.debugDescription):\n  \(ids)\n  \(want)") } }
+            if ids != want {
+                bad += 1; if bad <= 3 { Issue.record("\(name): ids differ for \(line.debugDescription):\n  \(ids)\n  \(want)") }
+            }
         }
         return bad
     }
@@ -125,8 +140,9 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "llama3.tiktoken") == 0)
     }
 
-    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
-          arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])
+    @Test(
+        .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+        arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])
     func sentencePieceModelEncodesLikeSentencePiece(name: String) throws {
         let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
         let expected = try Self.expectedIDs(Self.dir + "/realworld_\(name)_spm_expected.txt")

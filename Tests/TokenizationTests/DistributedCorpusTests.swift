@@ -93,7 +93,9 @@ import Tokenization
         let fromRecords = try counter.count(DocumentSource(paths: [jsonl], field: "text", options: .init(allowEmpty: true)))
         try fromFiles.write(to: dir + "/files.counts")
         try fromRecords.write(to: dir + "/records.counts")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/files.counts")) == Data(contentsOf: URL(fileURLWithPath: dir + "/records.counts")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/files.counts"))
+                == Data(contentsOf: URL(fileURLWithPath: dir + "/records.counts")))
 
         let tokenizer = try Self.recipe().train(fromFiles, vocabularySize: 800)
         let encoder = CorpusEncoder(tokenizer: tokenizer, threads: 2)
@@ -104,7 +106,9 @@ import Tokenization
         #expect(pieces == whole)
         // Line formats: one output line per record.
         var lines: [UInt8] = []
-        try encoder.encodeLines(DocumentSource(paths: [jsonl], field: "text"), format: .ids, addSpecialTokens: false, offsets: false) { lines += $0 }
+        try encoder.encodeLines(DocumentSource(paths: [jsonl], field: "text"), format: .ids, addSpecialTokens: false, offsets: false) {
+            lines += $0
+        }
         #expect(lines.filter { $0 == 0x0A }.count == documents.count)
     }
 
@@ -118,7 +122,9 @@ import Tokenization
         let missing = Self.message { _ = try counter.count(DocumentSource(paths: [path], field: "text")) }
         #expect(missing == "\(path):3: no field \"text\" in this JSON object")
         try Data("{\"text\": 12}\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(Self.message { _ = try counter.count(DocumentSource(paths: [path], field: "text")) } == "\(path):1: field \"text\" is not a string")
+        #expect(
+            Self.message { _ = try counter.count(DocumentSource(paths: [path], field: "text")) }
+                == "\(path):1: field \"text\" is not a string")
         try Data("{\"text\": \"cut\n".utf8).write(to: URL(fileURLWithPath: path))
         let broken = Self.message { _ = try counter.count(DocumentSource(paths: [path], field: "text")) }
         #expect(broken?.hasPrefix("\(path):1: invalid JSON at byte 9 of the line") == true, "\(broken ?? "no error")")
@@ -131,8 +137,9 @@ import Tokenization
         try Self.recipe().counter(threads: 1).count(paths: [alice]).write(to: dir + "/a.counts")
         try TokenizerRecipe(model: "byte-bpe", normalize: "nfkc").counter(threads: 1).count(paths: [alice]).write(to: dir + "/nfkc.counts")
         let mismatch = Self.message { _ = try WordCounts.merged(paths: [dir + "/a.counts", dir + "/nfkc.counts"]) }
-        #expect(mismatch?.hasPrefix("\(dir)/nfkc.counts: counted with normalize=nfkc, but the other count files used normalize=none") == true,
-                "\(mismatch ?? "no error")")
+        #expect(
+            mismatch?.hasPrefix("\(dir)/nfkc.counts: counted with normalize=nfkc, but the other count files used normalize=none") == true,
+            "\(mismatch ?? "no error")")
 
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.counts"))
         // Cut inside a line, and cut exactly after a line: both are refused.
@@ -171,8 +178,9 @@ import Tokenization
         // A uint32 shard (a vocabulary over 65,536 ids) beside uint16 ones.
         try TokenShard.write([1, 2, 3], vocabularySize: 70_000, to: dir + "/wide.bin")
         let mixed = Self.message { try TokenShard.concatenate([parts[0], dir + "/wide.bin"], to: dir + "/x.bin") }
-        #expect(mixed?.hasPrefix("\(dir)/wide.bin: version 2 (uint32 ids) at byte 4, but \(parts[0]) is version 1 (uint16 ids)") == true,
-                "\(mixed ?? "no error")")
+        #expect(
+            mixed?.hasPrefix("\(dir)/wide.bin: version 2 (uint32 ids) at byte 4, but \(parts[0]) is version 1 (uint16 ids)") == true,
+            "\(mixed ?? "no error")")
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.bin"))
         // Same width, other vocabulary: ids past the size are found when it is given.
         try TokenShard.write([5, 900, 7], vocabularySize: 1000, to: dir + "/other.bin")

@@ -13,8 +13,12 @@ import Tokenization
         var idMismatches = 0, offsetMismatches = 0
         for (line, want) in zip(lines, expected) {
             let (ids, offsets) = TestData.encode(session, line)
-            if ids != want.ids { idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") } }
-            if offsets != want.offsets { offsetMismatches += 1; if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription)") } }
+            if ids != want.ids {
+                idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") }
+            }
+            if offsets != want.offsets {
+                offsetMismatches += 1; if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription)") }
+            }
         }
         #expect(idMismatches == 0)
         #expect(offsetMismatches == 0)
@@ -22,21 +26,24 @@ import Tokenization
 
     @Test func byteLevelTrimOffsetsMatchesHuggingFace() throws {
         var tokenizer = try Tokenizer.load(fromFile: TestData.gpt2)
-        tokenizer.preTokenization = .byteLevel(trimOffsets: true, trimKeepsPrefixSpace: true)   // HF's processors.ByteLevel(trim_offsets=True)
+        tokenizer.preTokenization = .byteLevel(trimOffsets: true, trimKeepsPrefixSpace: true)  // HF's processors.ByteLevel(trim_offsets=True)
         let lines = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
         let expected = try TestData.expected("gpt2_trim_expected.txt")
         try #require(expected.count == 1_000 && lines.count >= expected.count)
         let session = TokenizerSession(tokenizer)
         var mismatches = 0
-        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
+        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line) != (want.ids, want.offsets) {
+            mismatches += 1
+        }
         #expect(mismatches == 0)
     }
 
     @Test func byteLevelAddPrefixSpaceMatchesHuggingFace() throws {
         let gpt2 = try Tokenizer.load(fromFile: TestData.gpt2)
         let eot = try #require(gpt2.model.vocabulary.id(for: "<|endoftext|>"))
-        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false, addPrefixSpace: true), model: gpt2.model,
-                                  decoder: .byteLevel, addedTokens: [AddedToken(id: eot, content: "<|endoftext|>")])
+        let tokenizer = Tokenizer(
+            preTokenization: .byteLevel(trimOffsets: false, addPrefixSpace: true), model: gpt2.model,
+            decoder: .byteLevel, addedTokens: [AddedToken(id: eot, content: "<|endoftext|>")])
         let sample = try TestData.lines(TestData.fixtures + "/sample_lines.txt")
         let lines = Array(sample.prefix(1_000)) + sample.prefix(50).map { $0 + "<|endoftext|>" + $0 }
         let expected = try TestData.expected("gpt2_prefix_expected.txt")
@@ -57,9 +64,12 @@ import Tokenization
 
     @Test func addedTokensTakeTheWhitespaceAroundThemAsHuggingFace() throws {
         let gpt2 = try Tokenizer.load(fromFile: TestData.gpt2)
-        let tokenizer = Tokenizer(preTokenization: .byteLevel(trimOffsets: false), model: gpt2.model, decoder: .byteLevel,
-                                  addedTokens: [AddedToken(id: 50257, content: "<mask>", leftStrip: true),
-                                                AddedToken(id: 50258, content: "[R]", rightStrip: true)])
+        let tokenizer = Tokenizer(
+            preTokenization: .byteLevel(trimOffsets: false), model: gpt2.model, decoder: .byteLevel,
+            addedTokens: [
+                AddedToken(id: 50257, content: "<mask>", leftStrip: true),
+                AddedToken(id: 50258, content: "[R]", rightStrip: true),
+            ])
         let lines = try TestData.lines(TestData.fixtures + "/strip_lines.txt")
         let expected = try TestData.expected("strip_expected.txt")
         try #require(lines.count == expected.count && lines.count == 300)
@@ -82,8 +92,13 @@ import Tokenization
         var idMismatches = 0, offsetMismatches = 0
         for (line, want) in zip(lines, expected) {
             let (ids, offsets) = TestData.encode(session, line)
-            if ids != want.ids { idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") } }
-            if offsets != want.offsets { offsetMismatches += 1; if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription): \(offsets) vs \(want.offsets)") } }
+            if ids != want.ids {
+                idMismatches += 1; if idMismatches < 4 { Issue.record("ids differ for \(line.debugDescription): \(ids) vs \(want.ids)") }
+            }
+            if offsets != want.offsets {
+                offsetMismatches += 1;
+                if offsetMismatches < 4 { Issue.record("offsets differ for \(line.debugDescription): \(offsets) vs \(want.offsets)") }
+            }
         }
         #expect(idMismatches == 0)
         #expect(offsetMismatches == 0)
@@ -124,7 +139,9 @@ import Tokenization
         try #require(expected.count == 1_500 && lines.count >= expected.count)
         let session = TokenizerSession(tokenizer)
         var mismatches = 0
-        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line) != (want.ids, want.offsets) { mismatches += 1 }
+        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line) != (want.ids, want.offsets) {
+            mismatches += 1
+        }
         #expect(mismatches == 0)
     }
 
@@ -151,4 +168,3 @@ import Tokenization
         }
     }
 }
-

@@ -29,7 +29,10 @@ import Tokenization
                 bytes.withUnsafeBufferPointer { session.encode(bytes: $0, ids: &ids) }
                 if tokenizer.decodeBytes(ids) != bytes {
                     failures += 1
-                    if failures < 4 { Issue.record("\(file):\(number + 1) does not round-trip: \(String(decoding: bytes, as: UTF8.self).debugDescription)") }
+                    if failures < 4 {
+                        Issue.record(
+                            "\(file):\(number + 1) does not round-trip: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                    }
                 }
                 lines += 1
             }
@@ -58,7 +61,7 @@ import Tokenization
     @Test func wholeFilesRoundTripThroughAParallelTokenStream() throws {
         let tokenizer = try Tokenizer.load(fromFile: TestData.gpt2)
         var encoder = CorpusEncoder(tokenizer: tokenizer, threads: 2)
-        encoder.chunkBytes = 1 << 16   // many chunks, so cuts are exercised
+        encoder.chunkBytes = 1 << 16  // many chunks, so cuts are exercised
         for file in TestData.englishCorpora + [TestData.root + "/Corpora/ko/kobill_all.txt"] {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
             let ids = try encoder.encodeStream(paths: [file])

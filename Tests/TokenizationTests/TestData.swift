@@ -18,7 +18,9 @@ enum TestData {
     /// Corpora/en/*.txt, sorted.
     static var englishCorpora: [String] {
         let dir = root + "/Corpora/en"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { dir + "/" + $0 }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map {
+            dir + "/" + $0
+        }
     }
 
     /// The lines of a UTF-8 file (LF separated, trailing CR removed, last empty line dropped).

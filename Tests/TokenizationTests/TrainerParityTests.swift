@@ -25,14 +25,17 @@ import Tokenization
         try #require(expected.count > 0 && lines.count >= expected.count)
         let session = TokenizerSession(ours)
         var mismatches = 0
-        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line).0 != want.ids { mismatches += 1 }
+        for (line, want) in zip(lines.prefix(expected.count), expected) where TestData.encode(session, line).0 != want.ids {
+            mismatches += 1
+        }
         #expect(mismatches == 0)
     }
 
     @Test func vocabFilesAreReproducedByTheirDocumentedCommand() throws {
         // Vocab/make_vocab.sh: train-tokenizer --model byte-bpe --vocab-size 8000 --min-frequency 2 Corpora/en/*.txt
         let recipe = try Self.byteBPERecipe()
-        let trained = try recipe.train(recipe.counter(threads: 2).count(paths: TestData.englishCorpora), vocabularySize: 8000, minFrequency: 2)
+        let trained = try recipe.train(
+            recipe.counter(threads: 2).count(paths: TestData.englishCorpora), vocabularySize: 8000, minFrequency: 2)
         let committed = try String(contentsOfFile: TestData.root + "/Vocab/en-byte-bpe-8k.json", encoding: .utf8)
         #expect(TokenizerFile.json(trained) == committed)
     }
@@ -98,7 +101,9 @@ import Tokenization
         // HF assigns ##-token ids in hash order, so equal-count pairs can be merged in another order
         // near the end; allow that many differences and no more.
         let differences = a.symmetricDifference(b).count
-        #expect(differences <= hf.count / 100, "\(differences) tokens differ: \(a.subtracting(b).sorted().prefix(10)) vs \(b.subtracting(a).sorted().prefix(10))")
+        #expect(
+            differences <= hf.count / 100,
+            "\(differences) tokens differ: \(a.subtracting(b).sorted().prefix(10)) vs \(b.subtracting(a).sorted().prefix(10))")
     }
 
     @Test func characterBPEWithSuffixMatchesHuggingFaceUpToTies() throws {

@@ -8,7 +8,8 @@ import Tokenization
     struct Reference: Decodable { var vocab_size: Int; var held_out_lines: Int; var mean_tokens_per_line: Double; var vocab: [String] }
 
     @Test func unigramTrainingMatchesSentencePieceTokensPerLine() throws {
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: TestData.fixtures + "/components/unigram_spm_reference.json")))
+        let reference = try JSONDecoder().decode(
+            Reference.self, from: Data(contentsOf: URL(fileURLWithPath: TestData.fixtures + "/components/unigram_spm_reference.json")))
         var lines: [String] = []
         // Lines exactly as the Python script splits them (at "\n", a CR kept), blank ones dropped.
         for path in TestData.englishCorpora {
@@ -33,8 +34,12 @@ import Tokenization
         for line in held { total += TestData.encode(session, line).0.count }
         let mean = Double(total) / Double(held.count)
         let overlap = Set(tokenizer.model.vocabulary.tokens).intersection(reference.vocab).count
-        print("unigram: \(mean) tokens per line vs sentencepiece \(reference.mean_tokens_per_line); \(overlap)/\(reference.vocab_size) pieces shared")
-        #expect(abs(mean / reference.mean_tokens_per_line - 1) < 0.01, "mean tokens per line \(mean) vs sentencepiece \(reference.mean_tokens_per_line)")
+        print(
+            "unigram: \(mean) tokens per line vs sentencepiece \(reference.mean_tokens_per_line); \(overlap)/\(reference.vocab_size) pieces shared"
+        )
+        #expect(
+            abs(mean / reference.mean_tokens_per_line - 1) < 0.01,
+            "mean tokens per line \(mean) vs sentencepiece \(reference.mean_tokens_per_line)")
 
         // Written as tokenizer.json and read back, it encodes the same.
         try tokenizer.save(to: dir + "/unigram.json")

@@ -1,13 +1,14 @@
-#if canImport(NeuralCore)
-import NeuralCore
-#endif
 import Foundation
 import TensorOps
 import Testing
 import TransformerLM
 
+#if canImport(NeuralCore)
+    import NeuralCore
+#endif
+
 #if canImport(TestFixtures)
-import TestFixtures
+    import TestFixtures
 #endif
 
 /// The default GPT model trains to the same losses as the code before NeuralCore existed.
@@ -34,8 +35,9 @@ import TestFixtures
         var rng = SeededGenerator(seed: 20)
         let count = options.batch * model.config.contextLength * steps + 1
         let ids: [UInt32] = (0..<count).map { i in rng.nextUniform() < 0.1 ? UInt32(rng.next() % UInt64(V)) : UInt32((i * 7 + i / 5) % V) }
-        let trainer = try Trainer(model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: V, source: "pattern"),
-                                  validation: nil)
+        let trainer = try Trainer(
+            model: model, options: options, train: try TokenStream(ids: ids, vocabularySize: V, source: "pattern"),
+            validation: nil)
         return try (0..<steps).map { _ in try trainer.trainStep().loss }
     }
 
@@ -53,29 +55,32 @@ import TestFixtures
         let env = ProcessInfo.processInfo.environment
         let path = try #require(env["TESSERA_WRITE_GPT_LOSSES"])
         let losses = try Self.losses()
-        let fixture = Fixture(commit: env["TESSERA_GPT_LOSSES_COMMIT"] ?? "unknown",
-                              command: "Tests/TransformerLMTests/Fixtures/make_gpt_losses.sh", losses: losses,
-                              lossBits: losses.map(\.bitPattern))
+        let fixture = Fixture(
+            commit: env["TESSERA_GPT_LOSSES_COMMIT"] ?? "unknown",
+            command: "Tests/TransformerLMTests/Fixtures/make_gpt_losses.sh", losses: losses,
+            lossBits: losses.map(\.bitPattern))
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try enc.encode(fixture).write(to: URL(fileURLWithPath: path))
     }
 
     #if canImport(NeuralCore)
-    @Test func sameLossesAsBeforeTheMove() throws {
-        let path = TestFixtures.path("gpt_losses.json", in: "TransformerLMTests")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        let losses = try Self.losses()
-        try #require(fixture.lossBits.count == Self.steps && losses.count == Self.steps)
-        var identical = 0
-        for (step, (now, bits)) in zip(losses, fixture.lossBits).enumerated() {
-            let before = Float(bitPattern: bits)
-            if now.bitPattern == bits { identical += 1 }
-            #expect(abs(now - before) <= 1e-5 * abs(before), "step \(step + 1): loss \(now), before the move \(before) (commit \(fixture.commit))")
+        @Test func sameLossesAsBeforeTheMove() throws {
+            let path = TestFixtures.path("gpt_losses.json", in: "TransformerLMTests")
+            let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            let losses = try Self.losses()
+            try #require(fixture.lossBits.count == Self.steps && losses.count == Self.steps)
+            var identical = 0
+            for (step, (now, bits)) in zip(losses, fixture.lossBits).enumerated() {
+                let before = Float(bitPattern: bits)
+                if now.bitPattern == bits { identical += 1 }
+                #expect(
+                    abs(now - before) <= 1e-5 * abs(before),
+                    "step \(step + 1): loss \(now), before the move \(before) (commit \(fixture.commit))")
+            }
+            print("DefaultModelLossesTests: \(identical) of \(Self.steps) losses bit-identical to commit \(fixture.commit)")
+            // the run learns something: the losses are not a constant that any model would reproduce
+            #expect(losses[Self.steps - 1] < losses[0] - 0.1, "losses \(losses)")
         }
-        print("DefaultModelLossesTests: \(identical) of \(Self.steps) losses bit-identical to commit \(fixture.commit)")
-        // the run learns something: the losses are not a constant that any model would reproduce
-        #expect(losses[Self.steps - 1] < losses[0] - 0.1, "losses \(losses)")
-    }
     #endif
 }

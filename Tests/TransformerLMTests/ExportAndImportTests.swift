@@ -19,11 +19,12 @@ import TransformerLM
         #expect(file.tensors["transformer.h.0.mlp.c_fc.weight"]?.shape == [8, 12])
         #expect(file.tensors["transformer.h.0.mlp.c_proj.weight"]?.shape == [12, 8])
         #expect(file.tensors["lm_head.weight"] == nil, "tied head is not stored")
-        let ours = model.parameters.pointer + model.layout.blocks[1].qkvw   // [24, 8]
+        let ours = model.parameters.pointer + model.layout.blocks[1].qkvw  // [24, 8]
         let theirs = try file.floats("transformer.h.1.attn.c_attn.weight")  // [8, 24]
         for o in 0..<24 { for i in 0..<8 { #expect(theirs[i * 24 + o] == ours[o * 8 + i]) } }
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any]
-        #expect(config?["n_embd"] as? Int == 8 && config?["n_layer"] as? Int == 2 && config?["activation_function"] as? String == "gelu_new")
+        #expect(
+            config?["n_embd"] as? Int == 8 && config?["n_layer"] as? Int == 2 && config?["activation_function"] as? String == "gelu_new")
     }
 
     @Test func nonGPT2ConfigsNameTheOption() throws {

@@ -1,8 +1,8 @@
 import ArtifactIO
 import Foundation
 import NeuralCore
-import Testing
 import TensorOps
+import Testing
 import Tokenization
 import TransformerLM
 
@@ -21,7 +21,7 @@ import TransformerLM
         #expect(mapped.count == memory.count)
         #expect(mapped.ids == memory.ids, "seed \(seed)")
         var a = 0, b = 0
-        for _ in 0..<40 {   // wraps around the end several times
+        for _ in 0..<40 {  // wraps around the end several times
             let x = memory.batch(at: a, batch: 3, time: 16), y = mapped.batch(at: b, batch: 3, time: 16)
             #expect(x.inputs == y.inputs && x.targets == y.targets && x.next == y.next)
             a = x.next; b = y.next

@@ -11,9 +11,15 @@ import TransformerLM
 @Suite struct ReferenceFixtureTests {
     static let combos: [String] = {
         var out: [String] = []
-        for p in ["sinusoidal", "learned"] { for n in ["pre", "post"] { for a in ["gelu", "relu"] { for f in ["dense", "moe"] {
-            out.append("\(p)_\(n)_\(a)_\(f)")
-        } } } }
+        for p in ["sinusoidal", "learned"] {
+            for n in ["pre", "post"] {
+                for a in ["gelu", "relu"] {
+                    for f in ["dense", "moe"] {
+                        out.append("\(p)_\(n)_\(a)_\(f)")
+                    }
+                }
+            }
+        }
         return out
     }()
 

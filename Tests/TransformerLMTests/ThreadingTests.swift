@@ -8,7 +8,8 @@ import TransformerLM
     @Test(arguments: [ModelConfig.Norm.pre, .post])
     func twoThreadsGiveOneThreadsLossAndGradients(norm: ModelConfig.Norm) throws {
         // Big enough that layer norm (≥ 512 rows), activations (≥ 32K values) and cross-entropy split.
-        let config = ModelConfig(vocabSize: 97, contextLength: 32, layers: 2, heads: 2, dim: 64, ffnDim: 256, positions: .learned, norm: norm)
+        let config = ModelConfig(
+            vocabSize: 97, contextLength: 32, layers: 2, heads: 2, dim: 64, ffnDim: 256, positions: .learned, norm: norm)
         let B = 16, T = 32
         var rng = SeededGenerator(seed: 5)
         let inputs = (0..<(B * T)).map { _ in Int32(rng.next() % 97) }

@@ -30,7 +30,8 @@ import TransformerLM
     static func trainer(steps: Int, config: ModelConfig = config) throws -> Trainer {
         let model = try TransformerModel(config: config, threads: 1)
         model.initialize(seed: 7)
-        return try Trainer(model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
+        return try Trainer(
+            model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
     }
 
     @Test func trainingLowersTheLoss() throws {
@@ -55,8 +56,9 @@ import TransformerLM
         try Checkpoint.save(to: dir, model: first.model, trainer: first, tokenizer: Array("{}".utf8))
 
         let model = try Checkpoint.loadModel(dir, threads: 1)
-        let resumed = try Trainer(model: model, options: Self.options(steps: 12), train: try Self.stream(4000, seed: 1),
-                                  validation: try Self.stream(1000, seed: 2))
+        let resumed = try Trainer(
+            model: model, options: Self.options(steps: 12), train: try Self.stream(4000, seed: 1),
+            validation: try Self.stream(1000, seed: 2))
         try Checkpoint.restore(resumed, from: dir)
         #expect(resumed.step == 5)
         for _ in 5..<12 { _ = try resumed.trainStep() }
@@ -132,8 +134,10 @@ import TransformerLM
         var rng = SeededGenerator(seed: 0)
         for w in 0..<3 {
             let s = w * T
-            total += Double(try model.forward(inputs: Array(stream.ids[s..<(s + T)]), targets: Array(stream.ids[(s + 1)...(s + T)]),
-                                              batch: 1, time: T, rng: &rng))
+            total += Double(
+                try model.forward(
+                    inputs: Array(stream.ids[s..<(s + T)]), targets: Array(stream.ids[(s + 1)...(s + T)]),
+                    batch: 1, time: T, rng: &rng))
         }
         #expect(abs(result.loss - total / 3) < 1e-5)
     }

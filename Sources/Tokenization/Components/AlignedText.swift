@@ -42,7 +42,9 @@ package struct AlignedText: Sendable {
 
     /// The part of the text in byte range `range` (character boundaries).
     package func slice(_ range: Range<Int>) -> AlignedText {
-        var part = AlignedText(origin: range.isEmpty ? (range.lowerBound < starts.count ? starts[range.lowerBound] : (ends.last ?? origin)) : starts[range.lowerBound])
+        var part = AlignedText(
+            origin: range.isEmpty
+                ? (range.lowerBound < starts.count ? starts[range.lowerBound] : (ends.last ?? origin)) : starts[range.lowerBound])
         part.bytes = Array(bytes[range])
         part.starts = Array(starts[range])
         part.ends = Array(ends[range])
@@ -92,8 +94,8 @@ package struct AlignedText: Sendable {
         let chars = scalars()
         var out = AlignedText(origin: origin)
         out.bytes.reserveCapacity(bytes.count); out.starts.reserveCapacity(bytes.count); out.ends.reserveCapacity(bytes.count)
-        var offset = 0   // bytes
-        var next = 0     // source characters consumed
+        var offset = 0  // bytes
+        var next = 0  // source characters consumed
         for (c, change) in items {
             let idx = offset
             let align: (Int32, Int32)
@@ -160,7 +162,9 @@ package struct AlignedText: Sendable {
         /// The byte length of the source character at the position (0 at the end).
         package var currentLength: Int {
             guard position < source.bytes.count else { return 0 }
-            return source.bytes.withUnsafeBufferPointer { max(UTF8Validation.sequenceLength($0.baseAddress!, at: position, end: $0.count), 1) }
+            return source.bytes.withUnsafeBufferPointer {
+                max(UTF8Validation.sequenceLength($0.baseAddress!, at: position, end: $0.count), 1)
+            }
         }
 
         /// Copies source characters unchanged up to byte `end`.

@@ -14,8 +14,11 @@ package struct ByteFallbackDecoder: DecoderComponent {
         var pending: [UInt8] = []
         func flush() {
             guard !pending.isEmpty else { return }
-            if let s = String(validating: pending, as: UTF8.self) { out.append(s) }
-            else { out.append(contentsOf: [String](repeating: "\u{FFFD}", count: pending.count)) }
+            if let s = String(validating: pending, as: UTF8.self) {
+                out.append(s)
+            } else {
+                out.append(contentsOf: [String](repeating: "\u{FFFD}", count: pending.count))
+            }
             pending.removeAll()
         }
         for token in tokens {

@@ -31,8 +31,9 @@ package struct CharacterSplitPreTokenizer: PreTokenizerComponent {
         case .punctuation(let behavior):
             piece.split(matches: piece.characterMatches(isPunctuationScalar), behavior: behavior, into: &out)
         case .digits(let individual):
-            piece.split(matches: piece.characterMatches { CharacterClass.of($0).contains(.number) },
-                        behavior: individual ? .isolated : .contiguous, into: &out)
+            piece.split(
+                matches: piece.characterMatches { CharacterClass.of($0).contains(.number) },
+                behavior: individual ? .isolated : .contiguous, into: &out)
         case .delimiter(let d):
             piece.split(matches: piece.characterMatches { $0 == d }, behavior: .removed, into: &out)
         }
@@ -44,7 +45,8 @@ package struct CharacterSplitPreTokenizer: PreTokenizerComponent {
         case .bert: return "{\"type\": \"BertPreTokenizer\"}"
         case .punctuation(let b): return "{\"type\": \"Punctuation\", \"behavior\": \"\(b.rawValue)\"}"
         case .digits(let individual): return "{\"type\": \"Digits\", \"individual_digits\": \(individual)}"
-        case .delimiter(let d): return "{\"type\": \"CharDelimiterSplit\", \"delimiter\": \(JSONText.string(String(Character(Unicode.Scalar(d) ?? " "))))}"
+        case .delimiter(let d):
+            return "{\"type\": \"CharDelimiterSplit\", \"delimiter\": \(JSONText.string(String(Character(Unicode.Scalar(d) ?? " "))))}"
         }
     }
 }

@@ -30,7 +30,8 @@ package struct ClassicDecoder: DecoderComponent {
         switch decoder {
         case .none: return "null"
         case .byteLevel: return "{\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": true}"
-        case .wordPiece(let prefix, let cleanup): return "{\"type\": \"WordPiece\", \"prefix\": \(JSONText.string(prefix)), \"cleanup\": \(cleanup)}"
+        case .wordPiece(let prefix, let cleanup):
+            return "{\"type\": \"WordPiece\", \"prefix\": \(JSONText.string(prefix)), \"cleanup\": \(cleanup)}"
         case .bpeSuffix(let suffix): return "{\"type\": \"BPEDecoder\", \"suffix\": \(JSONText.string(suffix))}"
         }
     }

@@ -10,8 +10,10 @@ package struct ComponentPipeline: Sendable {
     /// as these components do, so the fast encoder runs instead of the general one.
     package var encodesWithFastPath = false
 
-    package init(normalizer: (any NormalizerComponent)? = nil, preTokenizer: (any PreTokenizerComponent)? = nil,
-                 postProcessor: (any PostProcessorComponent)? = nil, decoder: (any DecoderComponent)? = nil) {
+    package init(
+        normalizer: (any NormalizerComponent)? = nil, preTokenizer: (any PreTokenizerComponent)? = nil,
+        postProcessor: (any PostProcessorComponent)? = nil, decoder: (any DecoderComponent)? = nil
+    ) {
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
         self.postProcessor = postProcessor

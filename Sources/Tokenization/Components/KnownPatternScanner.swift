@@ -13,7 +13,8 @@ package struct KnownPatternScanner: Sendable {
 
     package let kind: Kind
 
-    static let llama3Pattern = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    static let llama3Pattern =
+        #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
     static let gpt2Pattern = #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
 
     /// The scanner for `pattern`, or `nil` when it is not a known one.
@@ -67,7 +68,9 @@ package struct KnownPatternScanner: Sendable {
                 if a == 0x73 || a == 0x74 || a == 0x6D || a == 0x64 { out.append(i..<(i + 2)); i += 2; continue }
                 if i + 2 < n {
                     let b = base[i + 2] | 0x20
-                    if (a == 0x72 && b == 0x65) || (a == 0x76 && b == 0x65) || (a == 0x6C && b == 0x6C) { out.append(i..<(i + 3)); i += 3; continue }
+                    if (a == 0x72 && b == 0x65) || (a == 0x76 && b == 0x65) || (a == 0x6C && b == 0x6C) {
+                        out.append(i..<(i + 3)); i += 3; continue
+                    }
                 }
             }
             // [^\r\n\p{L}\p{N}]?\p{L}+

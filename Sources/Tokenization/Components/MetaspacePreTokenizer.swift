@@ -24,7 +24,8 @@ package struct MetaspacePreTokenizer: PreTokenizerComponent {
         let startsWithReplacement = text.bytes.starts(with: Array(replacementString.utf8))
         switch prependScheme {
         case .always: if !startsWithReplacement { text.prepend(replacementString) }
-        case .first: if !startsWithReplacement && text.originalRange(0..<text.bytes.count).lowerBound == 0 { text.prepend(replacementString) }
+        case .first:
+            if !startsWithReplacement && text.originalRange(0..<text.bytes.count).lowerBound == 0 { text.prepend(replacementString) }
         case .never: break
         }
         if splitPieces {

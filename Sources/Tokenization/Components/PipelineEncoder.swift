@@ -1,8 +1,9 @@
 import TextNormalization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Encodes through a ``ComponentPipeline``, step for step as Hugging Face `tokenizers` does:
@@ -54,7 +55,10 @@ struct PipelineEncoder {
     }
 
     /// A piece of the input: text still to encode, or an added token found with its original range.
-    enum Part { case text(AlignedText), added(AddedToken, Range<Int>) }
+    enum Part {
+        case text(AlignedText)
+        case added(AddedToken, Range<Int>)
+    }
 
     mutating func encode(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool) -> PostProcessingEncoding {
         var encoding = PostProcessingEncoding()
@@ -67,7 +71,11 @@ struct PipelineEncoder {
         for part in parts {
             guard case .text(var text) = part else { normalizedParts.append(part); continue }
             pipeline.normalizer?.normalize(&text)
-            if normalizedTokens.isEmpty { normalizedParts.append(.text(text)) } else { Self.extract(text, normalizedTokens, first: normalizedFirst, into: &normalizedParts) }
+            if normalizedTokens.isEmpty {
+                normalizedParts.append(.text(text))
+            } else {
+                Self.extract(text, normalizedTokens, first: normalizedFirst, into: &normalizedParts)
+            }
         }
         // 3. Pre-tokenize and run the model.
         for part in normalizedParts {
@@ -106,7 +114,9 @@ struct PipelineEncoder {
                 if !first[Int(base[i])] { i += 1; continue }
                 var found: (Int, AddedToken)? = nil
                 for k in patterns.indices where patterns[k].bytes.count <= n - i && patterns[k].bytes[0] == base[i] {
-                    if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) { found = (patterns[k].bytes.count, patterns[k].token); break }
+                    if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) {
+                        found = (patterns[k].bytes.count, patterns[k].token); break
+                    }
                 }
                 guard let (length, token) = found else { i += 1; continue }
                 var start = i, end = i + length

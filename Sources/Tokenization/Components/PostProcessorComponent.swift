@@ -66,7 +66,11 @@ package struct ByteLevelPostProcessor: PostProcessorComponent {
 /// `TemplateProcessing`, `BertProcessing` and `RobertaProcessing` for a single sequence:
 /// special tokens before and after (offsets empty at 0). Roberta also trims offsets as ByteLevel.
 package struct TemplatePostProcessor: PostProcessorComponent {
-    package enum Kind: Sendable { case template(single: String, pair: String, specials: String), bert, roberta(trimOffsets: Bool, addPrefixSpace: Bool) }
+    package enum Kind: Sendable {
+        case template(single: String, pair: String, specials: String)
+        case bert
+        case roberta(trimOffsets: Bool, addPrefixSpace: Bool)
+    }
     package var kind: Kind
     package var prefix: [AddedToken]
     package var suffix: [AddedToken]
@@ -84,9 +88,11 @@ package struct TemplatePostProcessor: PostProcessorComponent {
         case .template(let single, let pair, let specials):
             return "{\"type\": \"TemplateProcessing\", \"single\": \(single), \"pair\": \(pair), \"special_tokens\": \(specials)}"
         case .bert:
-            return "{\"type\": \"BertProcessing\", \"sep\": [\(JSONText.string(suffix.first?.content ?? "")), \(suffix.first?.id ?? 0)], \"cls\": [\(JSONText.string(prefix.first?.content ?? "")), \(prefix.first?.id ?? 0)]}"
+            return
+                "{\"type\": \"BertProcessing\", \"sep\": [\(JSONText.string(suffix.first?.content ?? "")), \(suffix.first?.id ?? 0)], \"cls\": [\(JSONText.string(prefix.first?.content ?? "")), \(prefix.first?.id ?? 0)]}"
         case .roberta(let trim, let add):
-            return "{\"type\": \"RobertaProcessing\", \"sep\": [\(JSONText.string(suffix.first?.content ?? "")), \(suffix.first?.id ?? 0)], \"cls\": [\(JSONText.string(prefix.first?.content ?? "")), \(prefix.first?.id ?? 0)], \"trim_offsets\": \(trim), \"add_prefix_space\": \(add)}"
+            return
+                "{\"type\": \"RobertaProcessing\", \"sep\": [\(JSONText.string(suffix.first?.content ?? "")), \(suffix.first?.id ?? 0)], \"cls\": [\(JSONText.string(prefix.first?.content ?? "")), \(prefix.first?.id ?? 0)], \"trim_offsets\": \(trim), \"add_prefix_space\": \(add)}"
         }
     }
 }

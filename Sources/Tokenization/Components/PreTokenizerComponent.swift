@@ -62,19 +62,31 @@ extension AlignedText {
         case .contiguous:
             var previousMatch = false
             for (r, isMatch) in segments {
-                if isMatch == previousMatch, let last = kept.last { kept[kept.count - 1] = last.lowerBound..<r.upperBound } else { kept.append(r) }
+                if isMatch == previousMatch, let last = kept.last {
+                    kept[kept.count - 1] = last.lowerBound..<r.upperBound
+                } else {
+                    kept.append(r)
+                }
                 previousMatch = isMatch
             }
         case .mergedWithPrevious:
             var previousMatch = false
             for (r, isMatch) in segments {
-                if isMatch && !previousMatch, let last = kept.last { kept[kept.count - 1] = last.lowerBound..<r.upperBound } else { kept.append(r) }
+                if isMatch && !previousMatch, let last = kept.last {
+                    kept[kept.count - 1] = last.lowerBound..<r.upperBound
+                } else {
+                    kept.append(r)
+                }
                 previousMatch = isMatch
             }
         case .mergedWithNext:
             var previousMatch = false
             for (r, isMatch) in segments.reversed() {
-                if isMatch && !previousMatch, let last = kept.last { kept[kept.count - 1] = r.lowerBound..<last.upperBound } else { kept.append(r) }
+                if isMatch && !previousMatch, let last = kept.last {
+                    kept[kept.count - 1] = r.lowerBound..<last.upperBound
+                } else {
+                    kept.append(r)
+                }
                 previousMatch = isMatch
             }
             kept.reverse()

@@ -9,10 +9,13 @@ package struct PrecompiledCharsmap: Sendable {
 
     /// Parses a map: a little-endian `UInt32` trie size in bytes, the trie, then the strings.
     package init(_ data: [UInt8], source: String) throws {
-        guard data.count >= 4 else { throw TokenizerError.malformed(source: source, what: "precompiled_charsmap is \(data.count) bytes, expected at least 4") }
+        guard data.count >= 4 else {
+            throw TokenizerError.malformed(source: source, what: "precompiled_charsmap is \(data.count) bytes, expected at least 4")
+        }
         let size = Int(UInt32(data[0]) | UInt32(data[1]) << 8 | UInt32(data[2]) << 16 | UInt32(data[3]) << 24)
         guard size % 4 == 0, size <= data.count - 4 else {
-            throw TokenizerError.malformed(source: source, what: "precompiled_charsmap trie size \(size) does not fit its \(data.count) bytes")
+            throw TokenizerError.malformed(
+                source: source, what: "precompiled_charsmap trie size \(size) does not fit its \(data.count) bytes")
         }
         var units: [UInt32] = []
         units.reserveCapacity(size / 4)

@@ -21,5 +21,7 @@ package struct StripDecoder: DecoderComponent {
         }
     }
 
-    package var json: String { "{\"type\": \"Strip\", \"content\": \(JSONText.string(String(content))), \"start\": \(start), \"stop\": \(stop)}" }
+    package var json: String {
+        "{\"type\": \"Strip\", \"content\": \(JSONText.string(String(content))), \"start\": \(start), \"stop\": \(stop)}"
+    }
 }

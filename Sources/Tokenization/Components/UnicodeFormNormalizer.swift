@@ -31,9 +31,11 @@ extension AlignedText {
     /// Runs a ``Normalizer`` over the text, composing its alignments with the text's own.
     package mutating func apply(_ normalizer: Normalizer) {
         guard !bytes.isEmpty, !normalizer.isIdentity else { return }
-        if normalizer.form == .none || normalizer.form == .nfc || normalizer.form == .nfkc || normalizer.form == .nfd || normalizer.form == .nfkd,
-           !bytes.contains(where: { $0 >= 0x80 }) && !normalizer.lowercase && !normalizer.clean {
-            return   // ASCII is in every normalization form
+        if normalizer.form == .none || normalizer.form == .nfc || normalizer.form == .nfkc || normalizer.form == .nfd
+            || normalizer.form == .nfkd,
+            !bytes.contains(where: { $0 >= 0x80 }) && !normalizer.lowercase && !normalizer.clean
+        {
+            return  // ASCII is in every normalization form
         }
         var aligner = AlignedNormalizer(normalizer)
         var out: [UInt8] = [], s: [Int32] = [], e: [Int32] = []

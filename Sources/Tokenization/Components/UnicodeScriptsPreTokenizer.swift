@@ -7,10 +7,10 @@ package struct UnicodeScriptsPreTokenizer: PreTokenizerComponent {
 
     /// ICU script code, with tokenizers' fixes; -1 for "any".
     static func script(_ s: UInt32) -> Int32 {
-        if s == 0x30FC { return 17 }   // USCRIPT_HAN
+        if s == 0x30FC { return 17 }  // USCRIPT_HAN
         if s == 0x20 { return -1 }
         let code = tsr_script(Int32(bitPattern: s))
-        if code == 20 || code == 22 { return 17 }   // HIRAGANA, KATAKANA → HAN
+        if code == 20 || code == 22 { return 17 }  // HIRAGANA, KATAKANA → HAN
         return code
     }
 

@@ -39,13 +39,19 @@ public enum SentencePieceFile {
         let replacement: UInt32 = 0x2581
         var normalizers: [any NormalizerComponent] = []
         if !norm.precompiledCharsmap.isEmpty {
-            normalizers.append(PrecompiledNormalizer(charsmap: try PrecompiledCharsmap(Array(norm.precompiledCharsmap), source: "\(source): normalizer_spec.precompiled_charsmap")))
+            normalizers.append(
+                PrecompiledNormalizer(
+                    charsmap: try PrecompiledCharsmap(
+                        Array(norm.precompiledCharsmap), source: "\(source): normalizer_spec.precompiled_charsmap")))
         }
         let decoder: any DecoderComponent
-        let metaspaceDecoder = MetaspaceDecoder(replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, split: true)
+        let metaspaceDecoder = MetaspaceDecoder(
+            replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, split: true)
         if byteFallback {
-            decoder = SequenceDecoder(decoders: [ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
-                                                 StripDecoder(content: " ", start: norm.addDummyPrefix ? 1 : 0, stop: 0)])
+            decoder = SequenceDecoder(decoders: [
+                ReplaceDecoder(pattern: .string("\u{2581}"), content: " "), ByteFallbackDecoder(), FuseDecoder(),
+                StripDecoder(content: " ", start: norm.addDummyPrefix ? 1 : 0, stop: 0),
+            ])
         } else {
             decoder = metaspaceDecoder
         }
@@ -54,11 +60,13 @@ public enum SentencePieceFile {
             if norm.removeExtraWhitespaces { normalizers.append(ReplaceNormalizer(pattern: try TextPattern.regex(" {2,}"), content: " ")) }
             var pre: [any PreTokenizerComponent] = []
             if norm.removeExtraWhitespaces { pre.append(CharacterSplitPreTokenizer(kind: .whitespaceSplit)) }
-            pre.append(MetaspacePreTokenizer(replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, splitPieces: true))
+            pre.append(
+                MetaspacePreTokenizer(replacement: replacement, prependScheme: norm.addDummyPrefix ? .always : .never, splitPieces: true))
             let pieces = proto.pieces.map { ($0.piece, Double($0.score)) }
             let model = try UnigramModel(pieces: pieces, unknownID: unkID ?? Int(spec.unkID), byteFallback: byteFallback, source: source)
-            let pipeline = ComponentPipeline(normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
-                                             preTokenizer: SequencePreTokenizer(preTokenizers: pre), decoder: decoder)
+            let pipeline = ComponentPipeline(
+                normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                preTokenizer: SequencePreTokenizer(preTokenizers: pre), decoder: decoder)
             return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
         case .bpe:
             if norm.removeExtraWhitespaces {
@@ -83,14 +91,18 @@ public enum SentencePieceFile {
                 merges.append(contentsOf: local)
             }
             let order = merges.indices.sorted { merges[$0].score != merges[$1].score ? merges[$0].score > merges[$1].score : $0 < $1 }
-            let model = try BPEModel(vocabulary: vocabulary, merges: order.map { (merges[$0].a, merges[$0].b) },
-                                     unknownToken: unkID.map { proto.pieces[$0].piece }, fuseUnknown: true, byteFallback: byteFallback, source: source)
-            let pipeline = ComponentPipeline(normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
-                                             preTokenizer: MetaspacePreTokenizer(replacement: replacement, prependScheme: norm.addDummyPrefix ? .first : .never, splitPieces: false),
-                                             decoder: decoder)
+            let model = try BPEModel(
+                vocabulary: vocabulary, merges: order.map { (merges[$0].a, merges[$0].b) },
+                unknownToken: unkID.map { proto.pieces[$0].piece }, fuseUnknown: true, byteFallback: byteFallback, source: source)
+            let pipeline = ComponentPipeline(
+                normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
+                preTokenizer: MetaspacePreTokenizer(
+                    replacement: replacement, prependScheme: norm.addDummyPrefix ? .first : .never, splitPieces: false),
+                decoder: decoder)
             return Tokenizer(model: .bpe(model), addedTokens: added, pipeline: pipeline)
         default:
-            throw TokenizerError.malformed(source: source, what: "trainer_spec.model_type \(spec.modelType): Tessera reads UNIGRAM and BPE SentencePiece models")
+            throw TokenizerError.malformed(
+                source: source, what: "trainer_spec.model_type \(spec.modelType): Tessera reads UNIGRAM and BPE SentencePiece models")
         }
     }
 }

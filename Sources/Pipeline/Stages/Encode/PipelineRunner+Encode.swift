@@ -35,7 +35,9 @@ extension PipelineRunner {
         try TokenShard.write(validation, vocabularySize: tokenizer.vocabularySize, to: path("data/val.bin"))
         let bytesPerToken = Double(bytes) / Double(max(train.count + validation.count, 1))
         log("  \(train.count) training and \(validation.count) validation tokens, \(String(format: "%.2f", bytesPerToken)) bytes per token")
-        return (["data/train.bin", "data/val.bin"],
-                ["train_tokens": Double(train.count), "val_tokens": Double(validation.count), "bytes_per_token": bytesPerToken])
+        return (
+            ["data/train.bin", "data/val.bin"],
+            ["train_tokens": Double(train.count), "val_tokens": Double(validation.count), "bytes_per_token": bytesPerToken]
+        )
     }
 }

@@ -17,12 +17,20 @@ extension PipelineRunner {
         guard let bitsPerByte = Evaluator.bitsPerByte(loss: result.loss, tokens: result.tokens, bytes: bytes) else {
             throw PipelineError("evaluate: the \(result.tokens) validation targets decode to no bytes (bits per byte undefined)")
         }
-        let evaluation = Evaluation(loss: result.loss, perplexity: result.perplexity, bitsPerByte: bitsPerByte,
-                                    tokens: result.tokens, unigramLoss: unigram)
+        let evaluation = Evaluation(
+            loss: result.loss, perplexity: result.perplexity, bitsPerByte: bitsPerByte,
+            tokens: result.tokens, unigramLoss: unigram)
         try writeJSON(evaluation, to: "evaluation.json")
-        log(String(format: "  validation loss %.4f (unigram %.4f), perplexity %.2f, %.3f bits per byte over %d tokens",
-                   evaluation.loss, unigram, evaluation.perplexity, evaluation.bitsPerByte, evaluation.tokens))
-        return (["evaluation.json"], ["loss": evaluation.loss, "perplexity": evaluation.perplexity,
-                                      "bits_per_byte": evaluation.bitsPerByte, "unigram_loss": unigram])
+        log(
+            String(
+                format: "  validation loss %.4f (unigram %.4f), perplexity %.2f, %.3f bits per byte over %d tokens",
+                evaluation.loss, unigram, evaluation.perplexity, evaluation.bitsPerByte, evaluation.tokens))
+        return (
+            ["evaluation.json"],
+            [
+                "loss": evaluation.loss, "perplexity": evaluation.perplexity,
+                "bits_per_byte": evaluation.bitsPerByte, "unigram_loss": unigram,
+            ]
+        )
     }
 }

@@ -14,8 +14,10 @@ extension PipelineRunner {
         var samples: [Sample] = []
         for (k, prompt) in options.prompts.enumerated() {
             let ids = tokenizer.encode(prompt).map { Int32(bitPattern: $0) }
-            let out = try sampler.generate(prompt: ids, maxTokens: options.maxTokens, temperature: Float(options.temperature),
-                                           topK: options.topK, topP: 1, seed: UInt64(max(options.seed, 0) + k), stopToken: stop) { _ in }
+            let out = try sampler.generate(
+                prompt: ids, maxTokens: options.maxTokens, temperature: Float(options.temperature),
+                topK: options.topK, topP: 1, seed: UInt64(max(options.seed, 0) + k), stopToken: stop
+            ) { _ in }
             let text = prompt + tokenizer.decode(out.map { UInt32(bitPattern: $0) })
             samples.append(Sample(prompt: prompt, text: text))
             log("  sample \(k + 1): \(text.prefix(120).replacingOccurrences(of: "\n", with: " "))…")

@@ -16,7 +16,8 @@ extension PipelineRunner {
         let tokenizerBytes = Array(try Data(contentsOf: URL(fileURLWithPath: path("tokenizer.json"))))
         let markerPath = path("lm/pipeline-fingerprint")
         // Resume only a whole checkpoint of this very configuration (a damaged one trains afresh).
-        let resumable = !fresh && (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
+        let resumable =
+            !fresh && (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
             && (try? Checkpoint.loadModel(directory)) != nil
 
         let model: TransformerModel
@@ -46,7 +47,9 @@ extension PipelineRunner {
             trainer = try Trainer(model: model, options: options.trainingOptions(), train: train, validation: validation)
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
         }
-        log("  \(model.parameterCount) parameters; \(train.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)")
+        log(
+            "  \(model.parameterCount) parameters; \(train.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)"
+        )
 
         let tokensPerStep = Double(options.batch * options.context)
         let start = Date()
@@ -73,8 +76,10 @@ extension PipelineRunner {
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = Double(step - firstStep) * tokensPerStep / max(elapsed, 1e-9)
                 let eta = Double(options.steps - step) * tokensPerStep / max(rate, 1e-9)
-                log(String(format: "  step %d/%d  train %.3f  val %.3f  %.0f tok/s  ETA %.0f s", step, options.steps,
-                           curve.last(where: { $0.trainLoss != nil })?.trainLoss ?? .nan, v, rate, eta))
+                log(
+                    String(
+                        format: "  step %d/%d  train %.3f  val %.3f  %.0f tok/s  ETA %.0f s", step, options.steps,
+                        curve.last(where: { $0.trainLoss != nil })?.trainLoss ?? .nan, v, rate, eta))
                 lastLog = Date()
             } else if Date().timeIntervalSince(lastLog) > 30 {
                 log("  step \(step)/\(options.steps)")
@@ -84,8 +89,12 @@ extension PipelineRunner {
         guard finished else { throw PipelineError("lm: interrupted at step \(trainer.step) (interruptAfterSteps)") }
         let elapsed = Date().timeIntervalSince(start)
         let finalValidation = curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
-        return (["lm/model.safetensors", "lm/config.json", "lm/curve.json"],
-                ["parameters": Double(model.parameterCount), "final_val_loss": finalValidation,
-                 "tokens_per_s": Double(trainer.step - firstStep) * tokensPerStep / max(elapsed, 1e-9)])
+        return (
+            ["lm/model.safetensors", "lm/config.json", "lm/curve.json"],
+            [
+                "parameters": Double(model.parameterCount), "final_val_loss": finalValidation,
+                "tokens_per_s": Double(trainer.step - firstStep) * tokensPerStep / max(elapsed, 1e-9),
+            ]
+        )
     }
 }

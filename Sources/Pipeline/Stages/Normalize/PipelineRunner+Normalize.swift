@@ -7,14 +7,16 @@ extension PipelineRunner {
     func runNormalize() throws -> ([String], [String: Double]) {
         try FileManager.default.createDirectory(atPath: path("corpus"), withIntermediateDirectories: true)
         let options = config.normalize
-        let normalizer = Normalizer(form: options.form, lowercase: options.lowercase,
-                                    clean: options.clean, keepNewlines: true)
+        let normalizer = Normalizer(
+            form: options.form, lowercase: options.lowercase,
+            clean: options.clean, keepNewlines: true)
         var scratch = NormalizationScratch()
         var buffer: [UInt8] = []
         var bytesIn = 0, bytesOut = 0
         for (file, target) in zip(corpusFiles, normalizedFiles) {
             let writer = try AtomicFileWriter(path: path(target))
-            let reader = try TextChunkReader(path: file, options: .init(replaceInvalid: options.replaceInvalid, rejectNUL: !options.replaceInvalid))
+            let reader = try TextChunkReader(
+                path: file, options: .init(replaceInvalid: options.replaceInvalid, rejectNUL: !options.replaceInvalid))
             try reader.forEachChunk { chunk, _ in
                 buffer.removeAll(keepingCapacity: true)
                 normalizer.normalize(chunk, into: &buffer, scratch: &scratch)

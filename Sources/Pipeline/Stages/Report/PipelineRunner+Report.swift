@@ -1,9 +1,9 @@
 import ArtifactIO
 import Embeddings
 import Foundation
+import NeuralCore
 import TextNormalization
 import Tokenization
-import NeuralCore
 
 /// The report stage: one self-contained `report.html` from the run's artifacts.
 extension PipelineRunner {
@@ -38,11 +38,15 @@ extension PipelineRunner {
     private func tokenizerSection(_ report: inout HTMLReport, _ tokenizer: Tokenizer) throws {
         report.heading("Tokenizer")
         let encode = StageRecord.load(run: run, stage: PipelineStage.encode.rawValue)
-        report.table(headers: ["model", "vocabulary", "bytes per token", "training tokens", "validation tokens"], rows: [[
-            config.tokenizer.model.rawValue, "\(tokenizer.vocabularySize)",
-            Self.number(encode?.metrics["bytes_per_token"] ?? .nan),
-            Self.number(encode?.metrics["train_tokens"] ?? .nan), Self.number(encode?.metrics["val_tokens"] ?? .nan),
-        ]])
+        report.table(
+            headers: ["model", "vocabulary", "bytes per token", "training tokens", "validation tokens"],
+            rows: [
+                [
+                    config.tokenizer.model.rawValue, "\(tokenizer.vocabularySize)",
+                    Self.number(encode?.metrics["bytes_per_token"] ?? .nan),
+                    Self.number(encode?.metrics["train_tokens"] ?? .nan), Self.number(encode?.metrics["val_tokens"] ?? .nan),
+                ]
+            ])
         let merges = Self.merges(of: tokenizer)
         if !merges.isEmpty {
             report.heading("First merges (the most frequent pairs)", level: 3)
@@ -74,7 +78,10 @@ extension PipelineRunner {
                 continue
             }
             let near = index.nearest(positive: [Int(ids[0])], k: 8, exclude: [Int(ids[0])])
-            rows.append([Self.visible(word), near.map { "\(Self.visible(table.tokens[$0.row])) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")])
+            rows.append([
+                Self.visible(word),
+                near.map { "\(Self.visible(table.tokens[$0.row])) \(String(format: "%.2f", $0.score))" }.joined(separator: ", "),
+            ])
         }
         report.heading("Nearest neighbours (cosine)", level: 3)
         report.table(headers: ["token", "neighbours"], rows: rows)
@@ -88,8 +95,10 @@ extension PipelineRunner {
             .sorted { counts[$0] > counts[$1] }.prefix(max(config.report.pcaTokens, 2))
         let coordinates = PrincipalComponents.project(rows: Array(chosen), of: table)
         let points = zip(chosen, coordinates).map { SVGChart.LabelledPoint(x: $1.0, y: $1.1, label: Self.visible(table.tokens[$0])) }
-        report.svg(SVGChart.scatter(title: "PCA of the \(points.count) most frequent tokens", xLabel: "first component",
-                                    yLabel: "second component", points: points))
+        report.svg(
+            SVGChart.scatter(
+                title: "PCA of the \(points.count) most frequent tokens", xLabel: "first component",
+                yLabel: "second component", points: points))
     }
 
     private func languageModelSection(_ report: inout HTMLReport) throws {
@@ -97,20 +106,29 @@ extension PipelineRunner {
         let curve = try readJSON([CurvePoint].self, from: "lm/curve.json")
         let evaluation = try readJSON(Evaluation.self, from: "evaluation.json")
         let lm = config.lm
-        report.paragraph("\(lm.layers) layers, \(lm.heads) heads, dim \(lm.dim), FFN \(lm.ffnDim) (\(lm.ffn)), context \(lm.context), " +
-                         "\(lm.positions) positions, \(lm.norm)-LN, \(lm.activation); batch \(lm.batch), \(lm.steps) steps, peak lr \(lm.lr); " +
-                         "token embeddings \(config.embeddings.enabled ? "initialized from Word2Vec" : "random").")
+        report.paragraph(
+            "\(lm.layers) layers, \(lm.heads) heads, dim \(lm.dim), FFN \(lm.ffnDim) (\(lm.ffn)), context \(lm.context), "
+                + "\(lm.positions) positions, \(lm.norm)-LN, \(lm.activation); batch \(lm.batch), \(lm.steps) steps, peak lr \(lm.lr); "
+                + "token embeddings \(config.embeddings.enabled ? "initialized from Word2Vec" : "random").")
         let trainPoints = curve.compactMap { p in p.trainLoss.map { (x: Double(p.step), y: $0) } }
         let valPoints = curve.compactMap { p in p.valLoss.map { (x: Double(p.step), y: $0) } }
-        var series = [SVGChart.Series(name: "training loss", points: trainPoints), SVGChart.Series(name: "validation loss", points: valPoints)]
+        var series = [
+            SVGChart.Series(name: "training loss", points: trainPoints), SVGChart.Series(name: "validation loss", points: valPoints),
+        ]
         if let last = trainPoints.last, let first = trainPoints.first {
-            series.append(.init(name: "unigram baseline", points: [(first.x, evaluation.unigramLoss), (last.x, evaluation.unigramLoss)], color: "#999"))
+            series.append(
+                .init(
+                    name: "unigram baseline", points: [(first.x, evaluation.unigramLoss), (last.x, evaluation.unigramLoss)], color: "#999"))
         }
         report.svg(SVGChart.lines(title: "Loss (nats per token)", xLabel: "step", yLabel: "cross-entropy", series: series))
-        report.table(headers: ["validation loss", "perplexity", "bits per byte", "unigram baseline loss", "tokens evaluated"], rows: [[
-            Self.number(evaluation.loss), Self.number(evaluation.perplexity), Self.number(evaluation.bitsPerByte),
-            Self.number(evaluation.unigramLoss), "\(evaluation.tokens)",
-        ]])
+        report.table(
+            headers: ["validation loss", "perplexity", "bits per byte", "unigram baseline loss", "tokens evaluated"],
+            rows: [
+                [
+                    Self.number(evaluation.loss), Self.number(evaluation.perplexity), Self.number(evaluation.bitsPerByte),
+                    Self.number(evaluation.unigramLoss), "\(evaluation.tokens)",
+                ]
+            ])
     }
 
     private func samplesSection(_ report: inout HTMLReport) throws {
@@ -129,12 +147,16 @@ extension PipelineRunner {
             report.paragraph("No attention weights (the sentence encoded to no tokens).")
             return
         }
-        report.paragraph("Which earlier tokens each position attends to (rows: positions; columns: attended tokens), for “\(config.report.attentionText)”.")
+        report.paragraph(
+            "Which earlier tokens each position attends to (rows: positions; columns: attended tokens), for “\(config.report.attentionText)”."
+        )
         let labels = map.tokens.map(Self.visible)
         report.svg(SVGChart.heatmap(title: "layer 1, head 1", values: first[0], rowLabels: labels, columnLabels: labels))
         let heads = Double(last.count)
         let mean = last[0].indices.map { i in last[0][i].indices.map { j in last.reduce(0) { $0 + $1[i][j] } / heads } }
-        report.svg(SVGChart.heatmap(title: "layer \(map.layers.count), mean of \(last.count) heads", values: mean, rowLabels: labels, columnLabels: labels))
+        report.svg(
+            SVGChart.heatmap(
+                title: "layer \(map.layers.count), mean of \(last.count) heads", values: mean, rowLabels: labels, columnLabels: labels))
     }
 
     // MARK: Helpers

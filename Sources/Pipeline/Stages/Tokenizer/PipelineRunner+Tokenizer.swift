@@ -4,8 +4,9 @@ import Tokenization
 extension PipelineRunner {
     func runTokenizer() throws -> ([String], [String: Double]) {
         let options = config.tokenizer
-        let recipe = try TokenizerRecipe(kind: options.model, normalization: config.normalize.form, lowercase: config.normalize.lowercase,
-                                         specialTokens: options.specialTokens)
+        let recipe = try TokenizerRecipe(
+            kind: options.model, normalization: config.normalize.form, lowercase: config.normalize.lowercase,
+            specialTokens: options.specialTokens)
         let counts = try recipe.counter(threads: config.lm.threads).count(paths: normalizedFiles.map(path))
         let tokenizer = try recipe.train(counts, vocabularySize: options.vocabSize, minFrequency: UInt64(max(options.minFrequency, 0)))
         try TokenizerFile.save(tokenizer, to: path("tokenizer.json"))
