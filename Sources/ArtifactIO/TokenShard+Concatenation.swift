@@ -18,21 +18,7 @@ extension TokenShard {
         var header = [UInt8](repeating: 0, count: headerBytes)
         let got = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headerBytes, 0) }
         guard got == headerBytes else { throw TokenShardError.truncatedHeader(path: path, size: max(0, min(size, got))) }
-        func word(_ k: Int) -> Int32 {
-            Int32(
-                bitPattern: UInt32(header[4 * k]) | UInt32(header[4 * k + 1]) << 8 | UInt32(header[4 * k + 2]) << 16 | UInt32(
-                    header[4 * k + 3]) << 24)
-        }
-        guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
-        let version = word(1)
-        guard version == 1 || version == 2 else { throw TokenShardError.badVersion(path: path, found: version) }
-        let width = version == 1 ? 2 : 4
-        let count = Int(UInt32(bitPattern: word(2)))
-        let expected = headerBytes + count * width
-        guard size == expected else {
-            throw TokenShardError.lengthMismatch(path: path, headerCount: count, expectedBytes: expected, actualBytes: size)
-        }
-        return (count, width)
+        return try checkHeader(header[...], fileSize: size, path: path)
     }
 
     /// Concatenates the shards at `paths`, in order, into one shard at `output` (written to a

@@ -70,20 +70,7 @@ public struct TokenShard: Sendable {
         guard bytes.count >= headerBytes else {
             throw TokenShardError.truncatedHeader(path: path, size: bytes.count)
         }
-        func word(_ k: Int) -> Int32 {
-            Int32(
-                bitPattern: UInt32(bytes[4 * k]) | UInt32(bytes[4 * k + 1]) << 8 | UInt32(bytes[4 * k + 2]) << 16 | UInt32(bytes[4 * k + 3])
-                    << 24)
-        }
-        guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
-        let version = word(1)
-        guard version == 1 || version == 2 else { throw TokenShardError.badVersion(path: path, found: version) }
-        let width = version == 1 ? 2 : 4
-        let count = Int(UInt32(bitPattern: word(2)))
-        let expected = headerBytes + count * width
-        guard bytes.count == expected else {
-            throw TokenShardError.lengthMismatch(path: path, headerCount: count, expectedBytes: expected, actualBytes: bytes.count)
-        }
+        let (count, width) = try checkHeader(bytes[..<headerBytes], fileSize: bytes.count, path: path)
         var ids = [UInt32](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { b in
             let p = b.baseAddress! + headerBytes
@@ -96,5 +83,25 @@ public struct TokenShard: Sendable {
             }
         }
         return TokenShard(ids: ids, bytesPerToken: width)
+    }
+
+    /// Checks a shard's 1,024-byte header against the size of its file: the magic, the version,
+    /// and that the file holds exactly the ids the header counts. Returns the count and id width.
+    static func checkHeader(_ header: ArraySlice<UInt8>, fileSize: Int, path: String) throws -> (count: Int, bytesPerToken: Int) {
+        let base = header.startIndex
+        func word(_ k: Int) -> Int32 {
+            let i = base + 4 * k
+            return Int32(bitPattern: UInt32(header[i]) | UInt32(header[i + 1]) << 8 | UInt32(header[i + 2]) << 16 | UInt32(header[i + 3]) << 24)
+        }
+        guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
+        let version = word(1)
+        guard version == 1 || version == 2 else { throw TokenShardError.badVersion(path: path, found: version) }
+        let width = version == 1 ? 2 : 4
+        let count = Int(UInt32(bitPattern: word(2)))
+        let expected = headerBytes + count * width
+        guard fileSize == expected else {
+            throw TokenShardError.lengthMismatch(path: path, headerCount: count, expectedBytes: expected, actualBytes: fileSize)
+        }
+        return (count, width)
     }
 }
