@@ -24,7 +24,7 @@ public enum Seq2SeqModelDirectory {
     /// Saves the model, its tokenizer and, with a trainer, the training state.
     public static func save(to directory: String, model: Seq2SeqTransformer, tokenizer: Tokenizer, trainer: Seq2SeqTrainer?) throws {
         let fm = FileManager.default
-        let staging = directory + ".saving", previous = directory + ".previous"
+        let staging = directory + ".saving"
         try? fm.removeItem(atPath: staging)
         // The run marker travels with every save, so the directory stays recognisable as ours after the swap.
         try RunDirectory.create(staging, as: .translation)
@@ -47,12 +47,7 @@ public enum Seq2SeqModelDirectory {
             try moments.write(to: staging + "/optimizer.safetensors")
             try encoder.encode(trainer.state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
         }
-        if fm.fileExists(atPath: directory) {
-            try? fm.removeItem(atPath: previous)
-            try fm.moveItem(atPath: directory, toPath: previous)
-        }
-        try fm.moveItem(atPath: staging, toPath: directory)
-        try? fm.removeItem(atPath: previous)
+        try Checkpoint.swapIntoPlace(staging: staging, directory: directory)
     }
 
     /// Whether `directory` holds a Tessera translation model (its `config.json` has the marker).

@@ -39,7 +39,7 @@ public enum MaskedLMCheckpoint {
         throws
     {
         let fm = FileManager.default
-        let staging = directory + ".saving", previous = directory + ".previous"
+        let staging = directory + ".saving"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         // The run marker (ArtifactIO's `RunDirectory`, kind "mlm") travels with every checkpoint.
@@ -59,12 +59,7 @@ public enum MaskedLMCheckpoint {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
         }
-        if fm.fileExists(atPath: directory) {
-            try? fm.removeItem(atPath: previous)
-            try fm.moveItem(atPath: directory, toPath: previous)
-        }
-        try fm.moveItem(atPath: staging, toPath: directory)
-        try? fm.removeItem(atPath: previous)
+        try Checkpoint.swapIntoPlace(staging: staging, directory: directory)
     }
 
     /// Checks that `directory` may be written as a masked-LM run (absent, empty, or one already),

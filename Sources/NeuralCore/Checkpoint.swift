@@ -26,7 +26,7 @@ public enum Checkpoint {
     /// Saves the model (and, when given, the trainer's full state) with the tokenizer file's bytes.
     public static func save(to directory: String, model: any TrainableModel, trainer: Trainer?, tokenizer: [UInt8]) throws {
         let fm = FileManager.default
-        let staging = directory + ".saving", previous = directory + ".previous"
+        let staging = directory + ".saving"
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         // The run marker (ArtifactIO's `RunDirectory`, kind "lm") travels with every
@@ -49,6 +49,16 @@ public enum Checkpoint {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(state).write(to: URL(fileURLWithPath: staging + "/trainer_state.json"))
         }
+        try Checkpoint.swapIntoPlace(staging: staging, directory: directory)
+    }
+
+    /// Moves a complete checkpoint written at `staging` (`NAME.saving`) to `directory` (`NAME`):
+    /// the old one becomes `NAME.previous` until the new one is in place, then goes. A crash at any
+    /// point leaves `NAME` or `NAME.previous` whole, which ``resolve(_:)`` finds. Every model
+    /// family's saver ends with this.
+    public static func swapIntoPlace(staging: String, directory: String) throws {
+        let fm = FileManager.default
+        let previous = directory + ".previous"
         if fm.fileExists(atPath: directory) {
             // `directory` is whole, so an older NAME.previous can go; then keep this one until the swap is done
             try? fm.removeItem(atPath: previous)
