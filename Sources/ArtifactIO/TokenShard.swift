@@ -91,7 +91,8 @@ public struct TokenShard: Sendable {
         let base = header.startIndex
         func word(_ k: Int) -> Int32 {
             let i = base + 4 * k
-            return Int32(bitPattern: UInt32(header[i]) | UInt32(header[i + 1]) << 8 | UInt32(header[i + 2]) << 16 | UInt32(header[i + 3]) << 24)
+            return Int32(
+                bitPattern: UInt32(header[i]) | UInt32(header[i + 1]) << 8 | UInt32(header[i + 2]) << 16 | UInt32(header[i + 3]) << 24)
         }
         guard word(0) == magic else { throw TokenShardError.badMagic(path: path, found: word(0)) }
         let version = word(1)
