@@ -48,6 +48,7 @@ extension PipelineConfig: StrictJSON.Choices {
             "lm.norm": ModelConfig.Norm.allCases.map(\.rawValue),
             "lm.activation": ModelConfig.Activation.allCases.map(\.rawValue),
             "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue),
+            "lm.windows": WindowSampling.allCases.map(\.rawValue),
         ]
     }
 }
