@@ -340,13 +340,15 @@ public struct CorpusEncoder {
         write: ([UInt8]) throws -> Void
     ) throws {
         guard var line = long else { return }
+        // This copy owns the temporary files from here on, whatever happens.
+        long = nil
+        defer { line.writer.close() }
         if carry.last == 0x0D { carry.removeLast() }
         while let cut = carry.withUnsafeBufferPointer({ line.limit.nextCut($0, origin: line.offset) }) {
             try encodeLongPiece(&line, &carry, upTo: cut - line.offset, last: false, addSpecialTokens: addSpecialTokens, write: write)
         }
         try encodeLongPiece(&line, &carry, upTo: carry.count, last: true, addSpecialTokens: addSpecialTokens, write: write)
         try line.writer.finish(write: write)
-        long = nil
         carry.removeAll()
     }
 
