@@ -94,7 +94,7 @@ struct DecodeCommand: ParsableCommand {
         let size = tok.vocabularySize
         let slice = 1 << 20
         var decoder = StreamingDecoder(tokenizer: tok, skipSpecialTokens: skipSpecial)
-        decoder.sliceTokens = slice
+        decoder.sliceTokens = 1 << 18
         var carry: [UInt8] = []
         // Writes the text decoded so far; a character cut at its end waits for the rest (byte-level).
         func flush(final: Bool) throws {
