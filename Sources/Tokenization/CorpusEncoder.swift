@@ -407,21 +407,14 @@ public struct CorpusEncoder {
         return ranges
     }
 
-    /// Encodes one line (appending ids, and byte ranges when `wantOffsets`). A line with a
-    /// stretch longer than ``maxStretchBytes`` is encoded in pieces at the cuts ``StretchLimit``
-    /// forces, as a long line streamed piece by piece is, so both give the same tokens.
-    private func encodeLine(
+    /// Encodes a line longer than ``maxStretchBytes`` held whole (appending ids, and byte ranges
+    /// when `wantOffsets`) in pieces at the cuts ``StretchLimit`` forces, as a long line streamed
+    /// piece by piece is, so both give the same tokens.
+    @inline(never)
+    private func encodeLongLine(
         _ line: UnsafeBufferPointer<UInt8>, session: TokenizerSession, addSpecialTokens: Bool, wantOffsets: Bool,
         ids: inout [UInt32], ranges: inout [Range<Int>]
     ) {
-        guard line.count > maxStretchBytes + 1 else {
-            if wantOffsets {
-                session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids, offsets: &ranges)
-            } else {
-                session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids)
-            }
-            return
-        }
         let specials: (prefix: [AddedToken], suffix: [AddedToken]) = addSpecialTokens ? specialTokens : ([], [])
         for t in specials.prefix {
             ids.append(t.id)
@@ -466,9 +459,15 @@ public struct CorpusEncoder {
                 let line = UnsafeBufferPointer(start: base + unit.lowerBound, count: unit.count)
                 ids.removeAll(keepingCapacity: true)
                 ranges.removeAll(keepingCapacity: true)
-                encodeLine(
-                    line, session: session, addSpecialTokens: addSpecialTokens, wantOffsets: offsets && format == .jsonl, ids: &ids,
-                    ranges: &ranges)
+                if line.count > maxStretchBytes + 1 {
+                    encodeLongLine(
+                        line, session: session, addSpecialTokens: addSpecialTokens, wantOffsets: offsets && format == .jsonl,
+                        ids: &ids, ranges: &ranges)
+                } else if offsets && format == .jsonl {
+                    session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids, offsets: &ranges)
+                } else {
+                    session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids)
+                }
                 switch format {
                 case .ids:
                     for (k, id) in ids.enumerated() { if k > 0 { out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
