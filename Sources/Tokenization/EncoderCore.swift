@@ -313,7 +313,8 @@ struct EncoderCore {
                     while s + lead < e && base[s + lead] == 0x20 { lead += 1 }
                     while e - trail > s && base[e - 1 - trail] == 0x20 { trail += 1 }
                     if lead > 0 {
-                        let isFirst = ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || (!continuing && origin + os == 0)
+                        let isFirst =
+                            ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || (!continuing && origin + os == 0)
                         if isFirst && trimKeepsPrefixSpace && lead == 1 { lead = 0 }
                         os = min(os + lead, oe)
                     }

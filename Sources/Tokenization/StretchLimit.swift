@@ -94,7 +94,9 @@ struct StretchLimit {
                 let length = UTF8Validation.sequenceLength(base, at: i, end: count)
                 if length > 0 {
                     let scalar = Int32(bitPattern: UTF8Validation.decode(base, at: i, length: length))
-                    if tsr_has_boundary_before(Int32(TSR_FORM_NFKC), scalar) != 0 && tsr_has_boundary_before(Int32(TSR_FORM_NFC), scalar) != 0 {
+                    if tsr_has_boundary_before(Int32(TSR_FORM_NFKC), scalar) != 0
+                        && tsr_has_boundary_before(Int32(TSR_FORM_NFC), scalar) != 0
+                    {
                         return origin + i
                     }
                 }
