@@ -148,12 +148,7 @@ import Tokenization
         let expected = try Self.expectedIDs(Self.dir + "/realworld_\(name)_spm_expected.txt")
         try #require(lines.count == expected.count)
         let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).spm.model")
-        // Known gap: a .model loads in the tokenizer.json layout transformers converts it to; that
-        // layout differs from sentencepiece itself on control symbols typed in the text (<s>),
-        // score-ordered BPE merges on runs of spaces, and some whitespace clean-up.
-        withKnownIssue("\(name).spm.model loads in transformers' tokenizer.json layout, which differs from sentencepiece on some lines") {
-            let bad = Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".spm.model")
-            #expect(bad == 0, "\(name).spm.model: \(bad) of \(lines.count) lines differ from sentencepiece")
-        }
+        let bad = Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".spm.model")
+        #expect(bad == 0, "\(name).spm.model: \(bad) of \(lines.count) lines differ from sentencepiece")
     }
 }
