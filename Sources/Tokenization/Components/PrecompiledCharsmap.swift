@@ -85,6 +85,22 @@ package struct PrecompiledCharsmap: Sendable {
         return (length, value..<end)
     }
 
+    /// Whether some key is longer than `prefix` and starts with it.
+    package func hasLongerKey(startingWith prefix: [UInt8]) -> Bool {
+        guard !units.isEmpty else { return false }
+        var position = Self.offset(units[0])
+        for c in prefix {
+            position ^= Int(c)
+            guard position < units.count, Self.label(units[position]) == UInt32(c) else { return false }
+            position ^= Self.offset(units[position])
+        }
+        for c in 1...255 {
+            let child = position ^ c
+            if child < units.count && Self.label(units[child]) == UInt32(c) { return true }
+        }
+        return false
+    }
+
     /// The NUL-separated replacement strings that ``longestPrefix(_:_:)`` ranges point into.
     package var replacements: [UInt8] { normalized }
 

@@ -1,7 +1,8 @@
 /// How a SentencePiece `.model` encodes, exactly as the `sentencepiece` library does: its own
 /// normalizer over the whole input, then its Unigram lattice or BPE merges over the normalized
-/// text. The text is cut before each `▁` that follows another character only when no piece
-/// spans such a cut (so each part can be encoded and cached alone with the same result).
+/// text. For BPE the text is cut before each `▁` that follows another character when no piece
+/// spans such a cut (so each part is encoded and cached alone with the same result); a Unigram
+/// lattice always spans the whole text, as its `float` path sums make ties depend on the prefix.
 package struct SentencePieceCodec: Sendable {
     /// The segmentation model.
     package enum Model: Sendable {
@@ -33,8 +34,10 @@ package struct SentencePieceCodec: Sendable {
             if spans { break }
         }
         if case .unigram = model {
-            // An unknown `▁` would fuse with the unknown run before it.
-            cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
+            // Never cut: sentencepiece sums path scores in `float` along the whole text, so where two
+            // segmentations score the same in exact arithmetic, which one wins depends on the sum so far.
+            cutsBeforeSpaces = false
+            _ = hasSpacePiece
         } else {
             cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
         }

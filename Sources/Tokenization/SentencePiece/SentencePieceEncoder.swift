@@ -20,7 +20,7 @@ struct SentencePieceEncoder {
         normalized.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
-        codec.normalizer.normalize(text, into: &normalized, starts: &starts, ends: &ends)
+        codec.normalizer.normalize(text, into: &normalized, starts: &starts, ends: &ends, wantOffsets: wantOffsets)
         let n = normalized.count
         guard n > 0 else { return }
         let cuts = codec.cutsBeforeSpaces

@@ -14,6 +14,9 @@ package struct SentencePieceNormalizer: Sendable {
     let addDummyPrefix: Bool
     let removeExtraWhitespaces: Bool
     let escapeWhitespaces: Bool
+    /// ASCII bytes that normalize to themselves whatever follows (no user-defined piece or longer
+    /// charsmap key starts with them): copied without a lookup.
+    let copiesASCII: [Bool]
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -28,6 +31,13 @@ package struct SentencePieceNormalizer: Sendable {
         self.addDummyPrefix = addDummyPrefix
         self.removeExtraWhitespaces = removeExtraWhitespaces
         self.escapeWhitespaces = escapeWhitespaces
+        copiesASCII = (0..<256).map { b in
+            guard b < 0x80, b != 0, !first[b] else { return false }
+            guard let map = charsmap else { return true }
+            if map.hasLongerKey(startingWith: [UInt8(b)]) { return false }
+            let byte = [UInt8(b)]
+            return byte.withUnsafeBufferPointer { map.longestPrefix($0.baseAddress!, 1) } == nil
+        }
     }
 
     /// Where the normalization of one unit of input comes from.
@@ -54,7 +64,7 @@ package struct SentencePieceNormalizer: Sendable {
     /// Normalizes `input`, appending the normalized bytes to `out` and, for each, the range of
     /// input bytes it comes from to `starts` / `ends` (the dummy prefix comes from an empty range).
     package func normalize(
-        _ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], starts: inout [Int32], ends: inout [Int32]
+        _ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], starts: inout [Int32], ends: inout [Int32], wantOffsets: Bool = true
     ) {
         guard let base = input.baseAddress, !input.isEmpty else { return }
         let n = input.count
@@ -79,15 +89,30 @@ package struct SentencePieceNormalizer: Sendable {
         @inline(__always) func emit(_ b: UInt8, _ s: Int, _ e: Int) {
             if escapeWhitespaces && b == 0x20 {
                 out.append(0xE2); out.append(0x96); out.append(0x81)
-                starts.append(Int32(s)); starts.append(Int32(s)); starts.append(Int32(s))
-                ends.append(Int32(e)); ends.append(Int32(e)); ends.append(Int32(e))
+                if wantOffsets {
+                    starts.append(Int32(s)); starts.append(Int32(s)); starts.append(Int32(s))
+                    ends.append(Int32(e)); ends.append(Int32(e)); ends.append(Int32(e))
+                }
             } else {
-                out.append(b); starts.append(Int32(s)); ends.append(Int32(e))
+                out.append(b)
+                if wantOffsets { starts.append(Int32(s)); ends.append(Int32(e)) }
             }
         }
         if addDummyPrefix { emit(0x20, i, i) }
         var previousSpace = removeExtraWhitespaces
         while i < n {
+            let c = base[i]
+            if copiesASCII[Int(c)] {
+                if c == 0x20 {
+                    if !previousSpace { emit(c, i, i + 1) }
+                    previousSpace = removeExtraWhitespaces
+                } else {
+                    emit(c, i, i + 1)
+                    previousSpace = false
+                }
+                i += 1
+                continue
+            }
             let (source, range, length) = prefix(base, i, n)
             var lower = range.lowerBound
             let upper = range.upperBound
@@ -112,7 +137,8 @@ package struct SentencePieceNormalizer: Sendable {
                 let c = out.count
                 let isSpace = escapeWhitespaces ? (out[c - 3] == 0xE2 && out[c - 2] == 0x96 && out[c - 1] == 0x81) : out[c - 1] == 0x20
                 if !isSpace { break }
-                out.removeLast(width); starts.removeLast(width); ends.removeLast(width)
+                out.removeLast(width)
+                if wantOffsets { starts.removeLast(width); ends.removeLast(width) }
             }
         }
     }
