@@ -87,6 +87,10 @@ public struct UnigramModel: Sendable {
         var from: [Int32] = []
         var ids: [Int32] = []
         var path: [(Int32, Int32, Bool)] = []
+        /// After an encode with `trackGaps`: the smallest difference between two compared path
+        /// scores, and the best path's score.
+        package var minGap = Double.infinity
+        package var pathScore = 0.0
         package init() {}
     }
 
@@ -97,10 +101,18 @@ public struct UnigramModel: Sendable {
     }
 
     /// Encodes one piece of text with `scratch`'s buffers, appending `(id, start, end)` byte ranges relative to it.
-    func encode(_ word: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [(UInt32, Int32, Int32)]) {
+    /// With `floatSums` (SentencePiece models only) path scores are summed in `float` as
+    /// sentencepiece does; with `trackGaps` the scratch records the smallest gap between compared
+    /// scores and the best score (to tell whether `float` sums could decide differently).
+    func encode(
+        _ word: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [(UInt32, Int32, Int32)], floatSums: Bool? = nil,
+        trackGaps: Bool = false
+    ) {
         guard let base = word.baseAddress, !word.isEmpty else { return }
         let n = word.count
+        let floatSums = floatSums ?? self.floatSums
         let unkScore = floatSums ? Double(Float(minScore) - 10) : minScore - 10
+        var minGap = Double.infinity
         let unknown = Int32(unknownID ?? -2)
         if scratch.best.count < n + 1 {
             scratch.best = [Double](repeating: 0, count: n + 1)
@@ -112,7 +124,7 @@ public struct UnigramModel: Sendable {
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
                     latticeScores.withUnsafeBufferPointer { score in
-                        trie.pieceID.withUnsafeBufferPointer { pieceID in
+                        do {
                             for k in 0...n { from[k] = -1 }
                             best[0] = 0
                             var i = 0
@@ -120,27 +132,25 @@ public struct UnigramModel: Sendable {
                                 let here = best[i]
                                 let mblen = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
                                 var hasSingle = false
-                                var node = trie.start(base[i])
-                                var k = 1
-                                while node >= 0 {
-                                    let id = pieceID[Int(node)]
-                                    if id >= 0 {
-                                        let candidate = float ? Double(Float(score[Int(id)]) + Float(here)) : score[Int(id)] + here
-                                        let end = i + k
-                                        if from[end] < 0 || candidate > best[end] {
-                                            best[end] = candidate; from[end] = Int32(i); bestID[end] = id
-                                        }
-                                        if k == mblen { hasSingle = true }
+                                trie.forEachPrefix(base + i, n - i) { k, id in
+                                    let candidate = float ? Double(Float(score[Int(id)]) + Float(here)) : score[Int(id)] + here
+                                    let end = i + k
+                                    if from[end] < 0 {
+                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = id
+                                    } else {
+                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = id }
                                     }
-                                    if i + k >= n { break }
-                                    node = trie.next(node, base[i + k])
-                                    k += 1
+                                    if k == mblen { hasSingle = true }
                                 }
                                 if !hasSingle {
                                     let end = i + mblen
                                     let candidate = float ? Double(Float(unkScore) + Float(here)) : unkScore + here
-                                    if from[end] < 0 || candidate > best[end] {
+                                    if from[end] < 0 {
                                         best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown
+                                    } else {
+                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown }
                                     }
                                 }
                                 i += mblen
@@ -150,6 +160,8 @@ public struct UnigramModel: Sendable {
                 }
             }
         }
+        scratch.minGap = minGap
+        scratch.pathScore = scratch.best[n]
         // Back from the end; consecutive unknown pieces are fused.
         scratch.path.removeAll(keepingCapacity: true)
         var end = n
@@ -171,7 +183,7 @@ public struct UnigramModel: Sendable {
                 continue
             }
             // Hugging Face looks an unknown run up as a string first (so a typed `<unk>` is itself).
-            if !floatSums, let id = vocabulary.id(bytes: base + start, count: end - start) {
+            if !self.floatSums, let id = vocabulary.id(bytes: base + start, count: end - start) {
                 out.append((id, start32, end32))
                 continue
             }

@@ -1,8 +1,11 @@
 /// How a SentencePiece `.model` encodes, exactly as the `sentencepiece` library does: its own
 /// normalizer over the whole input, then its Unigram lattice or BPE merges over the normalized
-/// text. For BPE the text is cut before each `▁` that follows another character when no piece
-/// spans such a cut (so each part is encoded and cached alone with the same result); a Unigram
-/// lattice always spans the whole text, as its `float` path sums make ties depend on the prefix.
+/// text. The text is cut before each `▁` that follows another character when no piece spans
+/// such a cut, so each part is encoded (and cached) alone. For BPE that gives the same result.
+/// A Unigram lattice sums path scores in `float` along the whole text, so where two paths of a
+/// part score within `float` rounding of each other the winner depends on the score so far:
+/// parts are encoded in `double` with the smallest score gap they compared, and a text where a
+/// gap is within the rounding bound is encoded again whole in `float`.
 package struct SentencePieceCodec: Sendable {
     /// The segmentation model.
     package enum Model: Sendable {
@@ -34,10 +37,8 @@ package struct SentencePieceCodec: Sendable {
             if spans { break }
         }
         if case .unigram = model {
-            // Never cut: sentencepiece sums path scores in `float` along the whole text, so where two
-            // segmentations score the same in exact arithmetic, which one wins depends on the sum so far.
-            cutsBeforeSpaces = false
-            _ = hasSpacePiece
+            // An unknown `▁` would fuse with the unknown run before it.
+            cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
         } else {
             cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
         }
