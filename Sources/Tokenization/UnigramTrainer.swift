@@ -112,12 +112,13 @@ public struct UnigramTrainer: Sendable {
         }
         var out: [(String, Double)] = specialTokens.map { ($0, 0.0) }
         if byteFallback { for b in 0..<256 { out.append((String(format: "<0x%02X>", b), 0.0)) } }
+        var seen = Set(out.map(\.0))
         let ordered = final.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
         for (p, s) in ordered {
             var view = String.UnicodeScalarView()
             for c in p { if let u = Unicode.Scalar(c) { view.append(u) } }
             let text = String(view)
-            if out.contains(where: { $0.0 == text }) { continue }
+            if !seen.insert(text).inserted { continue }
             out.append((text, s))
         }
         return out
@@ -406,23 +407,42 @@ public struct UnigramTrainer: Sendable {
                 if alternatives[i].count != second.count { alternatives[i] = [] }
             }
         }
-        // Viterbi frequencies over the corpus, and which words use each piece.
+        // Viterbi frequencies over the corpus (counts are whole numbers, so the per-worker sums are exact).
         let workers = max(1, min(threads, words.count))
-        var paths = [[Int]](repeating: [], count: words.count)
-        paths.withUnsafeMutableBufferPointer { buffer in
+        var partial = [Double](repeating: 0, count: size * workers)
+        partial.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             ParallelFor.run(workers, threads: workers) { w in
                 let lo = words.count * w / workers, hi = words.count * (w + 1) / workers
-                for k in lo..<hi { out[k] = Self.viterbi(model.nodes(words[k].chars[...]), length: words[k].chars.count) ?? [] }
+                var nodes: [LatticeModel.Node] = []
+                var best: [Double] = []
+                var back: [Int] = []
+                for k in lo..<hi {
+                    let n = words[k].chars.count
+                    nodes.removeAll(keepingCapacity: true)
+                    model.nodes(words[k].chars[...], into: &nodes)
+                    best.removeAll(keepingCapacity: true)
+                    best.append(contentsOf: repeatElement(-.infinity, count: n + 1))
+                    back.removeAll(keepingCapacity: true)
+                    back.append(contentsOf: repeatElement(-1, count: n + 1))
+                    best[0] = 0
+                    for (index, (i, j, _, s)) in nodes.enumerated() where best[i] > -.infinity {
+                        if best[i] + s > best[j] { best[j] = best[i] + s; back[j] = index }
+                    }
+                    guard best[n] > -.infinity else { continue }
+                    var j = n
+                    while j > 0 {
+                        let node = nodes[back[j]]
+                        if node.2 >= 0 { out[w * size + node.2] += words[k].count }
+                        j = node.0
+                    }
+                }
             }
         }
         var freq = [Double](repeating: 0, count: size)
-        var inverted = [Double](repeating: 0, count: size)  // summed counts of the words using the piece (once per use)
-        var totalCount = 0.0
-        for (k, path) in paths.enumerated() {
-            totalCount += words[k].count
-            for id in path where id >= 0 { freq[id] += words[k].count; inverted[id] += words[k].count }
-        }
+        for w in 0..<workers { for i in 0..<size { freq[i] += partial[w * size + i] } }
+        let inverted = freq  // summed counts of the words using the piece (once per use)
+        let totalCount = words.reduce(0) { $0 + $1.count }
         let sum = freq.reduce(0, +)
         let logSum = log(sum)
         var kept: [([UInt32], Double)] = []
