@@ -25,6 +25,8 @@ struct EncoderCore {
     let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
     /// The general path, for tokenizers composed of `tokenizer.json` components.
     var general: PipelineEncoder?
+    /// SentencePiece's own encoding, for tokenizers read from a `.model` file.
+    var sentencePiece: SentencePieceEncoder?
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
     /// Words up to this many bytes are remembered in the cache.
@@ -61,7 +63,10 @@ struct EncoderCore {
         case .wordPiece(let m): bpe = nil; wordPiece = m
         case .unigram, .wordLevel: bpe = nil; wordPiece = nil
         }
-        general = tokenizer.pipeline.flatMap { $0.encodesWithFastPath ? nil : PipelineEncoder(tokenizer, pipeline: $0) }
+        general = tokenizer.pipeline.flatMap {
+            $0.encodesWithFastPath || $0.sentencePiece != nil ? nil : PipelineEncoder(tokenizer, pipeline: $0)
+        }
+        sentencePiece = tokenizer.pipeline?.sentencePiece.map { SentencePieceEncoder($0) }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
         if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
@@ -131,6 +136,22 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
+        if sentencePiece != nil {
+            if addSpecialTokens {
+                for t in tokenizer.postProcessor.prefix {
+                    ids.append(t.id)
+                    if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+                }
+            }
+            sentencePiece!.encode(text, ids: &ids, offsets: &flatOffsets, wantOffsets: wantOffsets)
+            if addSpecialTokens {
+                for t in tokenizer.postProcessor.suffix {
+                    ids.append(t.id)
+                    if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+                }
+            }
+            return
+        }
         if general != nil {
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
