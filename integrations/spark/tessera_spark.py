@@ -19,8 +19,11 @@ with a visible character (letter, number, punctuation or symbol) on both sides, 
 the point between the carriage return and the line feed — there no pre-tokenizer joins text
 across the cut. (The two differ: a count sees "x\r\n" at a line end as one trailing-space
 word, while the token stream "x\r\ny" splits between "\r" and "\n".) So counting and
-encoding the pieces one by one gives the files' result. Each piece travels to Tessera as one JSON line {"text": ...}, read with --field text: a
-JSONL record is a document of its own, exactly as a file is.
+encoding the pieces one by one gives the files' result. Each piece is copied into a Tessera
+process's standard input with sendfile (the text never passes through Python), one process per
+piece: a piece is a document of its own, exactly as a file is. Count files and shards are
+written into OUT (a filesystem every executor mounts); the count files are merged in a tree of
+merge-counts tasks.
 
 Usage (local mode, plain python):
     python integrations/spark/tessera_spark.py --tessera .build/release/tessera \
@@ -138,37 +141,40 @@ def plan_pieces(paths, partitions):
     return groups
 
 
-def read_piece(path, start, end, cut):
-    """The bytes of [cut(start), cut(end)) of the file (`cut` is line_point or safe_point)."""
+def piece_bounds(path, start, end, cut):
+    """The byte range [cut(start), cut(end)) of the file (`cut` is line_point or safe_point)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
-        a, b = cut(fd, start, size), cut(fd, end, size)
-        if b <= a:
-            return b""
-        chunks, offset = [], a
-        while offset < b:
-            chunk = os.pread(fd, min(1 << 24, b - offset), offset)
-            if not chunk:
-                raise IOError(f"{path}: file shrank while reading at byte {offset}")
-            chunks.append(chunk)
-            offset += len(chunk)
-        return b"".join(chunks)
+        return cut(fd, start, size), cut(fd, end, size)
     finally:
         os.close(fd)
 
 
-def records(pieces, cut):
-    """JSON lines {"text": piece} for Tessera's --field text, one per non-empty piece."""
-    for path, start, end in pieces:
-        data = read_piece(path, start, end, cut)
-        if data:
-            # Cut only at line feeds or carriage returns, so the piece is whole UTF-8.
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ValueError(f"{path}: invalid UTF-8 at byte offset {start + error.start} (or near it)") from None
-            yield (json.dumps({"text": text}, ensure_ascii=False) + "\n").encode("utf-8")
+def send_range(path, a, b):
+    """A feeder for run_tessera that copies bytes [a, b) of the file into Tessera's standard input
+    with sendfile: the text never passes through Python."""
+    def feed(pipe):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            out, offset = pipe.fileno(), a
+            while offset < b:
+                sent = os.sendfile(out, fd, offset, min(b - offset, 1 << 24))
+                if sent == 0:
+                    raise IOError(f"{path}: file shrank while reading at byte {offset}")
+                offset += sent
+        finally:
+            os.close(fd)
+    return feed
+
+
+def nonempty_pieces(groups, cut):
+    """The pieces (path, a, b) of a partition's ranges after moving their ends to cut points,
+    in order, leaving out the empty ones."""
+    for path, start, end in (piece for group in groups for piece in group):
+        a, b = piece_bounds(path, start, end, cut)
+        if b > a:
+            yield path, a, b
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,17 +194,17 @@ def tessera_path(name):
     return path
 
 
-def run_tessera(binary, args, stdin_chunks=None):
-    """Runs tessera with `args`, streaming `stdin_chunks` (bytes) into it from a thread, and
-    returns its standard output; a failure raises with Tessera's error line."""
-    proc = subprocess.Popen([binary] + args, stdin=subprocess.PIPE if stdin_chunks is not None else subprocess.DEVNULL,
+def run_tessera(binary, args, feed=None, where=None):
+    """Runs tessera with `args`, `feed(pipe)` writing its standard input from a thread, and
+    returns its standard output; a failure raises with Tessera's error line (prefixed with
+    `where`, the piece it read, when given)."""
+    proc = subprocess.Popen([binary] + args, stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     failure = []
 
-    def feed():
+    def feeder_main():
         try:
-            for chunk in stdin_chunks:
-                proc.stdin.write(chunk)
+            feed(proc.stdin)
         except BrokenPipeError:
             pass  # Tessera stopped reading: its exit status and error line say why
         except Exception as error:  # reading the piece failed: report it with Tessera's outcome
@@ -209,7 +215,7 @@ def run_tessera(binary, args, stdin_chunks=None):
             except BrokenPipeError:
                 pass
 
-    feeder = threading.Thread(target=feed) if stdin_chunks is not None else None
+    feeder = threading.Thread(target=feeder_main) if feed is not None else None
     if feeder:
         feeder.start()
     err_box = []
@@ -224,51 +230,64 @@ def run_tessera(binary, args, stdin_chunks=None):
         raise failure[0]
     if proc.returncode != 0:
         lines = [l for l in err_box[0].decode("utf-8", "replace").splitlines() if l.strip()]
-        raise RuntimeError(f"tessera {args[0]} failed ({proc.returncode}): {lines[-1] if lines else 'no message'}")
+        prefix = f"{where}: " if where else ""
+        raise RuntimeError(f"{prefix}tessera {args[0]} failed ({proc.returncode}): {lines[-1] if lines else 'no message'}")
     return out
 
 
-def count_partition(binary, count_args):
-    def run(groups):
-        chunks = records([piece for group in groups for piece in group], line_point)
-        first = next(chunks, None)
-        if first is None:
-            return []  # an empty partition has nothing to count
-        def all_chunks():
-            yield first
-            yield from chunks
-        return [run_tessera(tessera_path(binary), ["count", "--field", "text", "-o", "-"] + count_args, all_chunks())]
+def count_partition(binary, counts_dir, count_args):
+    """Counts each piece of a partition into its own .counts file in `counts_dir`; returns the
+    files' paths."""
+    def run(index, groups):
+        paths = []
+        for j, (path, a, b) in enumerate(nonempty_pieces(groups, line_point)):
+            target = os.path.join(counts_dir, f"part-{index:05d}-{j:03d}.counts")
+            run_tessera(tessera_path(binary), ["count", "-o", target] + count_args, send_range(path, a, b),
+                        where=f"{path} bytes {a}-{b}")
+            paths.append(target)
+        return paths
     return run
 
 
-def merge_counts(binary):
-    def merge(a, b):
-        with tempfile.TemporaryDirectory(prefix="tessera-merge-") as tmp:
-            pa, pb = os.path.join(tmp, "a.counts"), os.path.join(tmp, "b.counts")
-            with open(pa, "wb") as f:
-                f.write(a)
-            with open(pb, "wb") as f:
-                f.write(b)
-            return run_tessera(tessera_path(binary), ["merge-counts", pa, pb, "-o", "-"])
-    return merge
+def merge_group(binary, counts_dir, level):
+    """Merges one group of count files into one (a task of the reduce tree)."""
+    def run(index, groups):
+        out = []
+        for group in groups:
+            if len(group) == 1:
+                out.append(group[0])
+                continue
+            target = os.path.join(counts_dir, f"merge-{level}-{index:05d}-{len(out):03d}.counts")
+            run_tessera(tessera_path(binary), ["merge-counts", "-o", target] + group)
+            out.append(target)
+        return out
+    return run
+
+
+def merge_tree(sc, binary, paths, counts_dir, fan_in):
+    """Merges count files in a tree of Spark tasks, `fan_in` files per merge-counts call, until one
+    file is left (merge-counts' result does not depend on the grouping)."""
+    level = 0
+    while len(paths) > 1:
+        groups = [paths[k:k + fan_in] for k in range(0, len(paths), fan_in)]
+        paths = sc.parallelize(groups, len(groups)).mapPartitionsWithIndex(merge_group(binary, counts_dir, level)).collect()
+        level += 1
+    return paths[0]
 
 
 def encode_partition(binary, tokenizer_name, shard_dir, encode_args):
+    """Encodes each piece of a partition into its own shard; returns (partition, piece, path, tokens)."""
     def run(index, groups):
-        chunks = records([piece for group in groups for piece in group], safe_point)
-        first = next(chunks, None)
-        if first is None:
-            return []  # nothing to encode: no shard for this partition
-        def all_chunks():
-            yield first
-            yield from chunks
         from pyspark import SparkFiles
-        shard = os.path.join(shard_dir, f"part-{index:05d}.bin")
-        run_tessera(tessera_path(binary), ["encode", "--tokenizer", SparkFiles.get(tokenizer_name), "--field", "text",
-                                           "--format", "bin", "-o", shard] + encode_args, all_chunks())
-        with open(shard, "rb") as f:
-            header = f.read(12)
-        return [(index, shard, int.from_bytes(header[8:12], "little"))]
+        out = []
+        for j, (path, a, b) in enumerate(nonempty_pieces(groups, safe_point)):
+            shard = os.path.join(shard_dir, f"part-{index:05d}-{j:03d}.bin")
+            run_tessera(tessera_path(binary), ["encode", "--tokenizer", SparkFiles.get(tokenizer_name), "--format", "bin",
+                                               "-o", shard] + encode_args, send_range(path, a, b), where=f"{path} bytes {a}-{b}")
+            with open(shard, "rb") as f:
+                header = f.read(12)
+            out.append((index, j, shard, int.from_bytes(header[8:12], "little")))
+        return out
     return run
 
 
@@ -287,21 +306,21 @@ def word_args(args):
 def run_job(sc, args, files):
     """Counts, merges, trains and encodes `files` into args.out; returns a summary dict."""
     out = os.path.abspath(args.out)
-    shard_dir = os.path.join(out, "shards")
-    os.makedirs(shard_dir, exist_ok=True)
-    for old in os.listdir(shard_dir):
-        if old.startswith("part-") and old.endswith(".bin"):
-            os.remove(os.path.join(shard_dir, old))
+    shard_dir, counts_dir = os.path.join(out, "shards"), os.path.join(out, "counts")
+    for folder, suffix in ((shard_dir, ".bin"), (counts_dir, ".counts")):
+        os.makedirs(folder, exist_ok=True)
+        for old in os.listdir(folder):
+            if (old.startswith("part-") or old.startswith("merge-")) and old.endswith(suffix):
+                os.remove(os.path.join(folder, old))
     timings = {}
     groups = plan_pieces(files, args.partitions)
     pieces = sc.parallelize(groups, args.partitions)  # one element per partition: its list of ranges
 
     t = time.time()
-    counts = pieces.mapPartitions(count_partition(args.tessera, word_args(args)))
-    merged = counts.treeReduce(merge_counts(args.tessera), depth=args.tree_depth)
+    parts = sorted(pieces.mapPartitionsWithIndex(count_partition(args.tessera, counts_dir, word_args(args))).collect())
+    merged = merge_tree(sc, args.tessera, parts, counts_dir, args.merge_fan_in)
     counts_path = os.path.join(out, "all.counts")
-    with open(counts_path + ".tmp", "wb") as f:
-        f.write(merged)
+    shutil.copyfile(merged, counts_path + ".tmp")
     os.replace(counts_path + ".tmp", counts_path)
     timings["count_s"] = time.time() - t
 
@@ -325,14 +344,14 @@ def run_job(sc, args, files):
     timings["encode_s"] = time.time() - t
 
     summary = {
-        "files": files, "partitions": args.partitions, "nonempty_partitions": len(shards),
+        "files": files, "partitions": args.partitions, "nonempty_partitions": len({i for i, _, _, _ in shards}),
         "counts": counts_path, "tokenizer": tokenizer_path,
-        "shards": [{"partition": i, "path": p, "tokens": n} for i, p, n in shards],
-        "tokens": sum(n for _, _, n in shards), **timings,
+        "shards": [{"partition": i, "piece": j, "path": p, "tokens": n} for i, j, p, n in shards],
+        "tokens": sum(n for _, _, _, n in shards), **timings,
     }
     if args.cat:
         t = time.time()
-        run_tessera(args.tessera, ["cat-shards", "--tokenizer", tokenizer_path] + [p for _, p, _ in shards] + ["-o", os.path.join(out, "all.bin")])
+        run_tessera(args.tessera, ["cat-shards", "--tokenizer", tokenizer_path] + [p for _, _, p, _ in shards] + ["-o", os.path.join(out, "all.bin")])
         summary["all_bin"] = os.path.join(out, "all.bin")
         summary["cat_s"] = time.time() - t
     with open(os.path.join(out, "manifest.json"), "w") as f:
@@ -356,11 +375,13 @@ def parse_args(argv=None):
     p.add_argument("--tokenizer", default=None, help="encode with this tokenizer.json instead of training one")
     p.add_argument("--train-arg", dest="train_args", action="append", default=[], help="extra train-tokenizer argument (repeatable)")
     p.add_argument("--tessera-threads", type=int, default=1, help="threads per Tessera process (Spark runs one per task)")
-    p.add_argument("--tree-depth", type=int, default=2, help="depth of the merge-counts reduce tree")
+    p.add_argument("--merge-fan-in", type=int, default=8, help="count files per merge-counts call in the reduce tree")
     p.add_argument("--cat", action="store_true", help="also concatenate the shards into OUT/all.bin with cat-shards")
     args = p.parse_args(argv)
     if args.partitions < 1:
         p.error("--partitions must be at least 1")
+    if args.merge_fan_in < 2:
+        p.error("--merge-fan-in must be at least 2")
     for f in args.files:
         if not os.path.isfile(f):
             p.error(f"{f}: no such file")
