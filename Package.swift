@@ -54,7 +54,9 @@ let package = Package(
         .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(
             name: "Pipeline",
-            dependencies: ["ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM"]),
+            dependencies: [
+                "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "RecurrentLM",
+            ]),
         .executableTarget(
             name: "tessera",
             dependencies: [

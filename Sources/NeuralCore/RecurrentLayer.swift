@@ -59,23 +59,26 @@ public struct RecurrentLayer: Sendable, Equatable {
         precondition(s.layer == self, "RecurrentLayerState was made for another layer")
         let T = s.steps, B = s.batch, H = hiddenSize, GH = gateWidth, BH = B * H
         let wih = p + weightIHOffset, whh = p + weightHHOffset, bih = p + biasIHOffset, bhh = p + biasHHOffset
-        let gates = s.gates.pointer, hidden = s.hidden.pointer
+        let gates = s.gates.pointer, hidden = s.hidden.pointer, gemm = s.gemm
         // Input part of every gate for the whole window: one GEMM.
-        Linear.forward(out: gates, inp: input, weight: wih, bias: bih, rows: T * B, inChannels: inputSize, outChannels: GH)
+        gemm.linearForward(out: gates, inp: input, weight: wih, bias: bih, rows: T * B, inChannels: inputSize, outChannels: GH)
         if cell != .gru { tk_add_bias(gates, bhh, Int64(T * B), Int64(GH)) }
+        // W_hhᵀ packed once for every step's product.
+        gemm.prepare(transB: true, k: H, n: GH, b: whh, ldb: H)
         for t in 0..<T {
             let g = gates + t * B * GH, hPrev = hidden + t * BH, h = hidden + (t + 1) * BH
             switch cell {
             case .rnn:
-                Matmul.nt(B, GH, H, hPrev, lda: H, whh, ldb: H, g, ldc: GH, beta: 1)
+                gemm.multiplyPrepared(m: B, a: hPrev, lda: H, beta: 1, c: g, ldc: GH)
                 tk_tanh_forward(h, g, Int64(BH))
             case .lstm:
-                Matmul.nt(B, GH, H, hPrev, lda: H, whh, ldb: H, g, ldc: GH, beta: 1)
+                gemm.multiplyPrepared(m: B, a: hPrev, lda: H, beta: 1, c: g, ldc: GH)
                 let c = s.cells.pointer
                 tk_lstm_cell_forward(g, c + (t + 1) * BH, h, c + t * BH, Int64(B), Int64(H))
             case .gru:
                 let hg = s.hiddenGates.pointer + t * B * GH
-                Linear.forward(out: hg, inp: hPrev, weight: whh, bias: bhh, rows: B, inChannels: H, outChannels: GH)
+                gemm.multiplyPrepared(m: B, a: hPrev, lda: H, beta: 0, c: hg, ldc: GH)
+                tk_add_bias(hg, bhh, Int64(B), Int64(GH))
                 tk_gru_cell_forward(g, hg, h, hPrev, Int64(B), Int64(H))
             }
         }
@@ -103,6 +106,9 @@ public struct RecurrentLayer: Sendable, Equatable {
         let dGates = scratch.gates.pointer
         let dHiddenGates = cell == .gru ? scratch.hiddenGates.pointer : dGates
         if cell == .lstm { scratch.cell.zero() }
+        let gemm = s.gemm
+        // W_hh packed once for every step's recurrent gradient.
+        gemm.prepare(transB: false, k: GH, n: H, b: whh, ldb: H)
         for t in stride(from: T - 1, through: 0, by: -1) {
             let dh = dOutput + t * BH, hPrev = hidden + t * BH
             let dg = dGates + t * B * GH
@@ -119,14 +125,14 @@ public struct RecurrentLayer: Sendable, Equatable {
             }
             // Recurrent gradient into the previous step's output gradient: one GEMM per step.
             if t > 0 {
-                Matmul.nn(B, H, GH, dHiddenGates + t * B * GH, lda: GH, whh, ldb: H, dOutput + (t - 1) * BH, ldc: H, beta: 1)
+                gemm.multiplyPrepared(m: B, a: dHiddenGates + t * B * GH, lda: GH, beta: 1, c: dOutput + (t - 1) * BH, ldc: H)
             }
         }
         // Hidden-to-hidden weights and bias over the whole window.
-        Matmul.tn(GH, H, T * B, dHiddenGates, lda: GH, hidden, ldb: H, dp + weightHHOffset, ldc: H, beta: 1)
+        gemm.tn(GH, H, T * B, dHiddenGates, lda: GH, hidden, ldb: H, dp + weightHHOffset, ldc: H, beta: 1)
         tk_bias_backward(dp + biasHHOffset, dHiddenGates, Int64(T * B), Int64(GH))
         // Input weights, bias and the input gradient.
-        Linear.backward(
+        gemm.linearBackward(
             dinp: dInput, dweight: dp + weightIHOffset, dbias: dp + biasIHOffset, dout: dGates, inp: input,
             weight: p + weightIHOffset, rows: T * B, inChannels: inputSize, outChannels: GH,
             overwriteInput: !accumulateInput)

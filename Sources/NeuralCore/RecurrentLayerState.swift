@@ -20,9 +20,12 @@ public final class RecurrentLayerState: @unchecked Sendable {
     public let hidden: FloatBuffer
     /// LSTM only: cell states `[T + 1, B, H]` (empty otherwise).
     public let cells: FloatBuffer
+    /// The matrix products (shared by the layers of a stack); set its `threads` to parallelize them.
+    public let gemm: RecurrentGEMM
 
-    /// Allocates zeroed buffers (so the initial state is zero).
-    public init(layer: RecurrentLayer, steps: Int, batch: Int) {
+    /// Allocates zeroed buffers (so the initial state is zero); `gemm` must hold a prepared
+    /// ``RecurrentLayer/gateWidth`` × ``RecurrentLayer/hiddenSize`` matrix (a new one when nil).
+    public init(layer: RecurrentLayer, steps: Int, batch: Int, gemm: RecurrentGEMM? = nil) {
         precondition(steps > 0 && batch > 0, "RecurrentLayerState needs steps and batch > 0")
         self.layer = layer
         self.steps = steps
@@ -32,6 +35,14 @@ public final class RecurrentLayerState: @unchecked Sendable {
         hiddenGates = FloatBuffer(count: layer.cell == .gru ? rows * layer.gateWidth : 0)
         hidden = FloatBuffer(count: (steps + 1) * bh)
         cells = FloatBuffer(count: layer.cell.hasCellState ? (steps + 1) * bh : 0)
+        self.gemm = gemm ?? RecurrentGEMM(preparedCapacity: Self.preparedCapacity(layer))
+    }
+
+    /// Floats the layer's prepared `W_hh` (either orientation) takes in a ``RecurrentGEMM``.
+    public static func preparedCapacity(_ layer: RecurrentLayer) -> Int {
+        max(
+            RecurrentGEMM.preparedFloats(k: layer.hiddenSize, n: layer.gateWidth),
+            RecurrentGEMM.preparedFloats(k: layer.gateWidth, n: layer.hiddenSize))
     }
 
     /// The outputs `h_1 … h_T`, `[T, B, H]`.

@@ -10,6 +10,8 @@ public final class RecurrentStackState: @unchecked Sendable {
     public let batch: Int
     /// Each layer's activations.
     public let layers: [RecurrentLayerState]
+    /// The matrix products of every layer; set its `threads` to parallelize them.
+    public let gemm: RecurrentGEMM
     /// Dropout masks (0 or 1/(1 − p)) on the outputs of layers `0 ..< L − 1`.
     package let masks: [FloatBuffer]
     /// The outputs of layers `0 ..< L − 1` after dropout.
@@ -26,7 +28,9 @@ public final class RecurrentStackState: @unchecked Sendable {
         self.stack = stack
         self.steps = steps
         self.batch = batch
-        layers = stack.layers.map { RecurrentLayerState(layer: $0, steps: steps, batch: batch) }
+        let gemm = RecurrentGEMM(preparedCapacity: stack.layers.map(RecurrentLayerState.preparedCapacity).max() ?? 0)
+        self.gemm = gemm
+        layers = stack.layers.map { RecurrentLayerState(layer: $0, steps: steps, batch: batch, gemm: gemm) }
         let n = steps * batch * stack.hiddenSize
         let between = stack.dropout > 0 ? stack.layers.count - 1 : 0
         masks = (0..<between).map { _ in FloatBuffer(count: n) }

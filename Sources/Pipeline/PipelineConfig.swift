@@ -29,6 +29,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
 
     /// Options of the language model stage: the settings `train-lm` takes too, with the same defaults.
     public typealias LanguageModelStage = LanguageModelSettings
+    /// The recurrent baselines of `lm.baselines`. Default: 2 layers, sized to the main model's
+    /// parameter count, trained for its wall time.
+    public var baseline = BaselineStage()
     /// Samples generated at the end. Default: two prompts, 200 tokens each.
     public var generate = GenerateStage()
     /// What the report shows. Default: an English and a Korean sentence, a few neighbour words.
@@ -49,6 +52,7 @@ extension PipelineConfig: StrictJSON.Choices {
             "lm.activation": ModelConfig.Activation.allCases.map(\.rawValue),
             "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue),
             "lm.windows": WindowSampling.allCases.map(\.rawValue),
+            "lm.arch": LanguageModelArchitecture.allCases.map(\.rawValue),
         ]
     }
 }

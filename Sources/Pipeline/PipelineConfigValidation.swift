@@ -64,6 +64,19 @@ extension PipelineConfig {
         try range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
         try range("lm.threads", lm.threads, 1, 256)
         try range("lm.seed", lm.seed, 0, Int.max)
+        // lm.arch and the recurrent baselines
+        try check(
+            lm.arch == .transformer, "lm.arch",
+            "the pipeline's later stages (evaluate, generate, report) need the Transformer; put '\(lm.arch.rawValue)' in lm.baselines "
+                + "or train it with `tessera train-lm --arch \(lm.arch.rawValue)`")
+        for (k, arch) in lm.baselines.enumerated() {
+            try check(arch.cell != nil, "lm.baselines.\(k)", "expected rnn, lstm or gru, found '\(arch.rawValue)'")
+            try check(!lm.baselines[..<k].contains(arch), "lm.baselines.\(k)", "'\(arch.rawValue)' is listed twice")
+        }
+        try range("baseline.layers", baseline.layers, 1, 1024)
+        try range("baseline.hidden", baseline.hidden, 0, 65536)
+        try real("baseline.lr", baseline.lr, 0, 10, openLower: true)
+        try real("baseline.seconds", baseline.seconds, 0, 1e7)
         // generate and report
         try range("generate.maxTokens", generate.maxTokens, 0, 1_000_000)
         try real("generate.temperature", generate.temperature, 0, 100)

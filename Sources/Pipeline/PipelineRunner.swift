@@ -94,6 +94,7 @@ public final class PipelineRunner {
         case .encode: return try runEncode()
         case .embeddings: return try runEmbeddings()
         case .lm: return try runLanguageModel(fingerprint: fingerprint, fresh: fresh)
+        case .baselines: return try runBaselines()
         case .evaluate: return try runEvaluate()
         case .generate: return try runGenerate()
         case .report: return try runReport()
@@ -129,7 +130,13 @@ public final class PipelineRunner {
         case .lm:
             try upstream(.encode)
             if config.embeddings.enabled { try upstream(.embeddings) }
-            try options(config.lm)
+            var lm = config.lm
+            lm.baselines = []  // they have their own stage
+            try options(lm)
+        case .baselines:
+            try upstream(.lm)
+            f.add(config.lm.baselines.map(\.rawValue).joined(separator: ","))
+            try options(config.baseline)
         case .evaluate:
             try upstream(.lm)
         case .generate:
@@ -138,6 +145,7 @@ public final class PipelineRunner {
             f.add(config.report.attentionText)
         case .report:
             try upstream(.generate)
+            try upstream(.baselines)
             try upstream(.evaluate)
             try upstream(.embeddings)
             try options(config.report)

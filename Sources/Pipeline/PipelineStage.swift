@@ -10,6 +10,8 @@ public enum PipelineStage: String, CaseIterable, Sendable, Codable, Comparable {
     case embeddings
     /// Language model training (resumable).
     case lm
+    /// The recurrent baselines of `lm.baselines`, trained for the language model's wall time.
+    case baselines
     /// Validation loss, perplexity and bits per byte.
     case evaluate
     /// Samples from the prompts, and the attention weights of the report's sentence.

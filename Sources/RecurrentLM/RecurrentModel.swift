@@ -98,6 +98,8 @@ public final class RecurrentModel: TrainableModel {
             state = RecurrentActivations(config: c, batch: B, time: T, dropout: useDropout)
         }
         guard let s = state else { throw ModelError.invalidConfig("no activations") }
+        let gemm = s.stack.gemm
+        gemm.threads = threads
         let N = B * T, E = c.embeddingDim, H = c.hiddenSize, V = c.vocabSize
         s.tokens = Self.timeMajor(inputs, batch: B, time: T)
         s.targets = targets.map { Self.timeMajor($0, batch: B, time: T) }
@@ -138,10 +140,10 @@ public final class RecurrentModel: TrainableModel {
         }
         var headInput = top
         if let pw = layout.projectionWeight, let pb = layout.projectionBias {
-            Linear.forward(out: s.projected.pointer, inp: top, weight: w(pw), bias: w(pb), rows: N, inChannels: H, outChannels: E)
+            gemm.linearForward(out: s.projected.pointer, inp: top, weight: w(pw), bias: w(pb), rows: N, inChannels: H, outChannels: E)
             headInput = UnsafePointer(s.projected.pointer)
         }
-        Linear.forward(
+        gemm.linearForward(
             out: s.logits.pointer, inp: headInput, weight: w(layout.head), bias: w(layout.headBias), rows: N,
             inChannels: c.headInputSize, outChannels: V)
         guard let tm = s.targets else { return .nan }
@@ -212,14 +214,16 @@ public final class RecurrentModel: TrainableModel {
         targets.withUnsafeBufferPointer { t in
             CrossEntropy.backward(probs: s.probs.pointer, targets: t.baseAddress!, rows: N, vocab: V, scale: 1 / Float(N), threads: threads)
         }
+        let gemm = s.stack.gemm
+        gemm.threads = threads
         let top = UnsafePointer(s.dropout ? s.droppedOutput.pointer : s.stack.output)
         let headInput = layout.projectionWeight == nil ? top : UnsafePointer(s.projected.pointer)
-        Linear.backward(
+        gemm.linearBackward(
             dinp: s.dHeadInput.pointer, dweight: g(layout.head), dbias: g(layout.headBias), dout: s.probs.pointer, inp: headInput,
             weight: w(layout.head), rows: N, inChannels: c.headInputSize, outChannels: V, overwriteInput: true)
         var dTop = s.dHeadInput.pointer
         if let pw = layout.projectionWeight, let pb = layout.projectionBias {
-            Linear.backward(
+            gemm.linearBackward(
                 dinp: s.dOutput.pointer, dweight: g(pw), dbias: g(pb), dout: s.dHeadInput.pointer, inp: top, weight: w(pw),
                 rows: N, inChannels: H, outChannels: E, overwriteInput: true)
             dTop = s.dOutput.pointer

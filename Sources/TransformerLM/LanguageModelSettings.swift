@@ -68,6 +68,13 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     /// Random seed of initialization and dropout. Default: 1.
     public var seed = 1
 
+    /// Model family of the pipeline's `lm` stage. Default: transformer (the only one the pipeline's
+    /// later stages take; `train-lm --arch` trains the others).
+    public var arch: LanguageModelArchitecture = .transformer
+    /// Recurrent models the pipeline also trains on the same tokens for the same wall time, their
+    /// curves drawn beside the main model's (the `baselines` stage). Default: `["lstm"]`.
+    public var baselines: [LanguageModelArchitecture] = [.lstm]
+
     /// The defaults.
     public init() {}
 

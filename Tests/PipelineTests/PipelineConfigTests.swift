@@ -26,6 +26,7 @@ import TransformerLM
         ),
         (#"{"lm": {"positions": "rotary"}}"#, "lm.positions", "expected sinusoidal or learned, found 'rotary'"),
         (#"{"lm": {"ffn": "sparse"}}"#, "lm.ffn", "expected dense or moe, found 'sparse'"),
+        (#"{"lm": {"arch": "cnn"}}"#, "lm.arch", "expected transformer, rnn, lstm or gru, found 'cnn'"),
     ])
     func aValueOutsideAnEnumIsNamedWithTheValuesAllowed(json: String, field: String, message: String) {
         let error = #expect(throws: StrictJSON.ConfigError.self) { try decode(json) }

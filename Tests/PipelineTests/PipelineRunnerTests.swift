@@ -60,7 +60,7 @@ import Testing
         config.lm.steps = 40
         let third = try PipelineRunner(config: config, run: run, log: { _ in }).run()
         let ran = third.filter { $0.1 == .ran }.map(\.0)
-        #expect(ran == [.lm, .evaluate, .generate, .report])
+        #expect(ran == [.lm, .baselines, .evaluate, .generate, .report])
     }
 
     @Test func aChangedOutputRerunsItsStageAndFromRetrains() throws {
@@ -105,11 +105,52 @@ import Testing
         cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.tokenizer.specialTokens = ["a", "a"]; cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.lm.lr = .nan; cases.append((c, "field 'lm.lr'"))
+        c = Self.tinyConfig(); c.lm.arch = .lstm; cases.append((c, "field 'lm.arch'"))
+        c = Self.tinyConfig(); c.lm.baselines = [.transformer]; cases.append((c, "field 'lm.baselines.0'"))
+        c = Self.tinyConfig(); c.lm.baselines = [.gru, .gru]; cases.append((c, "field 'lm.baselines.1'"))
+        c = Self.tinyConfig(); c.baseline.layers = 0; cases.append((c, "field 'baseline.layers'"))
+        c = Self.tinyConfig(); c.baseline.lr = 0; cases.append((c, "field 'baseline.lr'"))
         for (config, field) in cases {
             let error = #expect(throws: PipelineError.self, "\(field)") { try PipelineRunner(config: config, run: run) }
             #expect(error?.message.hasPrefix(field) == true, "\(String(describing: error))")
         }
         #expect(!FileManager.default.fileExists(atPath: run))
+    }
+
+    /// The recurrent baselines: sized to the main model's parameter count, trained on the same
+    /// tokens, their curves (with wall time) beside the main model's in the report; changing only
+    /// their options re-runs only them and the report.
+    @Test func baselinesTrainBesideTheMainModelAndTheReportDrawsThem() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        var config = Self.tinyConfig()
+        config.embeddings.enabled = false
+        config.lm.baselines = [.lstm, .gru]
+        try PipelineRunner(config: config, run: run, log: { _ in }).run()
+        struct Summary: Decodable { var arch: String, parameters: Int, steps: Int, finalValLoss: Double }
+        struct Point: Decodable { var step: Int, valLoss: Double?, seconds: Double? }
+        let summaries = try JSONDecoder().decode(
+            [Summary].self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/baselines/summary.json")))
+        #expect(summaries.map(\.arch) == ["lstm", "gru"])
+        let record = try #require(StageRecord.load(run: run, stage: "lm"))
+        let mainParameters = try #require(record.metrics["parameters"])
+        for s in summaries {
+            // The nearest hidden size matches the parameter count to within a few per cent here.
+            #expect(abs(Double(s.parameters) - mainParameters) / mainParameters < 0.1, "\(s.arch): \(s.parameters) vs \(mainParameters)")
+            #expect(s.steps > 0 && s.finalValLoss.isFinite, "\(s)")
+            let curve = try JSONDecoder().decode(
+                [Point].self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/baselines/\(s.arch).json")))
+            #expect(curve.contains { $0.valLoss != nil && $0.seconds != nil }, "\(s.arch): no validation point with its wall time")
+        }
+        let mainCurve = try JSONDecoder().decode([Point].self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/lm/curve.json")))
+        #expect(mainCurve.contains { $0.valLoss != nil && $0.seconds != nil })
+        let html = try String(contentsOfFile: "\(run)/report.html", encoding: .utf8)
+        #expect(html.contains("Validation loss against training time"))
+        #expect(html.contains("<td>lstm (2 × ") && html.contains("<td>gru (2 × "))
+
+        config.baseline.lr = 0.005
+        let again = try PipelineRunner(config: config, run: run, log: { _ in }).run()
+        #expect(again.filter { $0.1 == .ran }.map(\.0) == [.baselines, .report])
     }
 
     @Test func anInterruptedRunResumesToTheSameWeights() throws {

@@ -90,6 +90,25 @@ void tk_gru_cell_forward(float *xg, const float *hg, float *h, const float *hpre
 void tk_gru_cell_backward(float *dxg, float *dhg, float *dhprev, const float *dh, const float *gates, const float *hg,
                           const float *hprev, int64_t batch, int64_t hidden);
 
+// MARK: Recurrent GEMM (recurrent_gemm.c): AVX-512 single-precision products for the recurrent models.
+
+/// 1 when the AVX-512 kernels below can run on this CPU (else they do nothing; use OpenBLAS).
+int tk_rgemm_available(void);
+/// Floats of the workspace one tk_rgemm / tk_rgemm_packed call needs (one per concurrent caller).
+int64_t tk_rgemm_workspace_floats(void);
+/// Floats of a right-hand matrix [k, n] packed by tk_rgemm_pack_b.
+int64_t tk_rgemm_packed_b_floats(int64_t k, int64_t n);
+/// Row-major C[m,n] = op(A)·op(B) + beta·C, beta 0 or 1; op(A) = A[m,k] (lda) or, with trans_a, the
+/// transpose of [k,m]; op(B) = B[k,n] (ldb) or, with trans_b, the transpose of [n,k].
+void tk_rgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b,
+              int64_t ldb, float beta, float *c, int64_t ldc, float *workspace);
+/// Packs op(B) ([k, n]) once for many tk_rgemm_packed calls; `packed` 64-byte aligned.
+void tk_rgemm_pack_b(int trans_b, int64_t k, int64_t n, const float *b, int64_t ldb, float *packed);
+/// Columns j0 ..< j0+nc (j0 a multiple of 32) of C[m,n] = op(A)·B + beta·C with B packed by
+/// tk_rgemm_pack_b for n columns; `c` points at column 0.
+void tk_rgemm_packed(int trans_a, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *packed_b,
+                     int64_t j0, int64_t nc, float beta, float *c, int64_t ldc, float *workspace);
+
 /// Exact GELU, 0.5·x·(1 + erf(x/√2)) (BERT's "gelu"); erf to 1.5e-7.
 void tk_gelu_erf_forward(float *out, const float *inp, int64_t n);
 /// dinp = dout * gelu_erf'(inp) (overwrites dinp; dinp may alias dout).

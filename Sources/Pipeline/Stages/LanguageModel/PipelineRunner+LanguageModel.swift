@@ -53,6 +53,9 @@ extension PipelineRunner {
 
         let tokensPerStep = Double(options.batch * options.context)
         let start = Date()
+        // Wall time carries on from the checkpoint's curve when resuming.
+        let secondsBefore = curve.last?.seconds ?? 0
+        func wallTime() -> Double { secondsBefore + Date().timeIntervalSince(start) }
         let firstStep = trainer.step
         var lossSum = 0.0, lossCount = 0
         var lastLog = Date()
@@ -67,12 +70,12 @@ extension PipelineRunner {
             lossCount += 1
             let step = trainer.step
             if step % 10 == 0 || step == options.steps {
-                curve.append(CurvePoint(step: step, trainLoss: lossSum / Double(lossCount), valLoss: nil))
+                curve.append(CurvePoint(step: step, trainLoss: lossSum / Double(lossCount), valLoss: nil, seconds: wallTime()))
                 lossSum = 0
                 lossCount = 0
             }
             if let v = validationLoss {
-                curve.append(CurvePoint(step: step, trainLoss: nil, valLoss: Double(v)))
+                curve.append(CurvePoint(step: step, trainLoss: nil, valLoss: Double(v), seconds: wallTime()))
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = Double(step - firstStep) * tokensPerStep / max(elapsed, 1e-9)
                 let eta = Double(options.steps - step) * tokensPerStep / max(rate, 1e-9)
@@ -94,6 +97,7 @@ extension PipelineRunner {
             [
                 "parameters": Double(model.parameterCount), "final_val_loss": finalValidation,
                 "tokens_per_s": Double(trainer.step - firstStep) * tokensPerStep / max(elapsed, 1e-9),
+                "train_seconds": curve.last?.seconds ?? elapsed,
             ]
         )
     }

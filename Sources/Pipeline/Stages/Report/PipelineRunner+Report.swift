@@ -15,6 +15,7 @@ extension PipelineRunner {
         try tokenizerSection(&report, tokenizer)
         try embeddingsSection(&report, tokenizer)
         try languageModelSection(&report)
+        try baselinesSection(&report)
         try samplesSection(&report)
         try attentionSection(&report)
         try AtomicFileWriter.write(Array(report.render().utf8), to: path("report.html"))
@@ -129,6 +130,46 @@ extension PipelineRunner {
                     Self.number(evaluation.unigramLoss), "\(evaluation.tokens)",
                 ]
             ])
+    }
+
+    /// The main model's validation curve beside the recurrent baselines', against training wall time.
+    private func baselinesSection(_ report: inout HTMLReport) throws {
+        let summaries = (try? readJSON([BaselineSummary].self, from: "baselines/summary.json")) ?? []
+        guard !summaries.isEmpty else { return }
+        report.heading("Recurrent baselines at equal wall time")
+        let curve = try readJSON([CurvePoint].self, from: "lm/curve.json")
+        let evaluation = try readJSON(Evaluation.self, from: "evaluation.json")
+        let record = StageRecord.load(run: run, stage: PipelineStage.lm.rawValue)
+        report.paragraph(
+            "Each baseline was trained on the same tokens, batch and context as the Transformer, for the Transformer's measured "
+                + "training time (its schedule sized to fit), with peak lr \(config.baseline.lr); the curves are the validation loss "
+                + "against the seconds each model had trained.")
+        var series = [
+            SVGChart.Series(
+                name: "\(config.lm.arch.rawValue) (main)",
+                points: curve.compactMap { p in p.valLoss.flatMap { v in p.seconds.map { (x: $0, y: v) } } })
+        ]
+        var rows: [[String]] = [
+            [
+                "\(config.lm.arch.rawValue) (main)", "\(Int(record?.metrics["parameters"] ?? 0))", "\(config.lm.steps)",
+                String(format: "%.1f", curve.last?.seconds ?? 0), String(format: "%.0f", record?.metrics["tokens_per_s"] ?? 0),
+                Self.number(curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan),
+            ]
+        ]
+        for summary in summaries {
+            let points = (try? readJSON([CurvePoint].self, from: "baselines/\(summary.arch).json")) ?? []
+            series.append(
+                .init(name: summary.arch, points: points.compactMap { p in p.valLoss.flatMap { v in p.seconds.map { (x: $0, y: v) } } }))
+            rows.append([
+                "\(summary.arch) (\(summary.layers) × \(summary.hidden))", "\(summary.parameters)", "\(summary.steps)",
+                String(format: "%.1f", summary.seconds), String(format: "%.0f", summary.tokensPerSecond), Self.number(summary.finalValLoss),
+            ])
+        }
+        let end = series.flatMap { $0.points.map(\.x) }.max() ?? 1
+        series.append(.init(name: "unigram baseline", points: [(0, evaluation.unigramLoss), (end, evaluation.unigramLoss)], color: "#999"))
+        report.svg(
+            SVGChart.lines(title: "Validation loss against training time", xLabel: "seconds", yLabel: "cross-entropy", series: series))
+        report.table(headers: ["model", "parameters", "steps", "seconds", "tokens/s", "final validation loss"], rows: rows)
     }
 
     private func samplesSection(_ report: inout HTMLReport) throws {
