@@ -313,6 +313,9 @@ public struct CorpusEncoder {
         var limit: StretchLimit
         /// Offset in the line of the text not encoded yet.
         var offset = 0
+        /// The current piece's ids and byte ranges (kept between pieces with their capacity).
+        var ids: [UInt32] = []
+        var ranges: [Range<Int>] = []
     }
 
     /// Encodes the text of a long line held in `carry` up to its last safe cut point (or the
@@ -360,8 +363,22 @@ public struct CorpusEncoder {
     ) throws {
         let session = sessions[0]
         let specials: (prefix: [AddedToken], suffix: [AddedToken]) = addSpecialTokens ? specialTokens : ([], [])
-        var ids: [UInt32] = line.offset == 0 ? specials.prefix.map(\.id) : []
-        var ranges: [Range<Int>] = line.offset == 0 ? specials.prefix.map { _ in (-line.offset)..<(-line.offset) } : []
+        var ids = line.ids
+        var ranges = line.ranges
+        line.ids = []
+        line.ranges = []
+        defer {
+            line.ids = ids
+            line.ranges = ranges
+        }
+        ids.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        if line.offset == 0 {
+            for t in specials.prefix {
+                ids.append(t.id)
+                ranges.append(0..<0)
+            }
+        }
         carry.withUnsafeBufferPointer { all in
             let piece = UnsafeBufferPointer(rebasing: all[0..<end])
             if line.writer.offsets {
