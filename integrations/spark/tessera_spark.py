@@ -366,7 +366,7 @@ def parse_args(argv=None):
                    "(or the name of a file given to spark-submit --files)")
     p.add_argument("--out", required=True, help="output directory (on a cluster: a filesystem every executor and the driver mount)")
     p.add_argument("--partitions", type=int, default=8)
-    p.add_argument("--master", default=None, help="Spark master when run with plain python (default local[*]; ignored under spark-submit)")
+    p.add_argument("--master", default=None, help="Spark master (default: spark-submit's, or local[*] with plain python)")
     p.add_argument("--model", default="byte-bpe")
     p.add_argument("--normalize", default="none")
     p.add_argument("--lowercase", action="store_true")
@@ -391,8 +391,13 @@ def parse_args(argv=None):
 def spark_context(master, name="tessera"):
     from pyspark import SparkConf, SparkContext
     conf = SparkConf().setAppName(name)
-    if not conf.contains("spark.master"):  # plain python: local mode
-        conf.setMaster(master or "local[*]")
+    # A master given explicitly wins. (SparkConf() also reads the JVM's system properties, where an
+    # earlier context of this process left its own spark.master: a second context asking for
+    # local[2] after a local[1] one would otherwise silently run on one core.)
+    if master:
+        conf.setMaster(master)
+    elif not conf.contains("spark.master"):  # plain python without --master: local mode
+        conf.setMaster("local[*]")
     conf.set("spark.ui.enabled", "false")
     conf.set("spark.ui.showConsoleProgress", "false")
     sc = SparkContext.getOrCreate(conf)
