@@ -89,6 +89,31 @@ public struct TokenStream: Sendable {
         return (inputs, targets, next)
     }
 
+    /// A batch of `B` windows of `T + 1` tokens at random offsets, drawn from `seed` and `step`
+    /// alone (the same step of a resumed run draws the same windows).
+    public func randomBatch(step: Int, seed: UInt64, batch B: Int, time T: Int) -> (inputs: [Int32], targets: [Int32]) {
+        let span = UInt64(max(count - T, 1))  // starts 0 ..< count - T leave room for the shifted target
+        let base = Self.mix(seed ^ Self.mix(UInt64(truncatingIfNeeded: step)))
+        var inputs: [Int32] = [], targets: [Int32] = []
+        inputs.reserveCapacity(B * T)
+        targets.reserveCapacity(B * T)
+        for b in 0..<B {
+            let start = Int(Self.mix(base &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(b + 1)) % span)
+            let window = self.window(from: start, count: T + 1)
+            inputs.append(contentsOf: window[0..<T])
+            targets.append(contentsOf: window[1...T])
+        }
+        return (inputs, targets)
+    }
+
+    /// SplitMix64's finalizer: a bijective, well-mixed 64-bit hash.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     /// The batch at offset `position` of `B` parallel lanes (lane `b` is the `b`-th of `B` equal
     /// contiguous parts of the stream): row `b` is lane `b`'s tokens `position ..< position + T`,
     /// so that consecutive batches continue each row's sequence (truncated BPTT). Wraps to offset 0

@@ -1,7 +1,7 @@
 import Foundation
 import TensorOps
 
-/// Runs next-token training of any ``TrainableModel``: sequential batches, AdamW, warm-up +
+/// Runs next-token training of any ``TrainableModel``: sequential or random windows (``WindowSampling``), AdamW, warm-up +
 /// cosine schedule, clipping, validation. Its whole state (``step``, ``position``, ``rng``, optimizer moments) is saved by
 /// ``Checkpoint`` so that a resumed run continues bit for bit.
 public final class Trainer {
@@ -50,7 +50,15 @@ public final class Trainer {
         let T = model.contextLength, B = options.batch
         let carry = model.carriesState
         if carry && position == 0 { model.resetState() }
-        let batch = carry ? train.laneBatch(at: position, batch: B, time: T) : train.batch(at: position, batch: B, time: T)
+        let batch: (inputs: [Int32], targets: [Int32], next: Int)
+        if carry {
+            batch = train.laneBatch(at: position, batch: B, time: T)
+        } else if options.windows == .random {
+            let drawn = train.randomBatch(step: step, seed: options.seed, batch: B, time: T)
+            batch = (drawn.inputs, drawn.targets, position)
+        } else {
+            batch = train.batch(at: position, batch: B, time: T)
+        }
         model.zeroGradients()
         let loss = try model.forward(inputs: batch.inputs, targets: batch.targets, batch: B, time: T, training: true, rng: &rng)
         model.backward()

@@ -26,9 +26,33 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var evalBatches: Int = 10
     /// Steps between checkpoints (0: only at the end).
     public var checkpointInterval: Int = 500
+    /// How training batches are cut from the stream (a model that carries its state across
+    /// batches always reads consecutive windows). Default: sequential.
+    public var windows: WindowSampling = .sequential
 
     /// Default options.
     public init() {}
+
+    /// Decodes saved options; a field missing from the JSON (a checkpoint written before the
+    /// field existed) keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainingOptions()
+        batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? d.batch
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        minLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .minLearningRateFraction) ?? d.minLearningRateFraction
+        warmup = try c.decodeIfPresent(Int.self, forKey: .warmup) ?? d.warmup
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
+        clip = try c.decodeIfPresent(Float.self, forKey: .clip) ?? d.clip
+        beta1 = try c.decodeIfPresent(Float.self, forKey: .beta1) ?? d.beta1
+        beta2 = try c.decodeIfPresent(Float.self, forKey: .beta2) ?? d.beta2
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        evalInterval = try c.decodeIfPresent(Int.self, forKey: .evalInterval) ?? d.evalInterval
+        evalBatches = try c.decodeIfPresent(Int.self, forKey: .evalBatches) ?? d.evalBatches
+        checkpointInterval = try c.decodeIfPresent(Int.self, forKey: .checkpointInterval) ?? d.checkpointInterval
+        windows = try c.decodeIfPresent(WindowSampling.self, forKey: .windows) ?? d.windows
+    }
 
     /// The learning-rate schedule these options describe.
     public var schedule: LearningRateSchedule {

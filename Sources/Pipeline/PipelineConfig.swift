@@ -51,6 +51,7 @@ extension PipelineConfig: StrictJSON.Choices {
             "lm.norm": ModelConfig.Norm.allCases.map(\.rawValue),
             "lm.activation": ModelConfig.Activation.allCases.map(\.rawValue),
             "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue),
+            "lm.windows": WindowSampling.allCases.map(\.rawValue),
             "lm.arch": LanguageModelArchitecture.allCases.map(\.rawValue),
         ]
     }

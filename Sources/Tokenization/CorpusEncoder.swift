@@ -29,6 +29,9 @@ public struct CorpusEncoder {
     public var chunkBytes = 1 << 20
     /// Replace invalid UTF-8 in input files with U+FFFD instead of failing.
     public var replaceInvalid = false
+    /// The longest stretch of a line without a safe cut point held whole (see ``StretchLimit``):
+    /// a longer one (a word of more than 256 KiB) is encoded in pieces of at most this many bytes.
+    package var maxStretchBytes = StretchLimit.defaultLimit
     /// Whether one long line may be cut before a space (see ``PreTokenization/splitsBeforeSpaces``);
     /// not when an added token holds a space (a cut could fall inside it).
     private let cutsAtSpaces: Bool
@@ -77,22 +80,36 @@ public struct CorpusEncoder {
         var total = 0
         var result: [UInt32] = []
         var pending: [UInt8] = []
+        // Offset of pending[0] in the document.
+        var origin = 0
+        var limit = StretchLimit(limit: maxStretchBytes, spaces: cutsAtSpaces)
         let batch = chunkBytes * threads
         try source.forEachDocument(
             begin: { k in
                 if k > 0, let separator { try emit([separator]) }
                 pending.removeAll(keepingCapacity: true)
+                origin = 0
+                limit.reset()
             },
             chunk: { chunk in
                 pending.append(contentsOf: chunk)
                 total += chunk.count
+                // A stretch with no safe cut point longer than the limit is cut anyway.
+                while let cut = pending.withUnsafeBufferPointer({ limit.nextCut($0, origin: origin) }) {
+                    result.removeAll(keepingCapacity: true)
+                    encodeParallel(pending, upTo: cut - origin, continuing: origin > 0, into: &result)
+                    pending.removeFirst(cut - origin)
+                    origin = cut
+                    try emit(result)
+                }
                 if pending.count >= batch {
                     // Keep the last line back: whether the text goes on after it is not known yet.
                     let cut = CorpusEncoder.safeCut(pending, before: pending.count - 1, spaces: cutsAtSpaces)
                     if cut < pending.count - 1 {
                         result.removeAll(keepingCapacity: true)
-                        encodeParallel(pending, upTo: cut, into: &result)
+                        encodeParallel(pending, upTo: cut, continuing: origin > 0, into: &result)
                         pending.removeFirst(cut)
+                        origin += cut
                         try emit(result)
                     }
                 }
@@ -100,7 +117,7 @@ public struct CorpusEncoder {
             },
             end: { _ in
                 result.removeAll(keepingCapacity: true)
-                encodeParallel(pending, upTo: pending.count, into: &result)
+                encodeParallel(pending, upTo: pending.count, continuing: origin > 0, into: &result)
                 try emit(result)
             })
     }
@@ -109,7 +126,7 @@ public struct CorpusEncoder {
     public func encode(_ text: [UInt8]) -> [UInt32] {
         var result: [UInt32] = []
         result.reserveCapacity(text.count / 3)
-        encodeParallel(text, upTo: text.count, into: &result)
+        encodeParallel(text, upTo: text.count, continuing: false, into: &result)
         return result
     }
 
@@ -139,7 +156,9 @@ public struct CorpusEncoder {
         return limit
     }
 
-    private func encodeParallel(_ text: [UInt8], upTo end: Int, into result: inout [UInt32]) {
+    /// Encodes `text[0..<end]` in pieces on the workers; `continuing`: the text goes on from
+    /// text encoded before (no prefix space for its first piece; the others never get one).
+    private func encodeParallel(_ text: [UInt8], upTo end: Int, continuing: Bool, into result: inout [UInt32]) {
         guard end > 0 else { return }
         // Split [0, end) into pieces of about chunkBytes at safe points.
         var bounds = [0]
@@ -161,7 +180,8 @@ public struct CorpusEncoder {
                     var ids: [UInt32] = []
                     ids.reserveCapacity((bounds[job + 1] - bounds[job]) / 3)
                     sessions[worker].encode(
-                        UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false, ids: &ids)
+                        UnsafeBufferPointer(rebasing: buffer[bounds[job]..<bounds[job + 1]]), addSpecialTokens: false,
+                        continuing: continuing || job > 0, ids: &ids)
                     outs[job] = ids
                 }
             }
@@ -230,16 +250,44 @@ public struct CorpusEncoder {
             return
         }
         var carry: [UInt8] = []
+        // A line longer than two chunks is encoded piece by piece as it comes (`long`), from
+        // `carry`, whose first byte is at `lineOffset` in the line.
+        var long: LongLine? = nil
+        defer { long?.writer.close() }
         try source.forEachDocument(
             begin: { _ in carry.removeAll() },
-            chunk: { chunk in
-                total += chunk.count
+            chunk: { whole in
+                total += whole.count
+                var chunk = whole[...]
+                if long != nil {
+                    guard let lf = chunk.firstIndex(of: 0x0A) else {
+                        carry.append(contentsOf: chunk)
+                        try continueLongLine(&long, &carry, format: format, addSpecialTokens: addSpecialTokens, write: write)
+                        progress?(total)
+                        return
+                    }
+                    carry.append(contentsOf: chunk[..<lf])
+                    try finishLongLine(&long, &carry, format: format, addSpecialTokens: addSpecialTokens, write: write)
+                    chunk = chunk[(lf + 1)...]
+                }
                 // Complete lines go to the batch; a trailing partial line waits for the next chunk.
-                var lastLF = chunk.count - 1
-                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-                if lastLF < 0 { carry.append(contentsOf: chunk); return }
+                var lastLF = chunk.endIndex - 1
+                while lastLF >= chunk.startIndex && chunk[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF < chunk.startIndex {
+                    carry.append(contentsOf: chunk)
+                    if carry.count >= 2 * chunkBytes {
+                        // The lines before it go out first.
+                        try flush()
+                        long = LongLine(
+                            writer: try LongLineWriter(format: format, offsets: offsets, write: write),
+                            limit: StretchLimit(limit: maxStretchBytes, spaces: cutsAtSpaces))
+                        try continueLongLine(&long, &carry, format: format, addSpecialTokens: addSpecialTokens, write: write)
+                    }
+                    progress?(total)
+                    return
+                }
                 var piece = carry
-                piece.append(contentsOf: chunk[0...lastLF])
+                piece.append(contentsOf: chunk[...lastLF])
                 carry = Array(chunk[(lastLF + 1)...])
                 batchBytes += piece.count
                 batch.append(piece)
@@ -248,9 +296,102 @@ public struct CorpusEncoder {
                 progress?(total)
             },
             end: { _ in
-                if !carry.isEmpty { carry.append(0x0A); batch.append(carry); units.append(CorpusEncoder.lineRanges(carry)) }
+                if long != nil {
+                    try finishLongLine(&long, &carry, format: format, addSpecialTokens: addSpecialTokens, write: write)
+                } else if !carry.isEmpty {
+                    carry.append(0x0A)
+                    batch.append(carry)
+                    units.append(CorpusEncoder.lineRanges(carry))
+                }
                 try flush()
             })
+    }
+
+    /// A line being encoded piece by piece: its output and where the next forced cut goes.
+    struct LongLine {
+        var writer: LongLineWriter
+        var limit: StretchLimit
+        /// Offset in the line of the text not encoded yet.
+        var offset = 0
+    }
+
+    /// Encodes the text of a long line held in `carry` up to its last safe cut point (or the
+    /// cuts its stretch limit forces), leaving the rest in `carry`.
+    private func continueLongLine(
+        _ long: inout LongLine?, _ carry: inout [UInt8], format: LineFormat, addSpecialTokens: Bool,
+        write: ([UInt8]) throws -> Void
+    ) throws {
+        guard var line = long else { return }
+        defer { long = line }
+        while let cut = carry.withUnsafeBufferPointer({ line.limit.nextCut($0, origin: line.offset) }) {
+            try encodeLongPiece(&line, &carry, upTo: cut - line.offset, last: false, addSpecialTokens: addSpecialTokens, write: write)
+        }
+        if carry.count >= chunkBytes {
+            let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, spaces: cutsAtSpaces)
+            if cut > 0 && cut < carry.count - 1 {
+                try encodeLongPiece(&line, &carry, upTo: cut, last: false, addSpecialTokens: addSpecialTokens, write: write)
+            }
+        }
+    }
+
+    /// Encodes the rest of a long line (`carry`, without its line end) and ends its output.
+    private func finishLongLine(
+        _ long: inout LongLine?, _ carry: inout [UInt8], format: LineFormat, addSpecialTokens: Bool,
+        write: ([UInt8]) throws -> Void
+    ) throws {
+        guard var line = long else { return }
+        // This copy owns the temporary files from here on, whatever happens.
+        long = nil
+        defer { line.writer.close() }
+        if carry.last == 0x0D { carry.removeLast() }
+        while let cut = carry.withUnsafeBufferPointer({ line.limit.nextCut($0, origin: line.offset) }) {
+            try encodeLongPiece(&line, &carry, upTo: cut - line.offset, last: false, addSpecialTokens: addSpecialTokens, write: write)
+        }
+        try encodeLongPiece(&line, &carry, upTo: carry.count, last: true, addSpecialTokens: addSpecialTokens, write: write)
+        try line.writer.finish(write: write)
+        carry.removeAll()
+    }
+
+    /// Encodes `carry[0..<end]`, the next piece of a long line, into its output and drops it:
+    /// the special tokens before the line with the first piece, those after it with the last.
+    private func encodeLongPiece(
+        _ line: inout LongLine, _ carry: inout [UInt8], upTo end: Int, last: Bool, addSpecialTokens: Bool,
+        write: ([UInt8]) throws -> Void
+    ) throws {
+        let session = sessions[0]
+        let specials: (prefix: [AddedToken], suffix: [AddedToken]) = addSpecialTokens ? specialTokens : ([], [])
+        var ids: [UInt32] = line.offset == 0 ? specials.prefix.map(\.id) : []
+        var ranges: [Range<Int>] = line.offset == 0 ? specials.prefix.map { _ in (-line.offset)..<(-line.offset) } : []
+        carry.withUnsafeBufferPointer { all in
+            let piece = UnsafeBufferPointer(rebasing: all[0..<end])
+            if line.writer.offsets {
+                session.encode(piece, addSpecialTokens: false, continuing: line.offset > 0, ids: &ids, offsets: &ranges)
+            } else {
+                session.encode(piece, addSpecialTokens: false, continuing: line.offset > 0, ids: &ids)
+            }
+        }
+        if last {
+            ids.append(contentsOf: specials.suffix.map(\.id))
+            ranges.append(contentsOf: specials.suffix.map { _ in (-line.offset)..<(-line.offset) })
+        }
+        try line.writer.append(ids, ranges: ranges, shift: line.offset, tokenText: tokenText, write: write)
+        carry.removeFirst(end)
+        line.offset += end
+    }
+
+    /// The special tokens the post-processor puts before and after one sequence.
+    private var specialTokens: (prefix: [AddedToken], suffix: [AddedToken]) {
+        guard let pipeline = tokenizer.pipeline, !pipeline.encodesWithFastPath else {
+            return (tokenizer.postProcessor.prefix, tokenizer.postProcessor.suffix)
+        }
+        func find(_ p: (any PostProcessorComponent)?) -> (prefix: [AddedToken], suffix: [AddedToken])? {
+            if let t = p as? TemplatePostProcessor { return (t.prefix, t.suffix) }
+            if let s = p as? SequencePostProcessor {
+                for q in s.processors { if let found = find(q) { return found } }
+            }
+            return nil
+        }
+        return find(pipeline.postProcessor) ?? ([], [])
     }
 
     /// The lines of complete-line text (each ending in `\n`), without their `\n` or `\r\n`.
@@ -264,6 +405,41 @@ public struct CorpusEncoder {
             start = i + 1
         }
         return ranges
+    }
+
+    /// Encodes a line longer than ``maxStretchBytes`` held whole (appending ids, and byte ranges
+    /// when `wantOffsets`) in pieces at the cuts ``StretchLimit`` forces, as a long line streamed
+    /// piece by piece is, so both give the same tokens.
+    @inline(never)
+    private func encodeLongLine(
+        _ line: UnsafeBufferPointer<UInt8>, session: TokenizerSession, addSpecialTokens: Bool, wantOffsets: Bool,
+        ids: inout [UInt32], ranges: inout [Range<Int>]
+    ) {
+        let specials: (prefix: [AddedToken], suffix: [AddedToken]) = addSpecialTokens ? specialTokens : ([], [])
+        for t in specials.prefix {
+            ids.append(t.id)
+            if wantOffsets { ranges.append(0..<0) }
+        }
+        var limit = StretchLimit(limit: maxStretchBytes, spaces: cutsAtSpaces)
+        var start = 0
+        var pieceRanges: [Range<Int>] = []
+        func encodePiece(upTo end: Int) {
+            let piece = UnsafeBufferPointer(rebasing: line[start..<end])
+            if wantOffsets {
+                pieceRanges.removeAll(keepingCapacity: true)
+                session.encode(piece, addSpecialTokens: false, continuing: start > 0, ids: &ids, offsets: &pieceRanges)
+                for r in pieceRanges { ranges.append((r.lowerBound + start)..<(r.upperBound + start)) }
+            } else {
+                session.encode(piece, addSpecialTokens: false, continuing: start > 0, ids: &ids)
+            }
+            start = end
+        }
+        while let cut = limit.nextCut(UnsafeBufferPointer(rebasing: line[start...]), origin: start) { encodePiece(upTo: cut) }
+        encodePiece(upTo: line.count)
+        for t in specials.suffix {
+            ids.append(t.id)
+            if wantOffsets { ranges.append(0..<0) }
+        }
     }
 
     /// Encodes and formats `units` of `text`, one output line each.
@@ -283,7 +459,11 @@ public struct CorpusEncoder {
                 let line = UnsafeBufferPointer(start: base + unit.lowerBound, count: unit.count)
                 ids.removeAll(keepingCapacity: true)
                 ranges.removeAll(keepingCapacity: true)
-                if offsets && format == .jsonl {
+                if line.count > maxStretchBytes + 1 {
+                    encodeLongLine(
+                        line, session: session, addSpecialTokens: addSpecialTokens, wantOffsets: offsets && format == .jsonl,
+                        ids: &ids, ranges: &ranges)
+                } else if offsets && format == .jsonl {
                     session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids, offsets: &ranges)
                 } else {
                     session.encode(line, addSpecialTokens: addSpecialTokens, ids: &ids)

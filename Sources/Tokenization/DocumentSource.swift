@@ -22,6 +22,8 @@ public struct DocumentSource: Sendable {
     public var options: TextChunkReader.Options
     /// Bytes of a JSONL document handed over at a time.
     public var chunkBytes = 1 << 20
+    /// Bytes of a text file read at a time (tests make it small to feed long lines in pieces).
+    package var readBytes = 1 << 20
 
     /// Creates a source; paths default to standard input.
     public init(paths: [String], field: String? = nil, options: TextChunkReader.Options = .init()) {
@@ -44,7 +46,7 @@ public struct DocumentSource: Sendable {
         var index = 0
         for path in paths {
             guard let field else {
-                let reader = try TextChunkReader(path: path, options: options)
+                let reader = try TextChunkReader(path: path, chunkSize: readBytes, options: options)
                 try begin(index)
                 try reader.forEachChunk { piece, _ in try chunk(piece) }
                 try end(index)

@@ -25,8 +25,12 @@ struct EncoderCore {
     let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
     /// The general path, for tokenizers composed of `tokenizer.json` components.
     var general: PipelineEncoder?
+    /// SentencePiece's own encoding, for tokenizers read from a `.model` file.
+    var sentencePiece: SentencePieceEncoder?
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
+    /// Words up to this many bytes are remembered in the cache.
+    static let cachedWordBytes = 256
 
     // MARK: Working state (reused between calls)
 
@@ -48,6 +52,9 @@ struct EncoderCore {
     var flatOffsets: [Int32] = []
     /// `ids.count` when the current text's own tokens began (for the first-token rule of trimming).
     var firstTokenIndex = 0
+    /// Whether the current text goes on from text encoded before (a piece of a long line after
+    /// the first): it gets no prefix space and its first token is not the line's first.
+    var continuing = false
 
     init(_ tokenizer: Tokenizer) {
         self.tokenizer = tokenizer
@@ -56,7 +63,10 @@ struct EncoderCore {
         case .wordPiece(let m): bpe = nil; wordPiece = m
         case .unigram, .wordLevel: bpe = nil; wordPiece = nil
         }
-        general = tokenizer.pipeline.flatMap { $0.encodesWithFastPath ? nil : PipelineEncoder(tokenizer, pipeline: $0) }
+        general = tokenizer.pipeline.flatMap {
+            $0.encodesWithFastPath || $0.sentencePiece != nil ? nil : PipelineEncoder(tokenizer, pipeline: $0)
+        }
+        sentencePiece = tokenizer.pipeline?.sentencePiece.map { SentencePieceEncoder($0) }
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
         if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
@@ -126,6 +136,22 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
+        if sentencePiece != nil {
+            if addSpecialTokens {
+                for t in tokenizer.postProcessor.prefix {
+                    ids.append(t.id)
+                    if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+                }
+            }
+            sentencePiece!.encode(text, ids: &ids, offsets: &flatOffsets, wantOffsets: wantOffsets)
+            if addSpecialTokens {
+                for t in tokenizer.postProcessor.suffix {
+                    ids.append(t.id)
+                    if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
+                }
+            }
+            return
+        }
         if general != nil {
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
@@ -140,7 +166,7 @@ struct EncoderCore {
                 if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
             }
         }
-        firstTokenIndex = ids.count
+        firstTokenIndex = continuing ? -1 : ids.count
         if let base = text.baseAddress, !text.isEmpty {
             if addedPatterns.isEmpty {
                 encodeSegment(text, at: 0, ids: &ids, wantOffsets: wantOffsets)
@@ -210,7 +236,7 @@ struct EncoderCore {
     /// Normalizes, splits and encodes text that holds no added token; `origin` is its offset in the input.
     mutating func encodeSegment(_ segment: UnsafeBufferPointer<UInt8>, at origin: Int, ids: inout [UInt32], wantOffsets: Bool) {
         guard !segment.isEmpty else { return }
-        if addPrefixSpace {
+        if addPrefixSpace && !(continuing && origin == 0) {
             encodeWithPrefixSpace(segment, at: origin, ids: &ids, wantOffsets: wantOffsets)
         } else if identityNormalizer {
             process(segment, segment: segment, origin: origin, mapped: false, ids: &ids, wantOffsets: wantOffsets)
@@ -279,7 +305,14 @@ struct EncoderCore {
             } else {
                 cacheIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
             }
-            guard wantOffsets else { continue }
+            guard wantOffsets else {
+                // A long word is not cached: drop its tokens now, so they do not pile up.
+                if piece.count > EncoderCore.cachedWordBytes {
+                    cacheIDs.removeLast(range.count)
+                    cacheEnds.removeLast(range.count)
+                }
+                continue
+            }
             var previous = 0
             for t in range {
                 let end = Int(cacheEnds[t])
@@ -301,7 +334,8 @@ struct EncoderCore {
                     while s + lead < e && base[s + lead] == 0x20 { lead += 1 }
                     while e - trail > s && base[e - 1 - trail] == 0x20 { trail += 1 }
                     if lead > 0 {
-                        let isFirst = ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || origin + os == 0
+                        let isFirst =
+                            ids.count - range.count + (t - range.lowerBound) == firstTokenIndex || (!continuing && origin + os == 0)
                         if isFirst && trimKeepsPrefixSpace && lead == 1 { lead = 0 }
                         os = min(os + lead, oe)
                     }
@@ -309,6 +343,11 @@ struct EncoderCore {
                 }
                 flatOffsets.append(Int32(origin + os))
                 flatOffsets.append(Int32(origin + oe))
+            }
+            // A long word is not cached: drop its tokens now, so they do not pile up.
+            if piece.count > EncoderCore.cachedWordBytes {
+                cacheIDs.removeLast(range.count)
+                cacheEnds.removeLast(range.count)
             }
         }
     }
@@ -332,7 +371,7 @@ struct EncoderCore {
         } else if let wordPiece {
             wordPiece.encodeWord(word, ids: &cacheIDs, ends: &cacheEnds)
         }
-        if n <= 256 { cache.insert(p, n, UInt64(start) << 24 | UInt64(cacheIDs.count - start)) }
+        if n <= EncoderCore.cachedWordBytes { cache.insert(p, n, UInt64(start) << 24 | UInt64(cacheIDs.count - start)) }
         return start..<cacheIDs.count
     }
 }

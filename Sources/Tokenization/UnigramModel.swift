@@ -19,39 +19,58 @@ public struct UnigramModel: Sendable {
     /// Spell unknown pieces as `<0xXX>` byte tokens when they are in the vocabulary.
     public var byteFallback: Bool
     let minScore: Double
-    /// Every prefix of every piece → id + 1 when the prefix is a piece, 0 otherwise.
-    let prefixes: ByteKeyTable
-    let maxPieceBytes: Int
+    /// Common-prefix search over the pieces that may appear in a segmentation.
+    let trie: PieceTrie
+    /// The score a piece has in the lattice (its own, or SentencePiece's bonus for user-defined pieces).
+    let latticeScores: [Double]
+    /// SentencePiece sums path scores in `float`; Hugging Face in `double`.
+    let floatSums: Bool
     let byteIDs: [UInt32]
 
     /// Creates a model; throws on a duplicate piece or an unknown id out of range.
     public init(pieces: [(String, Double)], unknownID: Int?, byteFallback: Bool = false, source: String = "Unigram model") throws {
+        try self.init(pieces: pieces, unknownID: unknownID, byteFallback: byteFallback, kinds: nil, source: source)
+    }
+
+    /// How SentencePiece treats a piece in a segmentation.
+    package enum PieceKind: Sendable, Equatable {
+        /// An ordinary piece.
+        case normal
+        /// A user-defined piece: always preferred (score `bytes × max score − 0.1`).
+        case userDefined
+        /// Never part of a segmentation (unknown, control, byte and unused pieces).
+        case excluded
+    }
+
+    /// A model with SentencePiece's lattice (`kinds` given): only normal and user-defined pieces
+    /// are matched, the unknown score is the lowest normal score − 10, sums are in `float`.
+    package init(pieces: [(String, Double)], unknownID: Int?, byteFallback: Bool, kinds: [PieceKind]?, source: String) throws {
         vocabulary = try Vocabulary(tokens: pieces.map(\.0), source: source)
         scores = pieces.map(\.1)
         if let u = unknownID, u < 0 || u >= pieces.count {
             throw TokenizerError.malformed(source: source, what: "unk_id \(u) is outside the vocabulary of \(pieces.count) pieces")
         }
+        if let kinds, kinds.count != pieces.count {
+            throw TokenizerError.malformed(source: source, what: "\(kinds.count) piece kinds for \(pieces.count) pieces")
+        }
         self.unknownID = unknownID
         self.byteFallback = byteFallback
-        minScore = scores.min() ?? 0
-        var table = ByteKeyTable(capacity: pieces.count * 4)
-        var longest = 0
-        for (id, (piece, _)) in pieces.enumerated() {
-            let bytes = Array(piece.utf8)
-            longest = max(longest, bytes.count)
-            for k in 1...max(bytes.count, 1) where k <= bytes.count {
-                let prefix = Array(bytes[0..<k])
-                let isPiece = k == bytes.count
-                let existing = table.find(prefix)
-                if existing == nil {
-                    table.insert(prefix, isPiece ? UInt64(id + 1) : 0)
-                } else if isPiece && existing == 0 {
-                    table.set(prefix, UInt64(id + 1))
-                }
+        let bytes = pieces.map { Array($0.0.utf8) }
+        if let kinds {
+            let normal = pieces.indices.filter { kinds[$0] == .normal }.map { pieces[$0].1 }
+            minScore = normal.min() ?? 0
+            let maxScore = normal.max() ?? 0
+            latticeScores = pieces.indices.map { id in
+                kinds[id] == .userDefined ? Double(Float(bytes[id].count) * Float(maxScore) - 0.1) : pieces[id].1
             }
+            trie = PieceTrie(pieces: bytes) { kinds[$0] != .excluded }
+            floatSums = true
+        } else {
+            minScore = scores.min() ?? 0
+            latticeScores = scores
+            trie = PieceTrie(pieces: bytes) { _ in true }
+            floatSums = false
         }
-        prefixes = table
-        maxPieceBytes = longest
         let v = vocabulary
         byteIDs = (0..<256).map { b in
             let hex = String(b, radix: 16, uppercase: true)
@@ -62,70 +81,121 @@ public struct UnigramModel: Sendable {
     /// The pieces with their scores.
     public var pieces: [(String, Double)] { Array(zip(vocabulary.tokens, scores)) }
 
+    /// Reusable buffers of the Viterbi search.
+    package struct Scratch {
+        var best: [Double] = []
+        var from: [Int32] = []
+        var ids: [Int32] = []
+        var path: [(Int32, Int32, Bool)] = []
+        /// After an encode with `trackGaps`: the smallest difference between two compared path
+        /// scores, and the best path's score.
+        package var minGap = Double.infinity
+        package var pathScore = 0.0
+        package init() {}
+    }
+
     /// Encodes one piece of text, appending `(id, start, end)` byte ranges relative to it.
     func encode(_ word: UnsafeBufferPointer<UInt8>, into out: inout [(UInt32, Int32, Int32)]) {
+        var scratch = Scratch()
+        encode(word, scratch: &scratch, into: &out)
+    }
+
+    /// Encodes one piece of text with `scratch`'s buffers, appending `(id, start, end)` byte ranges relative to it.
+    /// With `floatSums` (SentencePiece models only) path scores are summed in `float` as
+    /// sentencepiece does; with `trackGaps` the scratch records the smallest gap between compared
+    /// scores and the best score (to tell whether `float` sums could decide differently).
+    func encode(
+        _ word: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [(UInt32, Int32, Int32)], floatSums: Bool? = nil,
+        trackGaps: Bool = false
+    ) {
         guard let base = word.baseAddress, !word.isEmpty else { return }
         let n = word.count
-        let unkScore = minScore - 10
-        var bestScore = [Double](repeating: 0, count: n + 1)
-        var startsAt = [Int32](repeating: -1, count: n + 1)
-        var bestID = [Int32](repeating: -1, count: n + 1)
-        var i = 0
-        while i < n {
-            let here = bestScore[i]
-            let mblen = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
-            var hasSingle = false
-            var k = 1
-            while k <= maxPieceBytes && i + k <= n {
-                guard let v = prefixes.find(base + i, k) else { break }
-                if v != 0 {
-                    let id = Int(v - 1)
-                    let candidate = scores[id] + here
-                    let end = i + k
-                    if startsAt[end] < 0 || candidate > bestScore[end] {
-                        bestScore[end] = candidate; startsAt[end] = Int32(i); bestID[end] = Int32(id)
-                    }
-                    if k == mblen { hasSingle = true }
-                }
-                k += 1
-            }
-            if !hasSingle {
-                let end = i + mblen
-                let candidate = unkScore + here
-                if startsAt[end] < 0 || candidate > bestScore[end] {
-                    bestScore[end] = candidate; startsAt[end] = Int32(i); bestID[end] = Int32(unknownID ?? -2)
-                }
-            }
-            i += mblen
+        let floatSums = floatSums ?? self.floatSums
+        let unkScore = floatSums ? Double(Float(minScore) - 10) : minScore - 10
+        var minGap = Double.infinity
+        let unknown = Int32(unknownID ?? -2)
+        if scratch.best.count < n + 1 {
+            scratch.best = [Double](repeating: 0, count: n + 1)
+            scratch.from = [Int32](repeating: -1, count: n + 1)
+            scratch.ids = [Int32](repeating: -1, count: n + 1)
         }
+        let float = floatSums
+        scratch.best.withUnsafeMutableBufferPointer { best in
+            scratch.from.withUnsafeMutableBufferPointer { from in
+                scratch.ids.withUnsafeMutableBufferPointer { bestID in
+                    latticeScores.withUnsafeBufferPointer { score in
+                        do {
+                            for k in 0...n { from[k] = -1 }
+                            best[0] = 0
+                            var i = 0
+                            while i < n {
+                                let here = best[i]
+                                let mblen = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                                var hasSingle = false
+                                trie.forEachPrefix(base + i, n - i) { k, id in
+                                    let candidate = float ? Double(Float(score[Int(id)]) + Float(here)) : score[Int(id)] + here
+                                    let end = i + k
+                                    if from[end] < 0 {
+                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = id
+                                    } else {
+                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = id }
+                                    }
+                                    if k == mblen { hasSingle = true }
+                                }
+                                if !hasSingle {
+                                    let end = i + mblen
+                                    let candidate = float ? Double(Float(unkScore) + Float(here)) : unkScore + here
+                                    if from[end] < 0 {
+                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown
+                                    } else {
+                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown }
+                                    }
+                                }
+                                i += mblen
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        scratch.minGap = minGap
+        scratch.pathScore = scratch.best[n]
         // Back from the end; consecutive unknown pieces are fused.
-        var pieces: [(Int, Int, Bool)] = []  // start, end, unknown
+        scratch.path.removeAll(keepingCapacity: true)
         var end = n
         while end > 0 {
-            let start = Int(startsAt[end])
+            let start = scratch.from[end]
             if start < 0 { break }
-            let unknown = unknownID != nil && Int(bestID[end]) == unknownID! || bestID[end] == -2
-            if unknown, let last = pieces.last, last.2, last.0 == end {
-                pieces[pieces.count - 1] = (start, last.1, true)
+            let isUnknown = scratch.ids[end] == unknown
+            if isUnknown, let last = scratch.path.last, last.2, Int(last.0) == end {
+                scratch.path[scratch.path.count - 1] = (start, last.1, true)
             } else {
-                pieces.append((start, end, unknown))
+                scratch.path.append((start, Int32(end), isUnknown))
             }
-            end = start
+            end = Int(start)
         }
-        for (start, end, _) in pieces.reversed() {
-            if let id = vocabulary.id(bytes: base + start, count: end - start) {
-                out.append((id, Int32(start), Int32(end)))
+        for (start32, end32, isUnknown) in scratch.path.reversed() {
+            let start = Int(start32), end = Int(end32)
+            if !isUnknown {
+                out.append((UInt32(scratch.ids[end]), start32, end32))
+                continue
+            }
+            // Hugging Face looks an unknown run up as a string first (so a typed `<unk>` is itself).
+            if !self.floatSums, let id = vocabulary.id(bytes: base + start, count: end - start) {
+                out.append((id, start32, end32))
                 continue
             }
             if byteFallback {
                 var ok = true
                 for k in start..<end where byteIDs[Int(base[k])] == .max { ok = false; break }
                 if ok {
-                    for k in start..<end { out.append((byteIDs[Int(base[k])], Int32(start), Int32(end))) }
+                    for k in start..<end { out.append((byteIDs[Int(base[k])], start32, end32)) }
                     continue
                 }
             }
-            if let u = unknownID { out.append((UInt32(u), Int32(start), Int32(end))) }
+            if let u = unknownID { out.append((UInt32(u), start32, end32)) }
         }
     }
 }

@@ -112,12 +112,13 @@ public struct UnigramTrainer: Sendable {
         }
         var out: [(String, Double)] = specialTokens.map { ($0, 0.0) }
         if byteFallback { for b in 0..<256 { out.append((String(format: "<0x%02X>", b), 0.0)) } }
+        var seen = Set(out.map(\.0))
         let ordered = final.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
         for (p, s) in ordered {
             var view = String.UnicodeScalarView()
             for c in p { if let u = Unicode.Scalar(c) { view.append(u) } }
             let text = String(view)
-            if out.contains(where: { $0.0 == text }) { continue }
+            if !seen.insert(text).inserted { continue }
             out.append((text, s))
         }
         return out
@@ -129,32 +130,53 @@ public struct UnigramTrainer: Sendable {
     /// words and followed by at least two different characters (or a word end), scored by
     /// occurrences × length; valid pieces only (▁ first if at all, one script, digits apart).
     func substringSeeds(_ words: [Word], _ required: Set<UInt32>, limit: Int) -> [([UInt32], Double)] {
-        struct Stat { var count: Int; var next: UInt32; var branches: Bool }
-        var stats: [[UInt32]: Stat] = [:]
+        // A trie of the substrings (edges keyed by node << 21 | character); per node its occurrences,
+        // the character after its first occurrence and whether another one followed.
+        var edges: [UInt64: Int32] = [:]
+        edges.reserveCapacity(1 << 16)
+        var count: [Int32] = [0], next: [UInt32] = [0], branches: [Bool] = [false]
+        var parent: [Int32] = [-1], last: [UInt32] = [0]
+        var allowed: [Bool] = []
         for w in words {
             let n = w.chars.count
+            allowed.removeAll(keepingCapacity: true)
+            for c in w.chars { allowed.append(required.contains(c)) }
             for i in 0..<n {
+                var node: Int32 = 0
                 var j = i
                 while j < n && j - i < maxPieceLength {
                     let c = w.chars[j]
-                    if !required.contains(c) || (c == Self.space && j > i) { break }
+                    if !allowed[j] || (c == Self.space && j > i) { break }
                     j += 1
-                    if j - i < 2 { continue }
-                    let key = Array(w.chars[i..<j])
-                    let next: UInt32 = j < n ? w.chars[j] : 0
-                    if var s = stats[key] {
-                        s.count += 1
-                        if s.next != next { s.branches = true }
-                        stats[key] = s
+                    let key = UInt64(node) << 21 | UInt64(c & 0x1F_FFFF)
+                    if let child = edges[key] {
+                        node = child
                     } else {
-                        stats[key] = Stat(count: 1, next: next, branches: false)
+                        let child = Int32(count.count)
+                        edges[key] = child
+                        count.append(0); next.append(0); branches.append(false); parent.append(node); last.append(c)
+                        node = child
                     }
+                    if j - i < 2 { continue }
+                    let following: UInt32 = j < n ? w.chars[j] : 0
+                    let k = Int(node)
+                    if count[k] == 0 {
+                        next[k] = following
+                    } else if next[k] != following {
+                        branches[k] = true
+                    }
+                    count[k] += 1
                 }
             }
         }
         var scored: [([UInt32], Double)] = []
-        for (key, s) in stats where s.count >= 2 && s.branches && Self.isValidPiece(key) {
-            scored.append((key, Double(s.count * key.count)))
+        var key: [UInt32] = []
+        for k in 1..<count.count where count[k] >= 2 && branches[k] {
+            key.removeAll(keepingCapacity: true)
+            var node = Int32(k)
+            while node > 0 { key.append(last[Int(node)]); node = parent[Int(node)] }
+            key.reverse()
+            if Self.isValidPiece(key) { scored.append((key, Double(Int(count[k]) * key.count))) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
         return Array(scored.prefix(limit))
@@ -167,7 +189,7 @@ public struct UnigramTrainer: Sendable {
         var previous: Int32? = nil
         for (k, c) in chars.enumerated() {
             if c == space { if k > 0 { return false }; continue }
-            var s = UnicodeScriptsPreTokenizer.script(c)
+            var s = UnicodeScriptsPreTokenizer.icuScript(c)
             if s == -1 { s = 0 }  // U+0020 (absent here) would be Common
             if s == 1, let p = previous { s = p }  // Inherited
             if let p = previous, p != s { return false }
@@ -184,48 +206,105 @@ public struct UnigramTrainer: Sendable {
 
     // MARK: EM
 
-    /// Pieces indexed for lattice building: every prefix → id + 1 (0 when only a prefix).
+    /// Pieces indexed for lattice building: a trie over characters (edges in one open-addressing
+    /// table keyed by node and character), the piece id ending at each node.
     struct LatticeModel {
-        var index: [[UInt32]: Int] = [:]
-        var prefixes: Set<[UInt32]> = []
         var scores: [Double]
         var minScore: Double
         let maxLength: Int
+        /// Edge keys `node << 21 | char` (`UInt64.max` empty) and child nodes; piece id + 1 per node (0: none).
+        private var keys: [UInt64]
+        private var children: [Int32]
+        private var mask: Int
+        private var pieceAt: [Int32]
 
         init(pieces: [([UInt32], Double)], maxLength: Int) {
             scores = pieces.map(\.1)
             minScore = scores.min() ?? 0
             self.maxLength = maxLength
+            var edges = 0
+            for (p, _) in pieces { edges += p.count }
+            var size = 16
+            while size < edges * 2 { size <<= 1 }
+            keys = [UInt64](repeating: .max, count: size)
+            children = [Int32](repeating: -1, count: size)
+            mask = size - 1
+            pieceAt = [0]
             for (id, (p, _)) in pieces.enumerated() {
-                index[p] = id
-                for k in 1..<p.count { prefixes.insert(Array(p[0..<k])) }
+                var node: Int32 = 0
+                for c in p {
+                    let key = UInt64(node) << 21 | UInt64(c & 0x1F_FFFF)
+                    var slot = Self.slot(key, mask)
+                    while keys[slot] != .max && keys[slot] != key { slot = (slot + 1) & mask }
+                    if keys[slot] == key {
+                        node = children[slot]
+                    } else {
+                        keys[slot] = key
+                        children[slot] = Int32(pieceAt.count)
+                        node = Int32(pieceAt.count)
+                        pieceAt.append(0)
+                    }
+                }
+                if pieceAt[Int(node)] == 0 { pieceAt[Int(node)] = Int32(id + 1) }
             }
         }
 
-        func id(of piece: [UInt32]) -> Int? { index[piece] }
+        @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 27) & mask
+        }
+
+        @inline(__always) func child(_ node: Int32, _ c: UInt32) -> Int32 {
+            let key = UInt64(node) << 21 | UInt64(c & 0x1F_FFFF)
+            var slot = Self.slot(key, mask)
+            while true {
+                let k = keys[slot]
+                if k == key { return children[slot] }
+                if k == .max { return -1 }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        func id(of piece: [UInt32]) -> Int? {
+            var node: Int32 = 0
+            for c in piece {
+                node = child(node, c)
+                if node < 0 { return nil }
+            }
+            let v = pieceAt[Int(node)]
+            return v > 0 ? Int(v - 1) : nil
+        }
+
+        /// One lattice node: start, end, piece id (-1 for unknown), score.
+        typealias Node = (Int, Int, Int, Double)
 
         /// Nodes of the lattice of `chars`: (start, end, id or -1 for unknown, score).
-        func nodes(_ chars: ArraySlice<UInt32>, excluding excluded: Int = -1) -> [(Int, Int, Int, Double)] {
-            var out: [(Int, Int, Int, Double)] = []
+        func nodes(_ chars: ArraySlice<UInt32>, excluding excluded: Int = -1) -> [Node] {
+            var out: [Node] = []
+            nodes(chars, excluding: excluded, into: &out)
+            return out
+        }
+
+        /// Appends the nodes of the lattice of `chars` to `out` (in order of start).
+        func nodes(_ chars: ArraySlice<UInt32>, excluding excluded: Int = -1, into out: inout [Node]) {
             let base = chars.startIndex
             let n = chars.count
-            var key: [UInt32] = []
             for i in 0..<n {
-                key.removeAll(keepingCapacity: true)
                 var hasSingle = false
+                var node: Int32 = 0
                 var j = i
                 while j < n && j - i < maxLength {
-                    key.append(chars[base + j])
+                    node = child(node, chars[base + j])
+                    if node < 0 { break }
                     j += 1
-                    if let id = index[key] {
+                    let v = Int(pieceAt[Int(node)])
+                    if v > 0 {
+                        let id = v - 1
                         if j - i == 1 { hasSingle = true }
                         if !(id == excluded && i == 0 && j == n) { out.append((i, j, id, scores[id])) }
                     }
-                    if !prefixes.contains(key) { break }
                 }
                 if !hasSingle { out.append((i, i + 1, -1, minScore - 10)) }
             }
-            return out
         }
     }
 
@@ -238,12 +317,18 @@ public struct UnigramTrainer: Sendable {
             let out = buffer
             ParallelFor.run(workers, threads: workers) { w in
                 let lo = words.count * w / workers, hi = words.count * (w + 1) / workers
+                var nodes: [LatticeModel.Node] = []
+                var alpha: [Double] = []
+                var beta: [Double] = []
                 for k in lo..<hi {
                     let word = words[k]
                     let n = word.chars.count
-                    let nodes = model.nodes(word.chars[...])
-                    var alpha = [Double](repeating: -.infinity, count: n + 1)
-                    var beta = [Double](repeating: -.infinity, count: n + 1)
+                    nodes.removeAll(keepingCapacity: true)
+                    model.nodes(word.chars[...], into: &nodes)
+                    alpha.removeAll(keepingCapacity: true)
+                    alpha.append(contentsOf: repeatElement(-.infinity, count: n + 1))
+                    beta.removeAll(keepingCapacity: true)
+                    beta.append(contentsOf: repeatElement(-.infinity, count: n + 1))
                     alpha[0] = 0
                     // Nodes are in order of start, so alpha is complete at each start.
                     for (i, j, _, s) in nodes { alpha[j] = Self.logAdd(alpha[j], alpha[i] + s) }
@@ -322,23 +407,42 @@ public struct UnigramTrainer: Sendable {
                 if alternatives[i].count != second.count { alternatives[i] = [] }
             }
         }
-        // Viterbi frequencies over the corpus, and which words use each piece.
+        // Viterbi frequencies over the corpus (counts are whole numbers, so the per-worker sums are exact).
         let workers = max(1, min(threads, words.count))
-        var paths = [[Int]](repeating: [], count: words.count)
-        paths.withUnsafeMutableBufferPointer { buffer in
+        var partial = [Double](repeating: 0, count: size * workers)
+        partial.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             ParallelFor.run(workers, threads: workers) { w in
                 let lo = words.count * w / workers, hi = words.count * (w + 1) / workers
-                for k in lo..<hi { out[k] = Self.viterbi(model.nodes(words[k].chars[...]), length: words[k].chars.count) ?? [] }
+                var nodes: [LatticeModel.Node] = []
+                var best: [Double] = []
+                var back: [Int] = []
+                for k in lo..<hi {
+                    let n = words[k].chars.count
+                    nodes.removeAll(keepingCapacity: true)
+                    model.nodes(words[k].chars[...], into: &nodes)
+                    best.removeAll(keepingCapacity: true)
+                    best.append(contentsOf: repeatElement(-.infinity, count: n + 1))
+                    back.removeAll(keepingCapacity: true)
+                    back.append(contentsOf: repeatElement(-1, count: n + 1))
+                    best[0] = 0
+                    for (index, (i, j, _, s)) in nodes.enumerated() where best[i] > -.infinity {
+                        if best[i] + s > best[j] { best[j] = best[i] + s; back[j] = index }
+                    }
+                    guard best[n] > -.infinity else { continue }
+                    var j = n
+                    while j > 0 {
+                        let node = nodes[back[j]]
+                        if node.2 >= 0 { out[w * size + node.2] += words[k].count }
+                        j = node.0
+                    }
+                }
             }
         }
         var freq = [Double](repeating: 0, count: size)
-        var inverted = [Double](repeating: 0, count: size)  // summed counts of the words using the piece (once per use)
-        var totalCount = 0.0
-        for (k, path) in paths.enumerated() {
-            totalCount += words[k].count
-            for id in path where id >= 0 { freq[id] += words[k].count; inverted[id] += words[k].count }
-        }
+        for w in 0..<workers { for i in 0..<size { freq[i] += partial[w * size + i] } }
+        let inverted = freq  // summed counts of the words using the piece (once per use)
+        let totalCount = words.reduce(0) { $0 + $1.count }
         let sum = freq.reduce(0, +)
         let logSum = log(sum)
         var kept: [([UInt32], Double)] = []

@@ -21,6 +21,10 @@ public struct WordCounter: Sendable {
     public var threads: Int
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     public var replaceInvalid = false
+    /// The longest stretch of a line without a safe cut point held whole (see ``StretchLimit``):
+    /// a longer one (a word of more than 256 KiB) is counted as pieces of at most this many bytes,
+    /// exactly as ``CorpusEncoder`` encodes it.
+    package var maxStretchBytes = StretchLimit.defaultLimit
 
     /// Creates a counter.
     public init(normalizer: Normalizer, preTokenization: PreTokenization, threads: Int = 1) {
@@ -77,37 +81,52 @@ public struct WordCounter: Sendable {
             }
             batch.removeAll(keepingCapacity: true)
         }
-        // Whole lines only: a line longer than a chunk waits in `carry` until its end.
+        // Whole lines only: a line longer than a chunk waits in `carry` until its end, cut before
+        // a space where every pre-tokenizer starts a word, or where its stretch limit forces.
         var carry: [UInt8] = []
+        var origin = 0  // offset of carry[0] in the document
+        let spaces = preTokenization.splitsBeforeSpaces
+        var limit = StretchLimit(limit: maxStretchBytes, spaces: spaces, lineEnds: true)
         try source.forEachDocument(
-            begin: { _ in carry.removeAll() },
+            begin: { _ in
+                carry.removeAll()
+                origin = 0
+                limit.reset()
+            },
             chunk: { chunk in
                 total += chunk.count
-                var lastLF = chunk.count - 1
-                while lastLF >= 0 && chunk[lastLF] != 0x0A { lastLF -= 1 }
-                if lastLF < 0 {
-                    carry.append(contentsOf: chunk)
-                    // A long line is cut before a space where every pre-tokenizer starts a word,
-                    // so memory stays bounded by the chunk size (one long word still waits whole).
-                    if carry.count >= chunk.count, preTokenization.splitsBeforeSpaces {
-                        let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, notBefore: carry.count / 2, spaces: true)
-                        if cut < carry.count - 1 {
-                            batch.append(Array(carry[..<cut]))
-                            carry.removeFirst(cut)
-                            if batch.count >= workers * 2 { flush() }
-                        }
-                    }
-                } else {
-                    var job = carry
-                    job.append(contentsOf: chunk[0...lastLF])
-                    carry = Array(chunk[(lastLF + 1)...])
-                    batch.append(job)
+                carry.append(contentsOf: chunk)
+                while let cut = carry.withUnsafeBufferPointer({ limit.nextCut($0, origin: origin) }) {
+                    batch.append(Array(carry[..<(cut - origin)]))
+                    carry.removeFirst(cut - origin)
+                    origin = cut
                     if batch.count >= workers * 2 { flush() }
+                }
+                var lastLF = carry.count - 1
+                let floor = max(0, carry.count - chunk.count)
+                while lastLF >= floor && carry[lastLF] != 0x0A { lastLF -= 1 }
+                if lastLF >= floor {
+                    // Complete lines go as one job (the buffer moves; the rest is copied).
+                    let rest = Array(carry[(lastLF + 1)...])
+                    carry.removeLast(carry.count - lastLF - 1)
+                    origin += carry.count
+                    batch.append(carry)
+                    carry = rest
+                    if batch.count >= workers * 2 { flush() }
+                } else if carry.count >= chunk.count, spaces {
+                    let cut = CorpusEncoder.safeCut(carry, before: carry.count - 1, notBefore: carry.count / 2, spaces: true)
+                    if cut < carry.count - 1 {
+                        batch.append(Array(carry[..<cut]))
+                        carry.removeFirst(cut)
+                        origin += cut
+                        if batch.count >= workers * 2 { flush() }
+                    }
                 }
                 progress?(total)
             },
             end: { _ in
                 if !carry.isEmpty { batch.append(carry) }
+                carry = []
             })
         flush()
         var counts = WordCounts(settings: settings)

@@ -61,6 +61,8 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     public var evalBatches = 10
     /// Checkpoint every this many steps (a run resumes from the last one). Default: 250.
     public var checkpointEvery = 250
+    /// How training windows are cut from the token stream. Default: random.
+    public var windows: WindowSampling = .random
     /// Threads. Default: 2 (the CLI defaults to the number of cores).
     public var threads = 2
     /// Random seed of initialization and dropout. Default: 1.
@@ -97,6 +99,7 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
         options.evalInterval = evalEvery
         options.evalBatches = evalBatches
         options.checkpointInterval = checkpointEvery
+        options.windows = windows
         return options
     }
 }

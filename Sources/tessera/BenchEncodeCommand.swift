@@ -25,6 +25,12 @@ struct BenchEncodeCommand: ParsableCommand {
     @Option(help: "Runs per measurement; the best is reported.")
     var repeats: Int = 3
 
+    @Flag(
+        help:
+            "Encode each line on its own (without its line end, one thread), as `encode --format ids` and the reference scripts' per-line encoders do."
+    )
+    var lines = false
+
     @Argument(help: "Input text files.")
     var files: [String]
 
@@ -39,6 +45,10 @@ struct BenchEncodeCommand: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let tok = try Tokenizer.load(fromFile: tokenizer)
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
+        if lines {
+            try runLines(text, tok, loadSeconds: loadSeconds)
+            return
+        }
         for n in threads {
             let encoder = CorpusEncoder(tokenizer: tok, threads: n)
             var count = 0
@@ -51,5 +61,33 @@ struct BenchEncodeCommand: ParsableCommand {
                 "peak_rss_bytes": BenchSupport.peakRSS(),
             ])
         }
+    }
+
+    /// `--lines`: a new session per run encodes every line (its `\n` or `\r\n` not encoded).
+    func runLines(_ text: [UInt8], _ tok: Tokenizer, loadSeconds: Double) throws {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for (k, b) in text.enumerated() where b == 0x0A {
+            ranges.append(start..<(k > start && text[k - 1] == 0x0D ? k - 1 : k))
+            start = k + 1
+        }
+        if start < text.count { ranges.append(start..<text.count) }
+        var ids: [UInt32] = []
+        var count = 0
+        // Each run starts with a new session (an empty word cache), so repeats do not see the text twice.
+        let seconds = BenchSupport.bestTime(repeats: repeats) {
+            ids.removeAll(keepingCapacity: true)
+            let session = TokenizerSession(tok)
+            text.withUnsafeBufferPointer { all in
+                for r in ranges { session.encode(UnsafeBufferPointer(rebasing: all[r]), addSpecialTokens: false, ids: &ids) }
+            }
+            count = ids.count
+        }
+        try BenchSupport.emit([
+            "bench": "encode", "tool": "tessera", "tokenizer": tokenizer, "files": files, "threads": 1, "lines": ranges.count,
+            "bytes": text.count, "tokens": count, "seconds": seconds, "mb_per_s": Double(text.count) / 1e6 / seconds,
+            "bytes_per_token": Double(text.count) / Double(max(count, 1)), "load_seconds": loadSeconds,
+            "peak_rss_bytes": BenchSupport.peakRSS(),
+        ])
     }
 }

@@ -11,8 +11,8 @@ struct DecodeCommand: ParsableCommand {
         abstract: "Decode token ids (a .bin shard, or text with one line of space-separated ids per line) to text.",
         discussion: """
             The text is always valid UTF-8: byte sequences that are not (a multi-byte character \
-            cut by the ids given) become U+FFFD, as in generate. A .bin shard is streamed \
-            (byte-level tokenizers decode 1M ids at a time).
+            cut by the ids given) become U+FFFD, as in generate. A .bin shard is streamed, 1M ids \
+            at a time, for every decoder, with the text of decoding all ids at once.
 
             Example: tessera decode --tokenizer Vocab/en-byte-bpe-8k.json train.bin > train.txt
             """
@@ -84,16 +84,29 @@ struct DecodeCommand: ParsableCommand {
         try writer.commit()
     }
 
-    /// Decodes a shard in slices of ids, so memory stays bounded whatever its size (byte-level
-    /// decoding is concatenation; other decoders join tokens and are given all ids at once).
+    /// Decodes a shard in slices of ids through a ``StreamingDecoder``, so memory stays bounded
+    /// whatever its size and whatever the decoder, with the text of decoding all ids at once.
     private func decodeShard(_ tok: Tokenizer, into writer: AtomicFileWriter) throws {
         let (count, width) = try TokenShard.readHeader(file)
         guard let handle = FileHandle(forReadingAtPath: file) else { throw FileError.unreadable(path: file, reason: "cannot open") }
         defer { try? handle.close() }
         handle.seek(toFileOffset: UInt64(TokenShard.headerBytes))
         let size = tok.vocabularySize
-        let slice = tok.decoder == .byteLevel ? 1 << 20 : max(count, 1)
+        let slice = 1 << 20
+        var decoder = StreamingDecoder(tokenizer: tok, skipSpecialTokens: skipSpecial)
+        decoder.sliceTokens = 1 << 18
         var carry: [UInt8] = []
+        // Writes the text decoded so far; a character cut at its end waits for the rest (byte-level).
+        func flush(final: Bool) throws {
+            let keep = final ? 0 : DecodeCommand.incompleteTail(carry)
+            try carry[..<(carry.count - keep)].withUnsafeBufferPointer { whole in
+                if UTF8Validation.firstInvalidOffset(whole) == nil { return try writer.write(whole) }
+                var text: [UInt8] = []
+                UTF8Validation.appendReplacingInvalid(whole, to: &text)
+                try writer.write(text)
+            }
+            carry.removeFirst(carry.count - keep)
+        }
         var done = 0
         var ids: [UInt32] = []
         while done < count {
@@ -113,18 +126,14 @@ struct DecodeCommand: ParsableCommand {
             if let k = ids.firstIndex(where: { Int($0) >= size }) {
                 throw TokenizerError.idOutOfRange(source: "\(file) (token \(done + k))", id: ids[k], vocabularySize: size)
             }
-            carry += tok.decodeBytes(ids, skipSpecialTokens: skipSpecial)
-            done += n
-            // A character cut at the end of a slice waits for the next one.
-            let keep = done < count ? DecodeCommand.incompleteTail(carry) : 0
-            try carry[..<(carry.count - keep)].withUnsafeBufferPointer { whole in
-                if UTF8Validation.firstInvalidOffset(whole) == nil { return try writer.write(whole) }
-                var text: [UInt8] = []
-                UTF8Validation.appendReplacingInvalid(whole, to: &text)
-                try writer.write(text)
+            try decoder.add(ids) { text in
+                carry += text
+                try flush(final: false)
             }
-            carry.removeFirst(carry.count - keep)
+            done += n
         }
+        try decoder.finish { carry += $0 }
+        try flush(final: true)
     }
 
     /// The length of an unfinished UTF-8 sequence at the end of `bytes` (0 when it ends whole).

@@ -7,6 +7,7 @@ extension ModelConfig.Positions: ExpressibleByArgument {}
 extension ModelConfig.Norm: ExpressibleByArgument {}
 extension ModelConfig.Activation: ExpressibleByArgument {}
 extension ModelConfig.FFN: ExpressibleByArgument {}
+extension WindowSampling: ExpressibleByArgument {}
 
 /// Formatting helpers shared by the language-model commands.
 enum LMFormat {

@@ -65,6 +65,11 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Experts (MoE; default: 4).") var experts: Int?
     @Option(name: .customLong("top-k"), help: "Experts per token (MoE; default: 2).") var topK: Int?
     @Flag(inversion: .prefixedNo, help: "Tie the output head to the token embeddings (default: tied).") var tieEmbeddings: Bool?
+    @Option(
+        help:
+            "Training windows: random (each row at a random offset, drawn from the seed and step) | sequential (consecutive, the same every epoch) (default: random; a model carrying state across batches reads consecutive windows)."
+    )
+    var windows: WindowSampling?
     @Option(help: "Threads (default: the number of cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed (initialization, dropout).") var seed: Int = Self.defaults.seed
     @Option(name: .customLong("eval-interval"), help: "Steps between validation runs.") var evalInterval: Int = Self.defaults.evalEvery
@@ -90,6 +95,7 @@ struct TrainLMCommand: ParsableCommand {
         s.tieEmbeddings = tieEmbeddings ?? s.tieEmbeddings; s.dropout = dropout
         s.batch = batch; s.steps = steps; s.lr = lr; s.warmup = warmup; s.weightDecay = weightDecay; s.clip = clip; s.seed = seed
         s.evalEvery = evalInterval; s.evalBatches = evalBatches; s.checkpointEvery = checkpointInterval; s.threads = threads
+        s.windows = windows ?? s.windows
         return s
     }
 
@@ -228,6 +234,10 @@ struct TrainLMCommand: ParsableCommand {
             model = loaded.trainable
             options = try Checkpoint.trainingOptions(output)
             options.steps = steps
+            if let windows, windows != options.windows {
+                throw ValidationError(
+                    "--resume: --windows \(windows.rawValue) differs from the run's \(options.windows.rawValue) in \(output); resume with the run's sampling")
+            }
         } else {
             if let config = recurrentConfig(vocabularySize: V) {
                 let recurrent = try RecurrentModel(config: config, threads: threads)

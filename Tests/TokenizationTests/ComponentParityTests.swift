@@ -140,6 +140,20 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "llama3.tiktoken") == 0)
     }
 
+    /// Small `.model` files trained by make_component_fixtures.py with `sentencepiece` (user-defined
+    /// pieces, a custom normalization table with multi-character keys, byte fallback, whitespace-only
+    /// pieces, no dummy prefix): ids identical to sentencepiece's on every line, extra lines included.
+    @Test(arguments: ["spm_unigram", "spm_bpe", "spm_unigram_plain"])
+    func smallSentencePieceModelEncodesLikeSentencePiece(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/\(name)_expected.txt")
+        try #require(lines.count == expected.count)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)
+        let result = try Self.extraMismatches(tokenizer, hashes: name, addSpecial: false, idsOnly: true)
+        #expect(result.bad == 0, "\(name).model: \(result.bad) of \(result.of) extra lines differ from sentencepiece")
+    }
+
     @Test(
         .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
         arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])
@@ -148,12 +162,82 @@ import Tokenization
         let expected = try Self.expectedIDs(Self.dir + "/realworld_\(name)_spm_expected.txt")
         try #require(lines.count == expected.count)
         let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).spm.model")
-        // Known gap: a .model loads in the tokenizer.json layout transformers converts it to; that
-        // layout differs from sentencepiece itself on control symbols typed in the text (<s>),
-        // score-ordered BPE merges on runs of spaces, and some whitespace clean-up.
-        withKnownIssue("\(name).spm.model loads in transformers' tokenizer.json layout, which differs from sentencepiece on some lines") {
-            let bad = Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".spm.model")
-            #expect(bad == 0, "\(name).spm.model: \(bad) of \(lines.count) lines differ from sentencepiece")
+        let bad = Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".spm.model")
+        #expect(bad == 0, "\(name).spm.model: \(bad) of \(lines.count) lines differ from sentencepiece")
+    }
+
+    // MARK: The 2,900 extra lines (mixed_lines_extra.txt), checked against hashed reference outputs
+
+    /// The extra-line hash of make_component_fixtures.py: FNV-1a 64 over the UTF-8 text, folded to 32 bits.
+    static func lineHash(_ text: String) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        let folded = (h ^ (h >> 32)) & 0xFFFF_FFFF
+        let hex = String(folded, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// Extra lines whose Tessera output hashes differently from the reference's (ids, byte offsets and
+    /// decode, or ids only), recording the first few with Tessera's output.
+    static func extraMismatches(_ tokenizer: Tokenizer, hashes name: String, addSpecial: Bool, idsOnly: Bool) throws -> (bad: Int, of: Int)
+    {
+        let lines = try TestData.lines(dir + "/mixed_lines_extra.txt")
+        let hashes = try TestData.lines(dir + "/\(name)_extra.hash")
+        try #require(lines.count == hashes.count && lines.count >= 2800, "\(name): \(lines.count) lines, \(hashes.count) hashes")
+        let session = TokenizerSession(tokenizer)
+        var bad = 0
+        for (line, want) in zip(lines, hashes) {
+            let (ids, offsets) = TestData.encode(session, line, addSpecial: addSpecial)
+            var text = ids.map(String.init).joined(separator: " ")
+            if !idsOnly {
+                text += "\t" + offsets.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: " ") + "\t" + tokenizer.decode(ids)
+            }
+            if lineHash(text) != want {
+                bad += 1
+                if bad <= 3 {
+                    Issue.record("\(name): output differs from the reference for \(line.debugDescription):\n  \(text.debugDescription)")
+                }
+            }
         }
+        return (bad, lines.count)
+    }
+
+    @Test(arguments: [
+        "unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
+        "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
+        "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta",
+    ])
+    func componentFixtureMatchesHuggingFaceOnExtraLines(name: String) throws {
+        let entry = try #require(try Self.manifest()[name])
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).json")
+        let result = try Self.extraMismatches(tokenizer, hashes: name, addSpecial: entry.add_special_tokens, idsOnly: false)
+        #expect(result.bad == 0, "\(name): \(result.bad) of \(result.of) extra lines differ from Hugging Face")
+    }
+
+    @Test func smallTiktokenFileMatchesTiktokenOnExtraLines() throws {
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/small_llama3.tiktoken")
+        let result = try Self.extraMismatches(tokenizer, hashes: "small_llama3_tiktoken", addSpecial: false, idsOnly: true)
+        #expect(result.bad == 0, "small_llama3.tiktoken: \(result.bad) of \(result.of) extra lines differ from tiktoken")
+    }
+
+    @Test(
+        .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+        arguments: ["llama3", "mistral-7b-v0.3", "maxtext-c4-unigram-32k", "clip-vit-openai"])
+    func realWorldTokenizerMatchesHuggingFaceOnExtraLines(name: String) throws {
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/\(name).tokenizer.json")
+        let result = try Self.extraMismatches(tokenizer, hashes: "realworld_" + name, addSpecial: true, idsOnly: false)
+        #expect(result.bad == 0, "\(name): \(result.bad) of \(result.of) extra lines differ from Hugging Face")
+    }
+
+    @Test(
+        .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
+        arguments: [
+            ("llama3.tiktoken", "realworld_llama3_tiktoken"), ("mistral-7b-v0.3.spm.model", "realworld_mistral-7b-v0.3_spm"),
+            ("maxtext-c4-unigram-32k.spm.model", "realworld_maxtext-c4-unigram-32k_spm"),
+        ])
+    func realWorldFileMatchesItsLibraryOnExtraLines(file: String, hashes: String) throws {
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/" + file)
+        let result = try Self.extraMismatches(tokenizer, hashes: hashes, addSpecial: false, idsOnly: true)
+        #expect(result.bad == 0, "\(file): \(result.bad) of \(result.of) extra lines differ from its own library")
     }
 }

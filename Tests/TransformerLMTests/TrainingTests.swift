@@ -21,17 +21,18 @@ import TransformerLM
         return try TokenStream(ids: ids, vocabularySize: 32, source: "synthetic")
     }
 
-    static func options(steps: Int) -> TrainingOptions {
+    static func options(steps: Int, windows: WindowSampling = .sequential) -> TrainingOptions {
         var o = TrainingOptions()
-        o.batch = 4; o.steps = steps; o.learningRate = 3e-3; o.warmup = 3; o.evalBatches = 2
+        o.batch = 4; o.steps = steps; o.learningRate = 3e-3; o.warmup = 3; o.evalBatches = 2; o.windows = windows
         return o
     }
 
-    static func trainer(steps: Int, config: ModelConfig = config) throws -> Trainer {
+    static func trainer(steps: Int, config: ModelConfig = config, windows: WindowSampling = .sequential) throws -> Trainer {
         let model = try TransformerModel(config: config, threads: 1)
         model.initialize(seed: 7)
         return try Trainer(
-            model: model, options: options(steps: steps), train: try stream(4000, seed: 1), validation: try stream(1000, seed: 2))
+            model: model, options: options(steps: steps, windows: windows), train: try stream(4000, seed: 1),
+            validation: try stream(1000, seed: 2))
     }
 
     @Test func trainingLowersTheLoss() throws {
@@ -42,25 +43,26 @@ import TransformerLM
         #expect(after < before * 0.5, "validation loss \(before) → \(after)")
     }
 
-    @Test(arguments: [ModelConfig.FFN.dense, .moe])
-    func resumeIsBitIdentical(_ ffn: ModelConfig.FFN) throws {
+    @Test(arguments: [ModelConfig.FFN.dense, .moe], WindowSampling.allCases)
+    func resumeIsBitIdentical(_ ffn: ModelConfig.FFN, _ windows: WindowSampling) throws {
         var config = Self.config
         config.ffn = ffn
-        let straight = try Self.trainer(steps: 12, config: config)
+        let straight = try Self.trainer(steps: 12, config: config, windows: windows)
         for _ in 0..<12 { _ = try straight.trainStep() }
 
-        let first = try Self.trainer(steps: 12, config: config)
+        let first = try Self.trainer(steps: 12, config: config, windows: windows)
         for _ in 0..<5 { _ = try first.trainStep() }
-        let dir = Self.tempDir("resume-\(ffn)")
+        let dir = Self.tempDir("resume-\(ffn)-\(windows)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Checkpoint.save(to: dir, model: first.model, trainer: first, tokenizer: Array("{}".utf8))
 
         let model = try Checkpoint.loadModel(dir, threads: 1)
         let resumed = try Trainer(
-            model: model, options: Self.options(steps: 12), train: try Self.stream(4000, seed: 1),
+            model: model, options: try Checkpoint.trainingOptions(dir), train: try Self.stream(4000, seed: 1),
             validation: try Self.stream(1000, seed: 2))
         try Checkpoint.restore(resumed, from: dir)
         #expect(resumed.step == 5)
+        #expect(resumed.options.windows == windows, "the checkpoint keeps the window sampling")
         for _ in 5..<12 { _ = try resumed.trainStep() }
         let a = straight.model.parameters.buffer, b = resumed.model.parameters.buffer
         #expect(a.elementsEqual(b, by: { $0.bitPattern == $1.bitPattern }), "resumed weights differ from the straight run")

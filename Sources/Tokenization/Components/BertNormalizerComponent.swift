@@ -25,7 +25,7 @@ package struct BertNormalizerComponent: NormalizerComponent {
         }
         if stripAccents ?? lowercase {
             text.apply(Normalizer(form: .nfd))
-            StripAccentsNormalizer().normalize(&text)
+            StripAccentsNormalizer(nonspacingOnly: true).normalize(&text)
         }
         if lowercase { text.apply(Normalizer(lowercase: true)) }
     }

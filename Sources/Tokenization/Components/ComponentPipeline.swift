@@ -9,6 +9,9 @@ package struct ComponentPipeline: Sendable {
     /// Whether the tokenizer's own fast fields (``Tokenizer/preTokenization`` etc.) encode exactly
     /// as these components do, so the fast encoder runs instead of the general one.
     package var encodesWithFastPath = false
+    /// For a SentencePiece `.model`: how `sentencepiece` itself encodes, used instead of the
+    /// components above (which stay the `tokenizer.json` layout the model is written as).
+    package var sentencePiece: SentencePieceCodec?
 
     package init(
         normalizer: (any NormalizerComponent)? = nil, preTokenizer: (any PreTokenizerComponent)? = nil,

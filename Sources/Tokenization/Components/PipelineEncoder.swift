@@ -140,8 +140,17 @@ struct PipelineEncoder {
         if segmentStart < n { parts.append(.text(text.slice(segmentStart..<n))) }
     }
 
+    /// A word character as the regex `\w` Hugging Face's `single_word` check uses: alphabetic,
+    /// decimal digit, combining mark, connector punctuation or join control (U+200C, U+200D).
     static func isWordCharacter(_ s: UInt32) -> Bool {
-        s == 0x5F || !CharacterClass.of(s).intersection([.letter, .number]).isEmpty
+        if s < 0x80 { return s == 0x5F || (0x30...0x39).contains(s) || (0x41...0x5A).contains(s) || (0x61...0x7A).contains(s) }
+        if s == 0x200C || s == 0x200D { return true }
+        guard let u = Unicode.Scalar(s) else { return false }
+        if u.properties.isAlphabetic { return true }
+        switch u.properties.generalCategory {
+        case .decimalNumber, .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation: return true
+        default: return false
+        }
     }
 
     static func lastScalar(_ base: UnsafePointer<UInt8>, before i: Int) -> UInt32 {

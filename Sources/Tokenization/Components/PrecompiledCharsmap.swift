@@ -55,6 +55,55 @@ package struct PrecompiledCharsmap: Sendable {
         return nil
     }
 
+    /// The longest key that is a prefix of the `count` bytes at `p` (SentencePiece's own
+    /// normalizer picks the longest of Darts' common-prefix results): its byte length and the
+    /// range of its replacement in ``replacements``.
+    @inline(__always)
+    package func longestPrefix(_ p: UnsafePointer<UInt8>, _ count: Int) -> (length: Int, replacement: Range<Int>)? {
+        guard !units.isEmpty else { return nil }
+        var position = Self.offset(units[0])
+        var best: (Int, Int)? = nil
+        var k = 0
+        while k < count {
+            let c = p[k]
+            if c == 0 { break }
+            position ^= Int(c)
+            guard position < units.count else { break }
+            let unit = units[position]
+            if Self.label(unit) != UInt32(c) { break }
+            position ^= Self.offset(unit)
+            if Self.hasLeaf(unit) {
+                guard position < units.count else { break }
+                let value = Int(units[position] & 0x7FFF_FFFF)
+                if value < normalized.count { best = (k + 1, value) }
+            }
+            k += 1
+        }
+        guard let (length, value) = best else { return nil }
+        var end = value
+        while end < normalized.count && normalized[end] != 0 { end += 1 }
+        return (length, value..<end)
+    }
+
+    /// Whether some key is longer than `prefix` and starts with it.
+    package func hasLongerKey(startingWith prefix: [UInt8]) -> Bool {
+        guard !units.isEmpty else { return false }
+        var position = Self.offset(units[0])
+        for c in prefix {
+            position ^= Int(c)
+            guard position < units.count, Self.label(units[position]) == UInt32(c) else { return false }
+            position ^= Self.offset(units[position])
+        }
+        for c in 1...255 {
+            let child = position ^ c
+            if child < units.count && Self.label(units[child]) == UInt32(c) { return true }
+        }
+        return false
+    }
+
+    /// The NUL-separated replacement strings that ``longestPrefix(_:_:)`` ranges point into.
+    package var replacements: [UInt8] { normalized }
+
     @inline(__always) private static func hasLeaf(_ unit: UInt32) -> Bool { (unit >> 8) & 1 == 1 }
     @inline(__always) private static func label(_ unit: UInt32) -> UInt32 { unit & (0x8000_0000 | 0xFF) }
     @inline(__always) private static func offset(_ unit: UInt32) -> Int { Int((unit >> 10) << ((unit & (1 << 9)) >> 6)) }

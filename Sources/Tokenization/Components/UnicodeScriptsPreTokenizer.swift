@@ -5,8 +5,19 @@ import CICU
 package struct UnicodeScriptsPreTokenizer: PreTokenizerComponent {
     package init() {}
 
-    /// ICU script code, with tokenizers' fixes; -1 for "any".
+    /// ICU script code, with tokenizers' fixes; -1 for "any". Hugging Face's script table is
+    /// Unicode 9.0's: a character assigned later (or unassigned) is "any" there.
     static func script(_ s: UInt32) -> Int32 {
+        if s == 0x30FC { return 17 }  // USCRIPT_HAN
+        if s == 0x20 { return -1 }
+        if s >= 0x0530 {
+            guard let age = Unicode.Scalar(s)?.properties.age, age.major < 9 || (age.major == 9 && age.minor == 0) else { return -1 }
+        }
+        return icuScript(s)
+    }
+
+    /// ICU script code (Hiragana and Katakana as Han, U+30FC Han, space -1) for any Unicode version.
+    static func icuScript(_ s: UInt32) -> Int32 {
         if s == 0x30FC { return 17 }  // USCRIPT_HAN
         if s == 0x20 { return -1 }
         let code = tsr_script(Int32(bitPattern: s))

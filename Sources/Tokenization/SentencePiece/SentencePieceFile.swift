@@ -3,11 +3,15 @@ import Foundation
 import SwiftProtobuf
 
 /// SentencePiece `.model` files (the protobuf `ModelProto`, read with the code `protoc`
-/// generated in `SentencePieceModel.pb.swift`), as the `tokenizer.json` layout `transformers`'
-/// converters give them: Unigram models with `Precompiled` + whitespace clean-up and
-/// `Metaspace(always, split)`; BPE models with merges recovered from the scores,
-/// `Metaspace(first, no split)`, `byte_fallback`. User-defined pieces become added tokens
-/// (SentencePiece matches them whole); control pieces (`<s>`, `</s>`) do not, as in SentencePiece.
+/// generated in `SentencePieceModel.pb.swift`). They encode exactly as the `sentencepiece`
+/// library does (``SentencePieceCodec``: its normalizer with `add_dummy_prefix`,
+/// `remove_extra_whitespaces` and the precompiled charsmap; user-defined pieces kept whole;
+/// control, unknown and byte pieces never matched in the text; Unigram lattice or score-ordered
+/// BPE merges over the whole normalized text). Their components are the `tokenizer.json` layout
+/// `transformers`' converters give them, which is what `convert-tokenizer` writes: Unigram
+/// models with `Precompiled` + whitespace clean-up and `Metaspace(always, split)`; BPE models
+/// with merges recovered from the scores, `Metaspace(first, no split)`, `byte_fallback`;
+/// user-defined pieces as added tokens.
 public enum SentencePieceFile {
     /// Loads a `.model` file.
     public static func load(_ path: String) throws -> Tokenizer {
@@ -37,6 +41,17 @@ public enum SentencePieceFile {
             }
         }
         let replacement: UInt32 = 0x2581
+        guard !proto.trainerSpec.treatWhitespaceAsSuffix else {
+            throw TokenizerError.malformed(
+                source: source, what: "trainer_spec.treat_whitespace_as_suffix: Tessera reads models that put the space first")
+        }
+        let userDefined = proto.pieces.filter { $0.type == .userDefined }.map(\.piece)
+        let matchable = proto.pieces.map { $0.type == .normal || $0.type == .userDefined || $0.type == .unused }
+        let spmNormalizer = SentencePieceNormalizer(
+            charsmap: norm.precompiledCharsmap.isEmpty
+                ? nil : try PrecompiledCharsmap(Array(norm.precompiledCharsmap), source: "\(source): normalizer_spec.precompiled_charsmap"),
+            userDefined: userDefined, addDummyPrefix: norm.addDummyPrefix, removeExtraWhitespaces: norm.removeExtraWhitespaces,
+            escapeWhitespaces: norm.escapeWhitespaces)
         var normalizers: [any NormalizerComponent] = []
         if !norm.precompiledCharsmap.isEmpty {
             normalizers.append(
@@ -67,7 +82,21 @@ public enum SentencePieceFile {
             let pipeline = ComponentPipeline(
                 normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
                 preTokenizer: SequencePreTokenizer(preTokenizers: pre), decoder: decoder)
-            return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: pipeline)
+            var exact = pipeline
+            exact.sentencePiece = SentencePieceCodec(
+                normalizer: spmNormalizer,
+                model: .unigram(
+                    try UnigramModel(
+                        pieces: pieces, unknownID: unkID ?? Int(spec.unkID), byteFallback: byteFallback,
+                        kinds: proto.pieces.map {
+                            switch $0.type {
+                            case .normal: return .normal
+                            case .userDefined: return .userDefined
+                            default: return .excluded
+                            }
+                        }, source: source)),
+                pieces: proto.pieces.map(\.piece), matchable: matchable)
+            return Tokenizer(model: .unigram(model), addedTokens: added, pipeline: exact)
         case .bpe:
             if norm.removeExtraWhitespaces {
                 normalizers.append(StripNormalizer(left: true, right: true))
@@ -99,7 +128,17 @@ public enum SentencePieceFile {
                 preTokenizer: MetaspacePreTokenizer(
                     replacement: replacement, prependScheme: norm.addDummyPrefix ? .first : .never, splitPieces: false),
                 decoder: decoder)
-            return Tokenizer(model: .bpe(model), addedTokens: added, pipeline: pipeline)
+            var exact = pipeline
+            exact.sentencePiece = SentencePieceCodec(
+                normalizer: spmNormalizer,
+                model: .bpe(
+                    SentencePieceBPE(
+                        vocabulary: vocabulary, scores: proto.pieces.map(\.score),
+                        mergeable: proto.pieces.map { $0.type == .normal || $0.type == .userDefined },
+                        matchable: matchable, userDefined: userDefined,
+                        unknownID: unkID.map { UInt32($0) } ?? UInt32(exactly: spec.unkID), byteFallback: byteFallback)),
+                pieces: proto.pieces.map(\.piece), matchable: matchable)
+            return Tokenizer(model: .bpe(model), addedTokens: added, pipeline: exact)
         default:
             throw TokenizerError.malformed(
                 source: source, what: "trainer_spec.model_type \(spec.modelType): Tessera reads UNIGRAM and BPE SentencePiece models")

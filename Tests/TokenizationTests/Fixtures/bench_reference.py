@@ -12,6 +12,9 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
   python3 bench_reference.py encode-tiktoken RANKS.tiktoken THREADS FILE...  # tiktoken encode_ordinary_batch, Llama 3 pattern
   python3 bench_reference.py encode-spm MODEL THREADS FILE...   # sentencepiece encode (list of lines)
   python3 bench_reference.py train-spm-unigram VOCAB THREADS FILE...  # sentencepiece Unigram, identity normalization
+                                                               # (also: mean tokens per non-empty line of FILE...)
+  python3 bench_reference.py tokens-per-line TOKENIZER 1 FILE...  # mean tokens per non-empty line (its \r\n
+                                                               # stripped) with a tokenizer.json (HF) or .model
 
 THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
 or encoder.json (GPT-2 vocab.bpe beside it). Peak RSS is this process's (ru_maxrss).
@@ -27,6 +30,11 @@ import time
 def emit(fields):
     fields["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(fields, sort_keys=True), flush=True)
+
+
+def text_lines(files):
+    """The non-empty lines of the files, without their line ends."""
+    return [l.rstrip("\r") for f in files for l in open(f, encoding="utf-8").read().split("\n") if l.strip()]
 
 
 def main():
@@ -128,8 +136,21 @@ def main():
             spm.SentencePieceTrainer.train(input=",".join(files), model_prefix=os.path.join(d, "m"), model_type="unigram",
                                            vocab_size=int(arg), num_threads=threads, minloglevel=2, normalization_rule_name="identity")
             seconds = time.perf_counter() - start
+            sp = spm.SentencePieceProcessor(model_file=os.path.join(d, "m.model"))
+            lines = text_lines(files)
+            mean = sum(len(ids) for ids in sp.encode(lines)) / len(lines)
         emit({"bench": "train-tokenizer", "tool": "sentencepiece", "model": "unigram", "vocab_size": int(arg),
-              "threads": threads, "files": files, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds})
+              "threads": threads, "files": files, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds,
+              "lines": len(lines), "mean_tokens_per_line": mean})
+    elif cmd == "tokens-per-line":
+        lines = text_lines(files)
+        if arg.endswith(".model"):
+            import sentencepiece as spm
+            counts = [len(ids) for ids in spm.SentencePieceProcessor(model_file=arg).encode(lines)]
+        else:
+            from tokenizers import Tokenizer
+            counts = [len(e.ids) for e in Tokenizer.from_file(arg).encode_batch(lines, add_special_tokens=False)]
+        emit({"bench": "tokens-per-line", "tokenizer": arg, "files": files, "lines": len(lines), "mean_tokens_per_line": sum(counts) / len(lines)})
     else:
         sys.exit("unknown command " + cmd)
 

@@ -6,10 +6,23 @@
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
+  components/mixed_lines_extra.txt   2,900 more such lines (so every tokenizer is checked on over 3,000): more of
+                                  the same corpora, Japanese and emoji sentences composed from the word lists below,
+                                  lines of this repository's Swift sources, decomposed Hangul and combining marks,
+                                  random whitespace runs
+  components/<name>_extra.hash    per extra line, a 32-bit hash (8 hex digits) of the reference output (see
+                                  line_hash), so the expectations of the extra lines stay small
   components/<name>.json          a small tokenizer exercising some components (built here with `tokenizers`)
   components/<name>_expected.txt  per line: ids TAB offsets TAB decode (see below)
+  components/spm_<name>.model      small SentencePiece models trained here by `sentencepiece` (Unigram with a custom
+                                  normalization rule table and user-defined pieces; BPE with byte fallback and
+                                  whitespace-only pieces; Unigram without dummy prefix or whitespace clean-up)
+  components/spm_<name>_expected.txt  sentencepiece's ids per line of mixed_lines.txt (ids only)
   components/realworld_<name>_expected.txt   the same for the shared real tokenizers (checked only when
                                   SHARED_DATA is beside the repository); `spm` / `tiktoken` lines hold ids only.
+Extra-line hash: FNV-1a 64 over the UTF-8 of "IDS" (ids joined by spaces) for ids-only references, or of
+"IDS\tOFFSETS\tDECODE" (OFFSETS as "start:end" byte ranges joined by spaces, DECODE the raw decoded string),
+folded to 32 bits (h ^ h >> 32) & 0xFFFFFFFF.
 Expected line format: ids separated by spaces; offsets as UTF-8 byte ranges, "END" when a range starts where
 the previous one ended (the first at 0), else "START:END"; decode (skip_special_tokens=False) as a JSON string,
 or "=" when it equals the line.
@@ -79,6 +92,142 @@ def mixed_lines():
     return lines
 
 
+REPO = os.path.normpath(os.path.join(HERE, "../../.."))
+JA_WORDS = ["東京", "大阪", "日本語", "学生", "先生", "電車", "新幹線", "天気", "料理", "寿司", "ラーメン", "コーヒー", "パソコン", "スマホ",
+            "ソフトウェア", "テスト", "データ", "モデル", "トークナイザー", "ひらがな", "カタカナ", "漢字", "さくら", "やま", "かわ", "うみ",
+            "ｶﾀｶﾅ", "ﾃｽﾄ", "ＡＩ", "２０２４年", "㈱", "①", "〜", "ヴ", "ゔ", "ヶ月"]
+JA_PARTICLES = ["は", "が", "を", "に", "で", "と", "の", "も", "へ", "から", "まで"]
+JA_ENDS = ["です。", "でした。", "ます。", "ません。", "ですか？", "！", "。", "だ。", "〜", "…", "（笑）"]
+EMOJI = ["🍕", "🍣", "👍", "👍🏽", "👨‍👩‍👧‍👦", "🇰🇷", "🇯🇵", "🏳️‍🌈", "❤️", "✨", "🔥", "😀", "🤖", "🧑🏿‍💻", "#️⃣", "©", "™", "☕", "🦀", "𝕏", "𝒜"]
+WORDS = ["hello", "world", "I love", "pizza", "don't", "it's", "naïve", "café", "안녕하세요", "감사합니다", "你好", "谢谢", "テスト",
+         "OK", "LOL", "v2.0", "#hashtag", "@user", "https://example.com/a?b=c", "$3.50", "100%", "e\u0301", "Ω", "ß"]
+
+
+def extra_lines(count=2900):
+    """More mixed lines, deterministically: corpora (as for mixed_lines), composed Japanese and emoji sentences,
+    this repository's Swift source lines, decomposed Hangul and combining marks, and random whitespace."""
+    r = random.Random(1111)
+    out = []
+    def sample(path, n, minlen=8, skip=0):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            rows = [l.rstrip("\n").rstrip("\r") for l in f]
+        rows = [l for l in rows if len(l.strip()) >= minlen]
+        r.shuffle(rows)
+        return rows[skip:skip + n]
+    out += sample(os.path.join(SHARED, "en/alice29.txt"), 250, skip=0)
+    out += sample(os.path.join(SHARED, "en/shakespeare_complete.txt"), 250)
+    out += sample(os.path.join(SHARED, "en/world_english_bible.txt"), 150)
+    out += sample(os.path.join(SHARED, "ko/kolaw_constitution.txt"), 150)
+    out += sample(os.path.join(SHARED, "ko/kobill_all.txt"), 200)
+    out += sample(os.path.join(SHARED, "ko/debian-faq.ko.txt"), 150)
+    out += sample(os.path.join(SHARED, "cjk/tang300.txt"), 250, minlen=4)
+    ui = [json.loads(l) for l in open(os.path.join(SHARED, "parallel/en-ko.ui.jsonl"), encoding="utf-8")]
+    r.shuffle(ui)
+    out += [u["ko"] for u in ui[:150]] + [u["en"] for u in ui[150:250]]
+    for _ in range(250):  # Japanese
+        n = r.randint(1, 4)
+        out.append("".join(r.choice(JA_WORDS) + r.choice(JA_PARTICLES) for _ in range(n)) + r.choice(JA_WORDS) + r.choice(JA_ENDS))
+    for _ in range(150):  # emoji among words
+        n = r.randint(2, 7)
+        out.append(" ".join(r.choice(EMOJI + WORDS) + (r.choice(EMOJI) if r.random() < 0.3 else "") for _ in range(n)))
+    code = []
+    for root, dirs, files in os.walk(os.path.join(REPO, "Sources")):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".swift") and not name.endswith(".pb.swift"):
+                code += [l.rstrip("\n") for l in open(os.path.join(root, name), encoding="utf-8") if len(l.strip()) >= 8]
+    code.sort()
+    r.shuffle(code)
+    out += code[:300]
+    # Decomposed Hangul (conjoining jamo) and Latin letters with combining marks in canonical order. (Not Unicode's
+    # NormalizationTest lines: Hugging Face normalizes with older Unicode tables, so marks such as U+1DFA or U+1ABD
+    # keep their order there and are reordered by ICU.)
+    jamo = [chr(0x1100 + r.randrange(19)) + chr(0x1161 + r.randrange(21)) + (chr(0x11A8 + r.randrange(27)) if r.random() < 0.5 else "")
+            for _ in range(600)]
+    marks = ["\u0301", "\u0300", "\u0308", "\u0327", "\u0303", "\u0323\u0302", "\u0328\u0301", "\u030c"]
+    for k in range(150):
+        out.append(" ".join(jamo[4 * k + j % 4] + (r.choice(WORDS) if j % 3 == 0 else "") for j in range(r.randint(1, 5))))
+    for _ in range(150):
+        out.append(" ".join("".join(c + (r.choice(marks) if r.random() < 0.4 else "") for c in r.choice(WORDS)) for _ in range(r.randint(1, 5))))
+    spaces = [" ", "  ", "   ", "\t", " \t ", "\u00a0", "\u3000", "\u2009", " \u200b", "\u2028", "\u000b", "\u0085", "\u200d", "\ufeff", "\u00ad"]
+    pieces = WORDS + ["<s>", "</s>", "<unk>", "[MASK]", "<|endoftext|>", "▁", "▁▁", "<0x41>", "123", "4567", "...", "--"]
+    while len(out) < count:  # odd whitespace
+        n = r.randint(1, 8)
+        line = "".join(r.choice(pieces) + r.choice(spaces) for _ in range(n))
+        if r.random() < 0.3: line = r.choice(spaces) + line
+        if r.random() < 0.5: line = line.rstrip()
+        out.append(line)
+    out = [l.replace("\n", " ").replace("\r", " ") for l in out if l.strip()]
+    return out[:count]
+
+
+def line_hash(text):
+    h = 0xCBF29CE484222325
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return "%08x" % ((h ^ (h >> 32)) & 0xFFFFFFFF)
+
+
+def full_reference(tok, line, add_special):
+    """The hashed text of one line under a tokenizers.Tokenizer: ids, byte offsets, decode."""
+    enc = tok.encode(line, add_special_tokens=add_special)
+    b, char_to_byte = 0, [0]
+    for ch in line:
+        b += len(ch.encode("utf-8"))
+        char_to_byte.append(b)
+    offsets = " ".join(f"{char_to_byte[s]}:{char_to_byte[e]}" for s, e in enc.offsets)
+    return " ".join(map(str, enc.ids)) + "\t" + offsets + "\t" + tok.decode(enc.ids, skip_special_tokens=False)
+
+
+def write_hashes(name, texts):
+    with open(os.path.join(OUT, name + "_extra.hash"), "w", encoding="ascii") as f:
+        f.write("".join(line_hash(t) + "\n" for t in texts))
+
+
+EXTRA = []
+
+
+# A small normalization rule table (source code points TAB target code points), so the model's charsmap
+# stays small: full-width letters and digits, ligatures, a few spaces, and multi-character keys (the
+# normalizer takes the longest key: "e\u0301" before "e").
+SPM_RULES = ([(f"{0xFF21 + k:X}", f"{0x41 + k:X}") for k in range(26)] + [(f"{0xFF41 + k:X}", f"{0x61 + k:X}") for k in range(26)] +
+             [(f"{0xFF10 + k:X}", f"{0x30 + k:X}") for k in range(10)] +
+             [("FB01", "66 69"), ("FB02", "66 6C"), ("2168", "58 49 49"), ("3000", "20"), ("9", "20"), ("A0", "20"), ("2009", "20"),
+              ("65 301", "E9"), ("301", ""), ("200B", ""), ("FF5E", "7E"), ("2460", "31"), ("2028", "20 20"), ("41 42 43", "61 62 63"),
+              ("61 62", "41 42")])
+
+
+def spm_models(train, lines):
+    """Small SentencePiece models (trained here on `train` and every other extra line) and sentencepiece's ids on the test lines."""
+    import sentencepiece as spm, tempfile
+    with tempfile.TemporaryDirectory() as d:
+        corpus = os.path.join(d, "train.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(train + EXTRA[::2]) + "\n")
+        rules = os.path.join(d, "rules.tsv")
+        with open(rules, "w", encoding="utf-8") as f:
+            f.write("".join(f"{a}\t{b}\n" for a, b in SPM_RULES))
+        common = dict(input=corpus, minloglevel=2, num_threads=1, character_coverage=0.98, seed_sentencepiece_size=100000)
+        specs = {
+            "spm_unigram": dict(model_type="unigram", vocab_size=2000, normalization_rule_tsv=rules,
+                                user_defined_symbols=["[MASK]", "<sep>", "테스트", "ab c"], remove_extra_whitespaces=True),
+            "spm_bpe": dict(model_type="bpe", vocab_size=2000, byte_fallback=True, normalization_rule_name="identity",
+                            remove_extra_whitespaces=False, allow_whitespace_only_pieces=True, split_digits=True,
+                            user_defined_symbols=["[MASK]", "<sep>", "▁▁▁"], control_symbols=["<ctl>"]),
+            "spm_unigram_plain": dict(model_type="unigram", vocab_size=1500, byte_fallback=True, add_dummy_prefix=False,
+                                      remove_extra_whitespaces=False, normalization_rule_name="identity"),
+        }
+        for name, spec in specs.items():
+            spm.SentencePieceTrainer.train(model_prefix=os.path.join(d, name), **common, **spec)
+            data = open(os.path.join(d, name + ".model"), "rb").read()
+            with open(os.path.join(OUT, name + ".model"), "wb") as f:
+                f.write(data)
+            sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+            with open(os.path.join(OUT, name + "_expected.txt"), "w", encoding="utf-8") as f:
+                f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+            write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
+
+
 def write_expected(name, tok, lines, add_special=False):
     out = []
     for line in lines:
@@ -106,7 +255,9 @@ def save(name, tok, lines, add_special=False, stride=1, extra=()):
     """Saves `name`.json and its expected outputs on lines[::stride] + extra (recorded in manifest.json)."""
     tok.save(os.path.join(OUT, name + ".json"))
     MANIFEST[name] = {"stride": stride, "extra": list(extra), "add_special_tokens": add_special}
-    write_expected(name, Tokenizer.from_file(os.path.join(OUT, name + ".json")), list(lines[::stride]) + list(extra), add_special)
+    loaded = Tokenizer.from_file(os.path.join(OUT, name + ".json"))
+    write_expected(name, loaded, list(lines[::stride]) + list(extra), add_special)
+    write_hashes(name, [full_reference(loaded, l, add_special) for l in EXTRA])
 
 
 def main():
@@ -114,6 +265,9 @@ def main():
     lines = mixed_lines()
     with open(os.path.join(OUT, "mixed_lines.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+    EXTRA[:] = extra_lines()
+    with open(os.path.join(OUT, "mixed_lines_extra.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(EXTRA) + "\n")
     train = lines[::2]
     some = lines  # every fixture line set
 
@@ -218,9 +372,12 @@ def main():
     enc = tiktoken.Encoding("small", pat_str=llama_re, mergeable_ranks=ranks, special_tokens={})
     with open(os.path.join(OUT, "small_llama3_tiktoken_expected.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(" ".join(map(str, enc.encode_ordinary(l))) for l in lines) + "\n")
+    write_hashes("small_llama3_tiktoken", [" ".join(map(str, enc.encode_ordinary(l))) for l in EXTRA])
 
     with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
+
+    spm_models(train, lines)
 
     # Real-world tokenizers (expected outputs only; the files stay in the shared folder).
     rw = os.path.join(SHARED, "tokenizers/realworld")
@@ -228,11 +385,13 @@ def main():
         for name, add in [("llama3", True), ("mistral-7b-v0.3", True), ("maxtext-c4-unigram-32k", True), ("clip-vit-openai", True)]:
             t = Tokenizer.from_file(os.path.join(rw, name + ".tokenizer.json"))
             write_expected("realworld_" + name, t, lines, add_special=add)
+            write_hashes("realworld_" + name, [full_reference(t, l, add) for l in EXTRA])
         import sentencepiece as spm
         for name in ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"]:
             sp = spm.SentencePieceProcessor(model_file=os.path.join(rw, name + ".spm.model"))
             with open(os.path.join(OUT, f"realworld_{name}_spm_expected.txt"), "w", encoding="utf-8") as f:
                 f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+            write_hashes(f"realworld_{name}_spm", [" ".join(map(str, sp.encode(l))) for l in EXTRA])
         import tiktoken, base64
         ranks = {}
         for l in open(os.path.join(rw, "llama3.tiktoken"), "rb"):
@@ -242,6 +401,7 @@ def main():
         enc = tiktoken.Encoding("llama3", pat_str=llama_re.replace(r"\s+(?!\S)", r"\s+(?!\S)"), mergeable_ranks=ranks, special_tokens={})
         with open(os.path.join(OUT, "realworld_llama3_tiktoken_expected.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(" ".join(map(str, enc.encode_ordinary(l))) for l in lines) + "\n")
+        write_hashes("realworld_llama3_tiktoken", [" ".join(map(str, enc.encode_ordinary(l))) for l in EXTRA])
 
 
 if __name__ == "__main__":

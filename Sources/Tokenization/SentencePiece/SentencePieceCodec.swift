@@ -1,0 +1,46 @@
+/// How a SentencePiece `.model` encodes, exactly as the `sentencepiece` library does: its own
+/// normalizer over the whole input, then its Unigram lattice or BPE merges over the normalized
+/// text. The text is cut before each `▁` that follows another character when no piece spans
+/// such a cut, so each part is encoded (and cached) alone. For BPE that gives the same result.
+/// A Unigram lattice sums path scores in `float` along the whole text, so where two paths of a
+/// part score within `float` rounding of each other the winner depends on the score so far:
+/// parts are encoded in `double` with the smallest score gap they compared, and a text where a
+/// gap is within the rounding bound is encoded again whole in `float`.
+package struct SentencePieceCodec: Sendable {
+    /// The segmentation model.
+    package enum Model: Sendable {
+        case unigram(UnigramModel)
+        case bpe(SentencePieceBPE)
+    }
+
+    let normalizer: SentencePieceNormalizer
+    let model: Model
+    /// Whether the normalized text may be cut before a `▁` that follows another character.
+    let cutsBeforeSpaces: Bool
+
+    package init(normalizer: SentencePieceNormalizer, model: Model, pieces: [String], matchable: [Bool]) {
+        self.normalizer = normalizer
+        self.model = model
+        let space: [UInt8] = [0xE2, 0x96, 0x81]
+        var spans = false
+        var hasSpacePiece = false
+        for (id, piece) in pieces.enumerated() where matchable[id] {
+            let b = Array(piece.utf8)
+            if b == space { hasSpacePiece = true }
+            var k = 3
+            while k + 3 <= b.count && !spans {
+                if b[k] == 0xE2 && b[k + 1] == 0x96 && b[k + 2] == 0x81 && !(b[k - 3] == 0xE2 && b[k - 2] == 0x96 && b[k - 1] == 0x81) {
+                    spans = true
+                }
+                k += 1
+            }
+            if spans { break }
+        }
+        if case .unigram = model {
+            // An unknown `▁` would fuse with the unknown run before it.
+            cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
+        } else {
+            cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
+        }
+    }
+}
