@@ -27,7 +27,7 @@ public enum EmbeddingsError: Error, CustomStringConvertible, Equatable, Sendable
         case .corpusTooSmall(let words, let window):
             return "corpus has \(words) trainable words, fewer than the window (\(window)): nothing to learn from"
         case .emptyVocabulary(let minCount, let distinct):
-            return "no word occurs at least --min-count \(minCount) times (\(distinct) distinct words)"
+            return "no word occurs at least \(minCount) times, the minimum count (\(distinct) distinct words)"
         case .badTokenizer(let path, let reason): return "\(path): not a usable tokenizer.json: \(reason)"
         case .badSafetensors(let path, let reason): return "\(path): not a usable safetensors file: \(reason)"
         case .badWord2Vec(let path, let position, let reason): return "\(path): \(position): \(reason)"

@@ -27,18 +27,18 @@ public struct SkipGramConfiguration: Sendable, Hashable, Codable {
     /// Creates the default configuration.
     public init() {}
 
-    /// Throws ``EmbeddingsError/invalidOption(name:reason:)`` for any value out of range.
+    /// Throws ``EmbeddingsError/invalidOption(name:reason:)``, naming the property, for any value out of range.
     public func validate() throws {
         func check(_ ok: Bool, _ name: String, _ reason: String) throws {
             if !ok { throw EmbeddingsError.invalidOption(name: name, reason: reason) }
         }
-        try check(dimension >= 1 && dimension <= 100_000, "--dim", "must be between 1 and 100000, got \(dimension)")
-        try check(window >= 1 && window <= 10_000, "--window", "must be between 1 and 10000, got \(window)")
-        try check(negative >= 1 && negative <= 1000, "--negative", "must be between 1 and 1000, got \(negative)")
-        try check(sample >= 0 && sample <= 1, "--sample", "must be between 0 and 1, got \(sample)")
-        try check(minCount >= 1, "--min-count", "must be at least 1, got \(minCount)")
-        try check(epochs >= 1 && epochs <= 100_000, "--epochs", "must be between 1 and 100000, got \(epochs)")
-        try check(alpha > 0 && alpha <= 10, "--alpha", "must be in (0, 10], got \(alpha)")
-        try check(threads >= 1 && threads <= 256, "--threads", "must be between 1 and 256, got \(threads)")
+        try check(dimension >= 1 && dimension <= 100_000, "dimension", "must be between 1 and 100000, got \(dimension)")
+        try check(window >= 1 && window <= 10_000, "window", "must be between 1 and 10000, got \(window)")
+        try check(negative >= 1 && negative <= 1000, "negative", "must be between 1 and 1000, got \(negative)")
+        try check(sample >= 0 && sample <= 1, "sample", "must be between 0 and 1, got \(sample)")
+        try check(minCount >= 1, "minCount", "must be at least 1, got \(minCount)")
+        try check(epochs >= 1 && epochs <= 100_000, "epochs", "must be between 1 and 100000, got \(epochs)")
+        try check(alpha > 0 && alpha <= 10, "alpha", "must be in (0, 10], got \(alpha)")
+        try check(threads >= 1 && threads <= 256, "threads", "must be between 1 and 256, got \(threads)")
     }
 }

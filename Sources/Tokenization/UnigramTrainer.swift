@@ -51,10 +51,10 @@ public struct UnigramTrainer: Sendable {
     public func train(_ counts: WordCounts) throws -> [(String, Double)] {
         let fixed = specialTokens.count + (byteFallback ? 256 : 0)
         guard vocabularySize > fixed else {
-            throw TokenizerError.invalidOption("--vocab-size \(vocabularySize) leaves no room after \(fixed) special and byte tokens")
+            throw TokenizerError.invalidOption("vocabularySize \(vocabularySize) leaves no room after \(fixed) special and byte tokens")
         }
         guard characterCoverage > 0 && characterCoverage <= 1 else {
-            throw TokenizerError.invalidOption("--character-coverage \(characterCoverage): expected a value in (0, 1]")
+            throw TokenizerError.invalidOption("characterCoverage \(characterCoverage): expected a value in (0, 1]")
         }
         // Words, with ▁ before each.
         var words: [Word] = []

@@ -6,7 +6,7 @@ import NeuralCore
 ///
 /// The defaults are the pipeline's demo model (see README, "Defaults"): 4 layers, 4 heads,
 /// dim 128, FFN 512, context 128, learned positions, pre-LN, GELU, dense FFN, tied embeddings,
-/// no dropout; batch 16, 1,500 steps, peak learning rate 0.002 with 100 warm-up steps and a cosine
+/// no dropout; batch 16, 1,500 steps of windows at random offsets, peak learning rate 0.002 with 100 warm-up steps and a cosine
 /// decay, weight decay 0.1, clip 1.0, seed 1, validation every 100 steps, a checkpoint every 250.
 ///
 /// ```swift
@@ -61,7 +61,9 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     public var evalBatches = 10
     /// Checkpoint every this many steps (a run resumes from the last one). Default: 250.
     public var checkpointEvery = 250
-    /// How training windows are cut from the token stream. Default: random.
+    /// How training windows are cut from the token stream. Default: random (on the demo corpus
+    /// the validation loss after 1,500 steps was 4.77 and still falling, against 4.86 and flat
+    /// from step 1,300 with consecutive windows; README, "Defaults").
     public var windows: WindowSampling = .random
     /// Threads. Default: 2 (the CLI defaults to the number of cores).
     public var threads = 2

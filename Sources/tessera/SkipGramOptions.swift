@@ -24,7 +24,13 @@ struct SkipGramOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores). --threads 1 is deterministic.") var threads: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
-    /// The trainer configuration; throws on values out of range.
+    /// The flag of each `SkipGramConfiguration` property.
+    static let flags = [
+        "dimension": "--dim", "window": "--window", "negative": "--negative", "sample": "--sample", "minCount": "--min-count",
+        "epochs": "--epochs", "alpha": "--alpha", "threads": "--threads",
+    ]
+
+    /// The trainer configuration; throws on values out of range, naming the flag.
     func configuration() throws -> SkipGramConfiguration {
         var c = SkipGramConfiguration()
         c.dimension = dim
@@ -36,7 +42,10 @@ struct SkipGramOptions: ParsableArguments {
         c.alpha = alpha
         c.threads = threads ?? max(ProcessInfo.processInfo.activeProcessorCount, 1)
         c.seed = seed
-        try c.validate()
+        do { try c.validate() } catch EmbeddingsError.invalidOption(let name, let reason) {
+            // The library names its property; the user typed a flag.
+            throw ValidationError("\(Self.flags[name] ?? name): \(reason)")
+        }
         return c
     }
 

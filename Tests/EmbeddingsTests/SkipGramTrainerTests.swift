@@ -132,6 +132,6 @@ import Testing
         var bad = Self.config()
         bad.dimension = 0
         let error = #expect(throws: EmbeddingsError.self) { try bad.validate() }
-        #expect(error?.description == "--dim: must be between 1 and 100000, got 0")
+        #expect(error?.description == "dimension: must be between 1 and 100000, got 0")
     }
 }
