@@ -35,6 +35,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--archs", default="transformer,rnn,lstm,gru")
     ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--arch-steps", default="", help="per-arch step counts overriding --steps, e.g. rnn=1400,lstm=1100 "
+                    "(to compare at about equal wall time)")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--context", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=256)
@@ -45,11 +47,13 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     rows = []
+    arch_steps = {k: int(v) for k, v in (kv.split("=") for kv in a.arch_steps.split(",") if kv)}
     for arch in a.archs.split(","):
+        steps = arch_steps.get(arch, a.steps)
         run = os.path.join(a.out, arch)
         cmd = [a.tessera, "train-lm", "--arch", arch, "--tokens", a.train, "--val", a.val, "--tokenizer", a.tokenizer,
-               "--steps", str(a.steps), "--batch", str(a.batch), "--context", str(a.context), "--dropout", a.dropout,
-               "--threads", str(a.threads), "--eval-interval", str(a.steps), "--log-interval", "50", "--force", "-o", run]
+               "--steps", str(steps), "--batch", str(a.batch), "--context", str(a.context), "--dropout", a.dropout,
+               "--threads", str(a.threads), "--eval-interval", str(steps), "--log-interval", "50", "--force", "-o", run]
         if arch != "transformer":
             cmd += ["--hidden", str(a.hidden), "--layers", str(a.layers), "--lr", a.lr]
         elif a.transformer_lr:
@@ -61,18 +65,18 @@ def main():
         rates = [float(x) for x in re.findall(r"\| (\d+) tok/s", log)]
         ev = json.loads(subprocess.run([a.tessera, "evaluate-lm", "--model", run, "--tokens", a.val, "--threads", str(a.threads)],
                                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-        rows.append(dict(arch=arch, parameters=params, tokens_per_s=sum(rates) / max(len(rates), 1), loss=ev["loss"],
+        rows.append(dict(arch=arch, steps=steps, parameters=params, tokens_per_s=sum(rates) / max(len(rates), 1), loss=ev["loss"],
                          bits_per_byte=ev["bits_per_byte"], seconds=wall, command=" ".join(cmd)))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     vocab = json.loads(subprocess.run([sys.executable, "-c", "import json,sys; d=json.load(open(sys.argv[1])); print(len(d['model']['vocab']))",
                                        a.tokenizer], check=True, capture_output=True, text=True).stdout)
     val = read_shard(a.val)
     base = unigram_loss(read_shard(a.train), val[1:], vocab)
-    print("| arch | parameters | training tokens/s | validation loss | bits per byte | wall time |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print(f"| unigram baseline | {vocab} | – | {base:.3f} | – | – |")
+    print("| arch | parameters | steps | training tokens/s | validation loss | bits per byte | wall time |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| unigram baseline | {vocab} | – | – | {base:.3f} | – | – |")
     for r in rows:
-        print(f"| {r['arch']} | {r['parameters']:,} | {r['tokens_per_s']:.0f} | {r['loss']:.3f} | {r['bits_per_byte']:.3f} | {r['seconds']:.0f} s |")
+        print(f"| {r['arch']} | {r['parameters']:,} | {r['steps']} | {r['tokens_per_s']:.0f} | {r['loss']:.3f} | {r['bits_per_byte']:.3f} | {r['seconds']:.0f} s |")
 
 
 if __name__ == "__main__":

@@ -77,22 +77,28 @@ extension PipelineRunner {
                 lossSum += Double(result.loss)
                 lossCount += 1
                 let step = trainer.step, seconds = Date().timeIntervalSince(start)
-                if step % 10 == 0 || step == steps {
+                if step % 10 == 0 || step == trainer.options.steps {
                     curve.append(CurvePoint(step: step, trainLoss: lossSum / Double(lossCount), valLoss: nil, seconds: seconds))
                     lossSum = 0
                     lossCount = 0
                 }
                 if let v = validationLoss {
                     curve.append(CurvePoint(step: step, trainLoss: nil, valLoss: Double(v), seconds: seconds))
-                    log(String(format: "  %@ step %d/%d  val %.3f  %.0f s", arch.rawValue, step, steps, v, seconds))
+                    log(String(format: "  %@ step %d/%d  val %.3f  %.0f s", arch.rawValue, step, trainer.options.steps, v, seconds))
+                    // On a shared machine the speed drifts: at every evaluation the schedule's end moves
+                    // to the step the budget reaches at the speed so far.
+                    if step < trainer.options.steps {
+                        let rate = seconds / Double(step)
+                        trainer.options.steps = step + max(1, Int((budget - seconds) / rate))
+                    }
                 }
             }
             let seconds = Date().timeIntervalSince(start)
             let finalLoss = curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
-            let tokens = Double(steps * lm.batch * lm.context)
+            let tokens = Double(trainer.step * lm.batch * lm.context)
             summaries.append(
                 BaselineSummary(
-                    arch: arch.rawValue, parameters: model.parameterCount, hidden: hidden, layers: options.layers, steps: steps,
+                    arch: arch.rawValue, parameters: model.parameterCount, hidden: hidden, layers: options.layers, steps: trainer.step,
                     seconds: seconds, tokensPerSecond: tokens / max(seconds, 1e-9), finalValLoss: finalLoss))
             try writeJSON(curve, to: "baselines/\(arch.rawValue).json")
             outputs.append("baselines/\(arch.rawValue).json")
