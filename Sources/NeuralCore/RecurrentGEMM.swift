@@ -6,7 +6,7 @@ import TensorOps
 ///
 /// On CPUs with AVX-512 they run on CKernels' own packed kernel (`tk_rgemm`, `recurrent_gemm.c`),
 /// the columns of the result split between ``threads`` workers; elsewhere on OpenBLAS
-/// (``Matmul``). The right-hand matrix of the per-step hidden-to-hidden product can be packed once
+/// (`Matmul` in TensorOps). The right-hand matrix of the per-step hidden-to-hidden product can be packed once
 /// per window (``prepare(transB:k:n:b:ldb:)``) and reused by every step
 /// (``multiplyPrepared(m:a:lda:beta:c:ldc:)``), so a step costs only its multiply.
 public final class RecurrentGEMM: @unchecked Sendable {
@@ -42,7 +42,7 @@ public final class RecurrentGEMM: @unchecked Sendable {
         }
     }
 
-    /// `C[m,n] = A[m,k]·B[k,n] + beta·C` (row-major; `beta` 0 or 1), as ``Matmul/nn(_:_:_:_:lda:_:ldb:_:ldc:alpha:beta:)``.
+    /// `C[m,n] = A[m,k]·B[k,n] + beta·C` (row-major; `beta` 0 or 1), as `Matmul.nn`.
     public func nn(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
@@ -51,7 +51,7 @@ public final class RecurrentGEMM: @unchecked Sendable {
         run(false, false, m, n, k, a, lda, b, ldb, c, ldc, beta)
     }
 
-    /// `C[m,n] = A[m,k]·B[n,k]ᵀ + beta·C`, as ``Matmul/nt(_:_:_:_:lda:_:ldb:_:ldc:alpha:beta:)``.
+    /// `C[m,n] = A[m,k]·B[n,k]ᵀ + beta·C`, as `Matmul.nt`.
     public func nt(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
@@ -60,7 +60,7 @@ public final class RecurrentGEMM: @unchecked Sendable {
         run(false, true, m, n, k, a, lda, b, ldb, c, ldc, beta)
     }
 
-    /// `C[m,n] = A[k,m]ᵀ·B[k,n] + beta·C`, as ``Matmul/tn(_:_:_:_:lda:_:ldb:_:ldc:alpha:beta:)``.
+    /// `C[m,n] = A[k,m]ᵀ·B[k,n] + beta·C`, as `Matmul.tn`.
     public func tn(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0

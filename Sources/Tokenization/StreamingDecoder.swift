@@ -5,10 +5,10 @@
 /// Byte-level decoding is concatenation: each slice is decoded on its own. Other decoders treat
 /// the first token (no space before it, Metaspace's leading `▁`), the last one (a BPE end-of-word
 /// suffix) or neighbours (WordPiece `##`, byte fallback `<0x..>` runs, CTC repeats, clean-up of
-/// `" ."`) specially, so a slice is decoded after the last ``contextTokens`` ids already written
+/// `" ."`) specially, so a slice is decoded after the last `contextTokens` (64) ids already written
 /// and only the text past theirs is written; and it is written only up to a boundary where the
-/// text is *stable*: decoding ``lookaheadTokens`` more ids only appends to it. When no boundary in
-/// the last ``lookaheadTokens`` positions of a slice is stable, the slice grows until one is.
+/// text is *stable*: decoding `lookaheadTokens` (16) more ids only appends to it. When no boundary in
+/// the last `lookaheadTokens` (16) positions of a slice is stable, the slice grows until one is.
 ///
 /// ```swift
 /// var decoder = StreamingDecoder(tokenizer: tok)

@@ -4,7 +4,7 @@ import SwiftProtobuf
 
 /// SentencePiece `.model` files (the protobuf `ModelProto`, read with the code `protoc`
 /// generated in `SentencePieceModel.pb.swift`). They encode exactly as the `sentencepiece`
-/// library does (``SentencePieceCodec``: its normalizer with `add_dummy_prefix`,
+/// library does (`SentencePieceCodec`: its normalizer with `add_dummy_prefix`,
 /// `remove_extra_whitespaces` and the precompiled charsmap; user-defined pieces kept whole;
 /// control, unknown and byte pieces never matched in the text; Unigram lattice or score-ordered
 /// BPE merges over the whole normalized text). Their components are the `tokenizer.json` layout
