@@ -1,5 +1,6 @@
 /// A binary heap whose top is the element that ``HeapOrdered/precedes(_:_:)`` every other: the
-/// priority queue of the BPE trainer (``MergeCandidate``) and of long-word encoding (``CandidateHeap``).
+/// priority queue of the BPE trainer (``MergeCandidate``), of long-word encoding (``CandidateHeap``) and of
+/// SentencePiece BPE merges.
 struct BinaryHeap<Element: HeapOrdered> {
     private var items: [Element] = []
 
@@ -14,6 +15,9 @@ struct BinaryHeap<Element: HeapOrdered> {
             i = parent
         }
     }
+
+    /// Empties the heap, keeping its storage for reuse.
+    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 
     /// Removes and returns the top element.
     mutating func pop() -> Element? {

@@ -41,7 +41,17 @@ package struct SentencePieceBPE: Sendable {
     }
 
     /// One queued pair: the merged piece's score, its left and right symbols and its byte length.
-    struct Pair { var score: Float; var left: Int32; var right: Int32; var size: Int32 }
+    /// The highest score leaves the queue first, the leftmost on a tie (sentencepiece's order).
+    struct Pair: HeapOrdered {
+        var score: Float
+        var left: Int32
+        var right: Int32
+        var size: Int32
+
+        @inline(__always) static func precedes(_ a: Pair, _ b: Pair) -> Bool {
+            a.score > b.score || (a.score == b.score && a.left < b.left)
+        }
+    }
 
     /// Reusable buffers.
     package struct Scratch {
@@ -49,43 +59,8 @@ package struct SentencePieceBPE: Sendable {
         var length: [Int32] = []
         var previous: [Int32] = []
         var next: [Int32] = []
-        var heap: [Pair] = []
+        var heap = BinaryHeap<Pair>()
         package init() {}
-    }
-
-    @inline(__always) static func before(_ a: Pair, _ b: Pair) -> Bool {
-        a.score > b.score || (a.score == b.score && a.left < b.left)
-    }
-
-    static func push(_ heap: inout [Pair], _ pair: Pair) {
-        heap.append(pair)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if !before(heap[i], heap[parent]) { break }
-            heap.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    static func pop(_ heap: inout [Pair]) -> Pair? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < n && before(heap[l], heap[best]) { best = l }
-                if r < n && before(heap[r], heap[best]) { best = r }
-                if best == i { break }
-                heap.swapAt(i, best)
-                i = best
-            }
-        }
-        return top
     }
 
     /// Encodes one piece of normalized text, appending `(id, start, end)` byte ranges relative to it.
@@ -94,7 +69,7 @@ package struct SentencePieceBPE: Sendable {
         let n = word.count
         s.start.removeAll(keepingCapacity: true); s.length.removeAll(keepingCapacity: true)
         s.previous.removeAll(keepingCapacity: true); s.next.removeAll(keepingCapacity: true)
-        s.heap.removeAll(keepingCapacity: true)
+        s.heap.removeAll()
         var i = 0
         while i < n {
             var length = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
@@ -115,10 +90,10 @@ package struct SentencePieceBPE: Sendable {
             let from = Int(s.start[Int(left)])
             let size = Int(s.length[Int(left)] + s.length[Int(right)])
             guard let id = vocabulary.id(bytes: base + from, count: size), mergeable[Int(id)] else { return }
-            Self.push(&s.heap, Pair(score: scores[Int(id)], left: left, right: right, size: Int32(size)))
+            s.heap.push(Pair(score: scores[Int(id)], left: left, right: right, size: Int32(size)))
         }
         for k in 1..<Int32(s.start.count) { add(k - 1, k, &s) }
-        while let top = Self.pop(&s.heap) {
+        while let top = s.heap.pop() {
             let l = Int(top.left), r = Int(top.right)
             // Stale: one side was merged away or grew since the pair was queued.
             if s.length[l] == 0 || s.length[r] == 0 || s.length[l] + s.length[r] != top.size { continue }
