@@ -47,7 +47,6 @@ public final class RecurrentGEMM: @unchecked Sendable {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
-        guard usesOwnKernel else { return Matmul.nn(m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta) }
         run(false, false, m, n, k, a, lda, b, ldb, c, ldc, beta)
     }
 
@@ -56,7 +55,6 @@ public final class RecurrentGEMM: @unchecked Sendable {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
-        guard usesOwnKernel else { return Matmul.nt(m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta) }
         run(false, true, m, n, k, a, lda, b, ldb, c, ldc, beta)
     }
 
@@ -65,7 +63,6 @@ public final class RecurrentGEMM: @unchecked Sendable {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
-        guard usesOwnKernel else { return Matmul.tn(m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta) }
         run(true, false, m, n, k, a, lda, b, ldb, c, ldc, beta)
     }
 
@@ -73,7 +70,8 @@ public final class RecurrentGEMM: @unchecked Sendable {
         _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>,
         _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ beta: Float
     ) {
-        if m < Self.smallRows {
+        // OpenBLAS where the CPU lacks AVX-512, and for products of a few rows (the sampler).
+        if !usesOwnKernel || m < Self.smallRows {
             switch (transA, transB) {
             case (false, true): return Matmul.nt(m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta)
             case (true, false): return Matmul.tn(m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta)
