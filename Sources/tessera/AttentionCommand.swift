@@ -2,6 +2,7 @@ import ArgumentParser
 import ArtifactIO
 import EncoderDecoder
 import Foundation
+import LanguageModels
 import NeuralCore
 import Pipeline
 import TransformerLM
@@ -30,7 +31,7 @@ struct AttentionCommand: ParsableCommand {
     func run() throws {
         let state = try RunDirectory.claim(output, as: .attention)
         if Seq2SeqModelDirectory.isModelDirectory(model) { return try crossAttention(state: state) }
-        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        let loaded = try LanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
         }

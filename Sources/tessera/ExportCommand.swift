@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactIO
 import Foundation
+import LanguageModels
 import MaskedLM
 import NeuralCore
 import Tokenization
@@ -48,7 +49,7 @@ struct ExportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
             return
         }
-        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        let loaded = try LanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError(
                 "\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer "
