@@ -213,7 +213,7 @@ import TransformerLM
         let html = try String(contentsOfFile: "\(run)/report.html", encoding: .utf8)
         #expect(html.contains("LSTM: 1 layers of 16 units"))
         #expect(html.contains("Loss (nats per token)") && html.contains("Validation loss against training time"))
-        #expect(html.contains("<td>lstm (main)</td>") && html.contains("<td>gru (2 × 8)</td>"))
+        #expect(html.contains("<td>lstm (main, 1 × 16)</td>") && html.contains("<td>gru (2 × 8)</td>"))
         #expect(html.contains("it is not trained twice"))
         #expect(html.contains("Skipped: attention maps") && html.contains("lm.arch = lstm"))
         #expect(!html.contains("layer 1, head 1"))

@@ -167,9 +167,10 @@ extension PipelineRunner {
                 name: "\(config.lm.arch.rawValue) (main)",
                 points: curve.compactMap { p in p.valLoss.flatMap { v in p.seconds.map { (x: $0, y: v) } } })
         ]
+        let lm = config.lm
         var rows: [[String]] = [
             [
-                "\(config.lm.arch.rawValue) (main)", "\(Int(record?.metrics["parameters"] ?? 0))", "\(config.lm.steps)",
+                lm.arch == .transformer ? "\(main) (main)" : "\(main) (main, \(lm.layers) × \(lm.hidden))", "\(Int(record?.metrics["parameters"] ?? 0))", "\(config.lm.steps)",
                 String(format: "%.1f", curve.last?.seconds ?? 0), String(format: "%.0f", record?.metrics["tokens_per_s"] ?? 0),
                 Self.number(curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan),
             ]
