@@ -76,6 +76,9 @@ let package = Package(
             name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
+        .testTarget(
+            name: "LanguageModelsTests",
+            dependencies: ["LanguageModels", "NeuralCore", "TransformerLM", "RecurrentLM", "ArtifactIO", "TestFixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures"]),
         .testTarget(
             name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"],
