@@ -1,7 +1,7 @@
 import Foundation
 import NeuralCore
 
-extension Seq2SeqTransformer: TranslationModel {
+extension Seq2SeqTransformer: Seq2SeqNetwork {
     /// The `<bos>` id.
     public var bosID: Int32 { config.bosID }
     /// The `<eos>` id.
