@@ -51,8 +51,8 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0.1
     /// Layer-norm epsilon.
     public var layerNormEpsilon: Float = 1e-5
-    /// Recurrent archs: the cell of the encoder and the decoder, ``RecurrentCell/lstm`` or
-    /// ``RecurrentCell/gru`` (nil, as in Transformer configs: LSTM).
+    /// Recurrent archs: the cell of the encoder and the decoder, `lstm` or
+    /// `gru` (nil, as in Transformer configs: LSTM).
     public var cell: RecurrentCell?
     /// Recurrent archs: whether the encoder reads the source in both directions (nil: no).
     public var bidirectional: Bool?

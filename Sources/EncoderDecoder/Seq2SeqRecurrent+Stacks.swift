@@ -5,9 +5,9 @@ import TensorOps
 extension Seq2SeqRecurrent {
     // MARK: Encoder
 
-    /// The encoder over `[B, Ts]` source ids (row `b` real up to `lengths[b]`): writes ``memory``
-    /// `[B, Ts, C]` (outputs, directions summed) and the final states ``finalHidden`` /
-    /// ``finalCells`` `[L, B, C]` (each layer's state at each sentence's last real token).
+    /// The encoder over `[B, Ts]` source ids (row `b` real up to `lengths[b]`): writes `memory`
+    /// `[B, Ts, C]` (outputs, directions summed) and the final states `finalHidden` /
+    /// `finalCells` `[L, B, C]` (each layer's state at each sentence's last real token).
     func encoderForward(source: UnsafePointer<Int32>, batch B: Int, time Ts: Int, lengths: [Int]) {
         let C = config.dim, L = config.encoderLayers, p = parameters.pointer
         if encoderStates.first?.first.map({ $0.steps != Ts || $0.batch != B }) ?? true {
@@ -72,7 +72,7 @@ extension Seq2SeqRecurrent {
         }
     }
 
-    /// Backward through the encoder from the gradients at ``memory`` (`dMemory` `[B, Ts, C]`) and
+    /// Backward through the encoder from the gradients at `memory` (`dMemory` `[B, Ts, C]`) and
     /// at the final states (`[L, B, C]`).
     func encoderBackward(
         dMemory: UnsafePointer<Float>, dFinalHidden: UnsafePointer<Float>, dFinalCells: UnsafePointer<Float>?,

@@ -5,7 +5,7 @@ import TensorOps
 
 /// The recurrent encoder–decoder (Sutskever et al.; Luong et al.'s global attention), llm.c-shaped:
 /// one flat parameter buffer, one flat gradient buffer, forward/backward through NeuralCore's
-/// ``RecurrentLayer`` (the LSTM/GRU cells of the recurrent LM, PyTorch's layout and gate order).
+/// `RecurrentLayer` (the LSTM/GRU cells of the recurrent LM, PyTorch's layout and gate order).
 ///
 /// - Embeddings: one table `shared.weight` `[V, C]` for source and target tokens (the vocabulary is
 ///   joint), tied to the output layer.
