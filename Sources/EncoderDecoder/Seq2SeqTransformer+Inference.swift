@@ -84,3 +84,11 @@ extension Seq2SeqTransformer {
         }
     }
 }
+
+extension Seq2SeqTransformer {
+    /// The logits `[B·Tt, V]` (batch-major) of the last ``forward(_:labelSmoothing:)``; empty before one.
+    package var lastLogits: [Float] {
+        guard let pass = last else { return [] }
+        return Array(UnsafeBufferPointer(start: logits.current, count: pass.batch * pass.targetTime * config.vocabSize))
+    }
+}
