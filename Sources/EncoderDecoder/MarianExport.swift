@@ -22,7 +22,8 @@ public enum MarianExport {
     public static func check(_ config: Seq2SeqConfig) throws(Seq2SeqError) {
         guard config.architecture == .transformer else {
             throw .invalidConfig(
-                "architecture \(config.architecture.rawValue): MarianMTModel is a Transformer; only --arch transformer exports to hf-marian")
+                "architecture \(config.architecture.rawValue): MarianMTModel is a Transformer; only --arch transformer exports to hf-marian"
+            )
         }
         guard config.norm == .post else {
             throw .invalidConfig("norm \(config.norm.rawValue): MarianMTModel is post-LN only (train with --norm post to export)")
@@ -63,7 +64,9 @@ public enum MarianExport {
         let sigma = (0..<C).map { $0 < C / 2 ? 2 * $0 : 2 * ($0 - C / 2) + 1 }
         var entries: [String: (shape: [Int], values: [Float])] = [:]
         for entry in model.layout.entries {
-            entries[entry.name] = (entry.shape, Array(UnsafeBufferPointer(start: model.parameters.pointer + entry.offset, count: entry.count)))
+            entries[entry.name] = (
+                entry.shape, Array(UnsafeBufferPointer(start: model.parameters.pointer + entry.offset, count: entry.count))
+            )
         }
         func tensor(_ name: String) -> (shape: [Int], values: [Float]) { entries[name] ?? ([0], []) }
         /// Rows `rows` of a `[R, cols]` matrix, optionally with permuted columns and/or permuted rows.
@@ -89,8 +92,10 @@ public enum MarianExport {
                 let (weight, bias, row) =
                     packedQKV
                     ? (tessera + ".qkv.weight", tessera + ".qkv.bias", i * C)
-                    : (i == 0 ? tessera + ".q.weight" : tessera + ".kv.weight", i == 0 ? tessera + ".q.bias" : tessera + ".kv.bias",
-                        i == 0 ? 0 : (i - 1) * C)
+                    : (
+                        i == 0 ? tessera + ".q.weight" : tessera + ".kv.weight", i == 0 ? tessera + ".q.bias" : tessera + ".kv.bias",
+                        i == 0 ? 0 : (i - 1) * C
+                    )
                 add("\(hf).\(proj).weight", matrix(weight, rows: row..<(row + C), permuteColumns: true, permuteRows: false))
                 add("\(hf).\(proj).bias", vector(bias, range: row..<(row + C), permute: false))
             }

@@ -107,7 +107,8 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
             guard recurrentCell != .rnn else { throw .invalidConfig("cell rnn: expected lstm or gru for a recurrent encoder–decoder") }
             guard encoderLayers == decoderLayers else {
                 throw .invalidConfig(
-                    "decoderLayers \(decoderLayers): a recurrent decoder starts from the encoder's final state of each layer, so it needs encoderLayers (\(encoderLayers))")
+                    "decoderLayers \(decoderLayers): a recurrent decoder starts from the encoder's final state of each layer, so it needs encoderLayers (\(encoderLayers))"
+                )
             }
         }
         guard encoderLayers >= 1 else { throw .invalidConfig("encoderLayers \(encoderLayers): expected at least 1") }

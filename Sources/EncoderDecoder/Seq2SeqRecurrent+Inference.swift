@@ -55,7 +55,8 @@ extension Seq2SeqRecurrent: Seq2SeqNetwork {
     public func crossAttentionMaps(source: [Int32], output: [Int32]) throws(Seq2SeqError) -> [[[[Double]]]] {
         guard attends else {
             throw .invalidConfig(
-                "architecture rnn has no attention: its decoder sees the source only through the encoder's final state (train --arch rnn-attention to draw attention)")
+                "architecture rnn has no attention: its decoder sees the source only through the encoder's final state (train --arch rnn-attention to draw attention)"
+            )
         }
         let encoded = encode(source: source)
         let input = [config.bosID] + output.prefix(config.maxTargetLength - 1)

@@ -88,7 +88,11 @@ extension Seq2SeqRecurrent {
                 let len = lengths[b]
                 for t in 0..<Ts {
                     let row = dReverse + (t * B + b) * C
-                    if t < len { row.update(from: dMemory + (b * Ts + len - 1 - t) * C, count: C) } else { row.update(repeating: 0, count: C) }
+                    if t < len {
+                        row.update(from: dMemory + (b * Ts + len - 1 - t) * C, count: C)
+                    } else {
+                        row.update(repeating: 0, count: C)
+                    }
                 }
             }
         }
@@ -246,7 +250,11 @@ extension Seq2SeqRecurrent {
             let len = lengths[b]
             for t in 0..<T {
                 let row = out + (t * B + b) * width
-                if t < len { row.update(from: inp + ((len - 1 - t) * B + b) * width, count: width) } else { row.update(repeating: 0, count: width) }
+                if t < len {
+                    row.update(from: inp + ((len - 1 - t) * B + b) * width, count: width)
+                } else {
+                    row.update(repeating: 0, count: width)
+                }
             }
         }
     }

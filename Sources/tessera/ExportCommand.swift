@@ -54,7 +54,8 @@ struct ExportCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             if state != .owned { try RunDirectory.create(output, as: .export) }
             try MarianExport.write(transformer, tokenizer: vocabulary.tokenizer, to: output)
-            FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer files (MarianMTModel)\n".utf8))
+            FileHandle.standardError.write(
+                Data("wrote \(output)/config.json, model.safetensors and tokenizer files (MarianMTModel)\n".utf8))
             return
         }
         if format == "hf-bert" {

@@ -10,7 +10,8 @@ import TranslationMetrics
 struct TrainSeq2SeqCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-seq2seq",
-        abstract: "Train an encoder–decoder translation model (Transformer, or LSTM/GRU with or without attention) on sentence pairs (CPU).",
+        abstract:
+            "Train an encoder–decoder translation model (Transformer, or LSTM/GRU with or without attention) on sentence pairs (CPU).",
         discussion: """
             Without --dev, the pairs are split deterministically by a hash of the source side \
             (FNV-1a-64 of its UTF-8 bytes modulo 1000: dev below --dev-per-mille, test below \

@@ -1,5 +1,5 @@
-import EncoderDecoder
 import ArtifactIO
+import EncoderDecoder
 import Foundation
 import TestFixtures
 import Testing

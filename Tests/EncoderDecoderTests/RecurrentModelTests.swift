@@ -79,7 +79,9 @@ struct RecurrentModelTests {
                     prefix.append(token)
                 }
             }
-            #expect(abs(total - batchTotal) <= 1e-4 * abs(batchTotal), "\(arch) \(cell) bidirectional \(bidirectional): \(total) vs \(batchTotal)")
+            #expect(
+                abs(total - batchTotal) <= 1e-4 * abs(batchTotal),
+                "\(arch) \(cell) bidirectional \(bidirectional): \(total) vs \(batchTotal)")
         }
     }
 

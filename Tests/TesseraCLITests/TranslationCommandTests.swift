@@ -106,7 +106,9 @@ import Testing
                 #expect(maps.status == 0, "\(maps.stderr)")
                 #expect(FileManager.default.fileExists(atPath: attention + "/layer0_head0.svg"))
             }
-            let export = try CommandRunner.run(["export", "--model", run, "--format", "hf-marian", "-o", dir.appendingPathComponent("m").path])
+            let export = try CommandRunner.run([
+                "export", "--model", run, "--format", "hf-marian", "-o", dir.appendingPathComponent("m").path,
+            ])
             #expect(export.status != 0 && export.stderr.contains("architecture \(arch)"), "\(export.stderr)")
         }
         let resumed = try CommandRunner.run([
