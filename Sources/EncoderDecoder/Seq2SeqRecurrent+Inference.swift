@@ -68,6 +68,9 @@ extension Seq2SeqRecurrent: Seq2SeqNetwork {
     /// it; returns `h̃` `[B, T, C]`.
     func decode(source: EncodedSource, input: [Int32], batch B: Int, time T: Int) -> UnsafeMutablePointer<Float> {
         let C = config.dim, L = config.decoderLayers, Ts = source.time
+        precondition(
+            source.decoderState.count == (hasCells ? 2 : 1) * L * C && source.states.count == Ts * C,
+            "EncodedSource was not made by this model's encode(source:)")
         var mem = [Float](repeating: 0, count: B * Ts * C)
         for b in 0..<B { mem.replaceSubrange((b * Ts * C)..<((b + 1) * Ts * C), with: source.states) }
         var h0 = [Float](repeating: 0, count: L * B * C)
