@@ -61,7 +61,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "RecurrentLM",
-                "LanguageModels",
+                "LanguageModels", "EncoderDecoder", "TranslationMetrics",
             ]),
         .executableTarget(
             name: "tessera",

@@ -1,3 +1,4 @@
+import EncoderDecoder
 import NeuralCore
 import TextNormalization
 import Tokenization
@@ -36,6 +37,10 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     public var baseline = BaselineStage()
     /// Samples generated at the end. Default: two prompts, 200 tokens each.
     public var generate = GenerateStage()
+    /// The translation track: sentence pairs → joint tokenizer → encoder–decoder → BLEU/chrF →
+    /// report section. Default: on, a small Transformer on the bundled English–Korean sample for
+    /// 2 minutes.
+    public var translation = TranslationStage()
     /// What the report shows. Default: an English and a Korean sentence, a few neighbour words.
     public var report = ReportStage()
 
@@ -55,6 +60,8 @@ extension PipelineConfig: StrictJSON.Choices {
             "lm.ffn": ModelConfig.FFN.allCases.map(\.rawValue),
             "lm.windows": WindowSampling.allCases.map(\.rawValue),
             "lm.arch": LanguageModelArchitecture.allCases.map(\.rawValue),
+            "translation.arch": Seq2SeqConfig.Architecture.allCases.map(\.rawValue),
+            "translation.cell": RecurrentCell.allCases.map(\.rawValue),
         ]
     }
 }

@@ -108,6 +108,7 @@ extension PipelineConfig {
         try range("generate.topK", generate.topK, 0, Int(Int32.max))
         try range("generate.seed", generate.seed, 0, Int.max - 1_000_000)
         try range("report.pcaTokens", report.pcaTokens, 0, 100_000)
+        try validateTranslation()
         _ = try corpusFiles()
     }
 

@@ -45,6 +45,8 @@ public final class PipelineRunner {
     /// What one invocation did with a stage.
     public enum Outcome: String, Sendable {
         case ran, skipped
+        /// Turned off in the configuration (`translation.enabled` false): not run, no record.
+        case disabled
     }
 
     /// Runs the stages from `from` (forced to re-run, with everything after it) through `until`.
@@ -64,6 +66,11 @@ public final class PipelineRunner {
         var outcomes: [(PipelineStage, Outcome)] = []
         for stage in PipelineStage.allCases {
             if let until, stage > until { break }
+            if !isEnabled(stage) {
+                log("[\(stage.rawValue)] disabled, skipped")
+                outcomes.append((stage, .disabled))
+                continue
+            }
             let fingerprint = try self.fingerprint(of: stage)
             fingerprints[stage] = fingerprint
             let forced = from.map { stage >= $0 } ?? false
@@ -97,6 +104,9 @@ public final class PipelineRunner {
         case .baselines: return try runBaselines()
         case .evaluate: return try runEvaluate()
         case .generate: return try runGenerate()
+        case .translationTokenizer: return try runTranslationTokenizer()
+        case .translationModel: return try runTranslationModel()
+        case .translationEvaluate: return try runTranslationEvaluate()
         case .report: return try runReport()
         }
     }
@@ -149,6 +159,9 @@ public final class PipelineRunner {
             try upstream(.evaluate)
             try upstream(.embeddings)
             try options(config.report)
+            if config.translation.enabled { try upstream(.translationEvaluate) } else { f.add("translation=off") }
+        case .translationTokenizer, .translationModel, .translationEvaluate:
+            try translationFingerprint(of: stage, into: &f)
         }
         return f.hex
     }

@@ -16,6 +16,12 @@ public enum PipelineStage: String, CaseIterable, Sendable, Codable, Comparable {
     case evaluate
     /// Samples from the prompts, and the attention weights of the report's sentence (a Transformer's).
     case generate
+    /// The translation track's joint tokenizer (`translation.*`; skipped when disabled).
+    case translationTokenizer = "translation-tokenizer"
+    /// The translation model, trained for `translation.minutes`.
+    case translationModel = "translation-model"
+    /// BLEU, chrF and loss on dev and test, example translations and a cross-attention map.
+    case translationEvaluate = "translation-evaluate"
     /// The HTML report.
     case report
 

@@ -18,6 +18,7 @@ extension PipelineRunner {
         try baselinesSection(&report)
         try samplesSection(&report)
         try attentionSection(&report)
+        try translationSection(&report)
         try AtomicFileWriter.write(Array(report.render().utf8), to: path("report.html"))
         log("  wrote \(path("report.html"))")
         return (["report.html"], [:])
