@@ -81,7 +81,9 @@ let package = Package(
         .testTarget(
             name: "LanguageModelsTests",
             dependencies: ["LanguageModels", "NeuralCore", "TransformerLM", "RecurrentLM", "ArtifactIO", "TestFixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures", "EncoderDecoder", "TranslationMetrics"]),
         .testTarget(
             name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"],
             exclude: ["Fixtures"]),
