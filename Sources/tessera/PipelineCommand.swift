@@ -8,7 +8,8 @@ extension PipelineStage: ExpressibleByArgument {}
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Run normalize → tokenizer → encode → embeddings → lm → evaluate → generate → report.",
+        abstract:
+            "Run normalize → tokenizer → encode → embeddings → lm → baselines → evaluate → generate → translation-tokenizer → translation-model → translation-evaluate → report.",
         discussion: """
             Every stage writes its artifacts under the run directory together with a fingerprint of \
             its inputs and options; running again skips the stages whose fingerprint is unchanged and \
@@ -60,11 +61,12 @@ struct PipelineCommand: ParsableCommand {
         let start = Date()
         let outcomes = try runner.run(from: from, until: until)
         let ran = outcomes.filter { $0.1 == .ran }.map(\.0.rawValue)
+        let disabled = outcomes.filter { $0.1 == .disabled }.count
         FileHandle.standardError.write(
             Data(
                 String(
-                    format: "pipeline: %d stages run (%@), %d up to date, %.1f s; report: %@/report.html\n",
-                    ran.count, ran.joined(separator: ", "), outcomes.count - ran.count,
+                    format: "pipeline: %d stages run (%@), %d up to date, %d disabled, %.1f s; report: %@/report.html\n",
+                    ran.count, ran.joined(separator: ", "), outcomes.count - ran.count - disabled, disabled,
                     Date().timeIntervalSince(start), runDirectory
                 ).utf8))
     }

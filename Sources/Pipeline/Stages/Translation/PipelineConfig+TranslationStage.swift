@@ -46,15 +46,16 @@ extension PipelineConfig {
         public var labelSmoothing = 0.1
         /// Padded tokens per batch. Default: 1,024.
         public var batchTokens = 1024
-        /// Optimization steps (the learning-rate schedule's length). Default: 1,000.
-        public var steps = 1000
+        /// Optimization steps (the learning-rate schedule's length; about what 2 minutes allow on one
+        /// thread of a loaded 2-core machine). Default: 600.
+        public var steps = 600
         /// Wall-clock training budget in minutes (0: none); training stops at the budget or after
         /// `steps`, whichever comes first. Default: 2.
         public var minutes = 2.0
         /// Peak learning rate. Default: 0.001.
         public var lr = 0.001
-        /// Warm-up steps. Default: 100.
-        public var warmup = 100
+        /// Warm-up steps. Default: 60.
+        public var warmup = 60
         /// Random seed (weights, batch order). Default: 1.
         public var seed = 1
         /// Threads (0: those of `lm.threads`). Default: 0.

@@ -27,7 +27,7 @@ extension PipelineRunner {
                 + "test \(Self.number(data?.metrics["test_pairs"] ?? .nan)). Joint byte-level BPE tokenizer of "
                 + "\(Self.number(data?.metrics["vocabulary"] ?? .nan)) tokens with <pad>, <bos>, <eos>. \(shape); "
                 + "\(Self.number(m["parameters"] ?? .nan)) parameters, label smoothing \(t.labelSmoothing), "
-                + "\(Self.number(m["steps"] ?? .nan)) steps of \(t.batchTokens) padded tokens in \(Self.number(m["train_seconds"] ?? .nan)) s "
+                + "\(Self.number(m["steps"] ?? .nan)) steps of \(t.batchTokens) padded tokens in \(String(format: "%.0f", m["train_seconds"] ?? .nan)) s "
                 + "(budget \(t.minutes > 0 ? "\(t.minutes) min or " : "")\(t.steps) steps, peak lr \(t.lr)).")
         let curve = (try? readJSON([CurvePoint].self, from: "translation/curve.json")) ?? []
         let series = [
