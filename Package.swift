@@ -52,7 +52,9 @@ let package = Package(
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
+        .target(
+            name: "EncoderDecoder",
+            dependencies: ["ArtifactIO", "CKernels", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads, fine-tuning, HF export/import.
         .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(
