@@ -124,34 +124,40 @@ public struct UnigramModel: Sendable {
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
                     latticeScores.withUnsafeBufferPointer { score in
-                        do {
+                        trie.withUnits { units in
+                            /// Offers the path through piece `id` from `i` to `end` (`candidate` its score).
+                            @inline(__always) func offer(_ end: Int, _ candidate: Double, _ i: Int, _ id: Int32) {
+                                if from[end] < 0 {
+                                    best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id
+                                } else {
+                                    if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                    if candidate > best[end] { best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id }
+                                }
+                            }
                             for k in 0...n { from[k] = -1 }
                             best[0] = 0
+                            let root = units[0]
                             var i = 0
                             while i < n {
                                 let here = best[i]
-                                let mblen = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                                let lead = base[i]
+                                let mblen = lead < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
                                 var hasSingle = false
-                                trie.forEachPrefix(base + i, n - i) { k, id in
-                                    let candidate = float ? Double(Float(score[Int(id)]) + Float(here)) : score[Int(id)] + here
-                                    let end = i + k
-                                    if from[end] < 0 {
-                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = id
-                                    } else {
-                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
-                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = id }
+                                // Every piece that starts at `i` (a walk down the trie).
+                                var node = root
+                                var k = i
+                                while k < n, let next = PieceTrie.step(units, node, base[k]) {
+                                    k += 1
+                                    node = next
+                                    if PieceTrie.endsPiece(next) {
+                                        let id = PieceTrie.pieceID(next)
+                                        let s = score[Int(id)]
+                                        offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, id)
+                                        if k - i == mblen { hasSingle = true }
                                     }
-                                    if k == mblen { hasSingle = true }
                                 }
                                 if !hasSingle {
-                                    let end = i + mblen
-                                    let candidate = float ? Double(Float(unkScore) + Float(here)) : unkScore + here
-                                    if from[end] < 0 {
-                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown
-                                    } else {
-                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
-                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown }
-                                    }
+                                    offer(i + mblen, float ? Double(Float(unkScore) + Float(here)) : unkScore + here, i, unknown)
                                 }
                                 i += mblen
                             }
