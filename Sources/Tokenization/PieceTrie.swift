@@ -1,18 +1,29 @@
 /// A byte trie over a vocabulary's pieces for common-prefix search, as a double array (the
 /// layout of SentencePiece's Darts-clone): node `s`'s child for byte `c` is unit `base(s) ^ c`,
 /// and that unit holds `c` as its label, so a step is one load and one compare. Base values are
-/// unique, so a matching label proves the parent. Each unit packs the label, whether a piece
-/// ends there, its own base and that piece's id in 64 bits; children of a node share a
-/// 256-unit block. About 1 MB for a 32k vocabulary (it stays in the core's cache).
+/// unique, so a matching label proves the parent. Each unit packs its label, whether a piece
+/// ends there, its own base and that piece's score (as a `Float`, when every score is one) in
+/// 64 bits, so a Viterbi step touches one unit; children of a node share a 256-unit block.
+/// The piece ids (and `Double` scores) are looked up by unit index. About 1 MB for 32k pieces.
 struct PieceTrie: Sendable {
-    /// Bits 0–8: label + 1 (0 for a free unit); bit 9: a piece ends here; bits 10–31: base;
-    /// bits 32–63: the piece id.
+    /// Bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits 10–31: base; bits 32–63:
+    /// the `Float` bits of the piece's score.
     private let units: [UInt64]
+    /// Piece id by unit (-1 where none ends).
+    private let ids: [Int32]
+    /// Score by unit.
+    private let unitScores: [Double]
+    /// Whether every score is exactly a `Float` (the one in each unit).
+    let scoresAreFloats: Bool
+    /// The longest included piece, in bytes (no walk goes deeper).
+    let depth: Int
 
-    /// Builds the trie over `pieces` (UTF-8 bytes by id); pieces where `include` is false are
-    /// left out. Where two included pieces have the same bytes the smaller id is kept.
-    init(pieces: [[UInt8]], include: (Int) -> Bool) {
+    /// Builds the trie over `pieces` (UTF-8 bytes by id) with their `scores`; pieces where
+    /// `include` is false are left out. Where two included pieces have the same bytes the
+    /// smaller id is kept.
+    init(pieces: [[UInt8]], scores: [Double], include: (Int) -> Bool) {
         var order: [Int] = pieces.indices.filter { !pieces[$0].isEmpty && include($0) }
+        depth = order.map { pieces[$0].count }.max() ?? 0
         order.sort { a, b in
             let x = pieces[a], y = pieces[b]
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
@@ -20,48 +31,67 @@ struct PieceTrie: Sendable {
         var builder = Builder()
         builder.place(node: 0, range: 0..<order.count, depth: 0, pieces: pieces, order: order)
         builder.grow(to: 256)  // a step from the root (base 0 when there are no pieces) stays inside
-        units = builder.units
+        var units = builder.units
+        var ids = [Int32](repeating: -1, count: units.count)
+        var unitScores = [Double](repeating: 0, count: units.count)
+        var floats = true
+        for (t, id) in builder.pieceIDs where id >= 0 {
+            let score = scores[id]
+            ids[t] = Int32(id)
+            unitScores[t] = score
+            if Double(Float(score)) != score { floats = false }
+            units[t] |= UInt64(Float(score).bitPattern) << 32
+        }
+        self.units = units
+        self.ids = ids
+        self.unitScores = unitScores
+        scoresAreFloats = floats
     }
+
+    /// Calls `body` with the units and the scores by unit, for a caller that walks the units
+    /// itself with ``child(_:_:_:)`` from the root, unit 0.
+    @inline(__always)
+    func withUnits<R>(_ body: (UnsafePointer<UInt64>, UnsafePointer<Double>) -> R) -> R {
+        units.withUnsafeBufferPointer { u in unitScores.withUnsafeBufferPointer { body(u.baseAddress!, $0.baseAddress!) } }
+    }
+
+    /// The index of the child of the node whose unit is `node` for byte `c` (a child exists when
+    /// ``isChild(_:_:)`` holds for the unit there).
+    @inline(__always)
+    static func child(_ node: UInt64, _ c: UInt8) -> Int { Int(truncatingIfNeeded: (node >> 10) & 0x3F_FFFF) ^ Int(c) }
+
+    @inline(__always) static func isChild(_ unit: UInt64, _ c: UInt8) -> Bool { unit & 0x1FF == UInt64(c) | 0x100 }
+    @inline(__always) static func endsPiece(_ unit: UInt64) -> Bool { unit & 0x200 != 0 }
+    @inline(__always) static func floatScore(_ unit: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: unit >> 32)) }
+
+    /// The id of the piece that ends at unit `t`.
+    @inline(__always) func pieceID(atUnit t: Int) -> Int32 { ids[t] }
 
     /// Calls `body(length, pieceID)` for every piece that is a prefix of the `count` bytes at `p`
     /// (shortest first).
-    @inline(__always)
     func forEachPrefix(_ p: UnsafePointer<UInt8>, _ count: Int, _ body: (Int, Int32) -> Void) {
         units.withUnsafeBufferPointer { u in
             var node = u[0]
             var k = 0
             while k < count {
-                let c = UInt64(p[k])
-                let next = u[Int(truncatingIfNeeded: (node >> 10) & 0x3F_FFFF ^ c)]
-                if next & 0x1FF != c &+ 1 { return }
+                let t = Self.child(node, p[k])
+                let next = u[t]
+                if !Self.isChild(next, p[k]) { return }
                 k += 1
-                if next & 0x200 != 0 { body(k, Int32(truncatingIfNeeded: next >> 32)) }
+                if Self.endsPiece(next) { body(k, ids[t]) }
                 node = next
             }
         }
     }
 
-    /// Calls `body` with the units, for a caller that walks them itself with ``step(_:_:_:)``
-    /// from the root, unit 0.
-    @inline(__always)
-    func withUnits<R>(_ body: (UnsafePointer<UInt64>) -> R) -> R {
-        units.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
-
-    /// The child unit of the node whose unit is `node` for byte `c`, or nil when there is none.
-    /// A piece ends at it when ``endsPiece(_:)``; its id is ``pieceID(_:)``.
-    @inline(__always)
-    static func step(_ u: UnsafePointer<UInt64>, _ node: UInt64, _ c: UInt8) -> UInt64? {
-        let next = u[Int(truncatingIfNeeded: (node >> 10) & 0x3F_FFFF ^ UInt64(c))]
-        return next & 0x1FF == UInt64(c) &+ 1 ? next : nil
-    }
-
-    @inline(__always) static func endsPiece(_ unit: UInt64) -> Bool { unit & 0x200 != 0 }
-    @inline(__always) static func pieceID(_ unit: UInt64) -> Int32 { Int32(truncatingIfNeeded: unit >> 32) }
-
     /// Places nodes into the double array, depth first (a node's children close to it).
     private struct Builder {
-        var units: [UInt64] = [0]
+        /// The root is in use with label 1: a node without children has base 0, which no other
+        /// node gets, so a step from it finds no unit whose label matches (unit `c` has label
+        /// `c` only when its parent's base is 0).
+        var units: [UInt64] = [0x101]
+        /// (unit, piece id) of each node where a piece ends.
+        var pieceIDs: [(Int, Int)] = []
         /// Free units in increasing order, as a doubly linked list from `head` to `tail` (`-1` ends it).
         var next: [Int32] = [-1]
         var prev: [Int32] = [-1]
@@ -94,11 +124,11 @@ struct PieceTrie: Sendable {
         }
 
         func fits(_ base: Int, _ labels: [UInt8]) -> Bool {
-            if base < baseUsed.count && baseUsed[base] { return false }
+            if base == 0 || (base < baseUsed.count && baseUsed[base]) { return false }
             for c in labels {
                 let t = base ^ Int(c)
                 if t == 0 { return false }
-                if t < units.count && units[t] & 0x1FF != 0 { return false }
+                if t < units.count && units[t] & 0x100 != 0 { return false }
             }
             return true
         }
@@ -138,9 +168,12 @@ struct PieceTrie: Sendable {
             for (k, c) in labels.enumerated() {
                 let child = base ^ Int(c)
                 occupy(child)
-                var unit = UInt64(c) + 1
+                var unit = UInt64(c) | 0x100
                 let first = order[ranges[k].lowerBound]
-                if pieces[first].count == depth + 1 { unit |= 0x200 | UInt64(UInt32(first)) << 32 }
+                if pieces[first].count == depth + 1 {
+                    unit |= 0x200
+                    pieceIDs.append((child, first))
+                }
                 units[child] = unit
             }
             for (k, c) in labels.enumerated() {

@@ -30,6 +30,8 @@ struct PartCache {
     private var data: [UInt32] = []
     /// Number of entries.
     private(set) var count = 0
+    /// How many times the cache started again empty (entry places from before are void).
+    private(set) var generation = 0
     private var mask: Int
     /// Entries kept before the cache starts again empty.
     static let limit = 1 << 18
@@ -37,7 +39,7 @@ struct PartCache {
     static let longest = 256
 
     init() {
-        mask = (1 << 13) - 1
+        mask = (1 << 15) - 1
         slots = [UInt64](repeating: 0, count: mask + 1)
     }
 
@@ -68,6 +70,76 @@ struct PartCache {
         }
     }
 
+    /// The entry stored at `e` (a place ``findAll(_:_:scratch:into:)`` gave) for a key of `n` bytes.
+    @inline(__always)
+    func entry(at e: Int, keyLength n: Int) -> Entry {
+        data.withUnsafeBufferPointer { d in
+            let header = Int(d[e])
+            return Entry(
+                ids: e + 3 + (n + 3) / 4, count: header >> 16, risk: Float(bitPattern: d[e + 1]), magnitude: Float(bitPattern: d[e + 2]))
+        }
+    }
+
+    /// Looks up each part of `base` between consecutive `bounds`, setting `entries[k]` to part
+    /// `k`'s entry place or -1. The slot loads of all parts are issued before any is compared,
+    /// and then the header loads, so their cache misses overlap.
+    func findAll(_ base: UnsafePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int32>, scratch: inout [UInt64], into entries: inout [Int32]) {
+        let parts = bounds.count - 1
+        guard parts > 0 else { return }
+        if scratch.count < 2 * parts { scratch = [UInt64](repeating: 0, count: 2 * parts) }
+        if entries.count < parts { entries = [Int32](repeating: -1, count: parts) }
+        slots.withUnsafeBufferPointer { s in
+            data.withUnsafeBufferPointer { d in
+                scratch.withUnsafeMutableBufferPointer { hs in
+                    entries.withUnsafeMutableBufferPointer { out in
+                        // Hashes and first slots.
+                        for k in 0..<parts {
+                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let h = ByteKeyTable.hash(base + start, n)
+                            hs[2 * k] = h
+                            hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 20) & mask]
+                        }
+                        // Headers where the first slot's hash matches (an entry place, or -1).
+                        for k in 0..<parts {
+                            let slot = hs[2 * k + 1]
+                            if slot != 0 && slot >> 32 == hs[2 * k] >> 32 {
+                                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                                out[k] = Int32(truncatingIfNeeded: d[e] & 0xFFFF) == bounds[k + 1] - bounds[k] ? Int32(e) : -2
+                            } else {
+                                out[k] = slot == 0 ? -1 : -2
+                            }
+                        }
+                        // Keys compared; a probe past the first slot (-2) goes the long way.
+                        for k in 0..<parts {
+                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let e = Int(out[k])
+                            if e >= 0 {
+                                if memcmp(d.baseAddress! + e + 3, base + start, n) != 0 { out[k] = -2 }
+                            }
+                            if out[k] == -2 {
+                                out[k] = -1
+                                var i = (Int(truncatingIfNeeded: hs[2 * k] >> 20) + 1) & mask
+                                let h32 = hs[2 * k] >> 32
+                                while true {
+                                    let slot = s[i]
+                                    if slot == 0 { break }
+                                    if slot >> 32 == h32 {
+                                        let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                                        if Int(d[e] & 0xFFFF) == n && memcmp(d.baseAddress! + e + 3, base + start, n) == 0 {
+                                            out[k] = Int32(e)
+                                            break
+                                        }
+                                    }
+                                    i = (i + 1) & mask
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Appends the entry's ids to `ids`.
     @inline(__always)
     func appendIDs(_ entry: Entry, to ids: inout [UInt32]) {
@@ -91,6 +163,7 @@ struct PartCache {
             for i in slots.indices { slots[i] = 0 }
             data.removeAll(keepingCapacity: true)
             count = 0
+            generation += 1
         }
         var r = Float(risk)
         if Double(r) > risk { r = r.nextDown }

@@ -17,6 +17,10 @@ struct SentencePieceEncoder {
     /// divided by 2 × (its characters + 1), and the sum of the magnitudes of the parts' scores.
     var lineRisk = Double.infinity
     var lineMagnitude = 0.0
+    /// The current text's part boundaries, and each part's cache entry (or -1).
+    var bounds: [Int32] = []
+    var found: [Int32] = []
+    var lookupScratch: [UInt64] = []
 
     init(_ codec: SentencePieceCodec) {
         self.codec = codec
@@ -42,25 +46,42 @@ struct SentencePieceEncoder {
         let buffer = normalized
         buffer.withUnsafeBufferPointer { b in
             let base = b.baseAddress!
-            var partStart = 0
-            while partStart < n {
-                var next = n
-                if cuts {
-                    // Next cut: a `▁` whose previous character is not `▁`.
-                    var k = partStart + 1
-                    while k + 3 <= n {
-                        if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81
-                            && !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81)
-                        {
-                            next = k
-                            break
-                        }
+            // The parts: cut before each `▁` whose previous character is not `▁`.
+            bounds.removeAll(keepingCapacity: true)
+            bounds.append(0)
+            if cuts {
+                var k = 1
+                while k + 3 <= n {
+                    if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81
+                        && !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81)
+                    {
+                        bounds.append(Int32(k))
+                        k += 3
+                    } else {
                         k += 1
                     }
                 }
-                encodePart(
-                    base + partStart, next - partStart, at: partStart, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
-                partStart = next
+            }
+            bounds.append(Int32(n))
+            bounds.withUnsafeBufferPointer { cache.findAll(base, $0, scratch: &lookupScratch, into: &found) }
+            let generation = cache.generation
+            for k in 0..<(bounds.count - 1) {
+                let start = Int(bounds[k]), count = Int(bounds[k + 1]) - start
+                // (An insert that emptied the cache voids the places found for this text.)
+                if found[k] >= 0 && cache.generation != generation { found[k] = -1 }
+                let e = found[k]
+                if e >= 0 {
+                    let entry = cache.entry(at: Int(e), keyLength: count)
+                    if wantOffsets {
+                        for j in 0..<entry.count { emit(cache.token(entry, j), at: start, ids: &ids, offsets: &offsets, wantOffsets: true) }
+                    } else {
+                        cache.appendIDs(entry, to: &ids)
+                    }
+                    lineRisk = min(lineRisk, Double(entry.risk))
+                    lineMagnitude += Double(entry.magnitude)
+                } else {
+                    encodePart(base + start, count, at: start, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
+                }
             }
         }
         guard cuts, let model = unigram else { return }
