@@ -1,27 +1,28 @@
 /// A byte trie over a vocabulary's pieces for common-prefix search, as a double array (the
 /// layout of SentencePiece's Darts-clone): node `s`'s child for byte `c` is unit `base(s) ^ c`,
-/// and that unit holds `c` as its label, so a step is one load and one compare. Base values are
-/// unique, so a matching label proves the parent. Each unit packs its label, whether a piece
-/// ends there, its own base and that piece's score (as a `Float`, when every score is one) in
-/// 64 bits, so a Viterbi step touches one unit; children of a node share a 256-unit block.
-/// The piece ids (and `Double` scores) are looked up by unit index. About 1 MB for 32k pieces.
+/// and that unit holds `c` as its label, so a step is one 32-bit load and one compare. Base
+/// values are unique, so a matching label proves the parent; children of a node share a
+/// 256-unit block. Piece ids and scores are looked up by unit index where a piece ends. About
+/// 0.5 MB of units for 32k pieces (they stay in the core's cache).
 struct PieceTrie: Sendable {
-    /// Bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits 10–31: base; bits 32–63:
-    /// the `Float` bits of the piece's score.
-    private let units: [UInt64]
+    /// Bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits 10–31: base.
+    private let units: [UInt32]
     /// Piece id by unit (-1 where none ends).
     private let ids: [Int32]
-    /// Score by unit.
+    /// Score by unit, in `Double` and (when every score is exactly a `Float`) in `Float`.
     private let unitScores: [Double]
-    /// Whether every score is exactly a `Float` (the one in each unit).
+    private let unitFloatScores: [Float]
+    /// Whether every score is exactly a `Float`.
     let scoresAreFloats: Bool
     /// The longest included piece, in bytes (no walk goes deeper).
     let depth: Int
+    /// The most units a trie can have (22 bits of base).
+    static let capacity = 1 << 22
 
     /// Builds the trie over `pieces` (UTF-8 bytes by id) with their `scores`; pieces where
     /// `include` is false are left out. Where two included pieces have the same bytes the
-    /// smaller id is kept.
-    init(pieces: [[UInt8]], scores: [Double], include: (Int) -> Bool) {
+    /// smaller id is kept. Nil when the pieces need more than ``capacity`` units.
+    init?(pieces: [[UInt8]], scores: [Double], include: (Int) -> Bool) {
         var order: [Int] = pieces.indices.filter { !pieces[$0].isEmpty && include($0) }
         depth = order.map { pieces[$0].count }.max() ?? 0
         order.sort { a, b in
@@ -31,38 +32,44 @@ struct PieceTrie: Sendable {
         var builder = Builder()
         builder.place(node: 0, range: 0..<order.count, depth: 0, pieces: pieces, order: order)
         builder.grow(to: 256)  // a step from the root (base 0 when there are no pieces) stays inside
-        var units = builder.units
-        var ids = [Int32](repeating: -1, count: units.count)
-        var unitScores = [Double](repeating: 0, count: units.count)
+        guard builder.units.count <= Self.capacity else { return nil }
+        var ids = [Int32](repeating: -1, count: builder.units.count)
+        var unitScores = [Double](repeating: 0, count: builder.units.count)
         var floats = true
         for (t, id) in builder.pieceIDs where id >= 0 {
             let score = scores[id]
             ids[t] = Int32(id)
             unitScores[t] = score
             if Double(Float(score)) != score { floats = false }
-            units[t] |= UInt64(Float(score).bitPattern) << 32
         }
-        self.units = units
+        units = builder.units.map { UInt32(truncatingIfNeeded: $0) }
         self.ids = ids
         self.unitScores = unitScores
+        unitFloatScores = floats ? unitScores.map { Float($0) } : []
         scoresAreFloats = floats
     }
 
-    /// Calls `body` with the units and the scores by unit, for a caller that walks the units
-    /// itself with ``child(_:_:_:)`` from the root, unit 0.
+    /// Calls `body` with the units and the scores by unit (`Float` ones empty unless
+    /// ``scoresAreFloats``), for a caller that walks the units itself with ``child(_:_:)`` from
+    /// the root, unit 0.
     @inline(__always)
-    func withUnits<R>(_ body: (UnsafePointer<UInt64>, UnsafePointer<Double>) -> R) -> R {
-        units.withUnsafeBufferPointer { u in unitScores.withUnsafeBufferPointer { body(u.baseAddress!, $0.baseAddress!) } }
+    func withUnits<R>(_ body: (UnsafePointer<UInt32>, UnsafePointer<Double>, UnsafePointer<Float>) -> R) -> R {
+        units.withUnsafeBufferPointer { u in
+            unitScores.withUnsafeBufferPointer { d in
+                unitFloatScores.withUnsafeBufferPointer { f in
+                    body(u.baseAddress!, d.baseAddress!, f.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                }
+            }
+        }
     }
 
     /// The index of the child of the node whose unit is `node` for byte `c` (a child exists when
     /// ``isChild(_:_:)`` holds for the unit there).
     @inline(__always)
-    static func child(_ node: UInt64, _ c: UInt8) -> Int { Int(truncatingIfNeeded: (node >> 10) & 0x3F_FFFF) ^ Int(c) }
+    static func child(_ node: UInt32, _ c: UInt8) -> Int { Int(truncatingIfNeeded: node >> 10) ^ Int(c) }
 
-    @inline(__always) static func isChild(_ unit: UInt64, _ c: UInt8) -> Bool { unit & 0x1FF == UInt64(c) | 0x100 }
-    @inline(__always) static func endsPiece(_ unit: UInt64) -> Bool { unit & 0x200 != 0 }
-    @inline(__always) static func floatScore(_ unit: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: unit >> 32)) }
+    @inline(__always) static func isChild(_ unit: UInt32, _ c: UInt8) -> Bool { unit & 0x1FF == UInt32(c) | 0x100 }
+    @inline(__always) static func endsPiece(_ unit: UInt32) -> Bool { unit & 0x200 != 0 }
 
     /// The id of the piece that ends at unit `t`.
     @inline(__always) func pieceID(atUnit t: Int) -> Int32 { ids[t] }
@@ -163,6 +170,7 @@ struct PieceTrie: Sendable {
             }
             if base < 0 { base = (units.count + 255) & ~255 }
             grow(to: max(units.count, (base | 255) + 1))
+            guard units.count <= PieceTrie.capacity else { return }
             baseUsed[base] = true
             units[node] = units[node] & ~(0x3F_FFFF << 10) | UInt64(base) << 10
             for (k, c) in labels.enumerated() {

@@ -64,12 +64,18 @@ public struct UnigramModel: Sendable {
                 kinds[id] == .userDefined ? Double(Float(bytes[id].count) * Float(maxScore) - 0.1) : pieces[id].1
             }
             latticeScores = lattice
-            trie = PieceTrie(pieces: bytes, scores: lattice) { kinds[$0] != .excluded }
+            guard let t = PieceTrie(pieces: bytes, scores: lattice, include: { kinds[$0] != .excluded }) else {
+                throw TokenizerError.malformed(source: source, what: "the pieces need more than \(PieceTrie.capacity) trie units")
+            }
+            trie = t
             floatSums = true
         } else {
             minScore = scores.min() ?? 0
             latticeScores = scores
-            trie = PieceTrie(pieces: bytes, scores: pieces.map(\.1)) { _ in true }
+            guard let t = PieceTrie(pieces: bytes, scores: pieces.map(\.1), include: { _ in true }) else {
+                throw TokenizerError.malformed(source: source, what: "the pieces need more than \(PieceTrie.capacity) trie units")
+            }
+            trie = t
             floatSums = false
         }
         let v = vocabulary
@@ -94,7 +100,7 @@ public struct UnigramModel: Sendable {
         /// The interleaved trie walks: active walks (start, node), and per start its matches
         /// (unit << 16 | length, ``PieceTrie/depth`` slots each) and their count.
         var walkStart: [Int32] = []
-        var walkNode: [UInt64] = []
+        var walkNode: [UInt32] = []
         var matches: [Int64] = []
         var matchCount: [Int32] = []
         /// After an encode with `trackGaps`: the smallest difference between two compared path
@@ -132,7 +138,7 @@ public struct UnigramModel: Sendable {
         if n <= Self.interleavedLength && scratch.matchCount.count < n {
             let size = max(n, 64)
             scratch.walkStart = [Int32](repeating: 0, count: size)
-            scratch.walkNode = [UInt64](repeating: 0, count: size)
+            scratch.walkNode = [UInt32](repeating: 0, count: size)
             scratch.matchCount = [Int32](repeating: 0, count: size)
             scratch.matches = [Int64](repeating: 0, count: size * max(trie.depth, 1))
         }
@@ -141,7 +147,7 @@ public struct UnigramModel: Sendable {
         scratch.best.withUnsafeMutableBufferPointer { best in
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
-                    trie.withUnits { units, unitScores in
+                    trie.withUnits { units, unitScores, unitFloatScores in
                         /// Offers the path through `id` (a trie unit, or -2 for an unknown character) from `i` to `end`.
                         @inline(__always) func offer(_ end: Int, _ candidate: Double, _ i: Int, _ id: Int32) {
                             if from[end] < 0 {
@@ -200,7 +206,7 @@ public struct UnigramModel: Sendable {
                                                 for m in 0..<Int(matchCount[i]) {
                                                     let match = matches[i &* stride &+ m]
                                                     let t = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
-                                                    let s = floatScores ? Double(PieceTrie.floatScore(units[t])) : unitScores[t]
+                                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
                                                     offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
                                                     if length == mblen { hasSingle = true }
                                                 }
@@ -230,7 +236,7 @@ public struct UnigramModel: Sendable {
                                 k += 1
                                 node = next
                                 if PieceTrie.endsPiece(next) {
-                                    let s = floatScores ? Double(PieceTrie.floatScore(next)) : unitScores[t]
+                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
                                     offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
                                     if k - i == mblen { hasSingle = true }
                                 }
