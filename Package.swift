@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "TransformerLM", targets: ["TransformerLM"]),
         .library(name: "RecurrentLM", targets: ["RecurrentLM"]),
+        .library(name: "LanguageModels", targets: ["LanguageModels"]),
         .library(name: "MaskedLM", targets: ["MaskedLM"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "TranslationMetrics", targets: ["TranslationMetrics"]),
@@ -46,22 +47,27 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["ArtifactIO", "TensorOps", "CKernels"]),
         .target(name: "TransformerLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels"]),
         .target(name: "RecurrentLM", dependencies: ["NeuralCore", "TensorOps", "CKernels"]),
+        // Either family of next-token LM (Transformer, RNN/LSTM/GRU) behind one value: made, loaded, trained, sampled.
+        .target(name: "LanguageModels", dependencies: ["NeuralCore", "TransformerLM", "RecurrentLM"]),
         // BLEU and chrF exactly as sacreBLEU's defaults; depends on nothing.
         .target(name: "TranslationMetrics"),
         // Translation: parallel corpora, the joint vocabulary, length batching, the encoder–decoder model.
-        .target(name: "EncoderDecoder", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
+        .target(
+            name: "EncoderDecoder",
+            dependencies: ["ArtifactIO", "CKernels", "NeuralCore", "TensorOps", "Tokenization", "TranslationMetrics"]),
         // BERT: masked-LM pretraining data, the bidirectional encoder, its heads, fine-tuning, HF export/import.
         .target(name: "MaskedLM", dependencies: ["ArtifactIO", "NeuralCore", "TensorOps", "CKernels", "Tokenization"]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "RecurrentLM",
+                "LanguageModels",
             ]),
         .executableTarget(
             name: "tessera",
             dependencies: [
                 "ArtifactIO", "EncoderDecoder", "TranslationMetrics", "TextNormalization", "Tokenization", "Embeddings", "TensorOps",
-                "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "MaskedLM", "Pipeline",
+                "CKernels", "NeuralCore", "TransformerLM", "RecurrentLM", "LanguageModels", "MaskedLM", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +78,10 @@ let package = Package(
             name: "TextNormalizationTests", dependencies: ["ArtifactIO", "TextNormalization", "TestFixtures"], exclude: ["Fixtures"]),
         // Runs the built `tessera` executable; depends on no library so it only sees the command line.
         .testTarget(name: "TesseraCLITests", dependencies: ["TestFixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "Pipeline", "TransformerLM", "TestFixtures"]),
+        .testTarget(
+            name: "LanguageModelsTests",
+            dependencies: ["LanguageModels", "NeuralCore", "TransformerLM", "RecurrentLM", "ArtifactIO", "TestFixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures"]),
         .testTarget(
             name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"],
             exclude: ["Fixtures"]),

@@ -51,6 +51,11 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0.1
     /// Layer-norm epsilon.
     public var layerNormEpsilon: Float = 1e-5
+    /// Recurrent archs: the cell of the encoder and the decoder, `lstm` or
+    /// `gru` (nil, as in Transformer configs: LSTM).
+    public var cell: RecurrentCell?
+    /// Recurrent archs: whether the encoder reads the source in both directions (nil: no).
+    public var bidirectional: Bool?
     /// The `<pad>` id.
     public var padID: Int32
     /// The `<bos>` id.
@@ -80,6 +85,11 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
         self.eosID = eosID
     }
 
+    /// The recurrent cell (LSTM unless set).
+    public var recurrentCell: RecurrentCell { cell ?? .lstm }
+    /// Whether the recurrent encoder is bidirectional.
+    public var isBidirectional: Bool { bidirectional ?? false }
+
     /// Rows of the sinusoidal table (enough for the longer side).
     public var positions: Int { max(maxSourceLength, maxTargetLength) }
 
@@ -89,8 +99,18 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
     /// Throws a one-line error naming the first value out of range.
     public func validate() throws(Seq2SeqError) {
         guard vocabSize >= 4 else { throw .invalidConfig("vocabSize \(vocabSize): expected at least 4") }
-        guard dim >= 2, dim % 2 == 0 else { throw .invalidConfig("dim \(dim): expected an even number ≥ 2") }
-        guard heads >= 1, dim % heads == 0 else { throw .invalidConfig("heads \(heads): expected a divisor of dim \(dim)") }
+        if architecture == .transformer {
+            guard dim >= 2, dim % 2 == 0 else { throw .invalidConfig("dim \(dim): expected an even number ≥ 2") }
+            guard heads >= 1, dim % heads == 0 else { throw .invalidConfig("heads \(heads): expected a divisor of dim \(dim)") }
+        } else {
+            guard dim >= 1 else { throw .invalidConfig("dim \(dim): expected at least 1") }
+            guard recurrentCell != .rnn else { throw .invalidConfig("cell rnn: expected lstm or gru for a recurrent encoder–decoder") }
+            guard encoderLayers == decoderLayers else {
+                throw .invalidConfig(
+                    "decoderLayers \(decoderLayers): a recurrent decoder starts from the encoder's final state of each layer, so it needs encoderLayers (\(encoderLayers))"
+                )
+            }
+        }
         guard encoderLayers >= 1 else { throw .invalidConfig("encoderLayers \(encoderLayers): expected at least 1") }
         guard decoderLayers >= 1 else { throw .invalidConfig("decoderLayers \(decoderLayers): expected at least 1") }
         guard ffnDim >= 1 else { throw .invalidConfig("ffnDim \(ffnDim): expected at least 1") }
@@ -101,9 +121,6 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
         }
         for (name, id) in [("padID", padID), ("bosID", bosID), ("eosID", eosID)] where id < 0 || Int(id) >= vocabSize {
             throw .invalidConfig("\(name) \(id): expected an id below vocabSize \(vocabSize)")
-        }
-        guard architecture == .transformer else {
-            throw .invalidConfig("architecture \(architecture.rawValue): only transformer is implemented so far")
         }
     }
 }

@@ -5,7 +5,7 @@ import TensorOps
 import Tokenization
 
 /// A translation model directory: `config.json` (``Seq2SeqConfig``), `model.safetensors` (tensors
-/// named as ``Seq2SeqTransformer/layout``), `tokenizer.json` (the joint vocabulary), and for resuming
+/// named as the network's ``Seq2SeqNetwork/layout``), `tokenizer.json` (the joint vocabulary), and for resuming
 /// `optimizer.safetensors` + `trainer_state.json`.
 ///
 /// Saving writes a complete sibling directory `NAME.saving`, then swaps it in with two renames
@@ -22,7 +22,7 @@ public enum Seq2SeqModelDirectory {
     }
 
     /// Saves the model, its tokenizer and, with a trainer, the training state.
-    public static func save(to directory: String, model: Seq2SeqTransformer, tokenizer: Tokenizer, trainer: Seq2SeqTrainer?) throws {
+    public static func save(to directory: String, model: any Seq2SeqNetwork, tokenizer: Tokenizer, trainer: Seq2SeqTrainer?) throws {
         let fm = FileManager.default
         let staging = directory + ".saving"
         try? fm.removeItem(atPath: staging)
@@ -60,7 +60,7 @@ public enum Seq2SeqModelDirectory {
     }
 
     /// Loads the model and its vocabulary.
-    public static func load(_ directory: String) throws -> (model: Seq2SeqTransformer, vocabulary: TranslationVocabulary) {
+    public static func load(_ directory: String) throws -> (model: any Seq2SeqNetwork, vocabulary: TranslationVocabulary) {
         let dir = try Checkpoint.resolve(directory)
         guard let data = FileManager.default.contents(atPath: dir + "/config.json") else {
             throw Seq2SeqError.invalidModel("\(dir): cannot read config.json")
@@ -72,7 +72,7 @@ public enum Seq2SeqModelDirectory {
         guard file.modelType == modelType else {
             throw Seq2SeqError.invalidModel("\(dir)/config.json: modelType \(file.modelType), expected \(modelType)")
         }
-        let model = try Seq2SeqTransformer(config: file.config)
+        let model = try Seq2SeqNetworks.make(config: file.config)
         try loadWeights(dir, into: model)
         let vocabulary = try TranslationVocabulary(tokenizer: try TokenizerFile.load(dir + "/tokenizer.json"))
         guard vocabulary.size == file.config.vocabSize else {
@@ -85,7 +85,7 @@ public enum Seq2SeqModelDirectory {
     /// Copies every tensor of the directory's `model.safetensors` into `model`, checking names and
     /// shapes; returns the number of parameters loaded.
     @discardableResult
-    public static func loadWeights(_ directory: String, into model: Seq2SeqTransformer) throws -> Int {
+    public static func loadWeights(_ directory: String, into model: any Seq2SeqNetwork) throws -> Int {
         let dir = try Checkpoint.resolve(directory)
         let weights = try SafeTensors.read(dir + "/model.safetensors")
         for entry in model.layout.entries {

@@ -3,7 +3,7 @@ import NeuralCore
 import TensorOps
 import TranslationMetrics
 
-/// Trains a ``Seq2SeqTransformer`` with teacher forcing on length-bucketed batches: AdamW, the
+/// Trains a ``Seq2SeqNetwork`` (any architecture) with teacher forcing on length-bucketed batches: AdamW, the
 /// warm-up + cosine schedule and global-norm clipping from NeuralCore.
 ///
 /// Batches are visited epoch by epoch in a seeded order (``LengthBatcher/order(epoch:seed:)``), so
@@ -11,7 +11,7 @@ import TranslationMetrics
 /// batches and optimizer state an uninterrupted run would have used.
 public final class Seq2SeqTrainer {
     /// The model.
-    public let model: Seq2SeqTransformer
+    public let model: any Seq2SeqNetwork
     /// The optimizer.
     public let optimizer: AdamW
     /// The options.
@@ -29,7 +29,7 @@ public final class Seq2SeqTrainer {
     let padID: Int32, bosID: Int32, eosID: Int32
 
     /// Creates a trainer over encoded training examples.
-    public init(model: Seq2SeqTransformer, examples: [TranslationExample], options: Seq2SeqTrainingOptions) throws(Seq2SeqError) {
+    public init(model: any Seq2SeqNetwork, examples: [TranslationExample], options: Seq2SeqTrainingOptions) throws(Seq2SeqError) {
         try options.validate()
         guard !examples.isEmpty else { throw .invalidConfig("no training examples") }
         self.model = model
@@ -62,7 +62,7 @@ public final class Seq2SeqTrainer {
     @discardableResult
     public func trainStep() throws(Seq2SeqError) -> (loss: Float, tokens: Int, gradientNorm: Float) {
         let batch = nextBatch()
-        let loss = try model.forward(batch)
+        let loss = try model.forward(batch, labelSmoothing: nil)
         model.zeroGradients()
         model.backward()
         let norm = options.clip > 0 ? GradientClipping.clip(model.gradients, maxNorm: options.clip) : GradientClipping.norm(model.gradients)
@@ -74,7 +74,7 @@ public final class Seq2SeqTrainer {
     }
 
     /// Mean negative log-likelihood per real target token (`<eos>` included, no label smoothing) over `examples`.
-    public static func loss(of model: Seq2SeqTransformer, examples: [TranslationExample], batchTokens: Int) throws(Seq2SeqError) -> Double {
+    public static func loss(of model: any Seq2SeqNetwork, examples: [TranslationExample], batchTokens: Int) throws(Seq2SeqError) -> Double {
         guard !examples.isEmpty else { return .nan }
         let batcher = try LengthBatcher(examples: examples, tokenBudget: batchTokens, seed: 0)
         var total = 0.0, tokens = 0

@@ -1,7 +1,7 @@
 import Foundation
 import NeuralCore
 
-extension Seq2SeqTransformer: TranslationModel {
+extension Seq2SeqTransformer: Seq2SeqNetwork {
     /// The `<bos>` id.
     public var bosID: Int32 { config.bosID }
     /// The `<eos>` id.
@@ -82,5 +82,13 @@ extension Seq2SeqTransformer {
         return decoderSublayers.map { layer in
             AttentionMap.heads(layer[1].probabilities.current, heads: config.heads, queryTime: Tt, keyTime: Ts)
         }
+    }
+}
+
+extension Seq2SeqTransformer {
+    /// The logits `[B·Tt, V]` (batch-major) of the last ``forward(_:labelSmoothing:)``; empty before one.
+    package var lastLogits: [Float] {
+        guard let pass = last else { return [] }
+        return Array(UnsafeBufferPointer(start: logits.current, count: pass.batch * pass.targetTime * config.vocabSize))
     }
 }

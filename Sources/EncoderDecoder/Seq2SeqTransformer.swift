@@ -94,12 +94,6 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
         }
     }
 
-    /// Number of parameters.
-    public var parameterCount: Int { layout.count }
-
-    /// Sets every gradient to zero.
-    public func zeroGradients() { gradients.zero() }
-
     // MARK: Training forward / backward
 
     /// Runs the model on a padded batch with teacher forcing and returns the mean loss over the

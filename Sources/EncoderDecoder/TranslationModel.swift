@@ -14,7 +14,7 @@ public protocol TranslationModel: AnyObject {
     func nextLogProbabilities(source: EncodedSource, prefixes: [[Int32]]) -> [[Float]]
 }
 
-/// One encoded source sentence: the encoder's output rows `[T, C]`.
+/// One encoded source sentence: the encoder's output rows `[T, C]` and the decoder's initial state.
 public struct EncodedSource: Sendable {
     /// `[time, width]` row-major.
     public var states: [Float]
@@ -22,11 +22,14 @@ public struct EncodedSource: Sendable {
     public var time: Int
     /// Width of a state.
     public var width: Int
+    /// What else the decoder starts from (a recurrent encoder's final state per layer; empty for the Transformer).
+    public var decoderState: [Float]
 
     /// Creates an encoded sentence.
-    public init(states: [Float], time: Int, width: Int) {
+    public init(states: [Float], time: Int, width: Int, decoderState: [Float] = []) {
         self.states = states
         self.time = time
         self.width = width
+        self.decoderState = decoderState
     }
 }

@@ -3,14 +3,14 @@
 /// `evaluate-seq2seq` both go through this type, so they decode identically.
 public struct Translator {
     /// The model.
-    public let model: Seq2SeqTransformer
+    public let model: any Seq2SeqNetwork
     /// The joint vocabulary.
     public let vocabulary: TranslationVocabulary
     /// The search.
     public let decoder: SequenceDecoder
 
     /// Creates a translator.
-    public init(model: Seq2SeqTransformer, vocabulary: TranslationVocabulary, options: DecodingOptions) throws(Seq2SeqError) {
+    public init(model: any Seq2SeqNetwork, vocabulary: TranslationVocabulary, options: DecodingOptions) throws(Seq2SeqError) {
         self.model = model
         self.vocabulary = vocabulary
         decoder = try SequenceDecoder(model: model, options: options)

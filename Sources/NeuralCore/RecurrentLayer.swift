@@ -92,11 +92,17 @@ public struct RecurrentLayer: Sendable, Equatable {
     ///   recurrent gradient of each step is added into the previous step's row).
     /// - `gradients`: the layer's gradient block, accumulated into.
     /// - `dInput` `[T, B, I]`: overwritten (or accumulated into with `accumulateInput`); nil skips it.
-    /// The initial state is treated as a constant (truncated BPTT).
+    /// - `dCells` `[T, B, H]` (LSTM only): gradient of the loss at the cell states `c_1 … c_T`
+    ///   beyond what flows through the outputs (e.g. a final cell state handed to a decoder); nil: none.
+    /// - `dInitial` / `dInitialCell` `[B, H]`: overwritten with the gradient at the initial state
+    ///   `h_0` / `c_0` (an encoder's final state handed to a decoder); nil treats the initial state
+    ///   as a constant (truncated BPTT).
     public func backward(
         parameters p: UnsafePointer<Float>, gradients dp: UnsafeMutablePointer<Float>,
         input: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?, accumulateInput: Bool = false,
-        dOutput: UnsafeMutablePointer<Float>, state s: RecurrentLayerState, scratch: RecurrentScratch
+        dOutput: UnsafeMutablePointer<Float>, state s: RecurrentLayerState, scratch: RecurrentScratch,
+        dCells: UnsafePointer<Float>? = nil, dInitial: UnsafeMutablePointer<Float>? = nil,
+        dInitialCell: UnsafeMutablePointer<Float>? = nil
     ) {
         precondition(s.layer == self, "RecurrentLayerState was made for another layer")
         let T = s.steps, B = s.batch, H = hiddenSize, GH = gateWidth, BH = B * H
@@ -106,6 +112,7 @@ public struct RecurrentLayer: Sendable, Equatable {
         let dGates = scratch.gates.pointer
         let dHiddenGates = cell == .gru ? scratch.hiddenGates.pointer : dGates
         if cell == .lstm { scratch.cell.zero() }
+        dInitial?.update(repeating: 0, count: BH)
         let gemm = s.gemm
         // W_hh packed once for every step's recurrent gradient.
         gemm.prepare(transB: false, k: GH, n: H, b: whh, ldb: H)
@@ -117,17 +124,21 @@ public struct RecurrentLayer: Sendable, Equatable {
                 tk_tanh_backward(dg, hidden + (t + 1) * BH, dh, Int64(BH))
             case .lstm:
                 let c = s.cells.pointer
+                if let dCells { tk_accumulate(scratch.cell.pointer, dCells + t * BH, Int64(BH)) }
                 tk_lstm_cell_backward(dg, scratch.cell.pointer, dh, gates + t * B * GH, c + (t + 1) * BH, c + t * BH, Int64(B), Int64(H))
             case .gru:
                 tk_gru_cell_backward(
-                    dg, dHiddenGates + t * B * GH, t > 0 ? dOutput + (t - 1) * BH : nil, dh,
+                    dg, dHiddenGates + t * B * GH, t > 0 ? dOutput + (t - 1) * BH : dInitial, dh,
                     gates + t * B * GH, s.hiddenGates.pointer + t * B * GH, hPrev, Int64(B), Int64(H))
             }
             // Recurrent gradient into the previous step's output gradient: one GEMM per step.
             if t > 0 {
                 gemm.multiplyPrepared(m: B, a: dHiddenGates + t * B * GH, lda: GH, beta: 1, c: dOutput + (t - 1) * BH, ldc: H)
+            } else if let dInitial {
+                gemm.multiplyPrepared(m: B, a: dHiddenGates, lda: GH, beta: 1, c: dInitial, ldc: H)
             }
         }
+        if cell == .lstm, let dInitialCell { dInitialCell.update(from: scratch.cell.pointer, count: BH) }
         // Hidden-to-hidden weights and bias over the whole window.
         gemm.tn(GH, H, T * B, dHiddenGates, lda: GH, hidden, ldb: H, dp + weightHHOffset, ldc: H, beta: 1)
         tk_bias_backward(dp + biasHHOffset, dHiddenGates, Int64(T * B), Int64(GH))

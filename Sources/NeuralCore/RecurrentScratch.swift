@@ -1,6 +1,6 @@
 import TensorOps
 
-/// Gradient scratch for ``RecurrentLayer/backward(parameters:gradients:input:dInput:accumulateInput:dOutput:state:scratch:)``,
+/// Gradient scratch for ``RecurrentLayer/backward(parameters:gradients:input:dInput:accumulateInput:dOutput:state:scratch:dCells:dInitial:dInitialCell:)``,
 /// shareable by every layer of a stack that is no wider than it.
 public final class RecurrentScratch: @unchecked Sendable {
     /// Pre-activation gate gradients `[T, B, G·H]` (the GRU's input part).

@@ -24,7 +24,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Word2Vec on the subword ids. Default: on, window 5, 5 negatives, 5 epochs.
     public var embeddings = EmbeddingsStage()
     /// The language model and its training: `TransformerLM`'s `LanguageModelSettings`, whose defaults
-    /// `tessera train-lm` shares. Default: 4 layers, 4 heads, dim 128, context 128, 1,500 steps.
+    /// `tessera train-lm` shares; `lm.arch` picks the family (a recurrent one reads `lm.hidden`,
+    /// `lm.embedDim`, `lm.projection`, `lm.carryState`). Default: a Transformer of 4 layers, 4 heads,
+    /// dim 128, context 128, 1,500 steps.
     public var lm = LanguageModelStage()
 
     /// Options of the language model stage: the settings `train-lm` takes too, with the same defaults.

@@ -1,6 +1,8 @@
 import Foundation
+import NeuralCore
 import TextNormalization
 import Tokenization
+import TransformerLM
 
 extension PipelineConfig {
     /// Throws a ``PipelineError`` naming the first field whose value cannot work.
@@ -42,11 +44,8 @@ extension PipelineConfig {
         try real("embeddings.alpha", embeddings.alpha, 0, 10, openLower: true)
         try range("embeddings.threads", embeddings.threads, 1, 256)
         try range("embeddings.seed", embeddings.seed, 0, Int.max)
-        // lm
+        // lm: what every family reads
         try range("lm.layers", lm.layers, 1, 1024)
-        try range("lm.heads", lm.heads, 1, 1024)
-        try range("lm.dim", lm.dim, 1, 65536)
-        try range("lm.ffnDim", lm.ffnDim, 1, 1 << 20)
         try range("lm.context", lm.context, 2, 65536)
         try range("lm.batch", lm.batch, 1, 65536)
         try range("lm.steps", lm.steps, 1, 1_000_000_000)
@@ -55,20 +54,46 @@ extension PipelineConfig {
         try real("lm.weightDecay", lm.weightDecay, 0, 10)
         try real("lm.clip", lm.clip, 0, 1e9)
         try real("lm.dropout", lm.dropout, 0, 1, openUpper: true)
-        try check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
-        try check(lm.positions != .sinusoidal || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
-        try range("lm.experts", lm.experts, 1, 256)
-        try range("lm.topK", lm.topK, 1, lm.experts)
         try range("lm.evalEvery", lm.evalEvery, 1, 1_000_000_000)
         try range("lm.evalBatches", lm.evalBatches, 1, 1_000_000_000)
         try range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
         try range("lm.threads", lm.threads, 1, 256)
         try range("lm.seed", lm.seed, 0, Int.max)
-        // lm.arch and the recurrent baselines
-        try check(
-            lm.arch == .transformer, "lm.arch",
-            "the pipeline's later stages (evaluate, generate, report) need the Transformer; put '\(lm.arch.rawValue)' in lm.baselines "
-                + "or train it with `tessera train-lm --arch \(lm.arch.rawValue)`")
+        // lm.arch: the family's own shape options; those of the other family keep their defaults
+        // (a value given to the wrong family is an error, not silently ignored).
+        let defaults = LanguageModelSettings()
+        if lm.arch == .transformer {
+            try range("lm.heads", lm.heads, 1, 1024)
+            try range("lm.dim", lm.dim, 1, 65536)
+            try range("lm.ffnDim", lm.ffnDim, 1, 1 << 20)
+            try check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
+            try check(lm.positions != .sinusoidal || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
+            try range("lm.experts", lm.experts, 1, 256)
+            try range("lm.topK", lm.topK, 1, lm.experts)
+            let recurrentOnly: [(String, Bool)] = [
+                ("lm.hidden", lm.hidden != defaults.hidden), ("lm.embedDim", lm.embedDim != defaults.embedDim),
+                ("lm.projection", lm.projection != defaults.projection), ("lm.carryState", lm.carryState != defaults.carryState),
+            ]
+            if let (field, _) = recurrentOnly.first(where: \.1) {
+                throw PipelineError("field '\(field)': applies to a recurrent lm.arch (rnn, lstm or gru), not transformer")
+            }
+        } else {
+            let transformerOnly: [(String, Bool)] = [
+                ("lm.heads", lm.heads != defaults.heads), ("lm.dim", lm.dim != defaults.dim), ("lm.ffnDim", lm.ffnDim != defaults.ffnDim),
+                ("lm.positions", lm.positions != defaults.positions), ("lm.norm", lm.norm != defaults.norm),
+                ("lm.activation", lm.activation != defaults.activation), ("lm.ffn", lm.ffn != defaults.ffn),
+                ("lm.experts", lm.experts != defaults.experts), ("lm.topK", lm.topK != defaults.topK),
+            ]
+            if let (field, _) = transformerOnly.first(where: \.1) {
+                throw PipelineError(
+                    "field '\(field)': applies to lm.arch transformer only, not \(lm.arch.rawValue) (its sizes are lm.hidden, lm.embedDim, lm.layers)")
+            }
+            try range("lm.hidden", lm.hidden, 1, 65536)
+            try range("lm.embedDim", lm.embedDim, 0, 65536)
+            try check(
+                !lm.tieEmbeddings || lm.projection || lm.embeddingWidth == lm.hidden, "lm.embedDim",
+                "\(lm.embedDim) differs from lm.hidden \(lm.hidden): a tied head needs them equal, or lm.projection, or lm.tieEmbeddings false")
+        }
         for (k, arch) in lm.baselines.enumerated() {
             try check(arch.cell != nil, "lm.baselines.\(k)", "expected rnn, lstm or gru, found '\(arch.rawValue)'")
             try check(!lm.baselines[..<k].contains(arch), "lm.baselines.\(k)", "'\(arch.rawValue)' is listed twice")

@@ -126,7 +126,7 @@ public final class PipelineRunner {
         case .embeddings:
             try upstream(.encode)
             try options(config.embeddings)
-            f.add("dim=\(config.lm.dim)")
+            f.add("dim=\(config.lm.embeddingWidth)")
         case .lm:
             try upstream(.encode)
             if config.embeddings.enabled { try upstream(.embeddings) }
@@ -135,14 +135,14 @@ public final class PipelineRunner {
             try options(lm)
         case .baselines:
             try upstream(.lm)
-            f.add(config.lm.baselines.map(\.rawValue).joined(separator: ","))
+            f.add(config.baselineArchitectures.map(\.rawValue).joined(separator: ","))
             try options(config.baseline)
         case .evaluate:
             try upstream(.lm)
         case .generate:
             try upstream(.lm)
             try options(config.generate)
-            f.add(config.report.attentionText)
+            if config.lm.arch == .transformer { f.add(config.report.attentionText) }
         case .report:
             try upstream(.generate)
             try upstream(.baselines)

@@ -14,7 +14,7 @@ public enum PipelineStage: String, CaseIterable, Sendable, Codable, Comparable {
     case baselines
     /// Validation loss, perplexity and bits per byte.
     case evaluate
-    /// Samples from the prompts, and the attention weights of the report's sentence.
+    /// Samples from the prompts, and the attention weights of the report's sentence (a Transformer's).
     case generate
     /// The HTML report.
     case report

@@ -41,6 +41,10 @@ public final class RecurrentModel: TrainableModel {
         Matmul.setThreads(self.threads)
     }
 
+    /// Standard deviation of the initial token embedding (uniform in ±0.1: 0.1/√3); a Word2Vec
+    /// table copied into the embedding is rescaled to it.
+    public static let embeddingInitStd: Float = 0.1 / Float(3).squareRoot()
+
     /// PyTorch's `word_language_model` initialization: embedding and head uniform in ±0.1, head
     /// bias 0, recurrent tensors uniform in ±1/√H (PyTorch's default), projection as `nn.Linear`.
     public func initialize(seed: UInt64) {

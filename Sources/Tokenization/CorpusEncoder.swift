@@ -210,7 +210,9 @@ public struct CorpusEncoder {
         try source.checkReadable()
         var total = 0
         var batch: [[UInt8]] = []
-        var units: [[Range<Int>]] = []
+        // Each batch entry's units: its records' ranges, or nil for the lines of line-ended text
+        // (found by the worker as it encodes, not in a pass of its own).
+        var units: [[Range<Int>]?] = []
         var batchBytes = 0
         func flush() throws {
             var outputs = [[UInt8]](repeating: [], count: batch.count)
@@ -291,7 +293,7 @@ public struct CorpusEncoder {
                 carry = Array(chunk[(lastLF + 1)...])
                 batchBytes += piece.count
                 batch.append(piece)
-                units.append(CorpusEncoder.lineRanges(piece))
+                units.append(nil)
                 if batchBytes >= chunkBytes * threads * 2 { try flush() }
                 progress?(total)
             },
@@ -301,7 +303,7 @@ public struct CorpusEncoder {
                 } else if !carry.isEmpty {
                     carry.append(0x0A)
                     batch.append(carry)
-                    units.append(CorpusEncoder.lineRanges(carry))
+                    units.append(nil)
                 }
                 try flush()
             })
@@ -411,19 +413,6 @@ public struct CorpusEncoder {
         return find(pipeline.postProcessor) ?? ([], [])
     }
 
-    /// The lines of complete-line text (each ending in `\n`), without their `\n` or `\r\n`.
-    static func lineRanges(_ text: [UInt8]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for i in 0..<text.count where text[i] == 0x0A {
-            var end = i
-            if end > start && text[end - 1] == 0x0D { end -= 1 }
-            ranges.append(start..<end)
-            start = i + 1
-        }
-        return ranges
-    }
-
     /// Encodes a line longer than ``maxStretchBytes`` held whole (appending ids, and byte ranges
     /// when `wantOffsets`) in pieces at the cuts ``StretchLimit`` forces, as a long line streamed
     /// piece by piece is, so both give the same tokens.
@@ -459,9 +448,10 @@ public struct CorpusEncoder {
         }
     }
 
-    /// Encodes and formats `units` of `text`, one output line each.
+    /// Encodes and formats `units` of `text`, one output line each; nil `units`: each line of
+    /// `text` (which ends in `\n`), without its `\n` or `\r\n`.
     private func formatUnits(
-        _ text: [UInt8], units: [Range<Int>], format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
+        _ text: [UInt8], units: [Range<Int>]?, format: LineFormat, addSpecialTokens: Bool, offsets: Bool,
         session: TokenizerSession
     ) -> [UInt8] {
         // Units of empty text (empty records) still need a base address.
@@ -472,10 +462,30 @@ public struct CorpusEncoder {
         var ranges: [Range<Int>] = []
         text.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for unit in units {
-                let line = UnsafeBufferPointer(start: base + unit.lowerBound, count: unit.count)
-                ids.removeAll(keepingCapacity: true)
-                ranges.removeAll(keepingCapacity: true)
+            var unit = 0
+            var scan = 0
+            while true {
+                // The next unit: the next range given, or the next line up to its `\n`.
+                let line: UnsafeBufferPointer<UInt8>
+                if let units {
+                    guard unit < units.count else { break }
+                    line = UnsafeBufferPointer(start: base + units[unit].lowerBound, count: units[unit].count)
+                    unit += 1
+                } else {
+                    var lf = scan
+                    while lf < buffer.count && base[lf] != 0x0A { lf += 1 }
+                    guard lf < buffer.count else { break }
+                    var end = lf
+                    if end > scan && base[end - 1] == 0x0D { end -= 1 }
+                    line = UnsafeBufferPointer(start: base + scan, count: end - scan)
+                    scan = lf + 1
+                }
+                // The unit's ids and ranges are appended after the previous units' (emptied only
+                // now and then: emptying them for every line costs more than a short line's output).
+                if ids.count >= 1 << 10 { ids.removeAll(keepingCapacity: true) }
+                if ranges.count >= 1 << 10 { ranges.removeAll(keepingCapacity: true) }
+                let first = ids.count
+                let firstRange = ranges.count
                 if line.count > maxStretchBytes + 1 {
                     encodeLongLine(
                         line, session: session, addSpecialTokens: addSpecialTokens, wantOffsets: offsets && format == .jsonl,
@@ -487,26 +497,26 @@ public struct CorpusEncoder {
                 }
                 switch format {
                 case .ids:
-                    for (k, id) in ids.enumerated() { if k > 0 { out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
+                    for (k, id) in ids[first...].enumerated() { if k > 0 { out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out) }
                 case .tokens:
-                    for (k, id) in ids.enumerated() {
+                    for (k, id) in ids[first...].enumerated() {
                         if k > 0 { out.append(0x20) }
                         tokenText.appendPlain(id, to: &out)
                     }
                 case .jsonl:
                     out.append(contentsOf: CorpusEncoder.idsKey)
-                    for (k, id) in ids.enumerated() {
+                    for (k, id) in ids[first...].enumerated() {
                         if k > 0 { out.append(0x2C); out.append(0x20) }; CorpusEncoder.appendDecimal(Int(id), to: &out)
                     }
                     out.append(contentsOf: CorpusEncoder.tokensKey)
-                    for (k, id) in ids.enumerated() {
+                    for (k, id) in ids[first...].enumerated() {
                         if k > 0 { out.append(0x2C); out.append(0x20) }
                         tokenText.appendJSON(id, to: &out)
                     }
                     out.append(0x5D)
                     if offsets {
                         out.append(contentsOf: CorpusEncoder.offsetsKey)
-                        for (k, r) in ranges.enumerated() {
+                        for (k, r) in ranges[firstRange...].enumerated() {
                             if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
                             out.append(0x5B); CorpusEncoder.appendDecimal(r.lowerBound, to: &out)
                             out.append(contentsOf: [0x2C, 0x20]); CorpusEncoder.appendDecimal(r.upperBound, to: &out); out.append(0x5D)

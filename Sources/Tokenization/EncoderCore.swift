@@ -27,6 +27,11 @@ struct EncoderCore {
     var general: PipelineEncoder?
     /// SentencePiece's own encoding, for tokenizers read from a `.model` file.
     var sentencePiece: SentencePieceEncoder?
+    /// Whether `general` / `sentencePiece` is set, as plain flags: testing the optionals
+    /// themselves against nil on every call copies the large structs out (a few percent of
+    /// encoding time on short lines).
+    let hasGeneral: Bool
+    let hasSentencePiece: Bool
     /// The word cache is emptied when it holds this many words.
     static let cacheLimit = 1 << 19
     /// Words up to this many bytes are remembered in the cache.
@@ -39,6 +44,9 @@ struct EncoderCore {
     var cacheIDs: [UInt32] = []
     /// Where each cached token ends, in bytes from the start of its word.
     var cacheEnds: [UInt32] = []
+    /// How many of `cacheIDs` belong to cached words; those after are a long word's, dropped at
+    /// the next miss.
+    var cachedTokens = 0
     var bpeScratch = BPEModel.Scratch()
     var aligned: AlignedNormalizer
     var normalized: [UInt8] = []
@@ -67,6 +75,8 @@ struct EncoderCore {
             $0.encodesWithFastPath || $0.sentencePiece != nil ? nil : PipelineEncoder(tokenizer, pipeline: $0)
         }
         sentencePiece = tokenizer.pipeline?.sentencePiece.map { SentencePieceEncoder($0) }
+        hasGeneral = general != nil
+        hasSentencePiece = sentencePiece != nil
         preTokenizer = tokenizer.preTokenization.makePreTokenizer()
         byteLevel = tokenizer.preTokenization.isByteLevel
         if case .byteLevel(let trim, let keep, let add) = tokenizer.preTokenization {
@@ -136,7 +146,7 @@ struct EncoderCore {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, ids: inout [UInt32], wantOffsets: Bool) {
-        if sentencePiece != nil {
+        if hasSentencePiece {
             if addSpecialTokens {
                 for t in tokenizer.postProcessor.prefix {
                     ids.append(t.id)
@@ -152,7 +162,7 @@ struct EncoderCore {
             }
             return
         }
-        if general != nil {
+        if hasGeneral {
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
             if wantOffsets {
@@ -305,14 +315,7 @@ struct EncoderCore {
             } else {
                 cacheIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
             }
-            guard wantOffsets else {
-                // A long word is not cached: drop its tokens now, so they do not pile up.
-                if piece.count > EncoderCore.cachedWordBytes {
-                    cacheIDs.removeLast(range.count)
-                    cacheEnds.removeLast(range.count)
-                }
-                continue
-            }
+            guard wantOffsets else { continue }
             var previous = 0
             for t in range {
                 let end = Int(cacheEnds[t])
@@ -344,11 +347,6 @@ struct EncoderCore {
                 flatOffsets.append(Int32(origin + os))
                 flatOffsets.append(Int32(origin + oe))
             }
-            // A long word is not cached: drop its tokens now, so they do not pile up.
-            if piece.count > EncoderCore.cachedWordBytes {
-                cacheIDs.removeLast(range.count)
-                cacheEnds.removeLast(range.count)
-            }
         }
     }
 
@@ -359,10 +357,17 @@ struct EncoderCore {
             let start = Int(v >> 24)
             return start..<(start + Int(v & 0xFF_FFFF))
         }
+        if cacheIDs.count > cachedTokens {
+            // The tokens of the last long word (not cached) go now, so they never pile up; the
+            // check lives here, on the miss path, not in the loop over every word.
+            cacheIDs.removeSubrange(cachedTokens...)
+            cacheEnds.removeSubrange(cachedTokens...)
+        }
         if cache.count >= EncoderCore.cacheLimit || cacheIDs.count >= EncoderCore.cacheLimit * 8 {
             cache.removeAll()
             cacheIDs.removeAll(keepingCapacity: true)
             cacheEnds.removeAll(keepingCapacity: true)
+            cachedTokens = 0
         }
         let start = cacheIDs.count
         let word = UnsafeBufferPointer(start: p, count: n)
@@ -371,7 +376,10 @@ struct EncoderCore {
         } else if let wordPiece {
             wordPiece.encodeWord(word, ids: &cacheIDs, ends: &cacheEnds)
         }
-        if n <= EncoderCore.cachedWordBytes { cache.insert(p, n, UInt64(start) << 24 | UInt64(cacheIDs.count - start)) }
+        if n <= EncoderCore.cachedWordBytes {
+            cache.insert(p, n, UInt64(start) << 24 | UInt64(cacheIDs.count - start))
+            cachedTokens = cacheIDs.count
+        }
         return start..<cacheIDs.count
     }
 }

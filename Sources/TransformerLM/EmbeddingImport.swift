@@ -9,6 +9,17 @@ public enum EmbeddingImport {
     /// model's initialization std. Returns the scale applied.
     @discardableResult
     public static func load(_ path: String, into model: TransformerModel) throws -> Float {
+        let c = model.config
+        return try load(path, into: model, tensor: model.layout.wte, vocabularySize: c.vocabSize, width: c.dim, std: c.embeddingInitStd)
+    }
+
+    /// Copies the `[vocab, width]` table of a safetensors file (as above) into the `[vocabularySize,
+    /// width]` tensor at offset `tensor` of any model's parameters, rescaled so that its standard
+    /// deviation is `std`. Returns the scale applied.
+    @discardableResult
+    public static func load(
+        _ path: String, into model: any TrainableModel, tensor: Int, vocabularySize: Int, width: Int, std targetStd: Float
+    ) throws -> Float {
         let file: SafeTensors
         let suffix = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
         if ["vec", "bin", "txt"].contains(suffix) {
@@ -31,15 +42,16 @@ public enum EmbeddingImport {
             throw ModelError.embeddingMismatch(
                 path: path, detail: "expected one [vocab, dim] tensor, found \(matrices.count) matrices \(matrices)")
         }
-        let shape = file.tensors[name]!.shape
-        let c = model.config
-        guard shape[1] == c.dim else {
-            throw ModelError.embeddingMismatch(
-                path: path, detail: "tensor '\(name)' has dimension \(shape[1]) but the model's dim is \(c.dim)")
+        guard let shape = file.tensors[name]?.shape, shape.count == 2 else {
+            throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' is not a matrix")
         }
-        guard shape[0] == c.vocabSize else {
+        guard shape[1] == width else {
             throw ModelError.embeddingMismatch(
-                path: path, detail: "tensor '\(name)' has \(shape[0]) rows but the tokenizer has \(c.vocabSize) ids")
+                path: path, detail: "tensor '\(name)' has dimension \(shape[1]) but the model's dim is \(width)")
+        }
+        guard shape[0] == vocabularySize else {
+            throw ModelError.embeddingMismatch(
+                path: path, detail: "tensor '\(name)' has \(shape[0]) rows but the tokenizer has \(vocabularySize) ids")
         }
         let values = try file.floats(name)
         let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
@@ -48,8 +60,8 @@ public enum EmbeddingImport {
         guard std > 0, std.isFinite else {
             throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' is constant or not finite")
         }
-        let scale = c.embeddingInitStd / Float(std)
-        let dst = model.parameters.pointer + model.layout.wte
+        let scale = targetStd / Float(std)
+        let dst = model.parameters.pointer + tensor
         for i in 0..<values.count { dst[i] = values[i] * scale }
         return scale
     }

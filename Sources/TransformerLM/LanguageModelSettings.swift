@@ -70,9 +70,22 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     /// Random seed of initialization and dropout. Default: 1.
     public var seed = 1
 
-    /// Model family of the pipeline's `lm` stage. Default: transformer (the only one the pipeline's
-    /// later stages take; `train-lm --arch` trains the others).
+    /// Model family (`train-lm --arch`, the pipeline's `lm.arch`): the Transformer, or a recurrent
+    /// rnn, lstm or gru, which reads `layers` (recurrent layers), `hidden`, `embedDim`, `projection`,
+    /// `carryState`, `context`, `dropout` and `tieEmbeddings`, and none of the Transformer's
+    /// shape options. Default: transformer.
     public var arch: LanguageModelArchitecture = .transformer
+    /// Hidden units of every recurrent layer (rnn, lstm, gru; `train-lm --hidden`). Default: 256.
+    public var hidden = 256
+    /// Token-embedding width of a recurrent model (`train-lm --embed-dim`); 0: the hidden size.
+    /// Default: 0.
+    public var embedDim = 0
+    /// A linear projection hidden → `embedDim` before a recurrent model's head
+    /// (`train-lm --projection`). Default: false.
+    public var projection = false
+    /// Truncated backpropagation through time across windows: a recurrent model carries its state
+    /// from one window to the next of the same stream lane (`train-lm --carry-state`). Default: false.
+    public var carryState = false
     /// Recurrent models the pipeline also trains on the same tokens for the same wall time, their
     /// curves drawn beside the main model's (the `baselines` stage). Default: `["lstm"]`.
     public var baselines: [LanguageModelArchitecture] = [.lstm]
@@ -86,6 +99,12 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
             vocabSize: vocabularySize, contextLength: context, layers: layers, heads: heads, dim: dim, ffnDim: ffnDim,
             positions: positions, norm: norm, activation: activation, ffn: ffn, experts: experts, topK: topK,
             tieEmbeddings: tieEmbeddings, dropout: Float(dropout))
+    }
+
+    /// Width of the token embedding: `dim` for the Transformer, `embedDim` (or `hidden` when 0)
+    /// for a recurrent model. The pipeline's Word2Vec vectors have this size.
+    public var embeddingWidth: Int {
+        arch == .transformer ? dim : (embedDim > 0 ? embedDim : hidden)
     }
 
     /// The training options these settings describe.

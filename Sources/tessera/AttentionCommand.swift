@@ -2,6 +2,7 @@ import ArgumentParser
 import ArtifactIO
 import EncoderDecoder
 import Foundation
+import LanguageModels
 import NeuralCore
 import Pipeline
 import TransformerLM
@@ -16,7 +17,8 @@ struct AttentionCommand: ParsableCommand {
             = how much position i attended to each earlier position) and DIR/layerL_headH.svg.
 
             For a translation model (train-seq2seq), --text is translated (greedy) and the maps are the \
-            decoder's cross-attention: {"source": [...], "output": [...], "layers": [[head matrix, ...], ...]}, \
+            decoder's cross-attention (for --arch rnn-attention one map: its global attention; --arch rnn \
+            has none and is an error): {"source": [...], "output": [...], "layers": [[head matrix, ...], ...]}, \
             row i = how much the step producing output token i attended to each source token.
 
             Example: tessera attention --model runs/demo --text "To be, or not to be" -o attn
@@ -30,7 +32,7 @@ struct AttentionCommand: ParsableCommand {
     func run() throws {
         let state = try RunDirectory.claim(output, as: .attention)
         if Seq2SeqModelDirectory.isModelDirectory(model) { return try crossAttention(state: state) }
-        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        let loaded = try LanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError("\(model) holds a \(loaded.arch.rawValue) model: attention weights exist only for --arch transformer")
         }
@@ -66,7 +68,7 @@ struct AttentionCommand: ParsableCommand {
         let translator = try Translator(model: network, vocabulary: vocabulary, options: DecodingOptions())
         let source = translator.sourceIDs(text).ids
         let outputIDs = translator.decoder.decode(source: source)
-        let maps = network.crossAttentionMaps(source: source, output: outputIDs)
+        let maps = try network.crossAttentionMaps(source: source, output: outputIDs)
         let sourceLabels = source.map { vocabulary.tokenizer.decode([UInt32($0)]) }
         let outputLabels = (outputIDs + [vocabulary.eosID]).prefix(network.config.maxTargetLength).map {
             vocabulary.tokenizer.decode([UInt32($0)])
@@ -90,7 +92,7 @@ struct AttentionCommand: ParsableCommand {
         try AtomicFileWriter.write(Array(json), to: output + "/attention.json")
         FileHandle.standardError.write(
             Data(
-                "translation: \(vocabulary.decode(outputIDs))\nwrote \(output)/attention.json and \(maps.count * network.config.heads) cross-attention heat-maps (\(outputLabels.count) output × \(source.count) source tokens)\n"
+                "translation: \(vocabulary.decode(outputIDs))\nwrote \(output)/attention.json and \(maps.reduce(0) { $0 + $1.count }) cross-attention heat-maps (\(outputLabels.count) output × \(source.count) source tokens)\n"
                     .utf8))
     }
 }

@@ -27,7 +27,7 @@ struct BenchTrainLMCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
+    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LanguageModelArchitecture = .transformer
     @Option(help: "tiny|small (transformer).") var config: String = "tiny"
     @Option(help: "Recurrent layers (rnn/lstm/gru).") var layers: Int = 2
     @Option(help: "Hidden units = embedding width (rnn/lstm/gru).") var hidden: Int = 512

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanguageModels
 import NeuralCore
 import TransformerLM
 
@@ -29,7 +30,7 @@ struct EvaluateLMCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lm = try LoadedLanguageModel.load(model, threads: threads)
+        let lm = try LanguageModel.load(model, threads: threads)
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
         let stream = try TokenStream.read(tokens, vocabularySize: lm.vocabularySize)
         let result = try Evaluator.evaluate(lm.trainable, stream: stream, batch: batch)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ArtifactIO
+import EncoderDecoder
 import Foundation
+import LanguageModels
 import MaskedLM
 import NeuralCore
 import Tokenization
@@ -11,28 +13,52 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract:
-            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification).",
+            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification; hf-marian: MarianMTModel).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
-            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune).
+            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune). \
+            hf-marian needs a post-LN Transformer translation model (train-seq2seq --arch transformer); \
+            it writes config.json, model.safetensors and the joint tokenizer for PreTrainedTokenizerFast \
+            (sources end in <eos>, the decoder starts from <bos>).
 
             Example: tessera export --model runs/demo --format hf-gpt2 -o runs/demo-hf
             """
     )
 
     @Option(help: "Model directory.") var model: String
-    @Option(help: "Format: hf-gpt2 or hf-bert.") var format: String = "hf-gpt2"
+    @Option(help: "Format: hf-gpt2, hf-bert or hf-marian.") var format: String = "hf-gpt2"
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
     func validate() throws {
-        guard format == "hf-gpt2" || format == "hf-bert" else { throw ValidationError("--format \(format): expected hf-gpt2 or hf-bert") }
+        guard ["hf-gpt2", "hf-bert", "hf-marian"].contains(format) else {
+            throw ValidationError("--format \(format): expected hf-gpt2, hf-bert or hf-marian")
+        }
     }
 
     func run() throws {
         // -o is a new directory, an empty one, or an earlier export: never a training run (export
         // would overwrite its config.json and weights) nor a user's directory.
         let state = try RunDirectory.claim(output, as: .export)
+        if format == "hf-marian" {
+            guard Seq2SeqModelDirectory.isModelDirectory(model) else {
+                throw ValidationError("--format hf-marian: \(model) holds no translation model (train-seq2seq)")
+            }
+            let (network, vocabulary) = try Seq2SeqModelDirectory.load(model)
+            guard let transformer = network as? Seq2SeqTransformer else {
+                try MarianExport.check(network.config)
+                throw ValidationError("--format hf-marian: \(model) holds no Transformer")
+            }
+            try MarianExport.check(transformer.config)
+            try RunDirectory.makeDirectories(output)
+            let lock = try RunDirectory.lock(output)
+            defer { withExtendedLifetime(lock) {} }
+            if state != .owned { try RunDirectory.create(output, as: .export) }
+            try MarianExport.write(transformer, tokenizer: vocabulary.tokenizer, to: output)
+            FileHandle.standardError.write(
+                Data("wrote \(output)/config.json, model.safetensors and tokenizer files (MarianMTModel)\n".utf8))
+            return
+        }
         if format == "hf-bert" {
             let bert = try MaskedLMCheckpoint.loadModel(model)
             let dir = MaskedLMCheckpoint.resolve(model)
@@ -48,7 +74,7 @@ struct ExportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
             return
         }
-        let loaded = try LoadedLanguageModel.load(model, threads: 1)
+        let loaded = try LanguageModel.load(model, threads: 1)
         guard case .transformer(let lm) = loaded else {
             throw ValidationError(
                 "\(model) holds a \(loaded.arch.rawValue) model: Hugging Face export is for --arch transformer "

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
+import LanguageModels
 import NeuralCore
-import RecurrentLM
-import TransformerLM
 
 /// `tessera generate`: sample text from a trained model with a KV cache.
 struct GenerateCommand: ParsableCommand {
@@ -30,22 +29,13 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lm = try LoadedLanguageModel.load(model, threads: threads)
+        let lm = try LanguageModel.load(model, threads: threads)
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.vocabularySize)
         let prompt = codec.encode(self.prompt).map { Int32(bitPattern: $0) }
         let stop = codec.endOfTextID.map { Int32(bitPattern: $0) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let ids: [Int32]
-        switch lm {
-        case .transformer(let m):
-            ids = try Sampler(model: m).generate(
-                prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-                seed: seed, stopToken: stop, onToken: { _ in })
-        case .recurrent(let m):
-            ids = try RecurrentSampler(model: m).generate(
-                prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-                seed: seed, stopToken: stop, onToken: { _ in })
-        }
+        let ids = try lm.generate(
+            prompt: prompt, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP, seed: seed, stopToken: stop)
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(self.prompt + codec.decode(ids.map { UInt32(bitPattern: $0) }))
         FileHandle.standardError.write(

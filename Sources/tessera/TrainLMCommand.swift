@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactIO
 import Foundation
+import LanguageModels
 import NeuralCore
 import RecurrentLM
 import Tokenization
@@ -20,8 +21,10 @@ struct TrainLMCommand: ParsableCommand {
             --arch rnn|lstm|gru trains embedding → recurrent layers (--hidden, --layers; PyTorch's \
             cells and tensor names) → optional --projection → head; --context is the truncated-BPTT \
             window. Transformer-only options (--heads, --dim, --ffn-dim, --positions, --norm, \
-            --activation, --ffn, --experts, --top-k, --init-embeddings) are errors with a recurrent \
-            arch, and --hidden, --embed-dim, --projection are errors with the Transformer.
+            --activation, --ffn, --experts, --top-k) are errors with a recurrent arch, and --hidden, \
+            --embed-dim, --projection, --carry-state are errors with the Transformer. --init-embeddings \
+            takes a [vocab, width] table whose width is the model's embedding width (--dim, or \
+            --embed-dim/--hidden).
 
             Example: tessera train-lm --tokens train.bin --val-fraction 0.1 --tokenizer bytes --steps 1000 -o runs/demo
             Example: tessera train-lm --arch lstm --hidden 256 --layers 2 --tokens train.bin --tokenizer bytes -o runs/lstm
@@ -35,7 +38,7 @@ struct TrainLMCommand: ParsableCommand {
     @Option(help: "Tokenizer: a tokenizer.json, or 'bytes' for byte-level ids.") var tokenizer: String
     @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).")
     var initEmbeddings: String?
-    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LMArchitecture = .transformer
+    @Option(help: "Model family: transformer|rnn|lstm|gru.") var arch: LanguageModelArchitecture = .transformer
     @Option(help: "Transformer blocks or recurrent layers (default: 4 for the Transformer, 2 for rnn/lstm/gru).") var layers: Int?
     @Option(help: "Hidden units per recurrent layer (rnn/lstm/gru; default: 256).") var hidden: Int?
     @Option(name: .customLong("embed-dim"), help: "Token-embedding width (rnn/lstm/gru; default: --hidden).") var embedDim: Int?
@@ -86,10 +89,17 @@ struct TrainLMCommand: ParsableCommand {
     /// The defaults, shared with the pipeline's `lm` stage.
     static let defaults = LanguageModelSettings()
 
-    /// The settings the options describe, defaults filled in (an FFN width not given is 4 × dim).
+    /// Recurrent layers when --layers is not given with --arch rnn|lstm|gru.
+    static let recurrentLayers = 2
+
+    /// The settings the options describe, defaults filled in (an FFN width not given is 4 × dim;
+    /// a recurrent arch has ``recurrentLayers`` layers unless --layers says otherwise).
     func settings() -> LanguageModelSettings {
         var s = Self.defaults
-        s.layers = layers ?? s.layers; s.heads = heads ?? s.heads; s.dim = dim ?? s.dim; s.ffnDim = ffnDim ?? 4 * s.dim
+        s.arch = arch
+        s.layers = layers ?? (arch.cell == nil ? s.layers : Self.recurrentLayers)
+        s.hidden = hidden ?? s.hidden; s.embedDim = embedDim ?? s.embedDim; s.projection = projection; s.carryState = carryState
+         s.heads = heads ?? s.heads; s.dim = dim ?? s.dim; s.ffnDim = ffnDim ?? 4 * s.dim
         s.context = context ?? s.context; s.positions = positions ?? s.positions; s.norm = norm ?? s.norm
         s.activation = activation ?? s.activation; s.ffn = ffn ?? s.ffn; s.experts = experts ?? s.experts; s.topK = topK ?? s.topK
         s.tieEmbeddings = tieEmbeddings ?? s.tieEmbeddings; s.dropout = dropout
@@ -106,12 +116,7 @@ struct TrainLMCommand: ParsableCommand {
 
     /// The recurrent architecture the options describe (defaults filled in), or nil for the Transformer.
     func recurrentConfig(vocabularySize V: Int) -> RecurrentConfig? {
-        guard let cell = arch.cell else { return nil }
-        let h = hidden ?? 256
-        return RecurrentConfig(
-            arch: cell, vocabSize: V, contextLength: context ?? Self.defaults.context, embeddingDim: embedDim ?? h, hiddenSize: h,
-            layers: layers ?? 2,
-            dropout: Float(dropout), tieEmbeddings: tieEmbeddings ?? true, projection: projection, carryState: carryState)
+        settings().recurrentConfig(vocabularySize: V)
     }
 
     func validate() throws {
@@ -120,17 +125,18 @@ struct TrainLMCommand: ParsableCommand {
             let transformerOnly: [(String, Bool)] = [
                 ("--heads", heads != nil), ("--dim", dim != nil), ("--ffn-dim", ffnDim != nil), ("--positions", positions != nil),
                 ("--norm", norm != nil), ("--activation", activation != nil), ("--ffn", ffn != nil), ("--experts", experts != nil),
-                ("--top-k", topK != nil), ("--init-embeddings", initEmbeddings != nil),
+                ("--top-k", topK != nil),
             ]
             if let given = transformerOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to --arch transformer only, not \(cell.rawValue)")
             }
-            try OptionCheck.range("--hidden", hidden ?? 256, 1...65536)
+            let h = hidden ?? Self.defaults.hidden
+            try OptionCheck.range("--hidden", h, 1...65536)
             if let embedDim { try OptionCheck.range("--embed-dim", embedDim, 1...65536) }
-            try OptionCheck.range("--layers", layers ?? 2, 1...1024)
-            if let embedDim, embedDim != hidden ?? 256, !projection, tieEmbeddings ?? true {
+            try OptionCheck.range("--layers", layers ?? Self.recurrentLayers, 1...1024)
+            if let embedDim, embedDim != h, !projection, tieEmbeddings ?? true {
                 throw ValidationError(
-                    "--embed-dim \(embedDim) differs from --hidden \(hidden ?? 256): tied embeddings need them equal, "
+                    "--embed-dim \(embedDim) differs from --hidden \(h): tied embeddings need them equal, "
                         + "or --projection, or --no-tie-embeddings")
             }
             if !resume, let c = recurrentConfig(vocabularySize: 2) {
@@ -212,26 +218,20 @@ struct TrainLMCommand: ParsableCommand {
 
         let codec = try loadTokenCodec(tokenizer)
         let V = codec.vocabularySize
-        let model: any TrainableModel, description: String
+        let lm: LanguageModel
         var options = TrainingOptions()
         if resume {
-            let loaded = try LoadedLanguageModel.load(output, threads: threads)
-            guard loaded.arch == arch else {
-                throw ValidationError(
-                    "--resume: \(output) holds a \(loaded.arch.rawValue) model; resume it with --arch \(loaded.arch.rawValue)")
+            lm = try LanguageModel.load(output, threads: threads)
+            guard lm.arch == arch else {
+                throw ValidationError("--resume: \(output) holds a \(lm.arch.rawValue) model; resume it with --arch \(lm.arch.rawValue)")
             }
-            guard loaded.vocabularySize == V else {
-                throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(loaded.vocabularySize)")
+            guard lm.vocabularySize == V else {
+                throw ValidationError("--tokenizer has \(V) ids but the model in \(output) has \(lm.vocabularySize)")
             }
-            switch loaded {
-            case .transformer(let m):
-                try checkUnchangedArchitecture(m.config)
-                description = Self.describe(m.config)
-            case .recurrent(let m):
-                try checkUnchangedArchitecture(m.config)
-                description = Self.describe(m.config)
+            switch lm {
+            case .transformer(let m): try checkUnchangedArchitecture(m.config)
+            case .recurrent(let m): try checkUnchangedArchitecture(m.config)
             }
-            model = loaded.trainable
             options = try Checkpoint.trainingOptions(output)
             options.steps = steps
             if let windows, windows != options.windows {
@@ -239,22 +239,14 @@ struct TrainLMCommand: ParsableCommand {
                     "--resume: --windows \(windows.rawValue) differs from the run's \(options.windows.rawValue) in \(output); resume with the run's sampling")
             }
         } else {
-            if let config = recurrentConfig(vocabularySize: V) {
-                let recurrent = try RecurrentModel(config: config, threads: threads)
-                recurrent.initialize(seed: UInt64(seed))
-                (model, description) = (recurrent, Self.describe(config))
-            } else {
-                let config = modelConfig(vocabularySize: V)
-                let transformer = try TransformerModel(config: config, threads: threads)
-                transformer.initialize(seed: UInt64(seed))
-                if let initEmbeddings {
-                    let scale = try EmbeddingImport.load(initEmbeddings, into: transformer)
-                    FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
-                }
-                (model, description) = (transformer, Self.describe(config))
+            lm = try LanguageModel.make(settings: settings(), vocabularySize: V, threads: threads)
+            if let initEmbeddings {
+                let scale = try lm.initializeEmbeddings(from: initEmbeddings)
+                FileHandle.standardError.write(Data("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))\n".utf8))
             }
             options = settings().trainingOptions()
         }
+        let model = lm.trainable, description = lm.summary
         let all = try TokenStream.read(tokens, vocabularySize: V)
         let train: TokenStream, validation: TokenStream
         if let val {
@@ -347,16 +339,6 @@ struct TrainLMCommand: ParsableCommand {
         if carryState && !saved.carryState {
             throw ValidationError("--resume: --carry-state differs from the run in \(output); it cannot change")
         }
-    }
-
-    static func describe(_ c: ModelConfig) -> String {
-        "transformer: \(c.layers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim) (\(c.ffn.rawValue)), context \(c.contextLength), "
-            + "vocab \(c.vocabSize), \(c.positions.rawValue) positions, \(c.norm.rawValue)-LN, \(c.activation.rawValue)"
-    }
-
-    static func describe(_ c: RecurrentConfig) -> String {
-        "\(c.arch.rawValue): \(c.layers) layers, hidden \(c.hiddenSize), embedding \(c.embeddingDim)\(c.projection ? " (projected)" : ""), "
-            + "context \(c.contextLength), vocab \(c.vocabSize), \(c.tieEmbeddings ? "tied" : "untied") head"
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

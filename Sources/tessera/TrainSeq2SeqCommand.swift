@@ -10,7 +10,8 @@ import TranslationMetrics
 struct TrainSeq2SeqCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-seq2seq",
-        abstract: "Train an encoder–decoder translation model (Transformer) on sentence pairs (CPU).",
+        abstract:
+            "Train an encoder–decoder translation model (Transformer, or LSTM/GRU with or without attention) on sentence pairs (CPU).",
         discussion: """
             Without --dev, the pairs are split deterministically by a hash of the source side \
             (FNV-1a-64 of its UTF-8 bytes modulo 1000: dev below --dev-per-mille, test below \
@@ -26,6 +27,14 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             continues where the last checkpoint stopped. --minutes stops at a wall-clock budget \
             (with a checkpoint); the learning-rate schedule still spans --steps.
 
+            --arch rnn-attention: an LSTM or GRU encoder (--cell, --bidirectional: directions summed) \
+            whose final state of each layer starts the decoder, and Luong's global dot-product \
+            attention (s_t·h_i over the real source positions, softmax, context concatenated with \
+            s_t, tanh layer, softmax over the vocabulary; no input feeding). --arch rnn: the same \
+            without attention (the fixed-size context). For both, --dim is the embedding and hidden \
+            width and --layers the layers of the encoder and of the decoder; --heads, --ffn-dim, \
+            --norm and --activation are Transformer options.
+
             Example: tessera train-seq2seq --pairs Corpora/parallel/en-ko.ui.sample.jsonl --src-field en --tgt-field ko --minutes 5 -o runs/en-ko
             """
     )
@@ -35,7 +44,9 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Option(name: .customLong("dev-per-mille"), help: "Split: per-mille of pairs held out for dev.") var devPerMille: Int = 50
     @Option(name: .customLong("test-per-mille"), help: "Split: per-mille of pairs held out for test.") var testPerMille: Int = 50
     @Option(help: "Architecture: transformer|rnn-attention|rnn.") var arch: Seq2SeqConfig.Architecture = .transformer
-    @Option(help: "Encoder and decoder blocks each.") var layers: Int = 3
+    @Option(help: "Recurrent cell of --arch rnn-attention / rnn: lstm|gru.") var cell: Seq2SeqCell = .lstm
+    @Flag(help: "Bidirectional recurrent encoder (--arch rnn-attention / rnn): the two directions are summed.") var bidirectional = false
+    @Option(help: "Encoder and decoder blocks (Transformer) or recurrent layers, each.") var layers: Int = 3
     @Option(help: "Attention heads.") var heads: Int = 4
     @Option(help: "Model width.") var dim: Int = 256
     @Option(name: .customLong("ffn-dim"), help: "FFN hidden width (default: 4 × dim).") var ffnDim: Int?
@@ -67,18 +78,18 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Flag(help: "Replace a finished run in -o.") var force = false
 
     func validate() throws {
-        if arch != .transformer {
-            throw ValidationError(
-                "--arch \(arch.rawValue): not implemented yet (only transformer); the recurrent variants wait for NeuralCore's LSTM/GRU cells"
-            )
+        if arch == .transformer {
+            if bidirectional { throw ValidationError("--bidirectional applies to --arch rnn-attention and rnn, not transformer") }
         }
         try OptionCheck.range("--dev-per-mille", devPerMille, 0...1000)
         try OptionCheck.range("--test-per-mille", testPerMille, 0...(1000 - devPerMille))
         try OptionCheck.range("--layers", layers, 1...64)
         try OptionCheck.range("--heads", heads, 1...256)
         try OptionCheck.range("--dim", dim, 2...16384)
-        guard dim % heads == 0, (dim / heads) % 1 == 0 else { throw ValidationError("--dim \(dim) must be a multiple of --heads \(heads)") }
-        guard dim % 2 == 0 else { throw ValidationError("--dim \(dim): expected an even width (sinusoidal positions)") }
+        if arch == .transformer {
+            guard dim % heads == 0 else { throw ValidationError("--dim \(dim) must be a multiple of --heads \(heads)") }
+            guard dim % 2 == 0 else { throw ValidationError("--dim \(dim): expected an even width (sinusoidal positions)") }
+        }
         if let ffnDim { try OptionCheck.range("--ffn-dim", ffnDim, 1...65536) }
         try OptionCheck.range("--label-smoothing", labelSmoothing, 0...1, openUpper: true)
         try OptionCheck.range("--vocab-size", vocabSize, 260...1_000_000)
@@ -133,7 +144,7 @@ struct TrainSeq2SeqCommand: ParsableCommand {
                 + (dev == nil ? " (split by FNV-1a of the source, dev \(devPerMille)‰, test \(testPerMille)‰)" : ""))
 
         // Model, vocabulary, trainer.
-        let model: Seq2SeqTransformer, vocabulary: TranslationVocabulary
+        let model: any Seq2SeqNetwork, vocabulary: TranslationVocabulary
         var options = Seq2SeqTrainingOptions()
         if resume {
             (model, vocabulary) = try Seq2SeqModelDirectory.load(output)
@@ -156,7 +167,11 @@ struct TrainSeq2SeqCommand: ParsableCommand {
                 norm: norm, activation: activation, labelSmoothing: labelSmoothing, padID: vocabulary.padID,
                 bosID: vocabulary.bosID, eosID: vocabulary.eosID)
             config.architecture = arch
-            model = try Seq2SeqTransformer(config: config, seed: seed)
+            if arch != .transformer {
+                config.cell = cell.recurrentCell
+                config.bidirectional = bidirectional
+            }
+            model = try Seq2SeqNetworks.make(config: config, seed: seed)
             options.batchTokens = batchTokens; options.steps = steps; options.learningRate = lr; options.warmup = warmup
             options.weightDecay = weightDecay; options.clip = clip; options.seed = seed; options.evalInterval = evalInterval
             options.evalSentences = evalSentences; options.checkpointInterval = checkpointInterval
@@ -174,9 +189,14 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         let trainer = try Seq2SeqTrainer(model: model, examples: trainExamples, options: options)
         if resume { try Seq2SeqModelDirectory.restore(trainer, from: output) }
         let c = model.config
+        let shape =
+            c.architecture == .transformer
+            ? "transformer, \(c.encoderLayers)+\(c.decoderLayers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), "
+                + "\(c.norm.rawValue)-LN, \(c.activation.rawValue)"
+            : "\(c.architecture.rawValue), \(c.isBidirectional ? "bidirectional " : "")\(c.recurrentCell.rawValue) encoder, "
+                + "\(c.encoderLayers)+\(c.decoderLayers) layers, dim \(c.dim)"
         log(
-            "model: transformer, \(c.encoderLayers)+\(c.decoderLayers) layers, \(c.heads) heads, dim \(c.dim), ffn \(c.ffnDim), "
-                + "\(c.norm.rawValue)-LN, \(c.activation.rawValue), label smoothing \(c.labelSmoothing); \(model.parameterCount) parameters; "
+            "model: \(shape), label smoothing \(c.labelSmoothing); \(model.parameterCount) parameters; "
                 + "\(trainer.batchesPerEpoch) batches per epoch; \(threads) threads")
 
         let translator = try Translator(model: model, vocabulary: vocabulary, options: DecodingOptions())

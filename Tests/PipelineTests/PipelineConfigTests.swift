@@ -34,6 +34,19 @@ import TransformerLM
         #expect(error?.message == message, "\(String(describing: error))")
     }
 
+    /// An architecture the pipeline does not know is one line naming the file, `lm.arch` and the values allowed.
+    @Test func anUnknownArchitectureIsOneLineNamingLMArch() {
+        let error = #expect(throws: StrictJSON.ConfigError.self) { try decode(#"{"lm": {"arch": "mamba", "hidden": 64}}"#) }
+        #expect(error?.description == "p.json: field 'lm.arch': expected transformer, rnn, lstm or gru, found 'mamba'")
+        #expect(error?.description.contains("\n") == false)
+    }
+
+    @Test func recurrentOptionsDecode() throws {
+        let config = try decode(#"{"lm": {"arch": "gru", "layers": 2, "hidden": 96, "embedDim": 64, "projection": true}}"#)
+        #expect(config.lm.arch == .gru && config.lm.layers == 2 && config.lm.hidden == 96 && config.lm.projection)
+        #expect(config.lm.embeddingWidth == 64)
+    }
+
     @Test func theLanguageModelStageHasTheDefaultsOfTrainLM() {
         // One set of defaults: the pipeline's lm stage is LanguageModelSettings itself.
         #expect(PipelineConfig().lm == LanguageModelSettings())

@@ -1,8 +1,10 @@
 import ArtifactIO
 import Foundation
+import NeuralCore
 import Pipeline
 import TestFixtures
 import Testing
+import TransformerLM
 
 /// The whole chain on a small real corpus with a tiny model: stages, skipping, re-running,
 /// resumption after an interruption, and the report.
@@ -31,6 +33,22 @@ import Testing
         c.lm.threads = 1
         c.generate.maxTokens = 10
         c.report.pcaTokens = 20
+        return c
+    }
+
+    /// The tiny configuration with a recurrent main model of `arch` (1 layer of 16 units, so the
+    /// Word2Vec vectors keep the Transformer's width 16) and short recurrent baselines.
+    static func tinyRecurrentConfig(_ arch: LanguageModelArchitecture) -> PipelineConfig {
+        var c = tinyConfig()
+        let defaults = LanguageModelSettings()
+        c.lm.heads = defaults.heads  // the Transformer's shape options keep their defaults
+        c.lm.dim = defaults.dim
+        c.lm.ffnDim = defaults.ffnDim
+        c.lm.arch = arch
+        c.lm.hidden = 16
+        c.lm.baselines = []
+        c.baseline.hidden = 8
+        c.baseline.seconds = 0.2
         return c
     }
 
@@ -105,7 +123,12 @@ import Testing
         cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.tokenizer.specialTokens = ["a", "a"]; cases.append((c, "field 'tokenizer.specialTokens'"))
         c = Self.tinyConfig(); c.lm.lr = .nan; cases.append((c, "field 'lm.lr'"))
-        c = Self.tinyConfig(); c.lm.arch = .lstm; cases.append((c, "field 'lm.arch'"))
+        c = Self.tinyConfig(); c.lm.arch = .lstm; cases.append((c, "field 'lm.heads'"))  // tinyConfig's 2 heads: a Transformer option
+        c = Self.tinyRecurrentConfig(.gru); c.lm.positions = .sinusoidal; cases.append((c, "field 'lm.positions'"))
+        c = Self.tinyConfig(); c.lm.hidden = 64; cases.append((c, "field 'lm.hidden'"))
+        c = Self.tinyConfig(); c.lm.carryState = true; cases.append((c, "field 'lm.carryState'"))
+        c = Self.tinyRecurrentConfig(.lstm); c.lm.hidden = 0; cases.append((c, "field 'lm.hidden'"))
+        c = Self.tinyRecurrentConfig(.rnn); c.lm.embedDim = 8; cases.append((c, "field 'lm.embedDim'"))
         c = Self.tinyConfig(); c.lm.baselines = [.transformer]; cases.append((c, "field 'lm.baselines.0'"))
         c = Self.tinyConfig(); c.lm.baselines = [.gru, .gru]; cases.append((c, "field 'lm.baselines.1'"))
         c = Self.tinyConfig(); c.baseline.layers = 0; cases.append((c, "field 'baseline.layers'"))
@@ -151,6 +174,71 @@ import Testing
         config.baseline.lr = 0.005
         let again = try PipelineRunner(config: config, run: run, log: { _ in }).run()
         #expect(again.filter { $0.1 == .ran }.map(\.0) == [.baselines, .report])
+    }
+
+    /// `lm.arch: lstm`: the recurrent model is the one trained (its embedding from Word2Vec),
+    /// evaluated and sampled; the report has its curves, samples and the baselines beside it, and
+    /// says why there are no attention maps; `lm.baselines` naming the main arch trains it once.
+    @Test func aRecurrentMainModelRunsEveryStageAndTheReportSkipsAttention() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        var config = Self.tinyRecurrentConfig(.lstm)
+        config.lm.baselines = [.lstm, .gru]
+        var lines: [String] = []
+        let outcomes = try PipelineRunner(config: config, run: run, log: { lines.append($0) }).run()
+        #expect(outcomes.map(\.1) == Array(repeating: .ran, count: PipelineStage.allCases.count))
+        for artifact in ["embeddings.safetensors", "lm/model.safetensors", "evaluation.json", "samples.json", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: "\(run)/\(artifact)"), "\(artifact)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(run)/attention.json"))
+        #expect(lines.contains { $0.contains("token embeddings initialized from Word2Vec") }, "\(lines)")
+
+        struct ModelConfig: Decodable { var arch: String, hiddenSize: Int, layers: Int }
+        let saved = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/lm/config.json")))
+        #expect(saved.arch == "lstm" && saved.hiddenSize == 16 && saved.layers == 1, "\(saved)")
+        let embeddings = try SafeTensors.read("\(run)/embeddings.safetensors")
+        #expect(embeddings.tensors.values.map(\.shape) == [[400, 16]])
+        struct Evaluation: Decodable { var loss: Double, unigramLoss: Double, tokens: Int }
+        let evaluation = try JSONDecoder().decode(Evaluation.self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/evaluation.json")))
+        #expect(evaluation.loss.isFinite && evaluation.loss > 0 && evaluation.tokens > 0, "\(evaluation)")
+        struct Sample: Decodable { var prompt: String, text: String }
+        let samples = try JSONDecoder().decode([Sample].self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/samples.json")))
+        #expect(samples.map(\.prompt) == config.generate.prompts)
+        #expect(samples.allSatisfy { $0.text.hasPrefix($0.prompt) }, "\(samples)")
+        struct Summary: Decodable { var arch: String }
+        let summaries = try JSONDecoder().decode(
+            [Summary].self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/baselines/summary.json")))
+        #expect(summaries.map(\.arch) == ["gru"])
+
+        let html = try String(contentsOfFile: "\(run)/report.html", encoding: .utf8)
+        #expect(html.contains("LSTM: 1 layers of 16 units"))
+        #expect(html.contains("Loss (nats per token)") && html.contains("Validation loss against training time"))
+        #expect(html.contains("<td>lstm (main, 1 × 16)</td>") && html.contains("<td>gru (2 × 8)</td>"))
+        #expect(html.contains("it is not trained twice"))
+        #expect(html.contains("Skipped: attention maps") && html.contains("lm.arch = lstm"))
+        #expect(!html.contains("layer 1, head 1"))
+    }
+
+    /// Changing `lm.arch` trains the new model from scratch (no resuming the other family's
+    /// checkpoint) and re-runs what reads it; Word2Vec of the same width is kept.
+    @Test func changingTheArchitectureRetrainsTheLanguageModel() throws {
+        let run = Self.temporaryRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        try PipelineRunner(config: Self.tinyConfig(), run: run, log: { _ in }).run(until: .evaluate)
+        var lines: [String] = []
+        let lstm = try PipelineRunner(config: Self.tinyRecurrentConfig(.lstm), run: run, log: { lines.append($0) }).run(until: .evaluate)
+        #expect(lstm.filter { $0.1 == .ran }.map(\.0) == [.lm, .baselines, .evaluate])
+        let gru = try PipelineRunner(config: Self.tinyRecurrentConfig(.gru), run: run, log: { lines.append($0) }).run(until: .evaluate)
+        #expect(gru.filter { $0.1 == .ran }.map(\.0) == [.lm, .baselines, .evaluate])
+        #expect(!lines.contains { $0.contains("resuming") }, "\(lines)")
+        struct ModelConfig: Decodable { var arch: String }
+        let saved = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: URL(fileURLWithPath: "\(run)/lm/config.json")))
+        #expect(saved.arch == "gru")
+        // A width of its own re-trains Word2Vec too.
+        var wider = Self.tinyRecurrentConfig(.gru)
+        wider.lm.hidden = 24
+        let again = try PipelineRunner(config: wider, run: run, log: { _ in }).run(until: .evaluate)
+        #expect(again.filter { $0.1 == .ran }.map(\.0) == [.embeddings, .lm, .baselines, .evaluate])
     }
 
     @Test func anInterruptedRunResumesToTheSameWeights() throws {

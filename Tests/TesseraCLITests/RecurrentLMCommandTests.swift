@@ -71,4 +71,35 @@ import Testing
             attention.status != 0 && attention.stderr.contains("attention weights exist only for --arch transformer"), "\(attention.stderr)"
         )
     }
+
+    /// A safetensors file with one float32 `[rows, columns]` tensor `embeddings` of `value(k)`.
+    static func embeddingTable(rows: Int, columns: Int, at url: URL, value: (Int) -> Float) throws {
+        let header = #"{"embeddings":{"dtype":"F32","shape":[\#(rows),\#(columns)],"data_offsets":[0,\#(4 * rows * columns)]}}"#
+        var data = Data()
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: Array(header.utf8))
+        for k in 0..<(rows * columns) { withUnsafeBytes(of: value(k).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        try data.write(to: url)
+    }
+
+    /// `--init-embeddings` fills a recurrent model's embedding when the table is as wide as it, and
+    /// names both widths when not.
+    @Test func word2VecInitializesARecurrentEmbedding() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shard = dir.appendingPathComponent("train.bin")
+        try Self.byteShard(Self.text, at: shard)
+        // The byte-level tokenizer has 257 ids (256 bytes and end-of-text).
+        let fits = dir.appendingPathComponent("w16.safetensors"), narrow = dir.appendingPathComponent("w8.safetensors")
+        try Self.embeddingTable(rows: 257, columns: 16, at: fits) { Float(($0 * 7919) % 101) / 50 - 1 }
+        try Self.embeddingTable(rows: 257, columns: 8, at: narrow) { Float($0 % 13) }
+        let train = [
+            "train-lm", "--arch", "gru", "--hidden", "16", "--layers", "1", "--context", "16", "--batch", "2", "--steps", "2",
+            "--eval-interval", "2", "--eval-batches", "1", "--threads", "1", "--tokens", shard.path, "--tokenizer", "bytes",
+        ]
+        let good = try CommandRunner.run(train + ["--init-embeddings", fits.path, "-o", dir.appendingPathComponent("a").path])
+        #expect(good.status == 0 && good.stderr.contains("initialized token embeddings from \(fits.path)"), "\(good.stderr)")
+        let bad = try CommandRunner.run(train + ["--init-embeddings", narrow.path, "-o", dir.appendingPathComponent("b").path])
+        #expect(bad.status != 0 && bad.stderr.contains("has dimension 8 but the model's dim is 16"), "\(bad.stderr)")
+    }
 }

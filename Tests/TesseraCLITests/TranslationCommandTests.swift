@@ -59,6 +59,13 @@ import Testing
         let maps = try CommandRunner.run(["attention", "--model", run, "--text", "Open file", "-o", attention])
         #expect(maps.status == 0, "\(maps.stderr)")
         #expect(FileManager.default.fileExists(atPath: attention + "/layer0_head1.svg"))
+        // Marian export of the post-LN Transformer.
+        let marian = dir.appendingPathComponent("marian").path
+        let export = try CommandRunner.run(["export", "--model", run, "--format", "hf-marian", "-o", marian])
+        #expect(export.status == 0, "\(export.stderr)")
+        for file in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
+            #expect(FileManager.default.fileExists(atPath: marian + "/" + file), "\(file)")
+        }
         // A second run into the finished directory is refused; --resume continues.
         let again = try CommandRunner.run(["train-seq2seq", "--pairs", pairs, "--steps", "40", "-o", run])
         #expect(again.status != 0 && again.stderr.contains("--resume"), "\(again.stderr)")
@@ -67,6 +74,48 @@ import Testing
         ])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("done: step 34"), "\(resumed.stderr)")
+    }
+
+    /// The recurrent archs through the same commands: rnn-attention draws its one attention map;
+    /// rnn has none (an error), and neither exports to Marian.
+    @Test func recurrentArchitectures() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pairs = try Self.writePairs(dir)
+        for arch in ["rnn-attention", "rnn"] {
+            let run = dir.appendingPathComponent(arch).path
+            let train = try CommandRunner.run([
+                "train-seq2seq", "--pairs", pairs, "--dev", pairs, "--arch", arch, "--cell", "gru", "--bidirectional", "--layers", "2",
+                "--dim", "16", "--vocab-size", "300", "--batch-tokens", "64", "--steps", "20", "--warmup", "3", "--lr", "5e-3",
+                "--eval-interval", "10", "--eval-sentences", "4", "--threads", "1", "-o", run,
+            ])
+            #expect(train.status == 0, "\(train.stderr)")
+            #expect(train.stderr.contains("model: \(arch), bidirectional gru encoder, 2+2 layers"), "\(train.stderr)")
+            let input = Data("Open file\nClose window\n".utf8)
+            let greedy = try CommandRunner.run(["translate", "--model", run], stdin: input)
+            #expect(greedy.status == 0, "\(greedy.stderr)")
+            let beamOne = try CommandRunner.run(["translate", "--model", run, "--beam", "1"], stdin: input)
+            #expect(beamOne.stdout == greedy.stdout)
+            let evaluate = try CommandRunner.run(["evaluate-seq2seq", "--model", run, "--pairs", pairs, "--beam", "3"])
+            #expect(evaluate.status == 0, "\(evaluate.stderr)")
+            let attention = dir.appendingPathComponent("attn-" + arch).path
+            let maps = try CommandRunner.run(["attention", "--model", run, "--text", "Open file", "-o", attention])
+            if arch == "rnn" {
+                #expect(maps.status != 0 && maps.stderr.contains("architecture rnn has no attention"), "\(maps.stderr)")
+            } else {
+                #expect(maps.status == 0, "\(maps.stderr)")
+                #expect(FileManager.default.fileExists(atPath: attention + "/layer0_head0.svg"))
+            }
+            let export = try CommandRunner.run([
+                "export", "--model", run, "--format", "hf-marian", "-o", dir.appendingPathComponent("m").path,
+            ])
+            #expect(export.status != 0 && export.stderr.contains("architecture \(arch)"), "\(export.stderr)")
+        }
+        let resumed = try CommandRunner.run([
+            "train-seq2seq", "--pairs", pairs, "--dev", pairs, "--steps", "24", "--threads", "1", "--resume", "-o",
+            dir.appendingPathComponent("rnn-attention").path,
+        ])
+        #expect(resumed.status == 0 && resumed.stderr.contains("done: step 24"), "\(resumed.stderr)")
     }
 
     @Test func badInputIsAOneLineErrorBeforeAnyWork() throws {
@@ -85,8 +134,8 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("\(jsonl):2: expected a string field \"ko\""), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: run), "bad input must leave no run directory behind")
-        let arch = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "--arch", "rnn", "-o", run])
-        #expect(arch.status != 0 && arch.stderr.contains("--arch rnn"), "\(arch.stderr)")
+        let bidirectional = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "--bidirectional", "-o", run])
+        #expect(bidirectional.status != 0 && bidirectional.stderr.contains("--bidirectional"), "\(bidirectional.stderr)")
         let heads = try CommandRunner.run(["train-seq2seq", "--pairs", jsonl, "--dim", "30", "--heads", "4", "-o", run])
         #expect(heads.status != 0 && heads.stderr.contains("--heads"), "\(heads.stderr)")
     }

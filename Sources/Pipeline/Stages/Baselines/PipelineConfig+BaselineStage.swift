@@ -1,3 +1,5 @@
+import NeuralCore
+
 extension PipelineConfig {
     /// Options of the recurrent baselines that `lm.baselines` names (the `baselines` stage): each is
     /// trained on the same shards, batch and context as the main model, for the same wall time.
@@ -17,4 +19,8 @@ extension PipelineConfig {
         /// The defaults.
         public init() {}
     }
+
+    /// The architectures the baselines stage trains: `lm.baselines` without `lm.arch` itself (the
+    /// main model already is that architecture, trained on the same tokens), in their order.
+    public var baselineArchitectures: [LanguageModelArchitecture] { lm.baselines.filter { $0 != lm.arch } }
 }

@@ -3,7 +3,8 @@ import Foundation
 import NeuralCore
 import RecurrentLM
 
-/// The baselines stage: every recurrent architecture of `lm.baselines` trained on the same shards,
+/// The baselines stage: every recurrent architecture of `lm.baselines` (but `lm.arch` itself, which
+/// the main model already is) trained on the same shards,
 /// batch and context as the main model for the same wall time (the main model's measured training
 /// time, or `baseline.seconds`), its curve in `baselines/ARCH.json` and a summary in
 /// `baselines/summary.json`.
@@ -23,7 +24,11 @@ extension PipelineRunner {
     func runBaselines() throws -> ([String], [String: Double]) {
         let lm = config.lm, options = config.baseline
         try FileManager.default.createDirectory(atPath: path("baselines"), withIntermediateDirectories: true)
-        guard !lm.baselines.isEmpty else {
+        let architectures = config.baselineArchitectures
+        if architectures.count < lm.baselines.count {
+            log("  \(lm.arch.rawValue) is the main model (lm.arch): not trained again as a baseline")
+        }
+        guard !architectures.isEmpty else {
             try writeJSON([BaselineSummary](), to: "baselines/summary.json")
             return (["baselines/summary.json"], [:])
         }
@@ -36,7 +41,7 @@ extension PipelineRunner {
         let mainParameters = Int(mainRecord?.metrics["parameters"] ?? 0)
 
         var outputs = ["baselines/summary.json"], metrics: [String: Double] = [:], summaries: [BaselineSummary] = []
-        for arch in lm.baselines {
+        for arch in architectures {
             guard let cell = arch.cell else { throw PipelineError("field 'lm.baselines': '\(arch.rawValue)' is not recurrent") }
             let hidden =
                 options.hidden > 0

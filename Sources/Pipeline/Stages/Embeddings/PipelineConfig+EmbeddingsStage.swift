@@ -1,5 +1,6 @@
 extension PipelineConfig {
-    /// Options of the Word2Vec stage (the vector size is the LM's `dim`).
+    /// Options of the Word2Vec stage (the vector size is the LM's embedding width: `lm.dim` for the
+    /// Transformer, `lm.embedDim` or `lm.hidden` for a recurrent model).
     public struct EmbeddingsStage: Codable, Sendable, Equatable {
         /// Train Word2Vec and initialize the LM's token embeddings from it. Default: true.
         public var enabled = true

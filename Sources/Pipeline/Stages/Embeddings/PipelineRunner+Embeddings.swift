@@ -1,7 +1,8 @@
 import Embeddings
 import Tokenization
 
-/// The embeddings stage: Word2Vec on the training shard's subword ids, `embeddings.safetensors`.
+/// The embeddings stage: Word2Vec on the training shard's subword ids, `embeddings.safetensors`, its
+/// vectors as wide as the main model's token embedding (`lm.embeddingWidth`).
 extension PipelineRunner {
     func runEmbeddings() throws -> ([String], [String: Double]) {
         guard config.embeddings.enabled else {
@@ -13,7 +14,7 @@ extension PipelineRunner {
         let corpus = try TokenCorpusBuilder(vocabulary: TokenizerVocabulary(tokenizer: tokenizer), minCount: options.minCount)
             .buildMapped(shardPath: path("data/train.bin"))
         var skipGram = SkipGramConfiguration()
-        skipGram.dimension = config.lm.dim
+        skipGram.dimension = config.lm.embeddingWidth
         skipGram.window = options.window
         skipGram.negative = options.negative
         skipGram.sample = options.sample

@@ -1,5 +1,6 @@
 import ArtifactIO
 import Foundation
+import LanguageModels
 import NeuralCore
 import Tokenization
 
@@ -7,7 +8,7 @@ import Tokenization
 extension PipelineRunner {
     func runEvaluate() throws -> ([String], [String: Double]) {
         let tokenizer = try loadTokenizer()
-        let model = try Checkpoint.loadModel(path("lm"), threads: config.lm.threads)
+        let model = try LanguageModel.load(path("lm"), threads: config.lm.threads).trainable
         let validation = try TokenStream.read(path("data/val.bin"), vocabularySize: tokenizer.vocabularySize)
         let result = try Evaluator.evaluate(model, stream: validation)
         let targets = result.targetIDs.map { UInt32(bitPattern: $0) }

@@ -1,9 +1,10 @@
 import ArtifactIO
 import Foundation
 import NeuralCore
-import TransformerLM
+import LanguageModels
 
-/// The lm stage: the language model trained on the shards (resumable), `lm/` and its loss curve.
+/// The lm stage: the language model of `lm.arch` (the Transformer, or an RNN, LSTM or GRU) trained on
+/// the shards (resumable), `lm/` and its loss curve.
 extension PipelineRunner {
     /// Trains the model; `fresh` (the stage was named by `--from`) starts over instead of resuming.
     func runLanguageModel(fingerprint: String, fresh: Bool = false) throws -> ([String], [String: Double]) {
@@ -18,15 +19,15 @@ extension PipelineRunner {
         // Resume only a whole checkpoint of this very configuration (a damaged one trains afresh).
         let resumable =
             !fresh && (try? String(contentsOfFile: markerPath, encoding: .utf8)) == fingerprint && Checkpoint.savedOptions(directory) != nil
-            && (try? Checkpoint.loadModel(directory)) != nil
+            && (try? LanguageModel.load(directory, threads: 1))?.arch == options.arch
 
-        let model: TransformerModel
+        let model: LanguageModel
         let trainer: Trainer
         var curve: [CurvePoint] = []
         if resumable {
-            model = try Checkpoint.loadModel(directory, threads: options.threads)
+            model = try LanguageModel.load(directory, threads: options.threads)
             guard let saved = Checkpoint.savedOptions(directory) else { throw PipelineError("\(directory): training state vanished") }
-            trainer = try Trainer(model: model, options: saved, train: train, validation: validation)
+            trainer = try Trainer(model: model.trainable, options: saved, train: train, validation: validation)
             try Checkpoint.restore(trainer, from: directory)
             curve = ((try? readJSON([CurvePoint].self, from: "lm/curve.json")) ?? []).filter { $0.step <= trainer.step }
             log("  resuming from step \(trainer.step)")
@@ -38,17 +39,17 @@ extension PipelineRunner {
             RunDirectory.removeStale(directory + ".previous", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
             RunDirectory.removeStale(directory + ".saving", kind: .languageModel, legacy: Checkpoint.isUnmarkedRun)
             try RunDirectory.create(directory, as: .languageModel)
-            model = try TransformerModel(config: options.modelConfig(vocabularySize: vocabularySize), threads: options.threads)
-            model.initialize(seed: UInt64(max(options.seed, 0)))
+            model = try LanguageModel.make(settings: options, vocabularySize: vocabularySize, threads: options.threads)
             if config.embeddings.enabled {
-                let scale = try EmbeddingImport.load(path("embeddings.safetensors"), into: model)
+                // The Word2Vec stage's vectors have the model's embedding width (lm.embeddingWidth).
+                let scale = try model.initializeEmbeddings(from: path("embeddings.safetensors"))
                 log("  token embeddings initialized from Word2Vec (scaled by \(String(format: "%.3g", scale)))")
             }
-            trainer = try Trainer(model: model, options: options.trainingOptions(), train: train, validation: validation)
+            trainer = try Trainer(model: model.trainable, options: options.trainingOptions(), train: train, validation: validation)
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
         }
         log(
-            "  \(model.parameterCount) parameters; \(train.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)"
+            "  \(model.summary); \(model.trainable.parameterCount) parameters; \(train.count) training tokens; \(options.steps) steps of \(options.batch)×\(options.context)"
         )
 
         let tokensPerStep = Double(options.batch * options.context)
@@ -60,7 +61,7 @@ extension PipelineRunner {
         var lossSum = 0.0, lossCount = 0
         var lastLog = Date()
         func checkpoint() throws {
-            try Checkpoint.save(to: directory, model: model, trainer: trainer, tokenizer: tokenizerBytes)
+            try Checkpoint.save(to: directory, model: model.trainable, trainer: trainer, tokenizer: tokenizerBytes)
             try writeJSON(curve, to: "lm/curve.json")
             // Checkpoint.save may move the previous checkpoint aside; the marker stays with the run.
             try AtomicFileWriter.write(Array(fingerprint.utf8), to: markerPath)
@@ -95,7 +96,7 @@ extension PipelineRunner {
         return (
             ["lm/model.safetensors", "lm/config.json", "lm/curve.json"],
             [
-                "parameters": Double(model.parameterCount), "final_val_loss": finalValidation,
+                "parameters": Double(model.trainable.parameterCount), "final_val_loss": finalValidation,
                 "tokens_per_s": Double(trainer.step - firstStep) * tokensPerStep / max(elapsed, 1e-9),
                 "train_seconds": curve.last?.seconds ?? elapsed,
             ]

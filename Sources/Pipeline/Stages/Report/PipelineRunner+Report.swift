@@ -107,9 +107,15 @@ extension PipelineRunner {
         let curve = try readJSON([CurvePoint].self, from: "lm/curve.json")
         let evaluation = try readJSON(Evaluation.self, from: "evaluation.json")
         let lm = config.lm
+        let shape =
+            lm.arch == .transformer
+            ? "Transformer: \(lm.layers) layers, \(lm.heads) heads, dim \(lm.dim), FFN \(lm.ffnDim) (\(lm.ffn)), context \(lm.context), "
+                + "\(lm.positions) positions, \(lm.norm)-LN, \(lm.activation)"
+            : "\(lm.arch.rawValue.uppercased()): \(lm.layers) layers of \(lm.hidden) units, embedding \(lm.embeddingWidth)"
+                + "\(lm.projection ? " (projected)" : ""), \(lm.tieEmbeddings ? "tied" : "untied") head, windows of \(lm.context) tokens "
+                + "(truncated backpropagation through time\(lm.carryState ? ", state carried across windows" : "")), dropout \(lm.dropout)"
         report.paragraph(
-            "\(lm.layers) layers, \(lm.heads) heads, dim \(lm.dim), FFN \(lm.ffnDim) (\(lm.ffn)), context \(lm.context), "
-                + "\(lm.positions) positions, \(lm.norm)-LN, \(lm.activation); batch \(lm.batch), \(lm.steps) steps, peak lr \(lm.lr); "
+            "\(shape); batch \(lm.batch), \(lm.steps) steps, peak lr \(lm.lr); "
                 + "token embeddings \(config.embeddings.enabled ? "initialized from Word2Vec" : "random").")
         let trainPoints = curve.compactMap { p in p.trainLoss.map { (x: Double(p.step), y: $0) } }
         let valPoints = curve.compactMap { p in p.valLoss.map { (x: Double(p.step), y: $0) } }
@@ -135,23 +141,36 @@ extension PipelineRunner {
     /// The main model's validation curve beside the recurrent baselines', against training wall time.
     private func baselinesSection(_ report: inout HTMLReport) throws {
         let summaries = (try? readJSON([BaselineSummary].self, from: "baselines/summary.json")) ?? []
-        guard !summaries.isEmpty else { return }
+        let main = config.lm.arch.rawValue
+        let skippedMain = config.lm.baselines.contains(config.lm.arch)
+        guard !summaries.isEmpty else {
+            if skippedMain {
+                report.heading("Recurrent baselines at equal wall time")
+                report.paragraph("lm.baselines names only \(main), the main model itself: no other architecture was trained.")
+            }
+            return
+        }
         report.heading("Recurrent baselines at equal wall time")
         let curve = try readJSON([CurvePoint].self, from: "lm/curve.json")
         let evaluation = try readJSON(Evaluation.self, from: "evaluation.json")
         let record = StageRecord.load(run: run, stage: PipelineStage.lm.rawValue)
         report.paragraph(
-            "Each baseline was trained on the same tokens, batch and context as the Transformer, for the Transformer's measured "
-                + "training time (its schedule sized to fit), with peak lr \(config.baseline.lr); the curves are the validation loss "
-                + "against the seconds each model had trained.")
+            "Each baseline was trained on the same tokens, batch and context as the main model (\(main)), for "
+                + (config.baseline.seconds > 0
+                    ? "\(Self.number(config.baseline.seconds)) s (baseline.seconds)"
+                    : "the main model's measured training time")
+                + " (its schedule sized to fit), with peak lr \(config.baseline.lr); the curves are the validation loss "
+                + "against the seconds each model had trained."
+                + (skippedMain ? " lm.baselines also names \(main), the main model's own architecture: it is not trained twice." : ""))
         var series = [
             SVGChart.Series(
                 name: "\(config.lm.arch.rawValue) (main)",
                 points: curve.compactMap { p in p.valLoss.flatMap { v in p.seconds.map { (x: $0, y: v) } } })
         ]
+        let lm = config.lm
         var rows: [[String]] = [
             [
-                "\(config.lm.arch.rawValue) (main)", "\(Int(record?.metrics["parameters"] ?? 0))", "\(config.lm.steps)",
+                lm.arch == .transformer ? "\(main) (main)" : "\(main) (main, \(lm.layers) × \(lm.hidden))", "\(Int(record?.metrics["parameters"] ?? 0))", "\(config.lm.steps)",
                 String(format: "%.1f", curve.last?.seconds ?? 0), String(format: "%.0f", record?.metrics["tokens_per_s"] ?? 0),
                 Self.number(curve.last(where: { $0.valLoss != nil })?.valLoss ?? .nan),
             ]
@@ -183,6 +202,13 @@ extension PipelineRunner {
 
     private func attentionSection(_ report: inout HTMLReport) throws {
         report.heading("Attention")
+        guard config.lm.arch == .transformer else {
+            report.paragraph(
+                "Skipped: attention maps show which earlier tokens a Transformer's heads attend to, and the main model of this run is "
+                    + "\(Self.archName(config.lm.arch)) (lm.arch = \(config.lm.arch.rawValue)), which has no attention: it reads the "
+                    + "tokens one at a time through its recurrent state.")
+            return
+        }
         let map = try readJSON(AttentionFile.self, from: "attention.json")
         guard let first = map.layers.first, let last = map.layers.last else {
             report.paragraph("No attention weights (the sentence encoded to no tokens).")
@@ -201,6 +227,16 @@ extension PipelineRunner {
     }
 
     // MARK: Helpers
+
+    /// The family's name as written in prose (“an LSTM”).
+    static func archName(_ arch: LanguageModelArchitecture) -> String {
+        switch arch {
+        case .transformer: "a Transformer"
+        case .rnn: "an Elman RNN"
+        case .lstm: "an LSTM"
+        case .gru: "a GRU"
+        }
+    }
 
     /// Tokens of `sentence` as text; byte-level pieces of one character are shown together.
     static func tokenStrip(_ tokenizer: Tokenizer, _ sentence: String) -> [(text: String, id: UInt32)] {
