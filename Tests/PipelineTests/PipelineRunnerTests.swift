@@ -241,13 +241,14 @@ import TransformerLM
         #expect(again.filter { $0.1 == .ran }.map(\.0) == [.embeddings, .lm, .baselines, .evaluate])
     }
 
-    @Test func anInterruptedRunResumesToTheSameWeights() throws {
+    @Test(arguments: [LanguageModelArchitecture.transformer, .lstm])
+    func anInterruptedRunResumesToTheSameWeights(arch: LanguageModelArchitecture) throws {
         let straight = Self.temporaryRun(), interrupted = Self.temporaryRun()
         defer {
             try? FileManager.default.removeItem(atPath: straight)
             try? FileManager.default.removeItem(atPath: interrupted)
         }
-        let config = Self.tinyConfig()
+        let config = arch == .transformer ? Self.tinyConfig() : Self.tinyRecurrentConfig(arch)
         try PipelineRunner(config: config, run: straight, log: { _ in }).run(until: .lm)
         let runner = try PipelineRunner(config: config, run: interrupted, log: { _ in })
         runner.interruptAfterSteps = 13
