@@ -52,7 +52,10 @@ public final class BertModel {
         Matmul.setThreads(self.threads)
     }
 
-    /// BERT's initialization: weights N(0, 0.02), biases 0, layer-norm weights 1.
+    /// The standard deviation of BERT's weight initialization (`initializer_range`).
+    public static let initializerRange: Float = 0.02
+
+    /// BERT's initialization: weights N(0, ``initializerRange``), biases 0, layer-norm weights 1.
     public func initialize(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         let p = parameters.pointer
@@ -62,7 +65,7 @@ public final class BertModel {
             } else if e.shape.count == 1 {
                 (p + e.offset).update(repeating: 0, count: e.count)
             } else {
-                rng.fillNormal(p + e.offset, count: e.count, std: 0.02)
+                rng.fillNormal(p + e.offset, count: e.count, std: Self.initializerRange)
             }
         }
     }

@@ -1,108 +1,191 @@
-/// A byte trie over a vocabulary's pieces for common-prefix search. The root's children and
-/// their children are in direct tables (two bytes, no hashing); deeper edges are in one
-/// open-addressing table whose slots hold the edge key, the child and the child's piece id
-/// together, so a step costs one memory access. No allocation per lookup.
+/// A byte trie over a vocabulary's pieces for common-prefix search, as a double array (the
+/// layout of SentencePiece's Darts-clone): node `s`'s child for byte `c` is unit `base(s) ^ c`,
+/// and that unit holds `c` as its label, so a step is one 32-bit load and one compare. Base
+/// values are unique, so a matching label proves the parent; children of a node share a
+/// 256-unit block. Piece ids and scores are looked up by unit index where a piece ends. About
+/// 0.5 MB of units for 32k pieces (they stay in the core's cache).
 struct PieceTrie: Sendable {
-    /// One edge: key `node << 8 | byte` (`UInt64.max` when empty), child node, the child's piece id or -1.
-    struct Slot {
-        var key: UInt64 = .max
-        var child: Int32 = -1
-        var pieceID: Int32 = -1
+    /// Bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits 10–31: base.
+    private let units: [UInt32]
+    /// Piece id by unit (-1 where none ends).
+    private let ids: [Int32]
+    /// Score by unit, in `Double` and (when every score is exactly a `Float`) in `Float`.
+    private let unitScores: [Double]
+    private let unitFloatScores: [Float]
+    /// Whether every score is exactly a `Float`.
+    let scoresAreFloats: Bool
+    /// The longest included piece, in bytes (no walk goes deeper).
+    let depth: Int
+    /// The most units a trie can have (22 bits of base).
+    static let capacity = 1 << 22
+
+    /// Builds the trie over `pieces` (UTF-8 bytes by id) with their `scores`; pieces where
+    /// `include` is false are left out. Where two included pieces have the same bytes the
+    /// smaller id is kept. Nil when the pieces need more than ``capacity`` units.
+    init?(pieces: [[UInt8]], scores: [Double], include: (Int) -> Bool) {
+        var order: [Int] = pieces.indices.filter { !pieces[$0].isEmpty && include($0) }
+        depth = order.map { pieces[$0].count }.max() ?? 0
+        order.sort { a, b in
+            let x = pieces[a], y = pieces[b]
+            return x.lexicographicallyPrecedes(y) || (x == y && a < b)
+        }
+        var builder = Builder()
+        builder.place(node: 0, range: 0..<order.count, depth: 0, pieces: pieces, order: order)
+        builder.grow(to: 256)  // a step from the root (base 0 when there are no pieces) stays inside
+        guard builder.units.count <= Self.capacity else { return nil }
+        var ids = [Int32](repeating: -1, count: builder.units.count)
+        var unitScores = [Double](repeating: 0, count: builder.units.count)
+        var floats = true
+        for (t, id) in builder.pieceIDs where id >= 0 {
+            let score = scores[id]
+            ids[t] = Int32(id)
+            unitScores[t] = score
+            if Double(Float(score)) != score { floats = false }
+        }
+        units = builder.units.map { UInt32(truncatingIfNeeded: $0) }
+        self.ids = ids
+        self.unitScores = unitScores
+        unitFloatScores = floats ? unitScores.map { Float($0) } : []
+        scoresAreFloats = floats
     }
 
-    /// Child of the root for each first byte, or -1; the depth-1 nodes are numbered 1...
-    private let root: [Int32]
-    /// Per depth-1 node (its index - 1), the child for each second byte (256 entries each), or -1.
-    private let second: [Int32]
-    private let slots: [Slot]
-    private let mask: Int
-    /// Piece id ending at each node, or -1.
-    let pieceID: [Int32]
-
-    /// Builds the trie over `pieces` (UTF-8 bytes by id); pieces where `include` is false are left out.
-    init(pieces: [[UInt8]], include: (Int) -> Bool) {
-        var root = [Int32](repeating: -1, count: 256)
-        var ids: [Int32] = [-1]  // node 0 is the root
-        // Depth-1 nodes first, so they are numbered 1...count.
-        for (id, piece) in pieces.enumerated() where !piece.isEmpty && include(id) {
-            if root[Int(piece[0])] < 0 { root[Int(piece[0])] = Int32(ids.count); ids.append(-1) }
-        }
-        let firstLevel = ids.count - 1
-        var second = [Int32](repeating: -1, count: firstLevel * 256)
-        var edges: [UInt64: Int32] = [:]
-        for (id, piece) in pieces.enumerated() where !piece.isEmpty && include(id) {
-            var node = root[Int(piece[0])]
-            for k in 1..<max(piece.count, 1) where k < piece.count {
-                let b = piece[k]
-                if k == 1 {
-                    let at = (Int(node) - 1) * 256 + Int(b)
-                    if second[at] < 0 { second[at] = Int32(ids.count); ids.append(-1) }
-                    node = second[at]
-                } else {
-                    let key = UInt64(node) << 8 | UInt64(b)
-                    if let child = edges[key] {
-                        node = child
-                    } else {
-                        let child = Int32(ids.count)
-                        ids.append(-1)
-                        edges[key] = child
-                        node = child
-                    }
+    /// Calls `body` with the units and the scores by unit (`Float` ones empty unless
+    /// ``scoresAreFloats``), for a caller that walks the units itself with ``child(_:_:)`` from
+    /// the root, unit 0.
+    @inline(__always)
+    func withUnits<R>(_ body: (UnsafePointer<UInt32>, UnsafePointer<Double>, UnsafePointer<Float>) -> R) -> R {
+        units.withUnsafeBufferPointer { u in
+            unitScores.withUnsafeBufferPointer { d in
+                unitFloatScores.withUnsafeBufferPointer { f in
+                    body(u.baseAddress!, d.baseAddress!, f.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                 }
             }
-            if ids[Int(node)] < 0 { ids[Int(node)] = Int32(id) }
         }
-        var size = 16
-        while size < edges.count * 2 { size <<= 1 }
-        var slots = [Slot](repeating: Slot(), count: size)
-        for (key, child) in edges {
-            var slot = Self.slot(key, size - 1)
-            while slots[slot].key != .max { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Slot(key: key, child: child, pieceID: ids[Int(child)])
-        }
-        self.root = root
-        self.second = second
-        self.slots = slots
-        self.mask = size - 1
-        self.pieceID = ids
     }
 
-    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
-    }
+    /// The index of the child of the node whose unit is `node` for byte `c` (a child exists when
+    /// ``isChild(_:_:)`` holds for the unit there).
+    @inline(__always)
+    static func child(_ node: UInt32, _ c: UInt8) -> Int { Int(truncatingIfNeeded: node >> 10) ^ Int(c) }
+
+    @inline(__always) static func isChild(_ unit: UInt32, _ c: UInt8) -> Bool { unit & 0x1FF == UInt32(c) | 0x100 }
+    @inline(__always) static func endsPiece(_ unit: UInt32) -> Bool { unit & 0x200 != 0 }
+
+    /// The id of the piece that ends at unit `t`.
+    @inline(__always) func pieceID(atUnit t: Int) -> Int32 { ids[t] }
 
     /// Calls `body(length, pieceID)` for every piece that is a prefix of the `count` bytes at `p`
     /// (shortest first).
-    @inline(__always)
     func forEachPrefix(_ p: UnsafePointer<UInt8>, _ count: Int, _ body: (Int, Int32) -> Void) {
-        root.withUnsafeBufferPointer { root in
-            second.withUnsafeBufferPointer { second in
-                pieceID.withUnsafeBufferPointer { pieceID in
-                    slots.withUnsafeBufferPointer { slots in
-                        var node = root[Int(p[0])]
-                        if node < 0 { return }
-                        if pieceID[Int(node)] >= 0 { body(1, pieceID[Int(node)]) }
-                        if count < 2 { return }
-                        node = second[(Int(node) - 1) * 256 + Int(p[1])]
-                        if node < 0 { return }
-                        if pieceID[Int(node)] >= 0 { body(2, pieceID[Int(node)]) }
-                        var k = 2
-                        while k < count {
-                            let key = UInt64(node) << 8 | UInt64(p[k])
-                            var slot = Self.slot(key, mask)
-                            while true {
-                                let found = slots[slot].key
-                                if found == key { break }
-                                if found == .max { return }
-                                slot = (slot + 1) & mask
-                            }
-                            node = slots[slot].child
-                            k += 1
-                            let id = slots[slot].pieceID
-                            if id >= 0 { body(k, id) }
-                        }
-                    }
+        units.withUnsafeBufferPointer { u in
+            var node = u[0]
+            var k = 0
+            while k < count {
+                let t = Self.child(node, p[k])
+                let next = u[t]
+                if !Self.isChild(next, p[k]) { return }
+                k += 1
+                if Self.endsPiece(next) { body(k, ids[t]) }
+                node = next
+            }
+        }
+    }
+
+    /// Places nodes into the double array, depth first (a node's children close to it).
+    private struct Builder {
+        /// The root is in use with label 1: a node without children has base 0, which no other
+        /// node gets, so a step from it finds no unit whose label matches (unit `c` has label
+        /// `c` only when its parent's base is 0).
+        var units: [UInt64] = [0x101]
+        /// (unit, piece id) of each node where a piece ends.
+        var pieceIDs: [(Int, Int)] = []
+        /// Free units in increasing order, as a doubly linked list from `head` to `tail` (`-1` ends it).
+        var next: [Int32] = [-1]
+        var prev: [Int32] = [-1]
+        var head: Int32 = -1
+        var tail: Int32 = -1
+        var baseUsed: [Bool] = []
+
+        /// Grows the array to hold `size` units, linking the new ones as free.
+        mutating func grow(to size: Int) {
+            var last = tail
+            let old = units.count
+            guard size > old else { return }
+            units += [UInt64](repeating: 0, count: size - old)
+            next += [Int32](repeating: -1, count: size - old)
+            prev += [Int32](repeating: -1, count: size - old)
+            for t in old..<size {
+                prev[t] = last
+                if last >= 0 { next[Int(last)] = Int32(t) } else { head = Int32(t) }
+                last = Int32(t)
+            }
+            tail = last
+            if baseUsed.count < size + 256 { baseUsed += [Bool](repeating: false, count: size + 256 - baseUsed.count) }
+        }
+
+        mutating func occupy(_ t: Int) {
+            let p = prev[t], n = next[t]
+            if p >= 0 { next[Int(p)] = n } else { head = n }
+            if n >= 0 { prev[Int(n)] = p } else { tail = p }
+            next[t] = -1; prev[t] = -1
+        }
+
+        func fits(_ base: Int, _ labels: [UInt8]) -> Bool {
+            if base == 0 || (base < baseUsed.count && baseUsed[base]) { return false }
+            for c in labels {
+                let t = base ^ Int(c)
+                if t == 0 { return false }
+                if t < units.count && units[t] & 0x100 != 0 { return false }
+            }
+            return true
+        }
+
+        /// Places the children of `node`, whose pieces (ids `order[range]`, sorted) all share
+        /// their first `depth` bytes; pieces of exactly `depth` bytes end at `node`.
+        mutating func place(node: Int, range: Range<Int>, depth: Int, pieces: [[UInt8]], order: [Int]) {
+            var r = range.lowerBound
+            while r < range.upperBound && pieces[order[r]].count == depth { r += 1 }
+            guard r < range.upperBound else { return }
+            // Children: distinct next bytes, with their sub-ranges.
+            var labels: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            var s = r
+            while s < range.upperBound {
+                let c = pieces[order[s]][depth]
+                var e = s + 1
+                while e < range.upperBound && pieces[order[e]][depth] == c { e += 1 }
+                labels.append(c)
+                ranges.append(s..<e)
+                s = e
+            }
+            // A base: try free units as the first child's place, then a fresh block.
+            var base = -1
+            var t = head
+            var tries = 0
+            while t >= 0 && tries < 512 {
+                let b = Int(t) ^ Int(labels[0])
+                if fits(b, labels) { base = b; break }
+                t = next[Int(t)]
+                tries += 1
+            }
+            if base < 0 { base = (units.count + 255) & ~255 }
+            grow(to: max(units.count, (base | 255) + 1))
+            guard units.count <= PieceTrie.capacity else { return }
+            baseUsed[base] = true
+            units[node] = units[node] & ~(0x3F_FFFF << 10) | UInt64(base) << 10
+            for (k, c) in labels.enumerated() {
+                let child = base ^ Int(c)
+                occupy(child)
+                var unit = UInt64(c) | 0x100
+                let first = order[ranges[k].lowerBound]
+                if pieces[first].count == depth + 1 {
+                    unit |= 0x200
+                    pieceIDs.append((child, first))
                 }
+                units[child] = unit
+            }
+            for (k, c) in labels.enumerated() {
+                place(node: base ^ Int(c), range: ranges[k], depth: depth + 1, pieces: pieces, order: order)
             }
         }
     }

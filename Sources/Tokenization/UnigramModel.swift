@@ -60,15 +60,22 @@ public struct UnigramModel: Sendable {
             let normal = pieces.indices.filter { kinds[$0] == .normal }.map { pieces[$0].1 }
             minScore = normal.min() ?? 0
             let maxScore = normal.max() ?? 0
-            latticeScores = pieces.indices.map { id in
+            let lattice = pieces.indices.map { id in
                 kinds[id] == .userDefined ? Double(Float(bytes[id].count) * Float(maxScore) - 0.1) : pieces[id].1
             }
-            trie = PieceTrie(pieces: bytes) { kinds[$0] != .excluded }
+            latticeScores = lattice
+            guard let t = PieceTrie(pieces: bytes, scores: lattice, include: { kinds[$0] != .excluded }) else {
+                throw TokenizerError.malformed(source: source, what: "the pieces need more than \(PieceTrie.capacity) trie units")
+            }
+            trie = t
             floatSums = true
         } else {
             minScore = scores.min() ?? 0
             latticeScores = scores
-            trie = PieceTrie(pieces: bytes) { _ in true }
+            guard let t = PieceTrie(pieces: bytes, scores: pieces.map(\.1), include: { _ in true }) else {
+                throw TokenizerError.malformed(source: source, what: "the pieces need more than \(PieceTrie.capacity) trie units")
+            }
+            trie = t
             floatSums = false
         }
         let v = vocabulary
@@ -81,12 +88,21 @@ public struct UnigramModel: Sendable {
     /// The pieces with their scores.
     public var pieces: [(String, Double)] { Array(zip(vocabulary.tokens, scores)) }
 
+    /// Texts up to this many bytes walk the trie from all their starts together.
+    static let interleavedLength = 1024
+
     /// Reusable buffers of the Viterbi search.
     package struct Scratch {
         var best: [Double] = []
         var from: [Int32] = []
         var ids: [Int32] = []
         var path: [(Int32, Int32, Bool)] = []
+        /// The interleaved trie walks: active walks (start, node), and per start its matches
+        /// (unit << 16 | length, ``PieceTrie/depth`` slots each) and their count.
+        var walkStart: [Int32] = []
+        var walkNode: [UInt32] = []
+        var matches: [Int64] = []
+        var matchCount: [Int32] = []
         /// After an encode with `trackGaps`: the smallest difference between two compared path
         /// scores, and the best path's score.
         package var minGap = Double.infinity
@@ -119,42 +135,116 @@ public struct UnigramModel: Sendable {
             scratch.from = [Int32](repeating: -1, count: n + 1)
             scratch.ids = [Int32](repeating: -1, count: n + 1)
         }
+        if n <= Self.interleavedLength && scratch.matchCount.count < n {
+            let size = max(n, 64)
+            scratch.walkStart = [Int32](repeating: 0, count: size)
+            scratch.walkNode = [UInt32](repeating: 0, count: size)
+            scratch.matchCount = [Int32](repeating: 0, count: size)
+            scratch.matches = [Int64](repeating: 0, count: size * max(trie.depth, 1))
+        }
         let float = floatSums
+        let floatScores = trie.scoresAreFloats
         scratch.best.withUnsafeMutableBufferPointer { best in
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
-                    latticeScores.withUnsafeBufferPointer { score in
-                        do {
-                            for k in 0...n { from[k] = -1 }
-                            best[0] = 0
-                            var i = 0
-                            while i < n {
-                                let here = best[i]
-                                let mblen = max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
-                                var hasSingle = false
-                                trie.forEachPrefix(base + i, n - i) { k, id in
-                                    let candidate = float ? Double(Float(score[Int(id)]) + Float(here)) : score[Int(id)] + here
-                                    let end = i + k
-                                    if from[end] < 0 {
-                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = id
-                                    } else {
-                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
-                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = id }
-                                    }
-                                    if k == mblen { hasSingle = true }
-                                }
-                                if !hasSingle {
-                                    let end = i + mblen
-                                    let candidate = float ? Double(Float(unkScore) + Float(here)) : unkScore + here
-                                    if from[end] < 0 {
-                                        best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown
-                                    } else {
-                                        if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
-                                        if candidate > best[end] { best[end] = candidate; from[end] = Int32(i); bestID[end] = unknown }
-                                    }
-                                }
-                                i += mblen
+                    trie.withUnits { units, unitScores, unitFloatScores in
+                        /// Offers the path through `id` (a trie unit, or -2 for an unknown character) from `i` to `end`.
+                        @inline(__always) func offer(_ end: Int, _ candidate: Double, _ i: Int, _ id: Int32) {
+                            if from[end] < 0 {
+                                best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id
+                            } else {
+                                if trackGaps { minGap = min(minGap, abs(candidate - best[end])) }
+                                if candidate > best[end] { best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id }
                             }
+                        }
+                        for k in 0...n { from[k] = -1 }
+                        best[0] = 0
+                        let root = units[0]
+                        var i = 0
+                        if n <= Self.interleavedLength {
+                            // The walks from every character start go down the trie together, one
+                            // level per round, so their loads overlap; then the lattice takes each
+                            // start's matches in the order a walk alone gives (shortest first).
+                            let stride = trie.depth
+                            scratch.walkStart.withUnsafeMutableBufferPointer { walkStart in
+                                scratch.walkNode.withUnsafeMutableBufferPointer { walkNode in
+                                    scratch.matches.withUnsafeMutableBufferPointer { matches in
+                                        scratch.matchCount.withUnsafeMutableBufferPointer { matchCount in
+                                            var active = 0
+                                            var j = 0
+                                            while j < n {
+                                                walkStart[active] = Int32(truncatingIfNeeded: j); walkNode[active] = root
+                                                matchCount[j] = 0
+                                                active += 1
+                                                j += base[j] < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: j, end: n), 1)
+                                            }
+                                            var depth = 0
+                                            while active > 0 {
+                                                depth += 1
+                                                var kept = 0
+                                                for a in 0..<active {
+                                                    let start = Int(walkStart[a])
+                                                    let k = start + depth - 1
+                                                    if k >= n { continue }
+                                                    let c = base[k]
+                                                    let t = PieceTrie.child(walkNode[a], c)
+                                                    let next = units[t]
+                                                    if !PieceTrie.isChild(next, c) { continue }
+                                                    if PieceTrie.endsPiece(next) {
+                                                        matches[start &* stride &+ Int(matchCount[start])] = Int64(t) << 16 | Int64(depth)
+                                                        matchCount[start] &+= 1
+                                                    }
+                                                    walkStart[kept] = Int32(truncatingIfNeeded: start); walkNode[kept] = next
+                                                    kept += 1
+                                                }
+                                                active = kept
+                                            }
+                                            while i < n {
+                                                let here = best[i]
+                                                let mblen = base[i] < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                                                var hasSingle = false
+                                                for m in 0..<Int(matchCount[i]) {
+                                                    let match = matches[i &* stride &+ m]
+                                                    let t = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
+                                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
+                                                    offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                                    if length == mblen { hasSingle = true }
+                                                }
+                                                if !hasSingle {
+                                                    offer(i + mblen, float ? Double(Float(unkScore) + Float(here)) : unkScore + here, i, -2)
+                                                }
+                                                i += mblen
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        while i < n {
+                            let here = best[i]
+                            let lead = base[i]
+                            let mblen = lead < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                            var hasSingle = false
+                            // Every piece that starts at `i` (a walk down the trie).
+                            var node = root
+                            var k = i
+                            while k < n {
+                                let c = base[k]
+                                let t = PieceTrie.child(node, c)
+                                let next = units[t]
+                                if !PieceTrie.isChild(next, c) { break }
+                                k += 1
+                                node = next
+                                if PieceTrie.endsPiece(next) {
+                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
+                                    offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                    if k - i == mblen { hasSingle = true }
+                                }
+                            }
+                            if !hasSingle {
+                                offer(i + mblen, float ? Double(Float(unkScore) + Float(here)) : unkScore + here, i, -2)
+                            }
+                            i += mblen
                         }
                     }
                 }
@@ -168,7 +258,10 @@ public struct UnigramModel: Sendable {
         while end > 0 {
             let start = scratch.from[end]
             if start < 0 { break }
-            let isUnknown = scratch.ids[end] == unknown
+            let unit = scratch.ids[end]
+            let id = unit >= 0 ? trie.pieceID(atUnit: Int(unit)) : unknown
+            scratch.ids[end] = id
+            let isUnknown = id == unknown
             if isUnknown, let last = scratch.path.last, last.2, Int(last.0) == end {
                 scratch.path[scratch.path.count - 1] = (start, last.1, true)
             } else {

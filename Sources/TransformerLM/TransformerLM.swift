@@ -8,5 +8,5 @@
 //   ``TransformerLayout``, NeuralCore's forward/backward per layer wired into blocks.
 // - ``Sampler``: generation with a KV cache.
 // - ``HFExport``: Hugging Face `GPT2LMHeadModel` export when the config is GPT-2-shaped;
-//   ``EmbeddingImport``: token embeddings from a Word2Vec stage.
+//   NeuralCore's `EmbeddingImport` (overloaded here for the GPT): token embeddings from Word2Vec.
 import NeuralCore

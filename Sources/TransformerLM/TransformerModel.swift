@@ -81,6 +81,39 @@ public final class TransformerModel: TrainableModel {
         inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool = false,
         rng: inout SeededGenerator
     ) throws -> Float {
+        let s = try trunkForward(inputs: inputs, targets: targets, batch: B, time: T, training: training, rng: &rng)
+        let N = B * T, C = config.dim, V = config.vocabSize
+        guard let h = s.finalHidden else { return .nan }
+        Matmul.nt(N, V, C, h, lda: C, w(layout.head), ldb: C, s.logits.pointer, ldc: V)
+        guard let targets else { return .nan }
+        targets.withUnsafeBufferPointer { t in
+            CrossEntropy.forward(
+                probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
+                rows: N, vocab: V, threads: threads)
+        }
+        var sum: Double = 0
+        for i in 0..<N { sum += Double(s.losses.pointer[i]) }
+        s.loss = Float(sum / Double(N))
+        return s.loss
+    }
+
+    /// Runs the model on `inputs` (`[B, T]` ids) without the LM head and returns the final hidden
+    /// states `[B·T, dim]` (after the final layer norm of a pre-LN model), valid until the next
+    /// forward — the features a task head (e.g. last-token classification) reads. Follow with
+    /// ``backward(finalHiddenGradient:)``.
+    @discardableResult
+    public func forwardHidden(
+        inputs: [Int32], batch B: Int, time T: Int, training: Bool = false, rng: inout SeededGenerator
+    ) throws -> UnsafePointer<Float> {
+        let s = try trunkForward(inputs: inputs, targets: nil, batch: B, time: T, training: training, rng: &rng)
+        guard let h = s.finalHidden else { throw ModelError.invalidConfig("no hidden states") }
+        return h
+    }
+
+    /// Embeddings, blocks and the final layer norm; the activations are kept in ``state``.
+    private func trunkForward(
+        inputs: [Int32], targets: [Int32]?, batch B: Int, time T: Int, training: Bool, rng: inout SeededGenerator
+    ) throws -> ForwardState {
         let c = config
         guard T <= c.contextLength else { throw ModelError.contextTooLong(length: T, context: c.contextLength) }
         guard inputs.count == B * T, targets.map({ $0.count == B * T }) ?? true else {
@@ -101,7 +134,7 @@ public final class TransformerModel: TrainableModel {
         let s = state!
         s.inputs = inputs
         s.targets = targets
-        let N = B * T, C = c.dim, V = c.vocabSize
+        let N = B * T, C = c.dim
         let pos = sinusoids?.pointer ?? w(layout.wpe!)
         inputs.withUnsafeBufferPointer { tok in
             TokenEmbedding.forward(
@@ -128,18 +161,8 @@ public final class TransformerModel: TrainableModel {
             h = UnsafePointer(s.lnf.pointer)
         }
         s.finalHidden = h
-        Matmul.nt(N, V, C, h, lda: C, w(layout.head), ldb: C, s.logits.pointer, ldc: V)
         s.auxLoss = aux
-        guard let targets else { return .nan }
-        targets.withUnsafeBufferPointer { t in
-            CrossEntropy.forward(
-                probs: s.probs.pointer, losses: s.losses.pointer, logits: s.logits.pointer, targets: t.baseAddress!,
-                rows: N, vocab: V, threads: threads)
-        }
-        var sum: Double = 0
-        for i in 0..<N { sum += Double(s.losses.pointer[i]) }
-        s.loss = Float(sum / Double(N))
-        return s.loss
+        return s
     }
 
     /// The MoE load-balancing loss of the last forward (0 for dense models).
@@ -221,6 +244,22 @@ public final class TransformerModel: TrainableModel {
         Linear.backward(
             dinp: dh, dweight: g(layout.head), dbias: nil, dout: s.probs.pointer, inp: s.finalHidden!,
             weight: w(layout.head), rows: N, inChannels: C, outChannels: V, overwriteInput: true)
+        trunkBackward(s)
+    }
+
+    /// Accumulates into ``gradients`` the gradient of a loss on the final hidden states of the last
+    /// ``forwardHidden(inputs:batch:time:training:rng:)`` (or forward), given `finalHiddenGradient`
+    /// `[B·T, dim]` = d loss / d hidden (the MoE auxiliary loss's gradient is added, as in
+    /// ``backward()``). Call ``zeroGradients()`` first.
+    public func backward(finalHiddenGradient: UnsafePointer<Float>) {
+        guard let s = state else { preconditionFailure("backward(finalHiddenGradient:) needs a forward") }
+        s.dOut.pointer.update(from: finalHiddenGradient, count: s.batch * s.time * config.dim)
+        trunkBackward(s)
+    }
+
+    /// Backward from d(final hidden) in `s.dOut` through the final layer norm, the blocks and the embeddings.
+    private func trunkBackward(_ s: ForwardState) {
+        let c = config, B = s.batch, T = s.time, N = B * T, C = c.dim
         var dOut = s.dOut, dIn = s.dIn
         if let lnfw = layout.lnfw, let lnfb = layout.lnfb {
             let xL = c.layers > 0 ? s.blocks[c.layers - 1].output(c.norm).pointer : s.encoded.pointer

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MaskedLM
 import Tokenization
+import TransformerLM
 
 /// `tessera classify`: labels for texts with a fine-tuned classifier.
 struct ClassifyCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct ClassifyCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Fine-tuned run directory (fine-tune output).") var model: String
+    @Option(help: "Fine-tuned run directory (fine-tune output: BERT or GPT).") var model: String
     @Option(help: "A text to classify (repeatable).") var text: [String] = []
     @Option(help: "Threads.") var threads: Int = 1
     @Argument(help: "Text files, one text per line.") var files: [String] = []
@@ -26,11 +27,6 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let bert = try MaskedLMCheckpoint.loadModel(model, threads: threads)
-        let tokenizerPath = MaskedLMCheckpoint.resolve(model) + "/tokenizer.json"
-        let tok = try TokenizerFile.load(tokenizerPath)
-        let classifier = try SequenceClassifier(
-            model: bert, tokenizer: tok, specials: try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath))
         var texts = text
         for file in files {
             guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8) else {
@@ -41,11 +37,32 @@ struct ClassifyCommand: ParsableCommand {
         if let empty = texts.firstIndex(where: { $0.allSatisfy { $0.isWhitespace } }) {
             throw MaskedLMError.invalidOption("text \(empty + 1) is empty")
         }
-        let predictions = try classifier.predict(texts.map { classifier.encode($0).ids })
+        let labels: [String], predictions: [(label: Int, probabilities: [Double])]
+        if LastTokenClassifier.isClassifier(model) {
+            // A GPT fine-tuned on the last token (fine-tune of a train-lm run).
+            let gpt = try LastTokenClassifier.load(model, threads: threads)
+            let codec = try loadModelTokenCodec(model, vocabularySize: gpt.model.config.vocabSize)
+            let context = gpt.model.config.contextLength
+            let sequences = try texts.enumerated().map { i, t in
+                let ids = codec.encode(t).prefix(context).map { Int32(bitPattern: $0) }
+                if ids.isEmpty { throw MaskedLMError.invalidOption("text \(i + 1) encodes to no tokens") }
+                return Array(ids)
+            }
+            labels = gpt.labels
+            predictions = try gpt.predict(sequences)
+        } else {
+            let bert = try MaskedLMCheckpoint.loadModel(model, threads: threads)
+            let tokenizerPath = MaskedLMCheckpoint.resolve(model) + "/tokenizer.json"
+            let tok = try TokenizerFile.load(tokenizerPath)
+            let classifier = try SequenceClassifier(
+                model: bert, tokenizer: tok, specials: try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath))
+            labels = bert.config.classLabels
+            predictions = try classifier.predict(texts.map { classifier.encode($0).ids })
+        }
         var out = ""
         for p in predictions {
             let line = try JSONSerialization.data(
-                withJSONObject: ["label": bert.config.classLabels[p.label], "probability": p.probabilities[p.label]],
+                withJSONObject: ["label": labels[p.label], "probability": p.probabilities[p.label]],
                 options: [.sortedKeys])
             out += String(decoding: line, as: UTF8.self) + "\n"
         }

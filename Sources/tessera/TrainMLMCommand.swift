@@ -17,7 +17,10 @@ struct TrainMLMCommand: ParsableCommand {
             documents. They are cut into [CLS] A [SEP] B [SEP] pairs packed to --context tokens; each \
             batch is masked afresh (15%, 80/10/10). The last --val-fraction of the pairs is held out and \
             evaluated with fixed masks. The run directory (-o) receives config.json, model.safetensors, \
-            tokenizer.json and the training state at every checkpoint; --resume continues exactly.
+            tokenizer.json and the training state at every checkpoint; --resume continues exactly. \
+            --init-embeddings starts the token embeddings (shared with the MLM decoder) from a \
+            Word2Vec [vocab, dim] table (train-embeddings -o ….safetensors over the same tokenizer), \
+            rescaled to BERT's initialization std, as train-lm does.
 
             Example: tessera train-mlm --tokenizer Vocab/en-wordpiece-uncased-8k.json --steps 1000 Corpora/en/*.txt -o runs/bert
             """
@@ -25,6 +28,8 @@ struct TrainMLMCommand: ParsableCommand {
 
     @Argument(help: "Corpus text files.") var corpus: [String] = []
     @Option(help: "WordPiece tokenizer.json with [CLS], [SEP], [MASK] and [PAD].") var tokenizer: String
+    @Option(name: .customLong("init-embeddings"), help: "Initialize token embeddings from a [vocab, dim] safetensors (Word2Vec).")
+    var initEmbeddings: String?
     @Option(name: .customLong("val-fraction"), help: "Fraction of the pairs held out for validation.") var valFraction: Double = 0.05
     @Option(help: "Transformer blocks.") var layers: Int = 4
     @Option(help: "Attention heads.") var heads: Int = 4
@@ -66,6 +71,10 @@ struct TrainMLMCommand: ParsableCommand {
         if !(lr > 0) || warmup < 0 || !(clip >= 0) || !(weightDecay >= 0) {
             throw ValidationError("--lr must be positive; --warmup, --clip, --weight-decay non-negative")
         }
+        if let initEmbeddings {
+            if resume { throw ValidationError("--init-embeddings starts a new run; --resume continues the weights in -o") }
+            try OptionCheck.readable("--init-embeddings", initEmbeddings)
+        }
     }
 
     func run() throws {
@@ -97,6 +106,10 @@ struct TrainMLMCommand: ParsableCommand {
                 norm: norm, activation: activation, nextSentencePrediction: nsp)
             model = try BertModel(config: config, threads: threads)
             model.initialize(seed: seed)
+            if let initEmbeddings {
+                let scale = try model.initializeEmbeddings(from: initEmbeddings)
+                log("initialized token embeddings from \(initEmbeddings) (scaled by \(scale))")
+            }
             options.batch = batch; options.steps = steps; options.learningRate = lr; options.warmup = warmup
             options.weightDecay = weightDecay; options.clip = clip; options.seed = seed; options.beta2 = 0.999
             options.evalInterval = evalInterval; options.evalBatches = evalBatches; options.checkpointInterval = checkpointInterval

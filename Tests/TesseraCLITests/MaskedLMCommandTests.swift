@@ -167,4 +167,22 @@ struct MaskedLMCommandTests {
         #expect(r.stderr.contains("bird"))
         #expect(!FileManager.default.fileExists(atPath: f.path("ft/model.safetensors")))
     }
+
+    @Test("train-mlm --init-embeddings: a table of the model's width starts the run; another width is one line naming both")
+    func word2VecInitialization() throws {
+        let f = try CLIFixture()
+        defer { f.remove() }
+        let tokenizer = try Self.wordPiece(f)
+        let rows = try Self.vocabulary(tokenizer).count
+        let fits = f.path("w8.safetensors"), narrow = f.path("w5.safetensors")
+        try RecurrentLMCommandTests.embeddingTable(rows: rows, columns: 8, at: URL(fileURLWithPath: fits)) { Float(($0 * 7919) % 101) / 50 - 1 }
+        try RecurrentLMCommandTests.embeddingTable(rows: rows, columns: 5, at: URL(fileURLWithPath: narrow)) { Float($0 % 13) }
+        let good = try CommandRunner.run(
+            ["train-mlm", "--tokenizer", tokenizer, "--init-embeddings", fits, "-o", f.path("a")] + Self.tinyBert + [try f.corpus()])
+        #expect(good.status == 0 && good.stderr.contains("initialized token embeddings from \(fits)"), "\(good.stderr)")
+        let bad = try CommandRunner.run(
+            ["train-mlm", "--tokenizer", tokenizer, "--init-embeddings", narrow, "-o", f.path("b")] + Self.tinyBert + [try f.corpus()])
+        Self.expectOneLineError(bad, mentioning: "has dimension 5 but the model's dim is 8")
+        #expect(!FileManager.default.fileExists(atPath: f.path("b/model.safetensors")))
+    }
 }

@@ -2,24 +2,33 @@
 /// scratch, and a cache from each cut part of the normalized text to its tokens.
 struct SentencePieceEncoder {
     let codec: SentencePieceCodec
+    /// The codec's model, taken out of its enum once.
+    let unigram: UnigramModel?
+    let bpe: SentencePieceBPE?
     var normalized: [UInt8] = []
     var starts: [Int32] = []
     var ends: [Int32] = []
-    /// Part bytes → index in `parts`.
-    var cache = ByteKeyTable(capacity: 1 << 12)
-    /// A cached part: its tokens in `cached`, the smallest score gap its lattice compared, its best
-    /// path score and its character count (Unigram; infinity, 0, 0 for BPE).
-    var parts: [(start: Int32, count: Int32, gap: Double, score: Double, characters: Int32)] = []
-    /// Cached tokens: id and byte range relative to their part.
-    var cached: [(UInt32, Int32, Int32)] = []
+    /// Part bytes → tokens, with each part's `float` risk and score magnitude (Unigram).
+    var cache = PartCache()
     var unigramScratch = UnigramModel.Scratch()
     var bpeScratch = SentencePieceBPE.Scratch()
     var tokens: [(UInt32, Int32, Int32)] = []
-    /// The parts of the current text: gap and character count.
-    var lineParts: [(gap: Double, characters: Int32)] = []
-    static let cacheLimit = 1 << 18
+    /// Over the parts of the current text: the smallest score gap a part's lattice compared,
+    /// divided by 2 × (its characters + 1), and the sum of the magnitudes of the parts' scores.
+    var lineRisk = Double.infinity
+    var lineMagnitude = 0.0
+    /// The current text's part boundaries, and each part's cache entry (or -1).
+    var bounds: [Int32] = []
+    var found: [Int32] = []
+    var lookupScratch: [UInt64] = []
 
-    init(_ codec: SentencePieceCodec) { self.codec = codec }
+    init(_ codec: SentencePieceCodec) {
+        self.codec = codec
+        switch codec.model {
+        case .unigram(let m): unigram = m; bpe = nil
+        case .bpe(let m): unigram = nil; bpe = m
+        }
+    }
 
     /// Encodes `text`, appending ids and (when `wantOffsets`) each token's input byte range as two values.
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool) {
@@ -31,38 +40,57 @@ struct SentencePieceEncoder {
         guard n > 0 else { return }
         let cuts = codec.cutsBeforeSpaces
         let idsStart = ids.count, offsetsStart = offsets.count
-        lineParts.removeAll(keepingCapacity: true)
-        var lineScore = 0.0
+        lineRisk = .infinity
+        lineMagnitude = 0
         // Local copy: the closure below must not capture `self` while `self` is mutated.
         let buffer = normalized
         buffer.withUnsafeBufferPointer { b in
             let base = b.baseAddress!
-            var partStart = 0
-            while partStart < n {
-                var next = n
-                if cuts {
-                    // Next cut: a `▁` whose previous character is not `▁`.
-                    var k = partStart + 1
-                    while k + 3 <= n {
-                        if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81
-                            && !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81)
-                        {
-                            next = k
-                            break
-                        }
+            // The parts: cut before each `▁` whose previous character is not `▁`.
+            bounds.removeAll(keepingCapacity: true)
+            bounds.append(0)
+            if cuts {
+                var k = 1
+                while k + 3 <= n {
+                    if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81
+                        && !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81)
+                    {
+                        bounds.append(Int32(k))
+                        k += 3
+                    } else {
                         k += 1
                     }
                 }
-                lineScore += encodePart(
-                    base + partStart, next - partStart, at: partStart, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
-                partStart = next
+            }
+            bounds.append(Int32(n))
+            bounds.withUnsafeBufferPointer { cache.findAll(base, $0, scratch: &lookupScratch, into: &found) }
+            let generation = cache.generation
+            for k in 0..<(bounds.count - 1) {
+                let start = Int(bounds[k]), count = Int(bounds[k + 1]) - start
+                // (An insert that emptied the cache voids the places found for this text.)
+                if found[k] >= 0 && cache.generation != generation { found[k] = -1 }
+                let e = found[k]
+                if e >= 0 {
+                    let entry = cache.entry(at: Int(e), keyLength: count)
+                    if wantOffsets {
+                        for j in 0..<entry.count { emit(cache.token(entry, j), at: start, ids: &ids, offsets: &offsets, wantOffsets: true) }
+                    } else {
+                        cache.appendIDs(entry, to: &ids)
+                    }
+                    lineRisk = min(lineRisk, Double(entry.risk))
+                    lineMagnitude += Double(entry.magnitude)
+                } else {
+                    encodePart(base + start, count, at: start, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
+                }
             }
         }
-        guard cuts, case .unigram(let model) = codec.model else { return }
+        guard cuts, let model = unigram else { return }
         // Could `float` sums along the whole text decide a comparison differently? Each compared
-        // score is off by at most half an ulp of the text's score per addition.
-        let ulp = (abs(lineScore) + 1) * 0x1p-23
-        guard lineParts.contains(where: { $0.gap <= 2 * Double($0.characters + 1) * ulp }) else { return }
+        // score is off by at most half an ulp of the text's score per addition: a part is at
+        // risk when its gap ≤ 2 × (characters + 1) × ulp (the margin covers the roundings of
+        // the stored risks and of the sum of magnitudes, a bound of the text's score).
+        let ulp = (lineMagnitude + 1) * 0x1p-23
+        guard lineRisk <= ulp * (1 + 0x1p-20) else { return }
         ids.removeSubrange(idsStart...)
         if wantOffsets { offsets.removeSubrange(offsetsStart...) }
         tokens.removeAll(keepingCapacity: true)
@@ -70,43 +98,39 @@ struct SentencePieceEncoder {
         for t in tokens { emit(t, at: 0, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets) }
     }
 
-    /// Encodes one part (through the cache); returns its best path score (Unigram).
+    /// Encodes one part (through the cache), noting its risk and score magnitude (Unigram).
     mutating func encodePart(
         _ p: UnsafePointer<UInt8>, _ count: Int, at offset: Int, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool
-    ) -> Double {
-        if let v = cache.find(p, count) {
-            let part = parts[Int(v)]
-            for k in Int(part.start)..<Int(part.start + part.count) {
-                emit(cached[k], at: offset, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
+    ) {
+        if let entry = cache.find(p, count) {
+            if wantOffsets {
+                for k in 0..<entry.count { emit(cache.token(entry, k), at: offset, ids: &ids, offsets: &offsets, wantOffsets: true) }
+            } else {
+                cache.appendIDs(entry, to: &ids)
             }
-            lineParts.append((part.gap, part.characters))
-            return part.score
+            lineRisk = min(lineRisk, Double(entry.risk))
+            lineMagnitude += Double(entry.magnitude)
+            return
         }
         tokens.removeAll(keepingCapacity: true)
         let word = UnsafeBufferPointer(start: p, count: count)
-        var gap = Double.infinity, score = 0.0
-        var characters: Int32 = 0
-        switch codec.model {
-        case .unigram(let m):
+        var risk = Double.infinity, magnitude = 0.0
+        if let m = unigram {
             let tracks = codec.cutsBeforeSpaces
             m.encode(word, scratch: &unigramScratch, into: &tokens, floatSums: !tracks, trackGaps: tracks)
-            gap = unigramScratch.minGap
-            score = unigramScratch.pathScore
-            for k in 0..<count where p[k] & 0xC0 != 0x80 { characters += 1 }
-        case .bpe(let m):
+            if tracks {
+                var characters = 0
+                for k in 0..<count where p[k] & 0xC0 != 0x80 { characters += 1 }
+                risk = unigramScratch.minGap / (2 * Double(characters + 1))
+                magnitude = abs(unigramScratch.pathScore)
+            }
+        } else if let m = bpe {
             m.encode(word, scratch: &bpeScratch, into: &tokens)
         }
         for t in tokens { emit(t, at: offset, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets) }
-        lineParts.append((gap, characters))
-        if count <= 256 {
-            if cache.count >= Self.cacheLimit {
-                cache.removeAll(); cached.removeAll(keepingCapacity: true); parts.removeAll(keepingCapacity: true)
-            }
-            _ = cache.insert(p, count, UInt64(parts.count))
-            parts.append((Int32(cached.count), Int32(tokens.count), gap, score, characters))
-            cached.append(contentsOf: tokens)
-        }
-        return score
+        lineRisk = min(lineRisk, risk)
+        lineMagnitude += magnitude
+        cache.insert(p, count, tokens: tokens, risk: risk, magnitude: magnitude)
     }
 
     @inline(__always)

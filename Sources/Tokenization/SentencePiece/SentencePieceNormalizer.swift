@@ -17,6 +17,10 @@ package struct SentencePieceNormalizer: Sendable {
     /// ASCII bytes that normalize to themselves whatever follows (no user-defined piece or longer
     /// charsmap key starts with them): copied without a lookup.
     let copiesASCII: [Bool]
+    /// ASCII bytes that normalize to themselves when the next byte is ASCII too or the input
+    /// ends (no user-defined piece starts with them; no charsmap key is the byte alone or
+    /// starts with the byte and an ASCII byte): most letters of a map with composition keys.
+    let copiesBeforeASCII: [Bool]
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -37,6 +41,18 @@ package struct SentencePieceNormalizer: Sendable {
             if map.hasLongerKey(startingWith: [UInt8(b)]) { return false }
             let byte = [UInt8(b)]
             return byte.withUnsafeBufferPointer { map.longestPrefix($0.baseAddress!, 1) } == nil
+        }
+        copiesBeforeASCII = (0..<256).map { b in
+            guard b < 0x80, b != 0, !first[b] else { return false }
+            guard let map = charsmap else { return true }
+            if [UInt8(b)].withUnsafeBufferPointer({ map.longestPrefix($0.baseAddress!, 1) }) != nil { return false }
+            // A key of two bytes or more that starts with `b` and an ASCII byte (none holds NUL).
+            for x in 1..<0x80 {
+                let pair = [UInt8(b), UInt8(x)]
+                if map.hasLongerKey(startingWith: pair) { return false }
+                if pair.withUnsafeBufferPointer({ map.longestPrefix($0.baseAddress!, 2) })?.length == 2 { return false }
+            }
+            return true
         }
     }
 
@@ -101,6 +117,22 @@ package struct SentencePieceNormalizer: Sendable {
         if addDummyPrefix { emit(0x20, i, i) }
         var previousSpace = removeExtraWhitespaces
         while i < n {
+            // A run of ASCII bytes (not spaces) that normalize to themselves, copied at once.
+            var j = i
+            while j < n {
+                let c = base[j]
+                if c == 0x20 || !(copiesASCII[Int(c)] || (copiesBeforeASCII[Int(c)] && (j + 1 == n || base[j + 1] < 0x80))) { break }
+                j += 1
+            }
+            if j > i {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: j - i))
+                if wantOffsets {
+                    for k in i..<j { starts.append(Int32(k)); ends.append(Int32(k + 1)) }
+                }
+                previousSpace = false
+                i = j
+                if i == n { break }
+            }
             let c = base[i]
             if copiesASCII[Int(c)] {
                 if c == 0x20 {

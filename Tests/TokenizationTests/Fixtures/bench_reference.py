@@ -10,7 +10,8 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
   python3 bench_reference.py encode-hf-fast TOKENIZER THREADS FILE... # encode_batch_fast (no offsets)
 
   python3 bench_reference.py encode-tiktoken RANKS.tiktoken THREADS FILE...  # tiktoken encode_ordinary_batch, Llama 3 pattern
-  python3 bench_reference.py encode-spm MODEL THREADS FILE...   # sentencepiece encode (list of lines)
+  python3 bench_reference.py encode-spm MODEL THREADS FILE...   # sentencepiece encode (list of lines; wall and
+                                                               # process CPU time, GC off; BENCH_REPEATS runs, best)
   python3 bench_reference.py train-spm-unigram VOCAB THREADS FILE...  # sentencepiece Unigram, identity normalization
                                                                # (also: mean tokens per non-empty line of FILE...)
   python3 bench_reference.py tokens-per-line TOKENIZER 1 FILE...  # mean tokens per non-empty line (its \r\n
@@ -19,6 +20,7 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
 THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
 or encoder.json (GPT-2 vocab.bpe beside it). Peak RSS is this process's (ru_maxrss).
 """
+import gc
 import json
 import os
 import resource
@@ -120,15 +122,22 @@ def main():
             encode = lambda ls: sp.encode(ls, num_threads=threads)
             tool = "sentencepiece"
         encode(lines[:2000])  # warm-up
-        best, tokens = None, 0
-        for _ in range(3):
-            start = time.perf_counter()
+        best, best_cpu, tokens = None, None, 0
+        repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+        for _ in range(repeats):
+            # Python's cyclic GC is off while timing (the id lists would trigger it; that cost is not the library's).
+            gc.disable()
+            start, cpu_start = time.perf_counter(), time.process_time()
             out = encode(lines)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+            gc.enable()
             tokens = sum(len(e) for e in out)
+            del out
             best = seconds if best is None else min(best, seconds)
+            best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
         emit({"bench": "encode", "tool": tool, "tokenizer": arg, "threads": threads, "files": files, "bytes": size, "tokens": tokens,
-              "seconds": best, "mb_per_s": size / 1e6 / best, "bytes_per_token": size / tokens})
+              "seconds": best, "mb_per_s": size / 1e6 / best, "cpu_seconds": best_cpu, "cpu_mb_per_s": size / 1e6 / best_cpu,
+              "bytes_per_token": size / tokens})
     elif cmd == "train-spm-unigram":
         import sentencepiece as spm
         with tempfile.TemporaryDirectory() as d:

@@ -1,24 +1,29 @@
 import ArtifactIO
 import Foundation
-import NeuralCore
 
-/// Initializing a model's token embeddings from a Word2Vec stage output.
+/// Initializing a model's token embeddings from a Word2Vec stage output: the `[vocab, width]`
+/// table of a safetensors file (its only 2-D tensor, or the one named `embeddings`), rescaled so
+/// that its standard deviation is the model family's initialization std. Every family (GPT,
+/// recurrent, BERT) goes through ``load(_:into:vocabularySize:width:std:)``; `TransformerLM` adds
+/// an overload for its model.
 public enum EmbeddingImport {
-    /// Copies the `[vocab, dim]` table of a safetensors file (its only 2-D tensor, or the one named
-    /// `embeddings`) into the token embedding, rescaled so that its standard deviation equals the
-    /// model's initialization std. Returns the scale applied.
-    @discardableResult
-    public static func load(_ path: String, into model: TransformerModel) throws -> Float {
-        let c = model.config
-        return try load(path, into: model, tensor: model.layout.wte, vocabularySize: c.vocabSize, width: c.dim, std: c.embeddingInitStd)
-    }
-
     /// Copies the `[vocab, width]` table of a safetensors file (as above) into the `[vocabularySize,
     /// width]` tensor at offset `tensor` of any model's parameters, rescaled so that its standard
     /// deviation is `std`. Returns the scale applied.
     @discardableResult
     public static func load(
         _ path: String, into model: any TrainableModel, tensor: Int, vocabularySize: Int, width: Int, std targetStd: Float
+    ) throws -> Float {
+        try load(path, into: model.parameters.pointer + tensor, vocabularySize: vocabularySize, width: width, std: targetStd)
+    }
+
+    /// Copies the `[vocab, width]` table of a safetensors file into the `vocabularySize × width`
+    /// floats at `destination` (row-major), rescaled so that its standard deviation is `std`;
+    /// nothing is written when the file does not fit (its width differs from `width`: an error
+    /// naming both; its row count from `vocabularySize`). Returns the scale applied.
+    @discardableResult
+    public static func load(
+        _ path: String, into destination: UnsafeMutablePointer<Float>, vocabularySize: Int, width: Int, std targetStd: Float
     ) throws -> Float {
         let file: SafeTensors
         let suffix = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
@@ -61,8 +66,7 @@ public enum EmbeddingImport {
             throw ModelError.embeddingMismatch(path: path, detail: "tensor '\(name)' is constant or not finite")
         }
         let scale = targetStd / Float(std)
-        let dst = model.parameters.pointer + tensor
-        for i in 0..<values.count { dst[i] = values[i] * scale }
+        for i in 0..<values.count { destination[i] = values[i] * scale }
         return scale
     }
 }

@@ -1,0 +1,205 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The parts of normalized text a ``SentencePieceEncoder`` has encoded, with their tokens: an
+/// open-addressing table of 64-bit slots (32 bits of hash and an entry's place) into one flat
+/// array that holds each entry's header, key bytes, ids and byte ranges back to back, so a hit
+/// reads the slot and then one stretch of memory.
+///
+/// An entry at `e`: `data[e]` = key length | token count << 16; `data[e + 1]`, `data[e + 2]`:
+/// the `Float` bits of its ``Entry/risk`` and ``Entry/magnitude``; the key bytes from `e + 3`
+/// (padded to whole words); then the ids; then each token's byte range in the key (start | end << 16).
+struct PartCache {
+    /// An entry found: where its ids and ranges are, and what the `float` check needs.
+    struct Entry {
+        /// Index of the first id in the data.
+        var ids: Int
+        var count: Int
+        /// The smallest gap between two compared path scores divided by 2 × (characters + 1),
+        /// rounded down (`infinity` when nothing was compared or for BPE).
+        var risk: Float
+        /// The magnitude of the best path score, rounded up.
+        var magnitude: Float
+    }
+
+    /// 0 when empty, else hash (high 32 bits) and entry index + 1.
+    private var slots: [UInt64]
+    private var data: [UInt32] = []
+    /// Number of entries.
+    private(set) var count = 0
+    /// How many times the cache started again empty (entry places from before are void).
+    private(set) var generation = 0
+    private var mask: Int
+    /// Entries kept before the cache starts again empty.
+    static let limit = 1 << 18
+    /// Parts longer than this (bytes) are not cached.
+    static let longest = 256
+
+    init() {
+        mask = (1 << 15) - 1
+        slots = [UInt64](repeating: 0, count: mask + 1)
+    }
+
+    /// The entry for the `n` bytes at `p`.
+    @inline(__always)
+    func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Entry? {
+        let h = ByteKeyTable.hash(p, n)
+        let h32 = h >> 32
+        var i = Int(truncatingIfNeeded: h >> 20) & mask
+        return slots.withUnsafeBufferPointer { s in
+            data.withUnsafeBufferPointer { d in
+                let base = d.baseAddress!
+                while true {
+                    let slot = s[i]
+                    if slot == 0 { return nil }
+                    if slot >> 32 == h32 {
+                        let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                        let header = Int(base[e])
+                        if header & 0xFFFF == n && memcmp(base + e + 3, p, n) == 0 {
+                            return Entry(
+                                ids: e + 3 + (n + 3) / 4, count: header >> 16, risk: Float(bitPattern: base[e + 1]),
+                                magnitude: Float(bitPattern: base[e + 2]))
+                        }
+                    }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+    }
+
+    /// The entry stored at `e` (a place ``findAll(_:_:scratch:into:)`` gave) for a key of `n` bytes.
+    @inline(__always)
+    func entry(at e: Int, keyLength n: Int) -> Entry {
+        data.withUnsafeBufferPointer { d in
+            let header = Int(d[e])
+            return Entry(
+                ids: e + 3 + (n + 3) / 4, count: header >> 16, risk: Float(bitPattern: d[e + 1]), magnitude: Float(bitPattern: d[e + 2]))
+        }
+    }
+
+    /// Looks up each part of `base` between consecutive `bounds`, setting `entries[k]` to part
+    /// `k`'s entry place or -1. The slot loads of all parts are issued before any is compared,
+    /// and then the header loads, so their cache misses overlap.
+    func findAll(_ base: UnsafePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int32>, scratch: inout [UInt64], into entries: inout [Int32]) {
+        let parts = bounds.count - 1
+        guard parts > 0 else { return }
+        if scratch.count < 2 * parts { scratch = [UInt64](repeating: 0, count: 2 * parts) }
+        if entries.count < parts { entries = [Int32](repeating: -1, count: parts) }
+        slots.withUnsafeBufferPointer { s in
+            data.withUnsafeBufferPointer { d in
+                scratch.withUnsafeMutableBufferPointer { hs in
+                    entries.withUnsafeMutableBufferPointer { out in
+                        // Hashes and first slots.
+                        for k in 0..<parts {
+                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let h = ByteKeyTable.hash(base + start, n)
+                            hs[2 * k] = h
+                            hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 20) & mask]
+                        }
+                        // Headers where the first slot's hash matches (an entry place, or -1).
+                        for k in 0..<parts {
+                            let slot = hs[2 * k + 1]
+                            if slot != 0 && slot >> 32 == hs[2 * k] >> 32 {
+                                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                                out[k] = Int32(truncatingIfNeeded: d[e] & 0xFFFF) == bounds[k + 1] - bounds[k] ? Int32(e) : -2
+                            } else {
+                                out[k] = slot == 0 ? -1 : -2
+                            }
+                        }
+                        // Keys compared; a probe past the first slot (-2) goes the long way.
+                        for k in 0..<parts {
+                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let e = Int(out[k])
+                            if e >= 0 {
+                                if memcmp(d.baseAddress! + e + 3, base + start, n) != 0 { out[k] = -2 }
+                            }
+                            if out[k] == -2 {
+                                out[k] = -1
+                                var i = (Int(truncatingIfNeeded: hs[2 * k] >> 20) + 1) & mask
+                                let h32 = hs[2 * k] >> 32
+                                while true {
+                                    let slot = s[i]
+                                    if slot == 0 { break }
+                                    if slot >> 32 == h32 {
+                                        let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                                        if Int(d[e] & 0xFFFF) == n && memcmp(d.baseAddress! + e + 3, base + start, n) == 0 {
+                                            out[k] = Int32(e)
+                                            break
+                                        }
+                                    }
+                                    i = (i + 1) & mask
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends the entry's ids to `ids`.
+    @inline(__always)
+    func appendIDs(_ entry: Entry, to ids: inout [UInt32]) {
+        data.withUnsafeBufferPointer { d in
+            ids.append(contentsOf: UnsafeBufferPointer(start: d.baseAddress! + entry.ids, count: entry.count))
+        }
+    }
+
+    /// The `k`-th token of the entry: id and byte range in the key.
+    @inline(__always)
+    func token(_ entry: Entry, _ k: Int) -> (UInt32, Int32, Int32) {
+        let range = data[entry.ids + entry.count + k]
+        return (data[entry.ids + k], Int32(range & 0xFFFF), Int32(range >> 16))
+    }
+
+    /// Stores the tokens of the `n` bytes at `p` (absent, at most ``longest`` bytes). Starts
+    /// again empty once ``limit`` entries are stored.
+    mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, tokens: [(UInt32, Int32, Int32)], risk: Double, magnitude: Double) {
+        guard n <= Self.longest, tokens.count < 1 << 16 else { return }
+        if count >= Self.limit {
+            for i in slots.indices { slots[i] = 0 }
+            data.removeAll(keepingCapacity: true)
+            count = 0
+            generation += 1
+        }
+        var r = Float(risk)
+        if Double(r) > risk { r = r.nextDown }
+        var m = Float(magnitude)
+        if Double(m) < magnitude { m = m.nextUp }
+        let e = data.count
+        data.append(UInt32(n) | UInt32(tokens.count) << 16)
+        data.append(r.bitPattern)
+        data.append(m.bitPattern)
+        data.append(contentsOf: repeatElement(0, count: (n + 3) / 4))
+        data.withUnsafeMutableBytes { d in _ = memcpy(d.baseAddress! + (e + 3) * 4, p, n) }
+        for t in tokens { data.append(t.0) }
+        for t in tokens { data.append(UInt32(t.1) | UInt32(t.2) << 16) }
+        let h = ByteKeyTable.hash(p, n)
+        var i = Int(truncatingIfNeeded: h >> 20) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = (h >> 32) << 32 | UInt64(e + 1)
+        count += 1
+        if count * 2 > mask + 1 { grow() }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        mask = (mask + 1) * 2 - 1
+        slots = [UInt64](repeating: 0, count: mask + 1)
+        data.withUnsafeBufferPointer { d in
+            let base = d.baseAddress!
+            for slot in old where slot != 0 {
+                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                let n = Int(base[e] & 0xFFFF)
+                // Rehash from the stored bytes (the 32 stored bits do not give the probe start).
+                let h = ByteKeyTable.hash(UnsafeRawPointer(base + e + 3).assumingMemoryBound(to: UInt8.self), n)
+                var i = Int(truncatingIfNeeded: h >> 20) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = slot
+            }
+        }
+    }
+}
