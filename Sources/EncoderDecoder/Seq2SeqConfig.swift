@@ -93,6 +93,15 @@ public struct Seq2SeqConfig: Codable, Sendable, Equatable {
     /// Rows of the sinusoidal table (enough for the longer side).
     public var positions: Int { max(maxSourceLength, maxTargetLength) }
 
+    /// A source sentence as the encoder reads it: truncated to ``maxSourceLength`` keeping a final
+    /// `<eos>`, `<eos>` alone when empty, and ids outside the vocabulary replaced by `<eos>`.
+    public func encoderInput(_ source: [Int32]) -> [Int32] {
+        var ids = source
+        if ids.count > maxSourceLength { ids = Array(ids.prefix(maxSourceLength - 1)) + [eosID] }
+        if ids.isEmpty { ids = [eosID] }
+        return ids.map { $0 >= 0 && Int($0) < vocabSize ? $0 : eosID }
+    }
+
     /// √dim: token embeddings are scaled by it before positions are added (Vaswani et al. §3.4).
     public var embeddingScale: Float { Float(dim).squareRoot() }
 

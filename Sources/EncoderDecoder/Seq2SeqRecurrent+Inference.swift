@@ -12,12 +12,7 @@ extension Seq2SeqRecurrent: Seq2SeqNetwork {
     /// its outputs `[T, C]`, and as ``EncodedSource/decoderState`` the final states `h` `[L, C]`
     /// (then `c` `[L, C]` for the LSTM).
     public func encode(source: [Int32]) -> EncodedSource {
-        var ids = source
-        if ids.count > config.maxSourceLength {
-            ids = Array(ids.prefix(config.maxSourceLength - 1)) + [config.eosID]
-        }
-        if ids.isEmpty { ids = [config.eosID] }
-        ids = ids.map { $0 >= 0 && Int($0) < config.vocabSize ? $0 : config.eosID }
+        let ids = config.encoderInput(source)
         let T = ids.count, C = config.dim, L = config.encoderLayers
         ids.withUnsafeBufferPointer { encoderForward(source: $0.baseAddress!, batch: 1, time: T, lengths: [T]) }
         var state = Array(UnsafeBufferPointer(start: finalHidden.current, count: L * C))

@@ -11,12 +11,7 @@ extension Seq2SeqTransformer: Seq2SeqNetwork {
 
     /// Runs the encoder on one sentence (truncated to `maxSourceLength`, keeping the final `<eos>`).
     public func encode(source: [Int32]) -> EncodedSource {
-        var ids = source
-        if ids.count > config.maxSourceLength {
-            ids = Array(ids.prefix(config.maxSourceLength - 1)) + [config.eosID]
-        }
-        if ids.isEmpty { ids = [config.eosID] }
-        ids = ids.map { $0 >= 0 && Int($0) < config.vocabSize ? $0 : config.eosID }
+        let ids = config.encoderInput(source)
         let T = ids.count
         let memory = ids.withUnsafeBufferPointer { encoderForward(source: $0.baseAddress!, batch: 1, time: T, lengths: [T]) }
         return EncodedSource(states: Array(UnsafeBufferPointer(start: memory, count: T * config.dim)), time: T, width: config.dim)
