@@ -97,14 +97,7 @@ struct FineTuneCommand: ParsableCommand {
         log(
             "\(options.steps) steps of \(batch) (\(epochs) epochs); \(truncated) training texts truncated to \(bert.config.maxPositions) tokens"
         )
-        var lossSum: Double = 0, count = 0
-        try classifier.train(examples, options: options) { step, loss in
-            lossSum += Double(loss); count += 1
-            if step % max(logInterval, 1) == 0 || step == options.steps {
-                log(String(format: "step %d/%d | loss %.4f", step, options.steps, lossSum / Double(max(count, 1))))
-                lossSum = 0; count = 0
-            }
-        }
+        try classifier.train(examples, options: options, progress: lossLogger(steps: options.steps))
         let predictions = try classifier.predict(devSet.map { classifier.encode($0.text).ids })
         let metrics = ClassificationMetrics(
             predicted: predictions.map(\.label), gold: devSet.map { index[$0.label] ?? 0 }, classes: labels.count)
@@ -197,14 +190,7 @@ struct FineTuneCommand: ParsableCommand {
         let examples: [(ids: [Int32], label: Int32)] = try trainSet.map { (try encode($0, train), Int32(index[$0.label] ?? 0)) }
         let options = trainingOptions(examples: examples.count)
         log("GPT last-token classifier: \(lm.summary); \(options.steps) steps of \(batch) (\(epochs) epochs); \(truncated) training texts truncated to \(context) tokens")
-        var lossSum: Double = 0, count = 0
-        try classifier.train(examples, options: options) { step, loss in
-            lossSum += Double(loss); count += 1
-            if step % max(logInterval, 1) == 0 || step == options.steps {
-                log(String(format: "step %d/%d | loss %.4f", step, options.steps, lossSum / Double(max(count, 1))))
-                lossSum = 0; count = 0
-            }
-        }
+        try classifier.train(examples, options: options, progress: lossLogger(steps: options.steps))
         let predictions = try classifier.predict(try devSet.map { try encode($0, dev) })
         let metrics = ClassificationMetrics(
             predicted: predictions.map(\.label), gold: devSet.map { index[$0.label] ?? 0 }, classes: labels.count)
@@ -213,4 +199,17 @@ struct FineTuneCommand: ParsableCommand {
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    /// A training progress callback that logs the mean loss of every `--log-interval` steps (and
+    /// of the last ones) to standard error.
+    private func lossLogger(steps: Int) -> (Int, Float) -> Void {
+        var lossSum: Double = 0, count = 0
+        return { step, loss in
+            lossSum += Double(loss); count += 1
+            if step % max(logInterval, 1) == 0 || step == steps {
+                log(String(format: "step %d/%d | loss %.4f", step, steps, lossSum / Double(max(count, 1))))
+                lossSum = 0; count = 0
+            }
+        }
+    }
 }
