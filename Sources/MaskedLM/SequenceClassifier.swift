@@ -62,20 +62,13 @@ public final class SequenceClassifier {
     /// Class index and probabilities for each sequence, in batches of `batchSize`.
     public func predict(_ sequences: [[Int32]], batchSize: Int = 32) throws -> [(label: Int, probabilities: [Double])] {
         let K = model.config.classLabels.count
-        var out: [(Int, [Double])] = []
+        var out: [(label: Int, probabilities: [Double])] = []
         var start = 0
         while start < sequences.count {
             let chunk = Array(sequences[start..<min(start + max(batchSize, 1), sequences.count)])
             try model.forward(input(chunk, labels: nil), rows: .none)
             guard let logits = model.classLogits else { break }
-            for b in 0..<chunk.count {
-                let row = (0..<K).map { Double(logits[b * K + $0]) }
-                let m = row.max() ?? 0
-                let e = row.map { exp($0 - m) }
-                let s = e.reduce(0, +)
-                let p = e.map { $0 / s }
-                out.append((p.indices.max { p[$0] < p[$1] } ?? 0, p))
-            }
+            out += ClassDistribution.rows(logits, rows: chunk.count, classes: K)
             start += chunk.count
         }
         return out

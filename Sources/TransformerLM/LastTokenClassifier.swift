@@ -141,18 +141,14 @@ public final class LastTokenClassifier {
     /// Class index and probabilities of each sequence, in batches of `batchSize`.
     public func predict(_ sequences: [[Int32]], batchSize: Int = 32) throws -> [(label: Int, probabilities: [Double])] {
         let K = labels.count
-        var out: [(Int, [Double])] = []
+        var out: [(label: Int, probabilities: [Double])] = []
         var start = 0
         while start < sequences.count {
             let chunk = Array(sequences[start..<min(start + max(batchSize, 1), sequences.count)])
             let logits = try forward(chunk, targets: nil).logits
-            for b in 0..<chunk.count {
-                let row = (0..<K).map { Double(logits[b * K + $0]) }
-                let m = row.max() ?? 0
-                let e = row.map { exp($0 - m) }
-                let s = e.reduce(0, +)
-                let p = e.map { $0 / s }
-                out.append((p.indices.max { p[$0] < p[$1] } ?? 0, p))
+            logits.withUnsafeBufferPointer {
+                guard let base = $0.baseAddress else { return }
+                out += ClassDistribution.rows(base, rows: chunk.count, classes: K)
             }
             start += chunk.count
         }
