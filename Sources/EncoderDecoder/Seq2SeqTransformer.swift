@@ -112,17 +112,10 @@ public final class Seq2SeqTransformer: @unchecked Sendable {
                 sourceLengths: batch.sourceLengths)
         }
         let N = B * Tt
-        let z = logits.pointer(N * V), probs = probabilities.pointer(N * V), l = losses.pointer(N)
-        Linear.forward(out: z, inp: output, weight: parameters.pointer + offsets.shared, bias: nil, rows: N, inChannels: C, outChannels: V)
         let smoothing = labelSmoothing ?? config.labelSmoothing
-        let options = CrossEntropy.Options(ignoreIndex: TranslationBatch.ignoreIndex, labelSmoothing: smoothing)
-        let counted = batch.labels.withUnsafeBufferPointer { labels in
-            CrossEntropy.forward(
-                probs: probs, losses: l, logits: z, targets: labels.baseAddress!, rows: N, vocab: V, options: options,
-                threads: threads)
-        }
-        var total: Double = 0
-        for r in 0..<N { total += Double(l[r]) }
+        let (counted, total) = TiedOutputLoss.forward(
+            hidden: output, embedding: parameters.pointer + offsets.shared, labels: batch.labels, rows: N, width: C, vocab: V, smoothing: smoothing,
+            logits: logits.pointer(N * V), probabilities: probabilities.pointer(N * V), losses: losses.pointer(N), threads: threads)
         last = Pass(
             batch: B, sourceTime: Ts, targetTime: Tt, source: batch.source, sourceLengths: batch.sourceLengths,
             decoderInput: batch.decoderInput, labels: batch.labels, counted: counted, smoothing: smoothing, memory: memory,
