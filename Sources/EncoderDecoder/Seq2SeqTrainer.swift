@@ -23,6 +23,11 @@ public final class Seq2SeqTrainer {
     /// Index of the next batch within the epoch's order.
     public internal(set) var cursor = 0
 
+    /// Called before each step with the step number (1-based) and the indices, into the training
+    /// examples, of the batch it trains on — for replaying the same data order elsewhere
+    /// (`train-seq2seq --batch-log`); nil: nothing is called.
+    package var batchObserver: ((_ step: Int, _ indices: [Int]) -> Void)?
+
     let examples: [TranslationExample]
     let batcher: LengthBatcher
     var epochOrder: [Int]
@@ -55,6 +60,7 @@ public final class Seq2SeqTrainer {
         }
         let indices = batcher.batches[epochOrder[cursor]]
         cursor += 1
+        batchObserver?(step + 1, indices)
         return TranslationBatch(indices.map { examples[$0] }, padID: padID, bosID: bosID, eosID: eosID)
     }
 

@@ -30,6 +30,9 @@ struct ParallelInput: ParsableArguments {
         }
     }
 
+    /// The files given (so an output path can be checked against them).
+    var inputPaths: [String] { [pairs, sourceFile, targetFile].compactMap { $0 } }
+
     /// Reads the corpus (empty sides skipped and counted).
     func read() throws -> ParallelCorpus {
         if let pairs { return try ParallelCorpusReader.readJSONL(path: pairs, sourceField: srcField, targetField: tgtField) }

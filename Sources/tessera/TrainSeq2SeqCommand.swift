@@ -25,7 +25,15 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             translations) go to standard error. The run directory (-o) receives config.json, \
             model.safetensors, tokenizer.json and the training state at every checkpoint; --resume \
             continues where the last checkpoint stopped. --minutes stops at a wall-clock budget \
-            (with a checkpoint); the learning-rate schedule still spans --steps.
+            (with a checkpoint); the learning-rate schedule still spans --steps. The final line gives \
+            the speed over the whole loop and over the training steps alone (wall and process CPU \
+            time, without validation and checkpoints).
+
+            --batch-log FILE writes one JSON line per step of this invocation, {"step": n, "pairs": \
+            [i, ...], "source": [[ids], ...], "target": [[ids], ...]}: the indices of the batch's \
+            pairs in the train part (corpus order) and the ids trained on (sources end in <eos>; \
+            targets have neither <bos> nor <eos>), so another implementation can train on the same \
+            batches in the same order and check its own encoding against them.
 
             --arch rnn-attention: an LSTM or GRU encoder (--cell, --bidirectional: directions summed) \
             whose final state of each layer starts the decoder, and Luong's global dot-product \
@@ -73,6 +81,12 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-interval"), help: "Steps between checkpoints (a final one is always written).")
     var checkpointInterval: Int = 500
     @Option(name: .customLong("log-interval"), help: "Steps between progress lines.") var logInterval: Int = 20
+    @Option(
+        name: .customLong("batch-log"),
+        help: ArgumentHelp(
+            "Write each step's batch as a JSON line: step, indices of its pairs in the train part, their source and target ids.",
+            discussion: "For replaying the same data order in another implementation (scripts/torch_seq2seq.py)."))
+    var batchLog: String?
     @Option(name: .shortAndLong, help: "Run directory.") var output: String
     @Flag(help: "Continue the run in -o from its last checkpoint.") var resume = false
     @Flag(help: "Replace a finished run in -o.") var force = false
@@ -109,6 +123,7 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         try OptionCheck.range("--log-interval", logInterval, 1...100_000_000)
         if let dev { try OptionCheck.readable("--dev", dev) }
         if resume && force { throw ValidationError("--resume and --force contradict each other") }
+        if let batchLog, batchLog.isEmpty { throw ValidationError("--batch-log: expected a file path") }
     }
 
     func run() throws {
@@ -188,6 +203,17 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         )
         let trainer = try Seq2SeqTrainer(model: model, examples: trainExamples, options: options)
         if resume { try Seq2SeqModelDirectory.restore(trainer, from: output) }
+        let batchWriter = try batchLog.map { try AtomicFileWriter(path: $0, inputs: input.inputPaths) }
+        var batchLogError: (any Error)?
+        if let batchWriter {
+            trainer.batchObserver = { step, indices in
+                func ids(_ rows: [[Int32]]) -> String { "[" + rows.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]" }
+                let line =
+                    "{\"step\":\(step),\"pairs\":[\(indices.map(String.init).joined(separator: ","))],"
+                    + "\"source\":\(ids(indices.map { trainExamples[$0].source })),\"target\":\(ids(indices.map { trainExamples[$0].target }))}\n"
+                do { try batchWriter.write(line) } catch { batchLogError = batchLogError ?? error }
+            }
+        }
         let c = model.config
         let shape =
             c.architecture == .transformer
@@ -217,12 +243,16 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = minutes.map { start + UInt64($0 * 60e9) }
         var windowStart = start, windowTokens = 0, windowLoss = 0.0, windowSteps = 0, totalTokens = 0
+        var stepNanoseconds: UInt64 = 0, stepCPUSeconds = 0.0
         while trainer.step < options.steps {
             if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
                 log("--minutes \(minutes ?? 0): wall-clock budget reached at step \(trainer.step)")
                 break
             }
+            let stepStart = DispatchTime.now().uptimeNanoseconds, cpuStart = BenchTrainLMCommand.processCPUSeconds()
             let result = try trainer.trainStep()
+            stepNanoseconds += DispatchTime.now().uptimeNanoseconds - stepStart
+            stepCPUSeconds += BenchTrainLMCommand.processCPUSeconds() - cpuStart
             windowTokens += result.tokens
             totalTokens += result.tokens
             windowLoss += Double(result.loss)
@@ -244,13 +274,23 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             if options.checkpointInterval > 0 && s % options.checkpointInterval == 0 { try save() }
         }
         try save()
+        if let batchWriter {
+            if let batchLogError { throw batchLogError }
+            try batchWriter.commit()
+        }
         if options.evalInterval == 0 || trainer.step % options.evalInterval != 0 { try validate() }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let stepSeconds = Double(stepNanoseconds) / 1e9
         log(
             String(
                 format: "done: step %d, %d target tokens in %@ (%.0f tok/s); saved %@", trainer.step, totalTokens,
                 LMFormat.duration(elapsed),
                 Double(totalTokens) / max(elapsed, 1e-9), output))
+        log(
+            String(
+                format: "training steps alone: %.2f s wall (%.0f target tok/s), %.2f s process CPU (%.0f target tok/CPU-s)",
+                stepSeconds, Double(totalTokens) / max(stepSeconds, 1e-9), stepCPUSeconds,
+                Double(totalTokens) / max(stepCPUSeconds, 1e-9)))
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
