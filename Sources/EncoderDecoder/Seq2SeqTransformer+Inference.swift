@@ -49,6 +49,12 @@ extension Seq2SeqTransformer: Seq2SeqNetwork {
         return (0..<B).map { b in Self.logSoftmax(scores[(b * V)..<((b + 1) * V)]) }
     }
 
+    /// A search session that caches the decoder's keys and values (``TransformerDecoderSession``):
+    /// each step runs the decoder on the newest token only.
+    public func decoderSession(source: EncodedSource) -> any DecoderSession {
+        TransformerDecoderSession(model: self, source: source)
+    }
+
     static func logSoftmax(_ row: ArraySlice<Float>) -> [Float] {
         let maxValue = row.max() ?? 0
         var sum: Double = 0

@@ -15,6 +15,10 @@ public struct SequenceDecoder {
     public let model: any TranslationModel
     /// The search settings.
     public let options: DecodingOptions
+    /// Whether the search uses the model's own ``TranslationModel/decoderSession(source:)`` (the
+    /// Transformer's key/value cache); false: a ``PrefixDecoderSession`` that recomputes every
+    /// prefix (the reference the cache is tested against).
+    package var usesModelSession = true
 
     /// Creates a decoder.
     public init(model: any TranslationModel, options: DecodingOptions) throws(Seq2SeqError) {
@@ -32,14 +36,20 @@ public struct SequenceDecoder {
     public func greedy(source: [Int32]) -> [Int32] {
         let encoded = model.encode(source: source)
         let limit = options.maxOutputLength(sourceLength: encoded.time, modelMaximum: model.maxTargetLength)
-        var prefix: [Int32] = [model.bosID]
-        while prefix.count - 1 < limit {
-            let logProbs = model.nextLogProbabilities(source: encoded, prefixes: [prefix])[0]
+        let session = session(encoded)
+        var output: [Int32] = []
+        var logProbs = session.step(parents: [0], tokens: [model.bosID])[0]
+        while output.count < limit {
             let next = Self.argmax(logProbs)
             if next == model.eosID { break }
-            prefix.append(next)
+            output.append(next)
+            if output.count < limit { logProbs = session.step(parents: [0], tokens: [next])[0] }
         }
-        return Array(prefix.dropFirst())
+        return output
+    }
+
+    func session(_ encoded: EncodedSource) -> any DecoderSession {
+        usesModelSession ? model.decoderSession(source: encoded) : PrefixDecoderSession(model: model, source: encoded)
     }
 
     /// Beam search.
@@ -50,8 +60,9 @@ public struct SequenceDecoder {
         var live: [(tokens: [Int32], score: Double)] = [([model.bosID], 0)]
         var finished: [(tokens: [Int32], score: Double)] = []
         var generated = 0
+        let session = session(encoded)
+        var logProbs = session.step(parents: [0], tokens: [model.bosID])
         while !live.isEmpty && finished.count < width && generated < limit {
-            let logProbs = model.nextLogProbabilities(source: encoded, prefixes: live.map(\.tokens))
             var candidates: [(beam: Int, token: Int32, score: Double)] = []
             for (b, row) in logProbs.enumerated() {
                 for token in Self.topIndices(row, count: 2 * width) {
@@ -64,17 +75,23 @@ public struct SequenceDecoder {
                 return a.token < b.token
             }
             var next: [(tokens: [Int32], score: Double)] = []
+            var parents: [Int] = [], tokens: [Int32] = []
             for candidate in candidates {
                 if candidate.token == model.eosID {
                     finished.append((Array(live[candidate.beam].tokens.dropFirst()), candidate.score))
                     if finished.count >= width { break }
                 } else {
                     next.append((live[candidate.beam].tokens + [candidate.token], candidate.score))
+                    parents.append(candidate.beam)
+                    tokens.append(candidate.token)
                     if next.count == width { break }
                 }
             }
             live = next
             generated += 1
+            if !live.isEmpty && finished.count < width && generated < limit {
+                logProbs = session.step(parents: parents, tokens: tokens)
+            }
         }
         if finished.count < width {
             for hypothesis in live { finished.append((Array(hypothesis.tokens.dropFirst()), hypothesis.score)) }

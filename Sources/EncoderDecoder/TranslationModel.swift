@@ -12,6 +12,16 @@ public protocol TranslationModel: AnyObject {
     /// Log-probabilities `[prefixes.count][V]` of the token after each prefix (all of one length,
     /// each starting with `<bos>`), every prefix attending to `source`.
     func nextLogProbabilities(source: EncodedSource, prefixes: [[Int32]]) -> [[Float]]
+    /// A search session over `source` (by default a ``PrefixDecoderSession``, which recomputes the
+    /// prefixes; the Transformer caches its decoder keys and values).
+    func decoderSession(source: EncodedSource) -> any DecoderSession
+}
+
+extension TranslationModel {
+    /// A session that recomputes the whole prefixes at every step.
+    public func decoderSession(source: EncodedSource) -> any DecoderSession {
+        PrefixDecoderSession(model: self, source: source)
+    }
 }
 
 /// One encoded source sentence: the encoder's output rows `[T, C]` and the decoder's initial state.

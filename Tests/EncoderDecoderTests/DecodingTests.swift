@@ -88,4 +88,50 @@ struct DecodingTests {
         #expect(DecodingOptions(maxLengthRatio: 1.5, maxLengthOffset: 2).maxOutputLength(sourceLength: 4, modelMaximum: 100) == 8)
         #expect(DecodingOptions(maxLengthRatio: 10, maxLengthOffset: 2).maxOutputLength(sourceLength: 40, modelMaximum: 30) == 29)
     }
+
+    /// The Transformer's cached session (keys and values kept per hypothesis, one new row per step)
+    /// gives the log-probabilities of the uncached reference that recomputes every prefix, through
+    /// steps that reorder, drop and duplicate hypotheses as beam search does; and greedy and beam
+    /// search give exactly the same outputs with and without the cache (post-LN ReLU and pre-LN GELU).
+    @Test(arguments: [Seq2SeqConfig.Norm.post, .pre])
+    func cachedDecodingEqualsRecomputingThePrefixes(norm: Seq2SeqConfig.Norm) throws {
+        var config = try Self.model(seed: 1).config
+        config.norm = norm
+        config.activation = norm == .pre ? .gelu : .relu
+        let model = try Seq2SeqTransformer(config: config, seed: 21)
+        var state: UInt64 = 5
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for source in Self.sources(seed: 9, count: 4) {
+            let encoded = model.encode(source: source)
+            let cached = model.decoderSession(source: encoded), reference = PrefixDecoderSession(model: model, source: encoded)
+            var live = 1, parents = [0], tokens: [Int32] = [model.bosID]
+            for step in 0..<(model.maxTargetLength - 1) {
+                let a = cached.step(parents: parents, tokens: tokens), b = reference.step(parents: parents, tokens: tokens)
+                try #require(a.count == live && b.count == live)
+                for (rowA, rowB) in zip(a, b) {
+                    try #require(rowA.count == rowB.count)
+                    let worst = zip(rowA, rowB).map { abs($0 - $1) }.max() ?? 0
+                    #expect(worst < 1e-5, "\(norm) source \(source) step \(step): max |Δ log p| \(worst)")
+                }
+                let width = 1 + next(5)
+                parents = (0..<width).map { _ in next(live) }
+                tokens = (0..<width).map { _ in Int32(3 + next(26)) }
+                live = width
+            }
+        }
+        var uncachedGreedy = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 1))
+        uncachedGreedy.usesModelSession = false
+        var uncachedBeam = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 5))
+        uncachedBeam.usesModelSession = false
+        let greedy = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 1))
+        let beam = try SequenceDecoder(model: model, options: DecodingOptions(beamSize: 5))
+        for source in Self.sources(seed: 13, count: 10) {
+            #expect(greedy.decode(source: source) == uncachedGreedy.decode(source: source), "\(norm) greedy, source \(source)")
+            #expect(beam.decode(source: source) == uncachedBeam.decode(source: source), "\(norm) beam 5, source \(source)")
+        }
+    }
 }
+

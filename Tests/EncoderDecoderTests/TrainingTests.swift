@@ -95,4 +95,37 @@ struct TrainingTests {
         while resumedTrainer.step < options.steps { try resumedTrainer.trainStep() }
         #expect(resumed.parameters.array == straight.parameters.array)
     }
+
+    /// The batch observer (behind `train-seq2seq --batch-log`) reports each step once, in order, with
+    /// exactly the batch that step trains on: the loss of the reported examples, computed inside the
+    /// observer on the not-yet-updated weights, equals the loss the step returns; and every epoch
+    /// reports each example exactly once.
+    @Test func batchObserverReportsTheBatchEachStepTrainsOn() throws {
+        var options = Seq2SeqTrainingOptions()
+        options.batchTokens = 64; options.steps = 30; options.warmup = 4
+        let examples = Self.examples()
+        let model = try Seq2SeqTransformer(config: Self.config(), seed: 4)
+        let trainer = try Seq2SeqTrainer(model: model, examples: examples, options: options)
+        #expect(2 * trainer.batchesPerEpoch < options.steps, "the run must cover two whole epochs")
+        var reported: [(step: Int, indices: [Int], loss: Float)] = []
+        var observerError: (any Error)?
+        trainer.batchObserver = { step, indices in
+            do {
+                let batch = TranslationBatch(indices.map { examples[$0] }, padID: 0, bosID: 1, eosID: 2)
+                reported.append((step, indices, try model.forward(batch)))
+            } catch { observerError = error }
+        }
+        for step in 1...options.steps {
+            let loss = try trainer.trainStep().loss
+            #expect(observerError == nil)
+            try #require(reported.count == step, "step \(step): \(reported.count) reports")
+            #expect(reported[step - 1].step == step)
+            #expect(reported[step - 1].loss == loss, "step \(step): observed batch loss \(reported[step - 1].loss), step loss \(loss)")
+        }
+        let perEpoch = trainer.batchesPerEpoch
+        for epoch in 0..<2 {
+            let seen = reported[(epoch * perEpoch)..<((epoch + 1) * perEpoch)].flatMap(\.indices).sorted()
+            #expect(seen == Array(examples.indices), "epoch \(epoch)")
+        }
+    }
 }
