@@ -13,11 +13,13 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract:
-            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification; hf-marian: MarianMTModel).",
+            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel, or GPT2ForSequenceClassification for a fine-tuned GPT; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification; hf-marian: MarianMTModel).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
-            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune). \
+            option that prevents it. A GPT fine-tuned by `fine-tune` becomes GPT2ForSequenceClassification \
+            (labels in id2label; pad_token_id is the end-of-text token, which Tessera never puts inside \
+            a text, so right-padded batches classify as Tessera does). hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune). \
             hf-marian needs a post-LN Transformer translation model (train-seq2seq --arch transformer); \
             it writes config.json, model.safetensors and the joint tokenizer for PreTrainedTokenizerFast \
             (sources end in <eos>, the decoder starts from <bos>).
@@ -72,6 +74,23 @@ struct ExportCommand: ParsableCommand {
             try AtomicFileWriter.write(
                 [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
+            return
+        }
+        if LastTokenClassifier.isClassifier(model) {
+            let classifier = try LastTokenClassifier.load(model)
+            try HFExport.checkGPT2Shaped(classifier.model.config)
+            let codec = try loadModelTokenCodec(model, vocabularySize: classifier.model.config.vocabSize)
+            try RunDirectory.makeDirectories(output)
+            let lock = try RunDirectory.lock(output)
+            defer { withExtendedLifetime(lock) {} }
+            if state != .owned { try RunDirectory.create(output, as: .export) }
+            try HFExport.writeSequenceClassifier(classifier, to: output, padTokenID: codec.endOfTextID.map { Int($0) })
+            try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
+            var note = "wrote \(output)/config.json and model.safetensors (GPT2ForSequenceClassification, \(classifier.labels.count) labels)\n"
+            if codec.endOfTextID == nil {
+                note += "note: the tokenizer has no end-of-text token, so config.json sets no pad_token_id: transformers classifies unpadded texts one at a time\n"
+            }
+            FileHandle.standardError.write(Data(note.utf8))
             return
         }
         let loaded = try LanguageModel.load(model, threads: 1)
