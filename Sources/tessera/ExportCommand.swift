@@ -52,10 +52,8 @@ struct ExportCommand: ParsableCommand {
                 throw ValidationError("--format hf-marian: \(model) holds no Transformer")
             }
             try MarianExport.check(transformer.config)
-            try RunDirectory.makeDirectories(output)
-            let lock = try RunDirectory.lock(output)
+            let lock = try openOutput(state)
             defer { withExtendedLifetime(lock) {} }
-            if state != .owned { try RunDirectory.create(output, as: .export) }
             try MarianExport.write(transformer, tokenizer: vocabulary.tokenizer, to: output)
             FileHandle.standardError.write(
                 Data("wrote \(output)/config.json, model.safetensors and tokenizer files (MarianMTModel)\n".utf8))
@@ -66,10 +64,8 @@ struct ExportCommand: ParsableCommand {
             let dir = MaskedLMCheckpoint.resolve(model)
             let tok = try TokenizerFile.load(dir + "/tokenizer.json")
             let specials = try SpecialTokenIDs(tokenizer: tok, source: dir + "/tokenizer.json")
-            try RunDirectory.makeDirectories(output)
-            let lock = try RunDirectory.lock(output)
+            let lock = try openOutput(state)
             defer { withExtendedLifetime(lock) {} }
-            if state != .owned { try RunDirectory.create(output, as: .export) }
             try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
             try AtomicFileWriter.write(
                 [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
@@ -80,10 +76,8 @@ struct ExportCommand: ParsableCommand {
             let classifier = try LastTokenClassifier.load(model)
             try HFExport.checkGPT2Shaped(classifier.model.config)
             let codec = try loadModelTokenCodec(model, vocabularySize: classifier.model.config.vocabSize)
-            try RunDirectory.makeDirectories(output)
-            let lock = try RunDirectory.lock(output)
+            let lock = try openOutput(state)
             defer { withExtendedLifetime(lock) {} }
-            if state != .owned { try RunDirectory.create(output, as: .export) }
             try HFExport.writeSequenceClassifier(classifier, to: output, padTokenID: codec.endOfTextID.map { Int($0) })
             try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
             var note = "wrote \(output)/config.json and model.safetensors (GPT2ForSequenceClassification, \(classifier.labels.count) labels)\n"
@@ -101,12 +95,19 @@ struct ExportCommand: ParsableCommand {
             )
         }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
-        try RunDirectory.makeDirectories(output)
-        let lock = try RunDirectory.lock(output)
+        let lock = try openOutput(state)
         defer { withExtendedLifetime(lock) {} }
-        if state != .owned { try RunDirectory.create(output, as: .export) }
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
         try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
         FileHandle.standardError.write(Data("wrote \(output)/config.json and model.safetensors (GPT2LMHeadModel)\n".utf8))
+    }
+
+    /// Creates `-o`, takes its lock (held while the returned value lives) and marks it as an export
+    /// unless it already is one.
+    private func openOutput(_ state: RunDirectory.State) throws -> RunLock {
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        if state != .owned { try RunDirectory.create(output, as: .export) }
+        return lock
     }
 }
