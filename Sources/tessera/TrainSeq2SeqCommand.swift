@@ -145,6 +145,8 @@ struct TrainSeq2SeqCommand: ParsableCommand {
             devPairs = split.pairs(.dev, of: corpus.pairs)
         }
         guard !trainPairs.isEmpty else { throw ValidationError("\(corpus.origin): no pair left for training after the split") }
+        // The batch log's path is checked (not an input, not a directory) before the run directory is taken.
+        let batchWriter = try batchLog.map { try AtomicFileWriter(path: $0, inputs: input.inputPaths + (dev.map { [$0] } ?? [])) }
 
         // The input is good: take the run directory.
         try RunDirectory.makeDirectories(output)
@@ -203,7 +205,6 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         )
         let trainer = try Seq2SeqTrainer(model: model, examples: trainExamples, options: options)
         if resume { try Seq2SeqModelDirectory.restore(trainer, from: output) }
-        let batchWriter = try batchLog.map { try AtomicFileWriter(path: $0, inputs: input.inputPaths) }
         var batchLogError: (any Error)?
         if let batchWriter {
             trainer.batchObserver = { step, indices in

@@ -76,6 +76,44 @@ import Testing
         #expect(resumed.stderr.contains("done: step 34"), "\(resumed.stderr)")
     }
 
+    /// `--batch-log` writes one JSON line per step, numbered from 1, whose pairs cover the train part
+    /// once per epoch and whose ids are the training examples' (sources end in `<eos>`, id 2); a
+    /// path that is one of the command's inputs is refused before any work.
+    @Test func batchLogWritesEachStepsBatch() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pairs = try Self.writePairs(dir)
+        let run = dir.appendingPathComponent("run").path, log = dir.appendingPathComponent("batches.jsonl").path
+        let options = [
+            "train-seq2seq", "--pairs", pairs, "--dev", pairs, "--layers", "1", "--dim", "16", "--heads", "2", "--vocab-size", "300",
+            "--batch-tokens", "32", "--steps", "12", "--warmup", "2", "--eval-interval", "0", "--eval-sentences", "0", "--threads", "1",
+        ]
+        let train = try CommandRunner.run(options + ["--batch-log", log, "-o", run])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("training steps alone"), "\(train.stderr)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        try #require(lines.count == 12, "\(lines.count) lines")
+        var epoch: [Int] = [], epochs = 0
+        for (n, line) in lines.enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "line \(n + 1)")
+            #expect(object["step"] as? Int == n + 1)
+            let indices = try #require(object["pairs"] as? [Int]), sources = try #require(object["source"] as? [[Int]])
+            let targets = try #require(object["target"] as? [[Int]])
+            try #require(indices.count == sources.count && indices.count == targets.count, "line \(n + 1)")
+            #expect(sources.allSatisfy { $0.last == 2 }, "line \(n + 1): \(sources)")
+            epoch += indices
+            if epoch.count >= Self.pairs.count {
+                #expect(epoch.sorted() == Array(0..<Self.pairs.count), "epoch \(epochs): \(epoch)")
+                epoch = []
+                epochs += 1
+            }
+        }
+        #expect(epochs >= 2, "12 steps should cover two epochs of \(Self.pairs.count) pairs")
+        let clobber = try CommandRunner.run(options + ["--batch-log", pairs, "-o", dir.appendingPathComponent("run2").path])
+        #expect(clobber.status != 0, "\(clobber.stderr)")
+        #expect(try String(contentsOfFile: pairs, encoding: .utf8).contains("파일 열기"))
+    }
+
     /// The recurrent archs through the same commands: rnn-attention draws its one attention map;
     /// rnn has none (an error), and neither exports to Marian.
     @Test func recurrentArchitectures() throws {
