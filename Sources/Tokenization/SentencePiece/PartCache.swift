@@ -148,6 +148,15 @@ struct PartCache {
         }
     }
 
+    /// Copies the entry's ids to `out`.
+    @inline(__always)
+    func copyIDs(_ entry: Entry, to out: UnsafeMutablePointer<UInt32>) {
+        data.withUnsafeBufferPointer { d in
+            let from = d.baseAddress! + entry.ids
+            for k in 0..<entry.count { out[k] = from[k] }
+        }
+    }
+
     /// The `k`-th token of the entry: id and byte range in the key.
     @inline(__always)
     func token(_ entry: Entry, _ k: Int) -> (UInt32, Int32, Int32) {
