@@ -26,6 +26,9 @@ package struct SentencePieceNormalizer: Sendable {
     /// the next byte is `b` (the only byte that continues a longer charsmap key); 0 otherwise
     /// (also for `▁` itself, whose cut the general path records).
     let copiesCharacter: [UInt8]
+    /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
+    /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
+    let asciiClass: [UInt8]
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -59,6 +62,8 @@ package struct SentencePieceNormalizer: Sendable {
             }
             return true
         }
+        let copies = copiesASCII, copiesBefore = copiesBeforeASCII
+        asciiClass = (0..<128).map { b in b == 0x20 ? (copies[b] ? 3 : 0) : copies[b] ? 1 : copiesBefore[b] ? 2 : 0 }
         var table = [UInt8](repeating: 0, count: 0x10000)
         for cp in 0x80..<0x10000 where !(0xD800...0xDFFF).contains(cp) && cp != 0x2581 {
             var bytes: [UInt8]
@@ -260,25 +265,35 @@ package struct SentencePieceNormalizer: Sendable {
         if addDummyPrefix { put(0x20) }
         var previousSpace = removeExtraWhitespaces
         let fffd: [UInt8] = [0xEF, 0xBF, 0xBD]
-        let result: Int = copiesCharacter.withUnsafeBufferPointer { table in
+        let result: Int = copiesCharacter.withUnsafeBufferPointer { table in asciiClass.withUnsafeBufferPointer { classes in
             while i < n {
                 let c = base[i]
                 if c < 0x80 {
-                    if c == 0x20 {
-                        if copiesASCII[0x20] {
-                            if !previousSpace {
-                                if o + 3 > capacity { return -1 }
-                                put(0x20)
-                            }
-                            previousSpace = removeExtraWhitespaces
-                            i += 1
-                            continue
+                    let cls = classes[Int(c)]
+                    if cls == 3 {
+                        if !previousSpace {
+                            if o + 3 > capacity { return -1 }
+                            put(0x20)
                         }
-                    } else if copiesASCII[Int(c)] || (copiesBeforeASCII[Int(c)] && (i + 1 == n || base[i + 1] < 0x80)) {
-                        if o >= capacity { return -1 }
+                        previousSpace = removeExtraWhitespaces
+                        i += 1
+                        continue
+                    }
+                    if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) {
+                        if o + (n - i) > capacity { return -1 }
+                        // The run of bytes that copy (no room check: one byte out per byte in).
                         out[o] = c
                         o += 1
                         i += 1
+                        while i < n {
+                            let d = base[i]
+                            if d >= 0x80 { break }
+                            let k = classes[Int(d)]
+                            if !(k == 1 || (k == 2 && (i + 1 == n || base[i + 1] < 0x80))) { break }
+                            out[o] = d
+                            o += 1
+                            i += 1
+                        }
                         previousSpace = false
                         continue
                     }
@@ -329,7 +344,7 @@ package struct SentencePieceNormalizer: Sendable {
                 if !removeExtraWhitespaces { previousSpace = false }
             }
             return o
-        }
+        } }
         if result < 0 { return -1 }
         if removeExtraWhitespaces {
             let width = escape ? 3 : 1
