@@ -250,9 +250,11 @@ extension PipelineRunner {
                 guard script == "Hangul" ? (hangul && core.count >= 2) : (core.allSatisfy(\.isASCII) && core.count >= 3) else { continue }
                 let ids = tokenizer.encode(String(core))
                 guard ids.count == 1, !special.contains(Int32(ids[0])) else { continue }
-                var replaced = words.map(String.init)
-                replaced[k] = String(word[..<first]) + "[MASK]" + String(word[word.index(after: last)...])
-                return (replaced.joined(separator: " "), String(core))
+                // The line as it is (its spacing kept), the word's letters replaced.
+                // (`core` indexes the text `line` is a slice of: replace in the slice, then copy.)
+                var replaced = line
+                replaced.replaceSubrange(core.startIndex..<core.endIndex, with: "[MASK]")
+                return (String(replaced), String(core))
             }
             return nil
         }
