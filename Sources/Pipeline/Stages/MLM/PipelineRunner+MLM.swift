@@ -224,7 +224,8 @@ extension PipelineRunner {
     }
 
     /// Up to `perScript` lines of each script (`Latin`, then `Hangul`) of `text`, spread evenly over
-    /// its eligible lines (6 to 40 words, at most `maxTokens` tokens), each with one word replaced by `[MASK]`: the word nearest
+    /// its eligible lines (6 to 40 words, 5 of them with a letter of the script — lower-case for
+    /// Latin —, at most `maxTokens` tokens), each with one word replaced by `[MASK]`: the word nearest
     /// the middle of the line that is one vocabulary token (not special), made of letters only
     /// (at least 3 Latin or 2 Hangul letters) once the punctuation around it is set aside.
     static func fillMaskLines(_ text: String, tokenizer: Tokenizer, specials: SpecialTokenIDs, perScript: Int, maxTokens: Int)
@@ -239,6 +240,11 @@ extension PipelineRunner {
         func masked(_ line: Substring, script: String) -> (String, String)? {
             let words = line.split(separator: " ", omittingEmptySubsequences: true)
             guard (6...40).contains(words.count), tokenizer.encode(String(line)).count <= maxTokens else { return nil }
+            // Prose, not a heading or a table row: at least 5 words with a letter of the script.
+            let inScript = words.filter { w in
+                script == "Hangul" ? w.unicodeScalars.contains(where: isHangul) : w.unicodeScalars.contains { ("a"..."z").contains($0) }
+            }
+            guard inScript.count >= 5 else { return nil }
             let middle = Double(words.count - 1) / 2
             let order = words.indices.sorted { abs(Double($0) - middle) < abs(Double($1) - middle) }
             for k in order {
