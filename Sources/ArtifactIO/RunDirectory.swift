@@ -43,6 +43,11 @@ public enum RunDirectory {
             case .maskedLM: return "masked-LM run"
             }
         }
+
+        /// ``title`` with its indefinite article ("an exported model", "a pipeline run").
+        public var titleWithArticle: String {
+            (title.first.map { "aeiou".contains($0) } == true ? "an " : "a ") + title
+        }
     }
 
     /// What is at a path that a command is about to use as its run directory.
@@ -77,7 +82,7 @@ public enum RunDirectory {
         if let found = marker(path) {
             guard found == kind.rawValue else {
                 let foundTitle = Kind(rawValue: found)?.title ?? "\(found) directory"
-                throw RunDirectoryError(path: path, problem: "holds a Tessera \(foundTitle), not a \(kind.title); choose another path")
+                throw RunDirectoryError(path: path, problem: "holds a Tessera \(foundTitle), not \(kind.titleWithArticle); choose another path")
             }
             return .owned
         }

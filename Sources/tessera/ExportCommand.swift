@@ -13,11 +13,13 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract:
-            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel directory; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification; hf-marian: MarianMTModel).",
+            "Export a model (hf-gpt2: Hugging Face GPT2LMHeadModel, or GPT2ForSequenceClassification for a fine-tuned GPT; hf-bert: BertForMaskedLM, BertForPreTraining or BertForSequenceClassification; hf-marian: MarianMTModel).",
         discussion: """
             Needs a GPT-2-shaped config: pre-LN, GELU, dense FFN, tied head (learned positions, or \
             sinusoidal ones materialized as the position table). Otherwise a clear error names the \
-            option that prevents it. hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune). \
+            option that prevents it. A GPT fine-tuned by `fine-tune` becomes GPT2ForSequenceClassification \
+            (labels in id2label; pad_token_id is the end-of-text token, which Tessera never puts inside \
+            a text, so right-padded batches classify as Tessera does). hf-bert needs a post-LN masked-LM model (train-mlm, fine-tune). \
             hf-marian needs a post-LN Transformer translation model (train-seq2seq --arch transformer); \
             it writes config.json, model.safetensors and the joint tokenizer for PreTrainedTokenizerFast \
             (sources end in <eos>, the decoder starts from <bos>).
@@ -50,10 +52,8 @@ struct ExportCommand: ParsableCommand {
                 throw ValidationError("--format hf-marian: \(model) holds no Transformer")
             }
             try MarianExport.check(transformer.config)
-            try RunDirectory.makeDirectories(output)
-            let lock = try RunDirectory.lock(output)
+            let lock = try openOutput(state)
             defer { withExtendedLifetime(lock) {} }
-            if state != .owned { try RunDirectory.create(output, as: .export) }
             try MarianExport.write(transformer, tokenizer: vocabulary.tokenizer, to: output)
             FileHandle.standardError.write(
                 Data("wrote \(output)/config.json, model.safetensors and tokenizer files (MarianMTModel)\n".utf8))
@@ -64,14 +64,27 @@ struct ExportCommand: ParsableCommand {
             let dir = MaskedLMCheckpoint.resolve(model)
             let tok = try TokenizerFile.load(dir + "/tokenizer.json")
             let specials = try SpecialTokenIDs(tokenizer: tok, source: dir + "/tokenizer.json")
-            try RunDirectory.makeDirectories(output)
-            let lock = try RunDirectory.lock(output)
+            let lock = try openOutput(state)
             defer { withExtendedLifetime(lock) {} }
-            if state != .owned { try RunDirectory.create(output, as: .export) }
             try BertHuggingFace.export(bert, padTokenID: Int(specials.pad), to: output)
             try AtomicFileWriter.write(
                 [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/tokenizer.json"))), to: output + "/tokenizer.json")
             FileHandle.standardError.write(Data("wrote \(output)/config.json, model.safetensors and tokenizer.json (BERT)\n".utf8))
+            return
+        }
+        if LastTokenClassifier.isClassifier(model) {
+            let classifier = try LastTokenClassifier.load(model)
+            try HFExport.checkGPT2Shaped(classifier.model.config)
+            let codec = try loadModelTokenCodec(model, vocabularySize: classifier.model.config.vocabSize)
+            let lock = try openOutput(state)
+            defer { withExtendedLifetime(lock) {} }
+            try HFExport.writeSequenceClassifier(classifier, to: output, padTokenID: codec.endOfTextID.map { Int($0) })
+            try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
+            var note = "wrote \(output)/config.json and model.safetensors (GPT2ForSequenceClassification, \(classifier.labels.count) labels)\n"
+            if codec.endOfTextID == nil {
+                note += "note: the tokenizer has no end-of-text token, so config.json sets no pad_token_id: transformers classifies unpadded texts one at a time\n"
+            }
+            FileHandle.standardError.write(Data(note.utf8))
             return
         }
         let loaded = try LanguageModel.load(model, threads: 1)
@@ -82,12 +95,19 @@ struct ExportCommand: ParsableCommand {
             )
         }
         let codec = try loadModelTokenCodec(model, vocabularySize: lm.config.vocabSize)
-        try RunDirectory.makeDirectories(output)
-        let lock = try RunDirectory.lock(output)
+        let lock = try openOutput(state)
         defer { withExtendedLifetime(lock) {} }
-        if state != .owned { try RunDirectory.create(output, as: .export) }
         try HFExport.write(lm, to: output, eosTokenID: codec.endOfTextID.map { Int($0) })
         try AtomicFileWriter.write(try Checkpoint.tokenizerBytes(model), to: output + "/tokenizer.json")
         FileHandle.standardError.write(Data("wrote \(output)/config.json and model.safetensors (GPT2LMHeadModel)\n".utf8))
+    }
+
+    /// Creates `-o`, takes its lock (held while the returned value lives) and marks it as an export
+    /// unless it already is one.
+    private func openOutput(_ state: RunDirectory.State) throws -> RunLock {
+        try RunDirectory.makeDirectories(output)
+        let lock = try RunDirectory.lock(output)
+        if state != .owned { try RunDirectory.create(output, as: .export) }
+        return lock
     }
 }

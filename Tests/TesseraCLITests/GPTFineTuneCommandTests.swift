@@ -62,6 +62,33 @@ struct GPTFineTuneCommandTests {
         }
     }
 
+    @Test("export of a fine-tuned GPT writes GPT2ForSequenceClassification; -o on a training run is refused with its kind")
+    func exportOfFineTunedGPT() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Self.languageModel(dir, "gpt", arch: ["--dim", "16", "--heads", "2"])
+        let train = try Self.labelled(dir, "train.jsonl", count: 8), dev = try Self.labelled(dir, "dev.jsonl", count: 2)
+        let tuned = dir.appendingPathComponent("ft").path
+        let f = try CommandRunner.run(
+            ["fine-tune", "--model", run, "--train", train, "--dev", dev, "--epochs", "1", "--batch", "4", "--threads", "1", "-o", tuned])
+        try #require(f.status == 0, "\(f.stderr)")
+        let out = dir.appendingPathComponent("hf").path
+        let e = try CommandRunner.run(["export", "--model", tuned, "--format", "hf-gpt2", "-o", out])
+        #expect(e.status == 0, "\(e.stderr)")
+        let config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/config.json"))) as? [String: Any])
+        #expect(config["architectures"] as? [String] == ["GPT2ForSequenceClassification"], "\(config)")
+        #expect(config["id2label"] as? [String: String] == ["0": "cat", "1": "dog"], "\(config)")
+        #expect(config["pad_token_id"] as? Int == 256, "the byte codec's end-of-text id pads: \(config)")
+        let weights = try Data(contentsOf: URL(fileURLWithPath: out + "/model.safetensors"))
+        #expect(String(decoding: weights.prefix(4096), as: UTF8.self).contains("\"score.weight\""))
+        // -o naming the language-model run is refused, and the run is untouched.
+        let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+        let refused = try CommandRunner.run(["export", "--model", tuned, "--format", "hf-gpt2", "-o", run])
+        MaskedLMCommandTests.expectOneLineError(refused, mentioning: "holds a Tessera language-model run, not an exported model")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors")) == before)
+    }
+
     @Test("fine-tune of a recurrent train-lm run is one line naming the arch; nothing is written")
     func recurrentRunIsRefused() throws {
         let dir = try CommandRunner.temporaryDirectory()

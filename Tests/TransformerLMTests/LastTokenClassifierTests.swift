@@ -105,4 +105,57 @@ import TransformerLM
         let long = [Int32](repeating: 1, count: classifier.model.config.contextLength + 1)
         #expect { try classifier.forward([long], targets: nil) } throws: { ($0 as? ModelError).map { "\($0)".contains("\(long.count)") } ?? false }
     }
+    /// The GPT2ForSequenceClassification export holds exactly the tensors transformers' own model
+    /// holds for these weights (the fixture's `hf.*`, its `state_dict()`), and a config with the
+    /// labels and the pad id.
+    @Test func exportMatchesTransformersStateDictAndConfig() throws {
+        let (classifier, file, _, _) = try Self.fixture()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cls-hf-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try HFExport.writeSequenceClassifier(classifier, to: dir, padTokenID: 0)
+        let exported = try SafeTensors.read(dir + "/model.safetensors")
+        let reference = file.tensors.keys.filter { $0.hasPrefix("hf.") }
+        try #require(reference.count > 10, "fixture has no hf.* tensors: regenerate it with make_gpt_classifier.py")
+        #expect(Set(exported.tensors.keys) == Set(reference.map { String($0.dropFirst(3)) }))
+        for name in reference {
+            let theirs = try file.floats(name), key = String(name.dropFirst(3))
+            #expect(exported.tensors[key]?.shape == file.tensors[name]?.shape, "\(key) shape")
+            let ours = try exported.floats(key)
+            try #require(ours.count == theirs.count, "\(key): \(ours.count) vs \(theirs.count) values")
+            #expect(ours == theirs, "\(key) differs")
+        }
+        let config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any])
+        #expect(config["architectures"] as? [String] == ["GPT2ForSequenceClassification"])
+        #expect(config["num_labels"] as? Int == 3 && config["pad_token_id"] as? Int == 0)
+        #expect(config["id2label"] as? [String: String] == ["0": "class0", "1": "class1", "2": "class2"])
+        #expect(config["label2id"] as? [String: Int] == ["class0": 0, "class1": 1, "class2": 2])
+    }
+
+    /// With sinusoidal positions the export divides the final layer norm by √dim, so the score head
+    /// is multiplied by √dim: their product, the logit function, is unchanged.
+    @Test func sinusoidalExportScalesScoreHeadAgainstFinalNorm() throws {
+        var config = ExportAndImportTests.config
+        config.positions = .sinusoidal
+        let model = try TransformerModel(config: config)
+        model.initialize(seed: 5)
+        let classifier = try LastTokenClassifier(model: model, labels: ["a", "b"])
+        classifier.initializeHead(seed: 6)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cls-hf-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try HFExport.writeSequenceClassifier(classifier, to: dir, padTokenID: nil)
+        let exported = try SafeTensors.read(dir + "/model.safetensors")
+        let score = try exported.floats(LastTokenClassifier.scoreName), lnf = try exported.floats("transformer.ln_f.weight")
+        let lnfw = try #require(model.layout.lnfw)
+        let C = config.dim
+        try #require(score.count == 2 * C && lnf.count == C)
+        for k in 0..<2 {
+            for c in 0..<C {
+                let original = classifier.score.pointer[k * C + c] * model.parameters.pointer[lnfw + c]
+                #expect(abs(score[k * C + c] * lnf[c] - original) <= 1e-6 * max(1, abs(original)), "score[\(k), \(c)]")
+            }
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any]
+        #expect(json?["pad_token_id"] == nil)
+    }
 }

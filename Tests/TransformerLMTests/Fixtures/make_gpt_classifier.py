@@ -9,7 +9,9 @@ GPT2ForSequenceClassification (eager attention, attention_mask marking the paddi
 transformers pools the score head's logits at the last token that is not pad_token_id and takes the
 mean cross-entropy. gpt_classifier.safetensors holds: the parameters in Tessera's names and [out, in]
 layout (`score.weight` [K, C] is the head), `inputs` (I32 [B, T], padded), `lengths` (I32 [B]),
-`labels` (I32 [B]), `loss`, `logits` ([B, K]) and `grad.<name>` for every parameter.
+`labels` (I32 [B]), `loss`, `logits` ([B, K]), `grad.<name>` for every parameter, and `hf.<name>` for
+every entry of the model's `state_dict()` (what `save_pretrained` writes, under transformers' names
+and layout) so that the GPT2ForSequenceClassification export can be compared with it.
 
 Regenerate:  pip install torch transformers safetensors && python3 make_gpt_classifier.py
 """
@@ -83,6 +85,8 @@ def main():
     for a, b in [("wte", "transformer.wte.weight"), ("wpe", "transformer.wpe.weight"), ("ln_f.weight", "transformer.ln_f.weight"),
                  ("ln_f.bias", "transformer.ln_f.bias"), ("score.weight", "score.weight")]:
         tensors["grad." + a] = params[b].grad.float().contiguous()
+    for name, value in model.state_dict().items():
+        tensors["hf." + name] = value.float().contiguous()
     tensors["inputs"] = ids.to(torch.int32)
     tensors["lengths"] = torch.tensor(LENGTHS, dtype=torch.int32)
     tensors["labels"] = labels.to(torch.int32)
