@@ -61,7 +61,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ArtifactIO", "TextNormalization", "Tokenization", "Embeddings", "TensorOps", "NeuralCore", "TransformerLM", "RecurrentLM",
-                "LanguageModels", "EncoderDecoder", "TranslationMetrics",
+                "LanguageModels", "EncoderDecoder", "TranslationMetrics", "MaskedLM",
             ]),
         .executableTarget(
             name: "tessera",
@@ -83,7 +83,9 @@ let package = Package(
             dependencies: ["LanguageModels", "NeuralCore", "TransformerLM", "RecurrentLM", "ArtifactIO", "TestFixtures"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures", "EncoderDecoder", "TranslationMetrics"]),
+            dependencies: [
+                "ArtifactIO", "NeuralCore", "Pipeline", "TransformerLM", "TestFixtures", "EncoderDecoder", "TranslationMetrics", "MaskedLM",
+            ]),
         .testTarget(
             name: "TokenizationTests", dependencies: ["ArtifactIO", "Tokenization", "TextNormalization", "TestFixtures"],
             exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import Foundation
 import Tokenization
 
 /// Reads pretraining documents from plain text: one segment (sentence or paragraph) per line, a
@@ -22,6 +23,20 @@ public enum MaskedLMCorpus {
             if !ids.isEmpty { current.append(ids.map { Int32(truncatingIfNeeded: $0) }) }
         }
         if !current.isEmpty { documents.append(current) }
+        return documents
+    }
+
+    /// Reads and encodes text files in order (documents of each file after those of the previous
+    /// one). Throws naming the file that cannot be read or is not UTF-8.
+    public static func documents(files: [String], tokenizer: Tokenizer) throws -> [[[Int32]]] {
+        var documents: [[[Int32]]] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw MaskedLMError.invalidOption("\(file): cannot read file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
+            documents += Self.documents(text: text, tokenizer: tokenizer)
+        }
         return documents
     }
 }

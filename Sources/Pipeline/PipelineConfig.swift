@@ -1,4 +1,5 @@
 import EncoderDecoder
+import MaskedLM
 import NeuralCore
 import TextNormalization
 import Tokenization
@@ -41,6 +42,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// report section. Default: on, a small Transformer on the bundled English–Korean sample for
     /// 2 minutes.
     public var translation = TranslationStage()
+    /// The masked-LM track: held-out split → WordPiece tokenizer → BERT pretraining → held-out
+    /// accuracy and fill-mask examples → report section. Default: on, a 2-layer BERT for 3.5 minutes.
+    public var mlm = MLMStage()
     /// What the report shows. Default: an English and a Korean sentence, a few neighbour words.
     public var report = ReportStage()
 
@@ -62,6 +66,8 @@ extension PipelineConfig: StrictJSON.Choices {
             "lm.arch": LanguageModelArchitecture.allCases.map(\.rawValue),
             "translation.arch": Seq2SeqConfig.Architecture.allCases.map(\.rawValue),
             "translation.cell": RecurrentCell.allCases.map(\.rawValue),
+            "mlm.norm": BertConfig.Norm.allCases.map(\.rawValue),
+            "mlm.activation": BertActivation.allCases.map(\.rawValue),
         ]
     }
 }

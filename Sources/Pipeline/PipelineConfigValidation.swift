@@ -109,6 +109,7 @@ extension PipelineConfig {
         try range("generate.seed", generate.seed, 0, Int.max - 1_000_000)
         try range("report.pcaTokens", report.pcaTokens, 0, 100_000)
         try validateTranslation()
+        try validateMLM()
         _ = try corpusFiles()
     }
 

@@ -45,7 +45,7 @@ public final class PipelineRunner {
     /// What one invocation did with a stage.
     public enum Outcome: String, Sendable {
         case ran, skipped
-        /// Turned off in the configuration (`translation.enabled` false): not run, no record.
+        /// Turned off in the configuration (`translation.enabled` or `mlm.enabled` false): not run, no record.
         case disabled
     }
 
@@ -107,6 +107,9 @@ public final class PipelineRunner {
         case .translationTokenizer: return try runTranslationTokenizer()
         case .translationModel: return try runTranslationModel()
         case .translationEvaluate: return try runTranslationEvaluate()
+        case .mlmTokenizer: return try runMLMTokenizer()
+        case .mlmModel: return try runMLMModel()
+        case .mlmEvaluate: return try runMLMEvaluate()
         case .report: return try runReport()
         }
     }
@@ -160,8 +163,11 @@ public final class PipelineRunner {
             try upstream(.embeddings)
             try options(config.report)
             if config.translation.enabled { try upstream(.translationEvaluate) } else { f.add("translation=off") }
+            if config.mlm.enabled { try upstream(.mlmEvaluate) } else { f.add("mlm=off") }
         case .translationTokenizer, .translationModel, .translationEvaluate:
             try translationFingerprint(of: stage, into: &f)
+        case .mlmTokenizer, .mlmModel, .mlmEvaluate:
+            try mlmFingerprint(of: stage, into: &f)
         }
         return f.hex
     }

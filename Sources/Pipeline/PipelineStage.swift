@@ -22,6 +22,12 @@ public enum PipelineStage: String, CaseIterable, Sendable, Codable, Comparable {
     case translationModel = "translation-model"
     /// BLEU, chrF and loss on dev and test, example translations and a cross-attention map.
     case translationEvaluate = "translation-evaluate"
+    /// The masked-LM track's held-out split and WordPiece tokenizer (`mlm.*`; skipped when disabled).
+    case mlmTokenizer = "mlm-tokenizer"
+    /// The BERT encoder, pretrained for `mlm.minutes`.
+    case mlmModel = "mlm-model"
+    /// Held-out masked-token accuracy against the unigram baseline, and fill-mask examples.
+    case mlmEvaluate = "mlm-evaluate"
     /// The HTML report.
     case report
 

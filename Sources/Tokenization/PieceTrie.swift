@@ -1,17 +1,18 @@
 /// A byte trie over a vocabulary's pieces for common-prefix search, as a double array (the
 /// layout of SentencePiece's Darts-clone): node `s`'s child for byte `c` is unit `base(s) ^ c`,
-/// and that unit holds `c` as its label, so a step is one 32-bit load and one compare. Base
+/// and that unit holds `c` as its label, so a step is one 64-bit load and one compare. Base
 /// values are unique, so a matching label proves the parent; children of a node share a
-/// 256-unit block. Piece ids and scores are looked up by unit index where a piece ends. About
-/// 0.5 MB of units for 32k pieces (they stay in the core's cache).
+/// 256-unit block. A unit where a piece ends holds its id; scores are by id. About 1 MB of
+/// units for 32k pieces.
 struct PieceTrie: Sendable {
-    /// Bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits 10–31: base.
-    private let units: [UInt32]
-    /// Piece id by unit (-1 where none ends).
-    private let ids: [Int32]
-    /// Score by unit, in `Double` and (when every score is exactly a `Float`) in `Float`.
-    private let unitScores: [Double]
-    private let unitFloatScores: [Float]
+    /// One node per unit: bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits
+    /// 10–31: base; bits 32–63: the id of the piece that ends here (`UInt32.max` where none),
+    /// so a walk that finds a piece has its id in the same load.
+    private let nodes: [UInt64]
+    /// Score by piece id, in `Double` and (when every included score is exactly a `Float`) in
+    /// `Float`: dense, so the scores a walk reads stay in the core's cache.
+    private let scores: [Double]
+    private let floatScores: [Float]
     /// Whether every score is exactly a `Float`.
     let scoresAreFloats: Bool
     /// The longest included piece, in bytes (no walk goes deeper).
@@ -33,60 +34,58 @@ struct PieceTrie: Sendable {
         builder.place(node: 0, range: 0..<order.count, depth: 0, pieces: pieces, order: order)
         builder.grow(to: 256)  // a step from the root (base 0 when there are no pieces) stays inside
         guard builder.units.count <= Self.capacity else { return nil }
-        var ids = [Int32](repeating: -1, count: builder.units.count)
-        var unitScores = [Double](repeating: 0, count: builder.units.count)
+        var nodes = builder.units.map { $0 & 0xFFFF_FFFF | UInt64(UInt32.max) << 32 }
+        var byID = [Double](repeating: 0, count: scores.count)
         var floats = true
         for (t, id) in builder.pieceIDs where id >= 0 {
             let score = scores[id]
-            ids[t] = Int32(id)
-            unitScores[t] = score
+            nodes[t] = nodes[t] & 0xFFFF_FFFF | UInt64(id) << 32
+            byID[id] = score
             if Double(Float(score)) != score { floats = false }
         }
-        units = builder.units.map { UInt32(truncatingIfNeeded: $0) }
-        self.ids = ids
-        self.unitScores = unitScores
-        unitFloatScores = floats ? unitScores.map { Float($0) } : []
+        self.nodes = nodes
+        self.scores = byID
+        floatScores = floats ? byID.map { Float($0) } : []
         scoresAreFloats = floats
     }
 
-    /// Calls `body` with the units and the scores by unit (`Float` ones empty unless
-    /// ``scoresAreFloats``), for a caller that walks the units itself with ``child(_:_:)`` from
-    /// the root, unit 0.
+    /// Calls `body` with the nodes and the scores by piece id (`Float` ones empty unless
+    /// ``scoresAreFloats``), for a caller that walks the nodes itself with ``child(_:_:)`` from
+    /// the root, node 0.
     @inline(__always)
-    func withUnits<R>(_ body: (UnsafePointer<UInt32>, UnsafePointer<Double>, UnsafePointer<Float>) -> R) -> R {
-        units.withUnsafeBufferPointer { u in
-            unitScores.withUnsafeBufferPointer { d in
-                unitFloatScores.withUnsafeBufferPointer { f in
-                    body(u.baseAddress!, d.baseAddress!, f.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+    func withNodes<R>(_ body: (UnsafePointer<UInt64>, UnsafePointer<Double>, UnsafePointer<Float>) -> R) -> R {
+        nodes.withUnsafeBufferPointer { u in
+            scores.withUnsafeBufferPointer { d in
+                floatScores.withUnsafeBufferPointer { f in
+                    body(u.baseAddress!, d.baseAddress ?? UnsafePointer(bitPattern: 8)!, f.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                 }
             }
         }
     }
 
-    /// The index of the child of the node whose unit is `node` for byte `c` (a child exists when
-    /// ``isChild(_:_:)`` holds for the unit there).
+    /// The index of the child of the node whose unit (low 32 bits) is `node` for byte `c` (a
+    /// child exists when ``isChild(_:_:)`` holds for the node there).
     @inline(__always)
     static func child(_ node: UInt32, _ c: UInt8) -> Int { Int(truncatingIfNeeded: node >> 10) ^ Int(c) }
 
-    @inline(__always) static func isChild(_ unit: UInt32, _ c: UInt8) -> Bool { unit & 0x1FF == UInt32(c) | 0x100 }
-    @inline(__always) static func endsPiece(_ unit: UInt32) -> Bool { unit & 0x200 != 0 }
-
-    /// The id of the piece that ends at unit `t`.
-    @inline(__always) func pieceID(atUnit t: Int) -> Int32 { ids[t] }
+    @inline(__always) static func isChild(_ node: UInt64, _ c: UInt8) -> Bool { UInt32(truncatingIfNeeded: node) & 0x1FF == UInt32(c) | 0x100 }
+    @inline(__always) static func endsPiece(_ node: UInt64) -> Bool { node & 0x200 != 0 }
+    /// The id of the piece that ends at `node` (where ``endsPiece(_:)``).
+    @inline(__always) static func pieceID(_ node: UInt64) -> Int32 { Int32(truncatingIfNeeded: node >> 32) }
 
     /// Calls `body(length, pieceID)` for every piece that is a prefix of the `count` bytes at `p`
     /// (shortest first).
     func forEachPrefix(_ p: UnsafePointer<UInt8>, _ count: Int, _ body: (Int, Int32) -> Void) {
-        units.withUnsafeBufferPointer { u in
-            var node = u[0]
+        nodes.withUnsafeBufferPointer { u in
+            var node = UInt32(truncatingIfNeeded: u[0])
             var k = 0
             while k < count {
                 let t = Self.child(node, p[k])
                 let next = u[t]
                 if !Self.isChild(next, p[k]) { return }
                 k += 1
-                if Self.endsPiece(next) { body(k, ids[t]) }
-                node = next
+                if Self.endsPiece(next) { body(k, Self.pieceID(next)) }
+                node = UInt32(truncatingIfNeeded: next)
             }
         }
     }

@@ -98,7 +98,7 @@ public struct UnigramModel: Sendable {
         var ids: [Int32] = []
         var path: [(Int32, Int32, Bool)] = []
         /// The interleaved trie walks: active walks (start, node), and per start its matches
-        /// (unit << 16 | length, ``PieceTrie/depth`` slots each) and their count.
+        /// (piece id << 16 | length, ``PieceTrie/depth`` slots each) and their count.
         var walkStart: [Int32] = []
         var walkNode: [UInt32] = []
         var matches: [Int64] = []
@@ -144,11 +144,22 @@ public struct UnigramModel: Sendable {
         }
         let float = floatSums
         let floatScores = trie.scoresAreFloats
+        /// The byte length of the character at `i` (UTF-8's three-byte and ASCII cases inline).
+        @inline(__always) func characterLength(_ i: Int) -> Int {
+            let b0 = base[i]
+            if b0 < 0x80 { return 1 }
+            if b0 >= 0xE1 && b0 <= 0xEF && i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80
+                && !(b0 == 0xED && base[i + 1] >= 0xA0)
+            {
+                return 3
+            }
+            return max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+        }
         scratch.best.withUnsafeMutableBufferPointer { best in
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
-                    trie.withUnits { units, unitScores, unitFloatScores in
-                        /// Offers the path through `id` (a trie unit, or -2 for an unknown character) from `i` to `end`.
+                    trie.withNodes { units, idScores, idFloatScores in
+                        /// Offers the path through `id` (a piece, or -2 for an unknown character) from `i` to `end`.
                         @inline(__always) func offer(_ end: Int, _ candidate: Double, _ i: Int, _ id: Int32) {
                             if from[end] < 0 {
                                 best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id
@@ -159,7 +170,7 @@ public struct UnigramModel: Sendable {
                         }
                         for k in 0...n { from[k] = -1 }
                         best[0] = 0
-                        let root = units[0]
+                        let root = UInt32(truncatingIfNeeded: units[0])
                         var i = 0
                         if n <= Self.interleavedLength {
                             // The walks from every character start go down the trie together, one
@@ -176,7 +187,7 @@ public struct UnigramModel: Sendable {
                                                 walkStart[active] = Int32(truncatingIfNeeded: j); walkNode[active] = root
                                                 matchCount[j] = 0
                                                 active += 1
-                                                j += base[j] < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: j, end: n), 1)
+                                                j += characterLength(j)
                                             }
                                             var depth = 0
                                             while active > 0 {
@@ -191,23 +202,25 @@ public struct UnigramModel: Sendable {
                                                     let next = units[t]
                                                     if !PieceTrie.isChild(next, c) { continue }
                                                     if PieceTrie.endsPiece(next) {
-                                                        matches[start &* stride &+ Int(matchCount[start])] = Int64(t) << 16 | Int64(depth)
+                                                        matches[start &* stride &+ Int(matchCount[start])] =
+                                                            Int64(PieceTrie.pieceID(next)) << 16 | Int64(depth)
                                                         matchCount[start] &+= 1
                                                     }
-                                                    walkStart[kept] = Int32(truncatingIfNeeded: start); walkNode[kept] = next
+                                                    walkStart[kept] = Int32(truncatingIfNeeded: start)
+                                                    walkNode[kept] = UInt32(truncatingIfNeeded: next)
                                                     kept += 1
                                                 }
                                                 active = kept
                                             }
                                             while i < n {
                                                 let here = best[i]
-                                                let mblen = base[i] < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                                                let mblen = characterLength(i)
                                                 var hasSingle = false
                                                 for m in 0..<Int(matchCount[i]) {
                                                     let match = matches[i &* stride &+ m]
-                                                    let t = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
-                                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
-                                                    offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                                    let id = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
+                                                    let s = floatScores ? Double(idFloatScores[id]) : idScores[id]
+                                                    offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: id))
                                                     if length == mblen { hasSingle = true }
                                                 }
                                                 if !hasSingle {
@@ -222,8 +235,7 @@ public struct UnigramModel: Sendable {
                         }
                         while i < n {
                             let here = best[i]
-                            let lead = base[i]
-                            let mblen = lead < 0x80 ? 1 : max(UTF8Validation.sequenceLength(base, at: i, end: n), 1)
+                            let mblen = characterLength(i)
                             var hasSingle = false
                             // Every piece that starts at `i` (a walk down the trie).
                             var node = root
@@ -234,10 +246,11 @@ public struct UnigramModel: Sendable {
                                 let next = units[t]
                                 if !PieceTrie.isChild(next, c) { break }
                                 k += 1
-                                node = next
+                                node = UInt32(truncatingIfNeeded: next)
                                 if PieceTrie.endsPiece(next) {
-                                    let s = floatScores ? Double(unitFloatScores[t]) : unitScores[t]
-                                    offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                    let id = Int(truncatingIfNeeded: PieceTrie.pieceID(next))
+                                    let s = floatScores ? Double(idFloatScores[id]) : idScores[id]
+                                    offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: id))
                                     if k - i == mblen { hasSingle = true }
                                 }
                             }
@@ -254,20 +267,37 @@ public struct UnigramModel: Sendable {
         scratch.pathScore = scratch.best[n]
         // Back from the end; consecutive unknown pieces are fused.
         scratch.path.removeAll(keepingCapacity: true)
-        var end = n
-        while end > 0 {
-            let start = scratch.from[end]
-            if start < 0 { break }
-            let unit = scratch.ids[end]
-            let id = unit >= 0 ? trie.pieceID(atUnit: Int(unit)) : unknown
-            scratch.ids[end] = id
-            let isUnknown = id == unknown
-            if isUnknown, let last = scratch.path.last, last.2, Int(last.0) == end {
-                scratch.path[scratch.path.count - 1] = (start, last.1, true)
-            } else {
-                scratch.path.append((start, Int32(end), isUnknown))
+        scratch.from.withUnsafeBufferPointer { from in
+            scratch.ids.withUnsafeMutableBufferPointer { ids in
+                var end = n
+                while end > 0 {
+                    let start = from[end]
+                    if start < 0 { break }
+                    let piece = ids[end]
+                    let id = piece >= 0 ? piece : unknown
+                    ids[end] = id
+                    let isUnknown = id == unknown
+                    if isUnknown, let last = scratch.path.last, last.2, Int(last.0) == end {
+                        scratch.path[scratch.path.count - 1] = (start, last.1, true)
+                    } else {
+                        scratch.path.append((start, Int32(truncatingIfNeeded: end), isUnknown))
+                    }
+                    end = Int(start)
+                }
             }
-            end = Int(start)
+        }
+        var known = 0
+        for (_, _, isUnknown) in scratch.path where !isUnknown { known += 1 }
+        if known == scratch.path.count {
+            // No unknown run: the pieces go out as they are.
+            out.reserveCapacity(out.count + known)
+            scratch.ids.withUnsafeBufferPointer { ids in
+                for k in stride(from: scratch.path.count - 1, through: 0, by: -1) {
+                    let (start32, end32, _) = scratch.path[k]
+                    out.append((UInt32(truncatingIfNeeded: ids[Int(end32)]), start32, end32))
+                }
+            }
+            return
         }
         for (start32, end32, isUnknown) in scratch.path.reversed() {
             let start = Int(start32), end = Int(end32)

@@ -44,14 +44,7 @@ struct EvaluateMLMCommand: ParsableCommand {
         let tok = try TokenizerFile.load(tokenizerPath)
         let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizerPath)
         let saved = MaskedLMCheckpoint.savedState(model)
-        var documents: [[[Int32]]] = []
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw MaskedLMError.invalidOption("\(file): cannot read file")
-            }
-            guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
-            documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
-        }
+        let documents = try MaskedLMCorpus.documents(files: files, tokenizer: tok)
         let maxLength = bert.config.maxPositions
         let (allPairs, report) = try PairBuilder(
             options: PairBuildingOptions(maxLength: maxLength, shortSequenceProbability: 0, seed: seed),

@@ -82,7 +82,7 @@ struct TrainMLMCommand: ParsableCommand {
         // -o is new, empty, or a masked-LM run already (never a user's directory); locked while we write.
         let lock = try MaskedLMCheckpoint.claim(output)
         defer { withExtendedLifetime(lock) {} }
-        let specials = try SpecialTokenIDs(tokenizer: tok, source: tokenizer)
+        _ = try SpecialTokenIDs(tokenizer: tok, source: tokenizer)  // a clear error before any work
         let V = tok.vocabularySize
         var options = TrainingOptions()
         var state = MaskedLMCheckpoint.TrainerState(
@@ -116,34 +116,16 @@ struct TrainMLMCommand: ParsableCommand {
         }
         state.options = options
         // Documents → pairs; the last fraction of the pairs is validation.
-        var documents: [[[Int32]]] = []
-        for file in corpus {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw MaskedLMError.invalidOption("\(file): cannot read corpus file")
-            }
-            guard let text = String(data: data, encoding: .utf8) else { throw MaskedLMError.invalidOption("\(file): not valid UTF-8") }
-            documents += MaskedLMCorpus.documents(text: text, tokenizer: tok)
-        }
-        let builder = try PairBuilder(
-            options: PairBuildingOptions(
+        let documents = try MaskedLMCorpus.documents(files: corpus, tokenizer: tok)
+        let data = try PretrainingData(
+            documents: documents, heldOut: .tailOfPairs(fraction: valFraction), tokenizer: tok,
+            options: PretrainingDataOptions(
                 maxLength: state.maxLength, nextSentencePrediction: model.config.nextSentencePrediction,
-                seed: state.dataSeed), specials: specials)
-        let (pairs, report) = builder.build(documents)
-        let cut = pairs.count - Int(Double(pairs.count) * valFraction)
-        guard cut >= 1, cut < pairs.count else {
-            throw MaskedLMError.invalidOption(
-                "the corpus gives \(pairs.count) sequences of at most \(state.maxLength) tokens: too few to hold out a validation part")
-        }
-        let masker = try TokenMasker(
-            tokenizer: tok, options: MaskingOptions(probability: state.maskProbability, wholeWord: state.wholeWord), source: tokenizer)
-        let batcher = try MaskedLMBatcher(
-            pairs: Array(pairs[..<cut]), masker: masker, batchSize: options.batch, time: state.maxLength, seed: state.dataSeed)
-        let validation = Array(
-            MaskedLMBatcher.evaluationBatches(
-                pairs: Array(pairs[cut...]), masker: masker, batchSize: options.batch,
-                time: state.maxLength, seed: state.dataSeed &+ 1
-            ).prefix(max(options.evalBatches, 1)))
-        let trainer = MaskedLMTrainer(model: model, options: options, batcher: batcher, validation: validation)
+                maskProbability: state.maskProbability, wholeWord: state.wholeWord, batchSize: options.batch, seed: state.dataSeed),
+            source: tokenizer)
+        let report = data.report
+        let validation = Array(data.validation.prefix(max(options.evalBatches, 1)))
+        let trainer = MaskedLMTrainer(model: model, options: options, batcher: data.batcher, validation: validation)
         if resume { try MaskedLMCheckpoint.restore(trainer, from: output) }
         let tokBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tokenizer)))
         let c = model.config
@@ -152,7 +134,7 @@ struct TrainMLMCommand: ParsableCommand {
                 + "\(c.norm.rawValue)-LN, \(c.activation.rawValue)\(c.nextSentencePrediction ? ", NSP" : ""); \(model.parameterCount) parameters; \(threads) threads"
         )
         log(
-            "data: \(report.corpusTokens) tokens in \(documents.count) documents → \(pairs.count) sequences (\(cut) train, \(pairs.count - cut) val); "
+            "data: \(report.corpusTokens) tokens in \(documents.count) documents → \(report.pairs) sequences (\(data.trainingPairs) train, \(data.heldOutPairs.count) val); "
                 + "\(report.truncatedPairs) truncated (\(report.truncatedTokens) tokens dropped), \(report.splitSegments) long lines split; \(report.randomNext) random-B pairs"
         )
         let start = DispatchTime.now().uptimeNanoseconds

@@ -34,6 +34,7 @@ import TransformerLM
         c.generate.maxTokens = 10
         c.report.pcaTokens = 20
         c.translation.enabled = false  // TranslationTrackTests turn it on (tinyTranslation)
+        c.mlm.enabled = false  // MLMTrackTests turn it on (tinyMLMConfig)
         return c
     }
 
@@ -59,10 +60,13 @@ import TransformerLM
         return c
     }
 
-    /// Every stage ran, but the translation stages, which are disabled in ``tinyConfig()``.
+    /// Every stage ran, but the translation and masked-LM stages, which are disabled in ``tinyConfig()``.
     static let allRanButTranslation: [PipelineRunner.Outcome] = PipelineStage.allCases.map {
-        [.translationTokenizer, .translationModel, .translationEvaluate].contains($0) ? .disabled : .ran
+        [.translationTokenizer, .translationModel, .translationEvaluate].contains($0) || mlmStages.contains($0) ? .disabled : .ran
     }
+
+    /// The masked-LM track's stages (off in the tiny configurations).
+    static let mlmStages: [PipelineStage] = [.mlmTokenizer, .mlmModel, .mlmEvaluate]
 
     /// The tiny configuration with a recurrent main model of `arch` (1 layer of 16 units, so the
     /// Word2Vec vectors keep the Transformer's width 16) and short recurrent baselines.

@@ -56,6 +56,14 @@ enum TestData {
         return (ids, offsets)
     }
 
+    /// Encodes `line` asking for ids only.
+    static func encodeIDs(_ session: TokenizerSession, _ line: String, addSpecial: Bool = false) -> [UInt32] {
+        var ids: [UInt32] = []
+        var copy = line
+        copy.withUTF8 { session.encode($0, addSpecialTokens: addSpecial, ids: &ids) }
+        return ids
+    }
+
     /// A temporary directory for a test.
     static func temporaryDirectory() throws -> String {
         try TestFixtures.temporaryDirectory("tessera-tok")

@@ -101,6 +101,23 @@ package struct PrecompiledCharsmap: Sendable {
         return false
     }
 
+    /// The bytes that follow `prefix` in some longer key (empty when no key is longer than
+    /// `prefix` and starts with it).
+    package func continuingBytes(after prefix: [UInt8]) -> [UInt8] {
+        guard !units.isEmpty else { return [] }
+        var position = Self.offset(units[0])
+        for c in prefix {
+            if c == 0 { return [] }
+            position ^= Int(c)
+            guard position < units.count, Self.label(units[position]) == UInt32(c) else { return [] }
+            position ^= Self.offset(units[position])
+        }
+        return (1...255).compactMap { c in
+            let child = position ^ c
+            return child < units.count && Self.label(units[child]) == UInt32(c) ? UInt8(c) : nil
+        }
+    }
+
     /// The NUL-separated replacement strings that ``longestPrefix(_:_:)`` ranges point into.
     package var replacements: [UInt8] { normalized }
 

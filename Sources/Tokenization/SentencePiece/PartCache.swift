@@ -38,6 +38,39 @@ struct PartCache {
     /// Parts longer than this (bytes) are not cached.
     static let longest = 256
 
+    /// A 64-bit hash of `n` bytes at `p`: ``ByteKeyTable/hash(_:_:)``'s word-at-a-time mixing,
+    /// with the last 1–7 bytes taken in one word by two loads that may overlap (the length,
+    /// mixed in first, tells such words apart), none past the end.
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < n {
+            let r = n - i
+            var w: UInt64
+            if r >= 4 {
+                w = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else if r >= 2 {
+                w = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
+            } else {
+                w = UInt64(p[i])
+            }
+            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 32)
+    }
+
     init() {
         mask = (1 << 15) - 1
         slots = [UInt64](repeating: 0, count: mask + 1)
@@ -46,7 +79,7 @@ struct PartCache {
     /// The entry for the `n` bytes at `p`.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Entry? {
-        let h = ByteKeyTable.hash(p, n)
+        let h = PartCache.hash(p, n)
         let h32 = h >> 32
         var i = Int(truncatingIfNeeded: h >> 20) & mask
         return slots.withUnsafeBufferPointer { s in
@@ -95,7 +128,7 @@ struct PartCache {
                         // Hashes and first slots.
                         for k in 0..<parts {
                             let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
-                            let h = ByteKeyTable.hash(base + start, n)
+                            let h = PartCache.hash(base + start, n)
                             hs[2 * k] = h
                             hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 20) & mask]
                         }
@@ -148,6 +181,15 @@ struct PartCache {
         }
     }
 
+    /// Copies the entry's ids to `out`.
+    @inline(__always)
+    func copyIDs(_ entry: Entry, to out: UnsafeMutablePointer<UInt32>) {
+        data.withUnsafeBufferPointer { d in
+            let from = d.baseAddress! + entry.ids
+            for k in 0..<entry.count { out[k] = from[k] }
+        }
+    }
+
     /// The `k`-th token of the entry: id and byte range in the key.
     @inline(__always)
     func token(_ entry: Entry, _ k: Int) -> (UInt32, Int32, Int32) {
@@ -170,14 +212,21 @@ struct PartCache {
         var m = Float(magnitude)
         if Double(m) < magnitude { m = m.nextUp }
         let e = data.count
-        data.append(UInt32(n) | UInt32(tokens.count) << 16)
-        data.append(r.bitPattern)
-        data.append(m.bitPattern)
-        data.append(contentsOf: repeatElement(0, count: (n + 3) / 4))
-        data.withUnsafeMutableBytes { d in _ = memcpy(d.baseAddress! + (e + 3) * 4, p, n) }
-        for t in tokens { data.append(t.0) }
-        for t in tokens { data.append(UInt32(t.1) | UInt32(t.2) << 16) }
-        let h = ByteKeyTable.hash(p, n)
+        let keyWords = (n + 3) / 4
+        data.append(contentsOf: repeatElement(0, count: 3 + keyWords + 2 * tokens.count))
+        data.withUnsafeMutableBufferPointer { d in
+            let entry = d.baseAddress! + e
+            entry[0] = UInt32(n) | UInt32(tokens.count) << 16
+            entry[1] = r.bitPattern
+            entry[2] = m.bitPattern
+            _ = memcpy(entry + 3, p, n)
+            let ids = entry + 3 + keyWords
+            for (k, t) in tokens.enumerated() {
+                ids[k] = t.0
+                ids[tokens.count + k] = UInt32(t.1) | UInt32(t.2) << 16
+            }
+        }
+        let h = PartCache.hash(p, n)
         var i = Int(truncatingIfNeeded: h >> 20) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = (h >> 32) << 32 | UInt64(e + 1)
@@ -195,7 +244,7 @@ struct PartCache {
                 let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
                 let n = Int(base[e] & 0xFFFF)
                 // Rehash from the stored bytes (the 32 stored bits do not give the probe start).
-                let h = ByteKeyTable.hash(UnsafeRawPointer(base + e + 3).assumingMemoryBound(to: UInt8.self), n)
+                let h = PartCache.hash(UnsafeRawPointer(base + e + 3).assumingMemoryBound(to: UInt8.self), n)
                 var i = Int(truncatingIfNeeded: h >> 20) & mask
                 while slots[i] != 0 { i = (i + 1) & mask }
                 slots[i] = slot

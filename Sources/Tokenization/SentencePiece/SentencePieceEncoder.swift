@@ -21,6 +21,8 @@ struct SentencePieceEncoder {
     var bounds: [Int32] = []
     var found: [Int32] = []
     var lookupScratch: [UInt64] = []
+    /// The ids of the current text before they go to the caller's array (ids-only path).
+    var idBuffer: [UInt32] = []
 
     init(_ codec: SentencePieceCodec) {
         self.codec = codec
@@ -32,6 +34,10 @@ struct SentencePieceEncoder {
 
     /// Encodes `text`, appending ids and (when `wantOffsets`) each token's input byte range as two values.
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool) {
+        if !wantOffsets {
+            encodeIDs(text, ids: &ids)
+            return
+        }
         normalized.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
@@ -131,6 +137,95 @@ struct SentencePieceEncoder {
         lineRisk = min(lineRisk, risk)
         lineMagnitude += magnitude
         cache.insert(p, count, tokens: tokens, risk: risk, magnitude: magnitude)
+    }
+
+    /// Encodes `text`, appending ids only: the normalizer writes into buffers sized ahead and
+    /// notes the cuts as it goes; each part's ids come from the cache (looked up for all parts
+    /// of the text together) or from the model, and reach `ids` in one append.
+    mutating func encodeIDs(_ text: UnsafeBufferPointer<UInt8>, ids: inout [UInt32]) {
+        let n = text.count
+        guard n > 0 else { return }
+        // The buffers leave `self` while they are written (the part encoder below mutates `self`).
+        var out: [UInt8] = []
+        var bounds: [Int32] = []
+        var idOut: [UInt32] = []
+        swap(&out, &normalized)
+        swap(&bounds, &self.bounds)
+        swap(&idOut, &idBuffer)
+        defer {
+            swap(&out, &normalized)
+            swap(&bounds, &self.bounds)
+            swap(&idOut, &idBuffer)
+        }
+        let cutting = codec.cutsBeforeSpaces
+        var capacity = 3 * n + 16
+        var length = -1
+        var cutCount = 0
+        while true {
+            if out.count < capacity { out = [UInt8](repeating: 0, count: capacity) }
+            if bounds.count < capacity / 3 + 3 { bounds = [Int32](repeating: 0, count: capacity / 3 + 3) }
+            length = out.withUnsafeMutableBufferPointer { o in
+                bounds.withUnsafeMutableBufferPointer { b in
+                    codec.normalizer.normalize(
+                        text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting)
+                }
+            }
+            if length >= 0 { break }
+            capacity = 2 * max(capacity, out.count)
+        }
+        guard length > 0 else { return }
+        bounds[0] = 0
+        bounds[cutCount + 1] = Int32(length)
+        let parts = cutCount + 1
+        if idOut.count < length + 16 { idOut = [UInt32](repeating: 0, count: max(length + 16, 2 * idOut.count)) }
+        let idsStart = ids.count
+        lineRisk = .infinity
+        lineMagnitude = 0
+        out.withUnsafeBufferPointer { ob in
+            let base = ob.baseAddress!
+            bounds.withUnsafeBufferPointer { b in
+                cache.findAll(base, UnsafeBufferPointer(rebasing: b[0...parts]), scratch: &lookupScratch, into: &found)
+            }
+            let generation = cache.generation
+            idOut.withUnsafeMutableBufferPointer { iob in
+                let idBase = iob.baseAddress!
+                let room = iob.count
+                var w = 0
+                for k in 0..<parts {
+                    let start = Int(bounds[k]), count = Int(bounds[k + 1]) - start
+                    // (An insert that emptied the cache voids the places found for this text.)
+                    let e = cache.generation == generation ? found[k] : -1
+                    if e >= 0 {
+                        let entry = cache.entry(at: Int(e), keyLength: count)
+                        if w + entry.count > room {
+                            ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                            w = 0
+                        }
+                        cache.copyIDs(entry, to: idBase + w)
+                        w += entry.count
+                        lineRisk = min(lineRisk, Double(entry.risk))
+                        lineMagnitude += Double(entry.magnitude)
+                    } else {
+                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                        w = 0
+                        var none: [Int32] = []
+                        encodePart(base + start, count, at: start, ids: &ids, offsets: &none, wantOffsets: false)
+                    }
+                }
+                ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+            }
+        }
+        guard cutting, let model = unigram else { return }
+        // As in ``encode(_:ids:offsets:wantOffsets:)``: a text whose parts could be decided
+        // differently by `float` sums along the whole text is encoded again whole in `float`.
+        let ulp = (lineMagnitude + 1) * 0x1p-23
+        guard lineRisk <= ulp * (1 + 0x1p-20) else { return }
+        ids.removeSubrange(idsStart...)
+        tokens.removeAll(keepingCapacity: true)
+        out.withUnsafeBufferPointer {
+            model.encode(UnsafeBufferPointer(rebasing: $0[0..<length]), scratch: &unigramScratch, into: &tokens, floatSums: true)
+        }
+        for t in tokens { ids.append(t.0) }
     }
 
     @inline(__always)

@@ -21,6 +21,14 @@ package struct SentencePieceNormalizer: Sendable {
     /// ends (no user-defined piece starts with them; no charsmap key is the byte alone or
     /// starts with the byte and an ASCII byte): most letters of a map with composition keys.
     let copiesBeforeASCII: [Bool]
+    /// By code point below U+10000, for the characters of two and three UTF-8 bytes: 1 when
+    /// the character normalizes to itself whatever follows; a byte `b` ≥ 2 when it does unless
+    /// the next byte is `b` (the only byte that continues a longer charsmap key); 0 otherwise
+    /// (also for `▁` itself, whose cut the general path records).
+    let copiesCharacter: [UInt8]
+    /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
+    /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
+    let asciiClass: [UInt8]
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -54,6 +62,27 @@ package struct SentencePieceNormalizer: Sendable {
             }
             return true
         }
+        let copies = copiesASCII, copiesBefore = copiesBeforeASCII
+        asciiClass = (0..<128).map { b in b == 0x20 ? (copies[b] ? 3 : 0) : copies[b] ? 1 : copiesBefore[b] ? 2 : 0 }
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for cp in 0x80..<0x10000 where !(0xD800...0xDFFF).contains(cp) && cp != 0x2581 {
+            var bytes: [UInt8]
+            if cp < 0x800 {
+                bytes = [UInt8(0xC0 | cp >> 6), UInt8(0x80 | cp & 0x3F)]
+            } else {
+                bytes = [UInt8(0xE0 | cp >> 12), UInt8(0x80 | (cp >> 6) & 0x3F), UInt8(0x80 | cp & 0x3F)]
+            }
+            if first[Int(bytes[0])] { continue }
+            guard let map = charsmap else { table[cp] = 1; continue }
+            if bytes.withUnsafeBufferPointer({ map.longestPrefix($0.baseAddress!, $0.count) }) != nil { continue }
+            let next = map.continuingBytes(after: bytes)
+            if next.isEmpty {
+                table[cp] = 1
+            } else if next.count == 1 && next[0] >= 2 {
+                table[cp] = next[0]
+            }
+        }
+        copiesCharacter = table
     }
 
     /// Where the normalization of one unit of input comes from.
@@ -173,5 +202,160 @@ package struct SentencePieceNormalizer: Sendable {
                 if wantOffsets { starts.removeLast(width); ends.removeLast(width) }
             }
         }
+    }
+    /// ``normalize(_:into:starts:ends:wantOffsets:)`` without offsets, into `out` (room for
+    /// `capacity` bytes), recording where a ``SentencePieceCodec`` cuts the text when `cutting`:
+    /// before each `▁` at a position above 0 that does not follow another `▁` (in increasing
+    /// order, at most `capacity / 3` of them). Characters that normalize to themselves are
+    /// copied without a lookup. Returns the normalized length, or -1 when `capacity` is too
+    /// small (the caller grows the buffers and calls again).
+    package func normalize(
+        _ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, capacity: Int, cuts: UnsafeMutablePointer<Int32>,
+        cutCount: inout Int, cutting: Bool
+    ) -> Int {
+        cutCount = 0
+        guard let base = input.baseAddress, !input.isEmpty else { return 0 }
+        let n = input.count
+        let strings = charsmap?.replacements ?? []
+        var i = 0
+        if removeExtraWhitespaces {
+            while i < n {
+                if base[i] == 0x20 && copiesASCII[0x20] {
+                    i += 1
+                    continue
+                }
+                let (source, range, length) = prefix(base, i, n)
+                let isSpace: Bool
+                switch source {
+                case .input: isSpace = range.count == 1 && base[range.lowerBound] == 0x20
+                case .charsmap: isSpace = range.count == 1 && strings[range.lowerBound] == 0x20
+                case .replacementCharacter: isSpace = false
+                }
+                if !isSpace { break }
+                i += length
+            }
+        }
+        if i == n { return 0 }
+        let escape = escapeWhitespaces
+        var o = 0
+        var k = 0
+        /// Writes one byte (a space as `▁` when escaping), noting a cut before each `▁` that
+        /// does not follow another. The caller has checked the room (3 bytes per byte).
+        @inline(__always) func put(_ b: UInt8) {
+            if escape && b == 0x20 {
+                if cutting && o >= 1 && !(o >= 3 && out[o - 3] == 0xE2 && out[o - 2] == 0x96 && out[o - 1] == 0x81) {
+                    cuts[k] = Int32(truncatingIfNeeded: o)
+                    k += 1
+                }
+                out[o] = 0xE2; out[o + 1] = 0x96; out[o + 2] = 0x81
+                o += 3
+            } else {
+                out[o] = b
+                o += 1
+                if b == 0x81 && cutting && o >= 4 && out[o - 3] == 0xE2 && out[o - 2] == 0x96 {
+                    let p = o - 3
+                    if !(p >= 3 && out[p - 3] == 0xE2 && out[p - 2] == 0x96 && out[p - 1] == 0x81) {
+                        cuts[k] = Int32(truncatingIfNeeded: p)
+                        k += 1
+                    }
+                }
+            }
+        }
+        if capacity < 3 { return -1 }
+        if addDummyPrefix { put(0x20) }
+        var previousSpace = removeExtraWhitespaces
+        let fffd: [UInt8] = [0xEF, 0xBF, 0xBD]
+        let result: Int = copiesCharacter.withUnsafeBufferPointer { table in asciiClass.withUnsafeBufferPointer { classes in
+            while i < n {
+                let c = base[i]
+                if c < 0x80 {
+                    let cls = classes[Int(c)]
+                    if cls == 3 {
+                        if !previousSpace {
+                            if o + 3 > capacity { return -1 }
+                            put(0x20)
+                        }
+                        previousSpace = removeExtraWhitespaces
+                        i += 1
+                        continue
+                    }
+                    if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) {
+                        if o + (n - i) > capacity { return -1 }
+                        // The run of bytes that copy (no room check: one byte out per byte in).
+                        out[o] = c
+                        o += 1
+                        i += 1
+                        while i < n {
+                            let d = base[i]
+                            if d >= 0x80 { break }
+                            let k = classes[Int(d)]
+                            if !(k == 1 || (k == 2 && (i + 1 == n || base[i + 1] < 0x80))) { break }
+                            out[o] = d
+                            o += 1
+                            i += 1
+                        }
+                        previousSpace = false
+                        continue
+                    }
+                } else {
+                    // A character of two or three bytes that normalizes to itself.
+                    var length = 0
+                    var cp = 0
+                    if c >= 0xC2 && c <= 0xDF {
+                        if i + 1 < n && base[i + 1] & 0xC0 == 0x80 {
+                            length = 2
+                            cp = Int(c & 0x1F) << 6 | Int(base[i + 1] & 0x3F)
+                        }
+                    } else if c >= 0xE0 && c <= 0xEF {
+                        if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
+                            cp = Int(c & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
+                            if cp >= 0x800 { length = 3 }
+                        }
+                    }
+                    if length > 0 {
+                        let v = table[cp]
+                        if v == 1 || (v > 1 && (i + length == n || base[i + length] != v)) {
+                            if o + length > capacity { return -1 }
+                            for j in 0..<length { out[o + j] = base[i + j] }
+                            o += length
+                            i += length
+                            previousSpace = false
+                            continue
+                        }
+                    }
+                }
+                let (source, range, length) = prefix(base, i, n)
+                var lower = range.lowerBound
+                let upper = range.upperBound
+                @inline(__always) func byte(_ k: Int) -> UInt8 {
+                    switch source {
+                    case .input: return base[k]
+                    case .charsmap: return strings[k]
+                    case .replacementCharacter: return fffd[k]
+                    }
+                }
+                while previousSpace && lower < upper && byte(lower) == 0x20 { lower += 1 }
+                if lower < upper {
+                    if o + 3 * (upper - lower) > capacity { return -1 }
+                    for j in lower..<upper { put(byte(j)) }
+                    previousSpace = byte(upper - 1) == 0x20
+                }
+                i += length
+                if !removeExtraWhitespaces { previousSpace = false }
+            }
+            return o
+        } }
+        if result < 0 { return -1 }
+        if removeExtraWhitespaces {
+            let width = escape ? 3 : 1
+            while o >= width {
+                let isSpace = escape ? (out[o - 3] == 0xE2 && out[o - 2] == 0x96 && out[o - 1] == 0x81) : out[o - 1] == 0x20
+                if !isSpace { break }
+                o -= width
+            }
+        }
+        while k > 0 && Int(cuts[k - 1]) >= o { k -= 1 }
+        cutCount = k
+        return o
     }
 }

@@ -19,6 +19,7 @@ extension PipelineRunner {
         try samplesSection(&report)
         try attentionSection(&report)
         try translationSection(&report)
+        try mlmSection(&report)
         try AtomicFileWriter.write(Array(report.render().utf8), to: path("report.html"))
         log("  wrote \(path("report.html"))")
         return (["report.html"], [:])

@@ -12,10 +12,11 @@ import TranslationMetrics
 /// cross-attention of `translation.attentionText`). Their artifacts live in `RUN/translation/`.
 extension PipelineRunner {
     /// Whether `stage` runs under this configuration (the translation stages only when
-    /// `translation.enabled`).
+    /// `translation.enabled`, the masked-LM stages only when `mlm.enabled`).
     func isEnabled(_ stage: PipelineStage) -> Bool {
         switch stage {
         case .translationTokenizer, .translationModel, .translationEvaluate: config.translation.enabled
+        case .mlmTokenizer, .mlmModel, .mlmEvaluate: config.mlm.enabled
         default: true
         }
     }
