@@ -7,21 +7,9 @@ import TransformerLM
 extension PipelineConfig {
     /// Throws a ``PipelineError`` naming the first field whose value cannot work.
     public func validate() throws {
-        func check(_ ok: Bool, _ field: String, _ message: String) throws {
-            if !ok { throw PipelineError("field '\(field)': \(message)") }
-        }
-        func range<T: Comparable>(_ field: String, _ value: T, _ lower: T, _ upper: T) throws {
-            try check(lower <= value && value <= upper, field, "expected a value from \(lower) to \(upper), found \(value)")
-        }
-        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false)
-            throws
-        {
-            let ok = value.isFinite && (openLower ? value > lower : value >= lower) && (openUpper ? value < upper : value <= upper)
-            try check(
-                ok, field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
-        }
-        try check(!corpora.isEmpty, "corpora", "expected at least one corpus file or directory")
-        try real("validationFraction", validationFraction, 0, 0.5, openLower: true, openUpper: true)
+        let field = FieldCheck(prefix: "")
+        try field.check(!corpora.isEmpty, "corpora", "expected at least one corpus file or directory")
+        try field.real("validationFraction", validationFraction, 0, 0.5, openLower: true, openUpper: true)
         // tokenizer: the recipe checks model, special tokens (wordpiece needs [UNK], no repeats).
         do {
             _ = try TokenizerRecipe(
@@ -31,51 +19,51 @@ extension PipelineConfig {
             throw PipelineError(
                 "field 'tokenizer.specialTokens': \(error.description.replacingOccurrences(of: "specialTokens: ", with: ""))")
         }
-        try range(
+        try field.range(
             "tokenizer.vocabSize", tokenizer.vocabSize,
             tokenizer.model == .byteBPE ? 256 + tokenizer.specialTokens.count + 1 : tokenizer.specialTokens.count + 1, 1 << 24)
-        try range("tokenizer.minFrequency", tokenizer.minFrequency, 0, Int.max)
+        try field.range("tokenizer.minFrequency", tokenizer.minFrequency, 0, Int.max)
         // embeddings
-        try range("embeddings.window", embeddings.window, 1, 10_000)
-        try range("embeddings.negative", embeddings.negative, 1, 1000)
-        try real("embeddings.sample", embeddings.sample, 0, 1)
-        try range("embeddings.minCount", embeddings.minCount, 1, Int.max)
-        try range("embeddings.epochs", embeddings.epochs, 1, 100_000)
-        try real("embeddings.alpha", embeddings.alpha, 0, 10, openLower: true)
-        try range("embeddings.threads", embeddings.threads, 1, 256)
-        try range("embeddings.seed", embeddings.seed, 0, Int.max)
+        try field.range("embeddings.window", embeddings.window, 1, 10_000)
+        try field.range("embeddings.negative", embeddings.negative, 1, 1000)
+        try field.real("embeddings.sample", embeddings.sample, 0, 1)
+        try field.range("embeddings.minCount", embeddings.minCount, 1, Int.max)
+        try field.range("embeddings.epochs", embeddings.epochs, 1, 100_000)
+        try field.real("embeddings.alpha", embeddings.alpha, 0, 10, openLower: true)
+        try field.range("embeddings.threads", embeddings.threads, 1, 256)
+        try field.range("embeddings.seed", embeddings.seed, 0, Int.max)
         // lm: what every family reads
-        try range("lm.layers", lm.layers, 1, 1024)
-        try range("lm.context", lm.context, 2, 65536)
-        try range("lm.batch", lm.batch, 1, 65536)
-        try range("lm.steps", lm.steps, 1, 1_000_000_000)
-        try real("lm.lr", lm.lr, 0, 10, openLower: true)
-        try range("lm.warmup", lm.warmup, 0, 1_000_000_000)
-        try real("lm.weightDecay", lm.weightDecay, 0, 10)
-        try real("lm.clip", lm.clip, 0, 1e9)
-        try real("lm.dropout", lm.dropout, 0, 1, openUpper: true)
-        try range("lm.evalEvery", lm.evalEvery, 1, 1_000_000_000)
-        try range("lm.evalBatches", lm.evalBatches, 1, 1_000_000_000)
-        try range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
-        try range("lm.threads", lm.threads, 1, 256)
-        try range("lm.seed", lm.seed, 0, Int.max)
+        try field.range("lm.layers", lm.layers, 1, 1024)
+        try field.range("lm.context", lm.context, 2, 65536)
+        try field.range("lm.batch", lm.batch, 1, 65536)
+        try field.range("lm.steps", lm.steps, 1, 1_000_000_000)
+        try field.real("lm.lr", lm.lr, 0, 10, openLower: true)
+        try field.range("lm.warmup", lm.warmup, 0, 1_000_000_000)
+        try field.real("lm.weightDecay", lm.weightDecay, 0, 10)
+        try field.real("lm.clip", lm.clip, 0, 1e9)
+        try field.real("lm.dropout", lm.dropout, 0, 1, openUpper: true)
+        try field.range("lm.evalEvery", lm.evalEvery, 1, 1_000_000_000)
+        try field.range("lm.evalBatches", lm.evalBatches, 1, 1_000_000_000)
+        try field.range("lm.checkpointEvery", lm.checkpointEvery, 1, 1_000_000_000)
+        try field.range("lm.threads", lm.threads, 1, 256)
+        try field.range("lm.seed", lm.seed, 0, Int.max)
         // lm.arch: the family's own shape options; those of the other family keep their defaults
         // (a value given to the wrong family is an error, not silently ignored).
         let defaults = LanguageModelSettings()
         if lm.arch == .transformer {
-            try range("lm.heads", lm.heads, 1, 1024)
-            try range("lm.dim", lm.dim, 1, 65536)
-            try range("lm.ffnDim", lm.ffnDim, 1, 1 << 20)
-            try check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
-            try check(lm.positions != .sinusoidal || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
-            try range("lm.experts", lm.experts, 1, 256)
-            try range("lm.topK", lm.topK, 1, lm.experts)
+            try field.range("lm.heads", lm.heads, 1, 1024)
+            try field.range("lm.dim", lm.dim, 1, 65536)
+            try field.range("lm.ffnDim", lm.ffnDim, 1, 1 << 20)
+            try field.check(lm.dim % lm.heads == 0, "lm.heads", "dim \(lm.dim) is not divisible by \(lm.heads) heads")
+            try field.check(lm.positions != .sinusoidal || lm.dim % 2 == 0, "lm.dim", "sinusoidal positions need an even dim, found \(lm.dim)")
+            try field.range("lm.experts", lm.experts, 1, 256)
+            try field.range("lm.topK", lm.topK, 1, lm.experts)
             let recurrentOnly: [(String, Bool)] = [
                 ("lm.hidden", lm.hidden != defaults.hidden), ("lm.embedDim", lm.embedDim != defaults.embedDim),
                 ("lm.projection", lm.projection != defaults.projection), ("lm.carryState", lm.carryState != defaults.carryState),
             ]
-            if let (field, _) = recurrentOnly.first(where: \.1) {
-                throw PipelineError("field '\(field)': applies to a recurrent lm.arch (rnn, lstm or gru), not transformer")
+            if let (name, _) = recurrentOnly.first(where: \.1) {
+                throw PipelineError("field '\(name)': applies to a recurrent lm.arch (rnn, lstm or gru), not transformer")
             }
         } else {
             let transformerOnly: [(String, Bool)] = [
@@ -84,30 +72,30 @@ extension PipelineConfig {
                 ("lm.activation", lm.activation != defaults.activation), ("lm.ffn", lm.ffn != defaults.ffn),
                 ("lm.experts", lm.experts != defaults.experts), ("lm.topK", lm.topK != defaults.topK),
             ]
-            if let (field, _) = transformerOnly.first(where: \.1) {
+            if let (name, _) = transformerOnly.first(where: \.1) {
                 throw PipelineError(
-                    "field '\(field)': applies to lm.arch transformer only, not \(lm.arch.rawValue) (its sizes are lm.hidden, lm.embedDim, lm.layers)")
+                    "field '\(name)': applies to lm.arch transformer only, not \(lm.arch.rawValue) (its sizes are lm.hidden, lm.embedDim, lm.layers)")
             }
-            try range("lm.hidden", lm.hidden, 1, 65536)
-            try range("lm.embedDim", lm.embedDim, 0, 65536)
-            try check(
+            try field.range("lm.hidden", lm.hidden, 1, 65536)
+            try field.range("lm.embedDim", lm.embedDim, 0, 65536)
+            try field.check(
                 !lm.tieEmbeddings || lm.projection || lm.embeddingWidth == lm.hidden, "lm.embedDim",
                 "\(lm.embedDim) differs from lm.hidden \(lm.hidden): a tied head needs them equal, or lm.projection, or lm.tieEmbeddings false")
         }
         for (k, arch) in lm.baselines.enumerated() {
-            try check(arch.cell != nil, "lm.baselines.\(k)", "expected rnn, lstm or gru, found '\(arch.rawValue)'")
-            try check(!lm.baselines[..<k].contains(arch), "lm.baselines.\(k)", "'\(arch.rawValue)' is listed twice")
+            try field.check(arch.cell != nil, "lm.baselines.\(k)", "expected rnn, lstm or gru, found '\(arch.rawValue)'")
+            try field.check(!lm.baselines[..<k].contains(arch), "lm.baselines.\(k)", "'\(arch.rawValue)' is listed twice")
         }
-        try range("baseline.layers", baseline.layers, 1, 1024)
-        try range("baseline.hidden", baseline.hidden, 0, 65536)
-        try real("baseline.lr", baseline.lr, 0, 10, openLower: true)
-        try real("baseline.seconds", baseline.seconds, 0, 1e7)
+        try field.range("baseline.layers", baseline.layers, 1, 1024)
+        try field.range("baseline.hidden", baseline.hidden, 0, 65536)
+        try field.real("baseline.lr", baseline.lr, 0, 10, openLower: true)
+        try field.real("baseline.seconds", baseline.seconds, 0, 1e7)
         // generate and report
-        try range("generate.maxTokens", generate.maxTokens, 0, 1_000_000)
-        try real("generate.temperature", generate.temperature, 0, 100)
-        try range("generate.topK", generate.topK, 0, Int(Int32.max))
-        try range("generate.seed", generate.seed, 0, Int.max - 1_000_000)
-        try range("report.pcaTokens", report.pcaTokens, 0, 100_000)
+        try field.range("generate.maxTokens", generate.maxTokens, 0, 1_000_000)
+        try field.real("generate.temperature", generate.temperature, 0, 100)
+        try field.range("generate.topK", generate.topK, 0, Int(Int32.max))
+        try field.range("generate.seed", generate.seed, 0, Int.max - 1_000_000)
+        try field.range("report.pcaTokens", report.pcaTokens, 0, 100_000)
         try validateTranslation()
         try validateMLM()
         _ = try corpusFiles()

@@ -74,39 +74,30 @@ extension PipelineConfig {
     func validateMLM() throws {
         let m = mlm
         guard m.enabled else { return }
-        func fail(_ field: String, _ message: String) -> PipelineError { PipelineError("field 'mlm.\(field)': \(message)") }
-        func range<T: Comparable>(_ field: String, _ value: T, _ lower: T, _ upper: T) throws {
-            if !(lower <= value && value <= upper) { throw fail(field, "expected a value from \(lower) to \(upper), found \(value)") }
-        }
-        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false) throws {
-            let ok = value.isFinite && (openLower ? value > lower : value >= lower) && (openUpper ? value < upper : value <= upper)
-            if !ok {
-                throw fail(field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
-            }
-        }
-        try real("heldOutFraction", m.heldOutFraction, 0, 0.5, openLower: true, openUpper: true)
-        try range("vocabSize", m.vocabSize, 6, 1 << 24)
-        try range("minFrequency", m.minFrequency, 0, Int.max)
-        try range("layers", m.layers, 1, 64)
-        try range("heads", m.heads, 1, 256)
-        try range("dim", m.dim, 1, 16384)
-        if m.dim % m.heads != 0 { throw fail("heads", "dim \(m.dim) is not divisible by \(m.heads) heads") }
-        try range("ffnDim", m.ffnDim, 1, 65536)
-        try range("context", m.context, 5, 4096)
-        try range("batch", m.batch, 1, 65536)
-        try range("steps", m.steps, 1, 100_000_000)
-        try real("minutes", m.minutes, 0, 1e6)
-        try real("lr", m.lr, 0, 10, openLower: true)
-        try range("warmup", m.warmup, 0, 100_000_000)
-        try real("weightDecay", m.weightDecay, 0, 10)
-        try real("clip", m.clip, 0, 1e9)
-        try real("maskProbability", m.maskProbability, 0, 1, openLower: true)
-        try range("seed", m.seed, 0, Int.max)
-        try range("threads", m.threads, 0, 256)
-        try range("evalEvery", m.evalEvery, 1, 100_000_000)
-        try range("evalBatches", m.evalBatches, 1, 1_000_000)
-        try range("examples", m.examples, 0, 100)
-        try range("topK", m.topK, 1, 100)
+        let field = FieldCheck(prefix: "mlm.")
+        try field.real("heldOutFraction", m.heldOutFraction, 0, 0.5, openLower: true, openUpper: true)
+        try field.range("vocabSize", m.vocabSize, 6, 1 << 24)
+        try field.range("minFrequency", m.minFrequency, 0, Int.max)
+        try field.range("layers", m.layers, 1, 64)
+        try field.range("heads", m.heads, 1, 256)
+        try field.range("dim", m.dim, 1, 16384)
+        if m.dim % m.heads != 0 { throw field.fail("heads", "dim \(m.dim) is not divisible by \(m.heads) heads") }
+        try field.range("ffnDim", m.ffnDim, 1, 65536)
+        try field.range("context", m.context, 5, 4096)
+        try field.range("batch", m.batch, 1, 65536)
+        try field.range("steps", m.steps, 1, 100_000_000)
+        try field.real("minutes", m.minutes, 0, 1e6)
+        try field.real("lr", m.lr, 0, 10, openLower: true)
+        try field.range("warmup", m.warmup, 0, 100_000_000)
+        try field.real("weightDecay", m.weightDecay, 0, 10)
+        try field.real("clip", m.clip, 0, 1e9)
+        try field.real("maskProbability", m.maskProbability, 0, 1, openLower: true)
+        try field.range("seed", m.seed, 0, Int.max)
+        try field.range("threads", m.threads, 0, 256)
+        try field.range("evalEvery", m.evalEvery, 1, 100_000_000)
+        try field.range("evalBatches", m.evalBatches, 1, 1_000_000)
+        try field.range("examples", m.examples, 0, 100)
+        try field.range("topK", m.topK, 1, 100)
     }
 
     /// The threads the masked-LM stages use.

@@ -78,49 +78,40 @@ extension PipelineConfig {
     func validateTranslation() throws {
         let t = translation
         guard t.enabled else { return }
-        func fail(_ field: String, _ message: String) -> PipelineError { PipelineError("field 'translation.\(field)': \(message)") }
-        func range<T: Comparable>(_ field: String, _ value: T, _ lower: T, _ upper: T) throws {
-            if !(lower <= value && value <= upper) { throw fail(field, "expected a value from \(lower) to \(upper), found \(value)") }
-        }
-        func real(_ field: String, _ value: Double, _ lower: Double, _ upper: Double, openLower: Bool = false, openUpper: Bool = false) throws {
-            let ok = value.isFinite && (openLower ? value > lower : value >= lower) && (openUpper ? value < upper : value <= upper)
-            if !ok {
-                throw fail(field, "expected a finite number in \(openLower ? "(" : "[")\(lower), \(upper)\(openUpper ? ")" : "]"), found \(value)")
-            }
-        }
+        let field = FieldCheck(prefix: "translation.")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: t.pairs, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw fail("pairs", "\(t.pairs): no such file")
+            throw field.fail("pairs", "\(t.pairs): no such file")
         }
-        if t.sourceField.isEmpty { throw fail("sourceField", "expected a JSON field name, found an empty string") }
-        if t.targetField.isEmpty { throw fail("targetField", "expected a JSON field name, found an empty string") }
-        try range("devPerMille", t.devPerMille, 1, 1000)
-        try range("testPerMille", t.testPerMille, 1, 1000 - t.devPerMille)
-        try range("vocabSize", t.vocabSize, 260, 1_000_000)
-        try range("layers", t.layers, 1, 64)
-        try range("dim", t.dim, 2, 16384)
+        if t.sourceField.isEmpty { throw field.fail("sourceField", "expected a JSON field name, found an empty string") }
+        if t.targetField.isEmpty { throw field.fail("targetField", "expected a JSON field name, found an empty string") }
+        try field.range("devPerMille", t.devPerMille, 1, 1000)
+        try field.range("testPerMille", t.testPerMille, 1, 1000 - t.devPerMille)
+        try field.range("vocabSize", t.vocabSize, 260, 1_000_000)
+        try field.range("layers", t.layers, 1, 64)
+        try field.range("dim", t.dim, 2, 16384)
         if t.arch == .transformer {
-            try range("heads", t.heads, 1, 256)
-            if t.dim % t.heads != 0 { throw fail("heads", "dim \(t.dim) is not divisible by \(t.heads) heads") }
-            if t.dim % 2 != 0 { throw fail("dim", "sinusoidal positions need an even dim, found \(t.dim)") }
-            try range("ffnDim", t.ffnDim, 1, 65536)
-            if t.bidirectional { throw fail("bidirectional", "applies to arch rnn-attention and rnn, not transformer") }
+            try field.range("heads", t.heads, 1, 256)
+            if t.dim % t.heads != 0 { throw field.fail("heads", "dim \(t.dim) is not divisible by \(t.heads) heads") }
+            if t.dim % 2 != 0 { throw field.fail("dim", "sinusoidal positions need an even dim, found \(t.dim)") }
+            try field.range("ffnDim", t.ffnDim, 1, 65536)
+            if t.bidirectional { throw field.fail("bidirectional", "applies to arch rnn-attention and rnn, not transformer") }
         } else {
-            if t.cell == .rnn { throw fail("cell", "expected lstm or gru, found rnn") }
+            if t.cell == .rnn { throw field.fail("cell", "expected lstm or gru, found rnn") }
         }
-        try range("maxSourceLength", t.maxSourceLength, 2, 4096)
-        try range("maxTargetLength", t.maxTargetLength, 2, 4096)
-        try real("labelSmoothing", t.labelSmoothing, 0, 1, openUpper: true)
-        try range("batchTokens", t.batchTokens, 1, 10_000_000)
-        try range("steps", t.steps, 1, 100_000_000)
-        try real("minutes", t.minutes, 0, 1e6)
-        try real("lr", t.lr, 0, 10, openLower: true)
-        try range("warmup", t.warmup, 0, 100_000_000)
-        try range("seed", t.seed, 0, Int.max)
-        try range("threads", t.threads, 0, 256)
-        try range("beam", t.beam, 1, 64)
-        try real("lengthPenalty", t.lengthPenalty, 0, 10)
-        try range("examples", t.examples, 0, 1000)
+        try field.range("maxSourceLength", t.maxSourceLength, 2, 4096)
+        try field.range("maxTargetLength", t.maxTargetLength, 2, 4096)
+        try field.real("labelSmoothing", t.labelSmoothing, 0, 1, openUpper: true)
+        try field.range("batchTokens", t.batchTokens, 1, 10_000_000)
+        try field.range("steps", t.steps, 1, 100_000_000)
+        try field.real("minutes", t.minutes, 0, 1e6)
+        try field.real("lr", t.lr, 0, 10, openLower: true)
+        try field.range("warmup", t.warmup, 0, 100_000_000)
+        try field.range("seed", t.seed, 0, Int.max)
+        try field.range("threads", t.threads, 0, 256)
+        try field.range("beam", t.beam, 1, 64)
+        try field.real("lengthPenalty", t.lengthPenalty, 0, 10)
+        try field.range("examples", t.examples, 0, 1000)
     }
 
     /// The threads the translation stages use.
