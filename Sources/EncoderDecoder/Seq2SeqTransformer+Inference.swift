@@ -49,7 +49,7 @@ extension Seq2SeqTransformer: Seq2SeqNetwork {
         return (0..<B).map { b in Self.logSoftmax(scores[(b * V)..<((b + 1) * V)]) }
     }
 
-    /// A search session that caches the decoder's keys and values (``TransformerDecoderSession``):
+    /// A search session that caches the decoder's keys and values (`TransformerDecoderSession`):
     /// each step runs the decoder on the newest token only.
     public func decoderSession(source: EncodedSource) -> any DecoderSession {
         TransformerDecoderSession(model: self, source: source)
