@@ -77,14 +77,7 @@ struct SentencePieceEncoder {
                 if found[k] >= 0 && cache.generation != generation { found[k] = -1 }
                 let e = found[k]
                 if e >= 0 {
-                    let entry = cache.entry(at: Int(e), keyLength: count)
-                    if wantOffsets {
-                        for j in 0..<entry.count { emit(cache.token(entry, j), at: start, ids: &ids, offsets: &offsets, wantOffsets: true) }
-                    } else {
-                        cache.appendIDs(entry, to: &ids)
-                    }
-                    lineRisk = min(lineRisk, Double(entry.risk))
-                    lineMagnitude += Double(entry.magnitude)
+                    emitCached(cache.entry(at: Int(e), keyLength: count), at: start, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
                 } else {
                     encodePart(base + start, count, at: start, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
                 }
@@ -104,18 +97,27 @@ struct SentencePieceEncoder {
         for t in tokens { emit(t, at: 0, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets) }
     }
 
+    /// Appends a cached part's tokens (with offsets when asked) and notes its risk and score
+    /// magnitude (Unigram) — the cache-hit path of both the batched lookup and ``encodePart``.
+    @inline(__always)
+    mutating func emitCached(
+        _ entry: PartCache.Entry, at offset: Int, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool
+    ) {
+        if wantOffsets {
+            for k in 0..<entry.count { emit(cache.token(entry, k), at: offset, ids: &ids, offsets: &offsets, wantOffsets: true) }
+        } else {
+            cache.appendIDs(entry, to: &ids)
+        }
+        lineRisk = min(lineRisk, Double(entry.risk))
+        lineMagnitude += Double(entry.magnitude)
+    }
+
     /// Encodes one part (through the cache), noting its risk and score magnitude (Unigram).
     mutating func encodePart(
         _ p: UnsafePointer<UInt8>, _ count: Int, at offset: Int, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool
     ) {
         if let entry = cache.find(p, count) {
-            if wantOffsets {
-                for k in 0..<entry.count { emit(cache.token(entry, k), at: offset, ids: &ids, offsets: &offsets, wantOffsets: true) }
-            } else {
-                cache.appendIDs(entry, to: &ids)
-            }
-            lineRisk = min(lineRisk, Double(entry.risk))
-            lineMagnitude += Double(entry.magnitude)
+            emitCached(entry, at: offset, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
             return
         }
         tokens.removeAll(keepingCapacity: true)
