@@ -163,6 +163,10 @@ struct EncoderCore {
             return
         }
         if hasGeneral {
+            if !wantOffsets {
+                general!.encodeIDs(text, addSpecialTokens: addSpecialTokens, into: &ids)
+                return
+            }
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
             if wantOffsets {

@@ -74,6 +74,7 @@ import Tokenization
         "unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
         "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
         "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta",
+        "unigram_t5_layout",
     ])
     func componentFixtureMatchesHuggingFace(name: String) throws {
         let entry = try #require(try Self.manifest()[name])
@@ -214,6 +215,7 @@ import Tokenization
         "unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
         "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
         "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta",
+        "unigram_t5_layout",
     ])
     func componentFixtureMatchesHuggingFaceOnExtraLines(name: String) throws {
         let entry = try #require(try Self.manifest()[name])
@@ -247,5 +249,42 @@ import Tokenization
         let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/" + file)
         let result = try Self.extraMismatches(tokenizer, hashes: hashes, addSpecial: false, idsOnly: true)
         #expect(result.bad == 0, "\(file): \(result.bad) of \(result.of) extra lines differ from its own library")
+    }
+
+    /// Asking for ids only (the T5 layout's word shortcut, ``MetaspaceWordLayout``, where it
+    /// applies) gives Hugging Face's ids on the fixture lines, and the ids of the encoding with
+    /// offsets (checked against Hugging Face above) on the extra lines.
+    static func idsOnlyMismatches(_ tokenizer: Tokenizer, expected name: String, addSpecial: Bool, extra lineExtra: [String] = []) throws
+        -> Int
+    {
+        let lines = try TestData.lines(dir + "/mixed_lines.txt") + lineExtra
+        let expected = try Self.expected(dir + "/\(name)_expected.txt", lines: lines)
+        let extra = try TestData.lines(dir + "/mixed_lines_extra.txt")
+        try #require(lines.count == expected.count && extra.count >= 2800)
+        let session = TokenizerSession(tokenizer)
+        var bad = 0
+        for (line, want) in zip(lines, expected) where TestData.encodeIDs(session, line, addSpecial: addSpecial) != want.ids {
+            bad += 1
+            if bad <= 3 { Issue.record("\(name): ids-only encoding differs from Hugging Face for \(line.debugDescription)") }
+        }
+        for line in extra where TestData.encodeIDs(session, line, addSpecial: addSpecial) != TestData.encode(session, line, addSpecial: addSpecial).0 {
+            bad += 1
+            if bad <= 3 { Issue.record("\(name): ids-only encoding differs from the one with offsets for \(line.debugDescription)") }
+        }
+        return bad
+    }
+
+    @Test(arguments: ["unigram_metaspace", "unigram_t5_layout", "bpe_bytefallback", "bpe_metaspace_first", "wordlevel_whitespace", "bytelevel_split_regex"])
+    func idsOnlyEncodingMatchesHuggingFace(name: String) throws {
+        let entry = try #require(try Self.manifest()[name])
+        try #require(entry.stride == 1)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).json")
+        #expect(try Self.idsOnlyMismatches(tokenizer, expected: name, addSpecial: entry.add_special_tokens, extra: entry.extra) == 0)
+    }
+
+    @Test(.enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"))
+    func realWorldT5LayoutIdsOnlyMatchesHuggingFace() throws {
+        let tokenizer = try Tokenizer.load(fromFile: Self.realWorld + "/maxtext-c4-unigram-32k.tokenizer.json")
+        #expect(try Self.idsOnlyMismatches(tokenizer, expected: "realworld_maxtext-c4-unigram-32k", addSpecial: true) == 0)
     }
 }

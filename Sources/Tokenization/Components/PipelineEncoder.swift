@@ -23,9 +23,15 @@ struct PipelineEncoder {
     var cache = ByteKeyTable(capacity: 1 << 12)
     var cached: [(UInt32, Int32, Int32)] = []
     var bpeScratch = BPEModel.Scratch()
+    var unigramScratch = UnigramModel.Scratch()
     var ids: [UInt32] = []
     var ends: [UInt32] = []
     var pieceTokens: [(UInt32, Int32, Int32)] = []
+    /// The word-per-`▁` shortcut for ids only, when the components are that layout.
+    let wordLayout: MetaspaceWordLayout?
+    /// Bytes that start an added token (raw or normalized): a text holding one takes the general path.
+    let addedFirst: [Bool]
+    var word: [UInt8] = []
 
     init(_ tokenizer: Tokenizer, pipeline: ComponentPipeline) {
         self.tokenizer = tokenizer
@@ -52,6 +58,60 @@ struct PipelineEncoder {
         first = [Bool](repeating: false, count: 256)
         for t in normalizedTokens { first[Int(t.bytes[0])] = true }
         normalizedFirst = first
+        addedFirst = zip(rawFirst, normalizedFirst).map { $0 || $1 }
+        wordLayout = MetaspaceWordLayout(pipeline)
+    }
+
+    /// Appends the ids of `input` (as ``encode(_:addSpecialTokens:)`` gives them): through
+    /// ``MetaspaceWordLayout`` where it covers the text, else the general path.
+    mutating func encodeIDs(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [UInt32]) {
+        guard let layout = wordLayout else {
+            out.append(contentsOf: encode(input, addSpecialTokens: addSpecialTokens).ids)
+            return
+        }
+        let first = out.count
+        // The buffer leaves `self` while the model (which mutates `self`) reads it.
+        var w: [UInt8] = []
+        swap(&w, &word)
+        defer { swap(&w, &word) }
+        if w.count < 3 { w = MetaspaceWordLayout.replacement }
+        let covered = layout.forEachWord(input, stops: addedFirst) { start, end, covered in
+            let chunk = UnsafeBufferPointer(rebasing: input[start..<end])
+            guard covered else {
+                out.append(contentsOf: encode(chunk, addSpecialTokens: false).ids)
+                return
+            }
+            w.removeSubrange(3...)
+            w.append(contentsOf: chunk)
+            let range = w.withUnsafeBufferPointer { modelTokens($0) }
+            cached.withUnsafeBufferPointer { c in
+                for k in range { out.append(c[k].0) }
+            }
+        }
+        guard covered else {
+            out.removeSubrange(first...)
+            out.append(contentsOf: encode(input, addSpecialTokens: addSpecialTokens).ids)
+            return
+        }
+        if let template = pipeline.postProcessor as? TemplatePostProcessor {
+            // (Its only other change, RoBERTa's offset trimming, is to offsets.)
+            if addSpecialTokens {
+                out.insert(contentsOf: template.prefix.map(\.id), at: first)
+                out.append(contentsOf: template.suffix.map(\.id))
+            }
+        } else if let post = pipeline.postProcessor {
+            var encoding = PostProcessingEncoding()
+            encoding.ids = Array(out[first...])
+            encoding.tokens = [String](repeating: "", count: encoding.ids.count)
+            encoding.offsets = [Range<Int>](repeating: 0..<0, count: encoding.ids.count)
+            post.process(&encoding, addSpecialTokens: addSpecialTokens)
+            out.removeSubrange(first...)
+            out.append(contentsOf: encoding.ids)
+        } else if addSpecialTokens {
+            let p = tokenizer.postProcessor
+            out.insert(contentsOf: p.prefix.map(\.id), at: first)
+            out.append(contentsOf: p.suffix.map(\.id))
+        }
     }
 
     /// A piece of the input: text still to encode, or an added token found with its original range.
@@ -199,7 +259,7 @@ struct PipelineEncoder {
             for (id, end) in zip(ids, ends) { cached.append((id, previous, Int32(end))); previous = Int32(end) }
         case .unigram(let m):
             pieceTokens.removeAll(keepingCapacity: true)
-            m.encode(word, into: &pieceTokens)
+            m.encode(word, scratch: &unigramScratch, into: &pieceTokens)
             cached.append(contentsOf: pieceTokens)
         case .wordLevel(let m):
             pieceTokens.removeAll(keepingCapacity: true)

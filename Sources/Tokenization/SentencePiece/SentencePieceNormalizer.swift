@@ -6,7 +6,7 @@ import TextNormalization
 /// `remove_extra_whitespaces` leading spaces are dropped, runs of spaces become one and
 /// trailing spaces are removed; `add_dummy_prefix` puts a space first; with
 /// `escape_whitespaces` every space becomes `▁` (U+2581).
-package struct SentencePieceNormalizer: Sendable {
+package final class SentencePieceNormalizer: Sendable {
     let charsmap: PrecompiledCharsmap?
     /// User-defined pieces, longest first, and whether one starts with each byte.
     let userDefined: [[UInt8]]

@@ -18,6 +18,8 @@ Outputs (all small, committed):
                                   normalization rule table and user-defined pieces; BPE with byte fallback and
                                   whitespace-only pieces; Unigram without dummy prefix or whitespace clean-up)
   components/spm_<name>_expected.txt  sentencepiece's ids per line of mixed_lines.txt (ids only)
+  components/unigram_t5_layout.json  the layout `transformers` converts SentencePiece Unigram models to (T5):
+                                  Precompiled (spm_unigram.model's charsmap) + Replace, WhitespaceSplit + Metaspace
   components/realworld_<name>_expected.txt   the same for the shared real tokenizers (checked only when
                                   SHARED_DATA is beside the repository); `spm` / `tiktoken` lines hold ids only.
 Extra-line hash: FNV-1a 64 over the UTF-8 of "IDS" (ids joined by spaces) for ids-only references, or of
@@ -228,6 +230,33 @@ def spm_models(train, lines):
             write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
 
 
+def t5_layout(lines):
+    """The T5 layout (as `transformers` converts SentencePiece Unigram models): the Unigram model of fixture 1 with
+    a precompiled charsmap built by sentencepiece from SPM_RULES plus keys that span a space and the mark after it
+    (one grapheme cluster), Replace of space runs, WhitespaceSplit then Metaspace; extra lines for those keys."""
+    import sentencepiece as spm, tempfile
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    with tempfile.TemporaryDirectory() as d:
+        rules = os.path.join(d, "rules.tsv")
+        with open(rules, "w", encoding="utf-8") as f:
+            f.write("".join(f"{a}\t{b}\n" for a, b in SPM_RULES + [("20 301", "B4"), ("20 308", "A8"), ("D A", "A")]))
+        corpus = os.path.join(d, "train.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines[::2]) + "\n")
+        spm.SentencePieceTrainer.train(input=corpus, model_prefix=os.path.join(d, "m"), model_type="unigram", vocab_size=1000, character_coverage=0.98,
+                                       normalization_rule_tsv=rules, minloglevel=2, num_threads=1)
+        proto = pb.ModelProto()
+        proto.ParseFromString(open(os.path.join(d, "m.model"), "rb").read())
+    tok = Tokenizer.from_file(os.path.join(OUT, "unigram_metaspace.json"))
+    tok.normalizer = normalizers.Sequence([normalizers.Precompiled(proto.normalizer_spec.precompiled_charsmap),
+                                           normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                                 pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)])
+    extra = ["a \u0301b c", "the e\u0301 \u0301e end", " \u0301", "x \u0308y \u0308", "line\r\nnext one", "tab\there and\tthere",
+             "no\u00a0break space", "ab abc ABC", "word \u0301\u0301 word", "끝 \u0301한국어 문장", "ｆｕｌｌ width ～"]
+    save("unigram_t5_layout", tok, lines, add_special=True, extra=extra)
+
+
 def write_expected(name, tok, lines, add_special=False):
     out = []
     for line in lines:
@@ -378,6 +407,9 @@ def main():
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
 
     spm_models(train, lines)
+    t5_layout(some)
+    with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
 
     # Real-world tokenizers (expected outputs only; the files stay in the shared folder).
     rw = os.path.join(SHARED, "tokenizers/realworld")
