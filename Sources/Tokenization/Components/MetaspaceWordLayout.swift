@@ -67,10 +67,13 @@ struct MetaspaceWordLayout {
     /// covers; otherwise the word is encoded alone by the general path, which gives what it
     /// gives inside the text because a grapheme cluster never spans the whitespace around it
     /// (checked) and a word's normalization cannot join it to its neighbours. Returns false
-    /// (stopping) where `stops` holds for a byte (the first byte of an added token) or a
-    /// cluster spans a word's edge: the caller then encodes the whole text the general way.
+    /// (stopping) where an added token may start (`stops` holds for the byte, the first byte of
+    /// one, and `startsAddedToken` for its place) or a cluster spans a word's edge: the caller
+    /// then encodes the whole text the general way.
     @inline(__always)
-    func forEachWord(_ text: UnsafeBufferPointer<UInt8>, stops: [Bool], _ body: (Int, Int, Bool) -> Void) -> Bool {
+    func forEachWord(
+        _ text: UnsafeBufferPointer<UInt8>, stops: [Bool], startsAddedToken: (Int) -> Bool, _ body: (Int, Int, Bool) -> Void
+    ) -> Bool {
         guard let base = text.baseAddress else { return true }
         let n = text.count
         return classes.withUnsafeBufferPointer { table -> Bool in
@@ -84,7 +87,7 @@ struct MetaspaceWordLayout {
                     var covered = true
                     while i < n {
                         let b0 = base[i]
-                        if stop[Int(b0)] { return false }
+                        if stop[Int(b0)] && startsAddedToken(i) { return false }
                         if b0 < 0x80 {
                             if table[Int(b0)] == Self.space { break }
                             if table[Int(b0)] == Self.other { covered = false }

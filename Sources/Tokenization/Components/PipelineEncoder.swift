@@ -75,7 +75,18 @@ struct PipelineEncoder {
         swap(&w, &word)
         defer { swap(&w, &word) }
         if w.count < 3 { w = MetaspaceWordLayout.replacement }
-        let covered = layout.forEachWord(input, stops: addedFirst) { start, end, covered in
+        // An added token found in the raw text, or one matched after normalization (which may
+        // start with that byte), sends the text the general way.
+        let raw = rawTokens, normalizedStarts = normalizedFirst
+        let startsAddedToken = { (i: Int) -> Bool in
+            if normalizedStarts[Int(input[i])] { return true }
+            let rest = input.count - i
+            for t in raw where t.bytes.count <= rest && t.bytes[0] == input[i] {
+                if t.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, input.baseAddress! + i, $0.count) }) == 0 { return true }
+            }
+            return false
+        }
+        let covered = layout.forEachWord(input, stops: addedFirst, startsAddedToken: startsAddedToken) { start, end, covered in
             let chunk = UnsafeBufferPointer(rebasing: input[start..<end])
             guard covered else {
                 out.append(contentsOf: encode(chunk, addSpecialTokens: false).ids)
