@@ -1,3 +1,5 @@
+import TextNormalization
+
 /// The `tokenizer.json` layout of SentencePiece models converted by `transformers` (T5, mT5,
 /// UMT5 …): normalizer `Precompiled`, alone or followed by `Replace` of runs of spaces by one;
 /// pre-tokenizer `WhitespaceSplit` then `Metaspace` (`▁`, prepend scheme `always`). On a text
@@ -94,17 +96,13 @@ struct MetaspaceWordLayout {
                             i += 1
                             continue
                         }
-                        var c = -1
-                        var length = 1
-                        if b0 & 0xE0 == 0xC0, i + 1 < n, base[i + 1] & 0xC0 == 0x80 {
-                            c = Int(b0 & 0x1F) << 6 | Int(base[i + 1] & 0x3F)
-                            length = 2
-                        } else if b0 & 0xF0 == 0xE0, i + 2 < n, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80 {
-                            c = Int(b0 & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
-                            length = 3
+                        // Covered characters are below U+10000 (two or three bytes); an invalid
+                        // byte or a four-byte character leaves the word to the general path.
+                        let length = UTF8Validation.sequenceLength(base, at: i, end: n)
+                        if length == 0 || length == 4 || table[Int(UTF8Validation.decode(base, at: i, length: length))] == Self.other {
+                            covered = false
                         }
-                        if c < 0x80 || table[c] == Self.other { covered = false }
-                        i += length
+                        i += max(length, 1)
                     }
                     if !covered && !Self.clustersEnd(base, n, start, i) { return false }
                     body(start, i, covered)
