@@ -29,6 +29,9 @@ package final class SentencePieceNormalizer: Sendable {
     /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
     /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
     let asciiClass: [UInt8]
+    /// Whether every printable ASCII byte (0x21–0x7E) has class 1 or 2 in ``asciiClass``: runs
+    /// of them are then copied eight bytes at a time.
+    let copiesPrintableASCII: Bool
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -63,7 +66,9 @@ package final class SentencePieceNormalizer: Sendable {
             return true
         }
         let copies = copiesASCII, copiesBefore = copiesBeforeASCII
-        asciiClass = (0..<128).map { b in b == 0x20 ? (copies[b] ? 3 : 0) : copies[b] ? 1 : copiesBefore[b] ? 2 : 0 }
+        let classes: [UInt8] = (0..<128).map { b in b == 0x20 ? (copies[b] ? 3 : 0) : copies[b] ? 1 : copiesBefore[b] ? 2 : 0 }
+        asciiClass = classes
+        copiesPrintableASCII = (0x21...0x7E).allSatisfy { classes[$0] == 1 || classes[$0] == 2 }
         var table = [UInt8](repeating: 0, count: 0x10000)
         for cp in 0x80..<0x10000 where !(0xD800...0xDFFF).contains(cp) && cp != 0x2581 {
             var bytes: [UInt8]
@@ -285,6 +290,23 @@ package final class SentencePieceNormalizer: Sendable {
                         out[o] = c
                         o += 1
                         i += 1
+                        if copiesPrintableASCII {
+                            // Eight bytes at a time while they are printable ASCII (a byte of
+                            // class 2 is copied only when an ASCII byte follows it).
+                            let raw = UnsafeRawPointer(base), rawOut = UnsafeMutableRawPointer(out)
+                            while i + 8 <= n {
+                                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                                rawOut.storeBytes(of: w, toByteOffset: o, as: UInt64.self)
+                                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                                // High bit of a byte: not in 0x21–0x7E (exact up to the first such byte).
+                                let outside = (w | ~(w &+ 0x5F * ones) | (w &+ ones)) & highs
+                                var k = outside == 0 ? 8 : outside.trailingZeroBitCount >> 3
+                                if k > 0 && (i + k < n && base[i + k] >= 0x80) && classes[Int(base[i + k - 1])] == 2 { k -= 1 }
+                                o += k
+                                i += k
+                                if k < 8 { break }
+                            }
+                        }
                         while i < n {
                             let d = base[i]
                             if d >= 0x80 { break }
