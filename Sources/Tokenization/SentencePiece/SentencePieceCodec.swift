@@ -18,6 +18,14 @@ package struct SentencePieceCodec: Sendable {
     /// Whether the normalized text may be cut before a `▁` that follows another character.
     let cutsBeforeSpaces: Bool
 
+    /// Whether the ids-only normalizer copies runs of printable ASCII eight bytes at a time
+    /// (`eightAtATime`), and whether some of those bytes are copied only when an ASCII byte follows them
+    /// (`someConditional`: a charsmap key starts with the byte and a combining mark): for tests
+    /// that must reach that path.
+    package var copiesPrintableASCIIRuns: (eightAtATime: Bool, someConditional: Bool) {
+        (normalizer.copiesPrintableASCII, normalizer.asciiClass[0x21...0x7E].contains(2))
+    }
+
     package init(normalizer: SentencePieceNormalizer, model: Model, pieces: [String], matchable: [Bool]) {
         self.normalizer = normalizer
         self.model = model

@@ -29,9 +29,12 @@ package final class SentencePieceNormalizer: Sendable {
     /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
     /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
     let asciiClass: [UInt8]
-    /// Whether every printable ASCII byte (0x21–0x7E) has class 1 or 2 in ``asciiClass``: runs
-    /// of them are then copied eight bytes at a time.
+    /// Whether runs of printable ASCII (0x21–0x7E) are copied eight bytes at a time: every such
+    /// byte has class 1 or 2 in ``asciiClass`` but at most four (``asciiRunStops``).
     let copiesPrintableASCII: Bool
+    /// The printable ASCII bytes of class 0 (those a user-defined piece starts with, say), each
+    /// repeated in the eight bytes of a word, padded with spaces: an eight-byte copy stops at them.
+    let asciiRunStops: (UInt64, UInt64, UInt64, UInt64)
 
     package init(
         charsmap: PrecompiledCharsmap?, userDefined: [String], addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
@@ -68,7 +71,10 @@ package final class SentencePieceNormalizer: Sendable {
         let copies = copiesASCII, copiesBefore = copiesBeforeASCII
         let classes: [UInt8] = (0..<128).map { b in b == 0x20 ? (copies[b] ? 3 : 0) : copies[b] ? 1 : copiesBefore[b] ? 2 : 0 }
         asciiClass = classes
-        copiesPrintableASCII = (0x21...0x7E).allSatisfy { classes[$0] == 1 || classes[$0] == 2 }
+        let stops = (0x21...0x7E).filter { classes[$0] == 0 }.map { UInt64($0) * 0x0101_0101_0101_0101 }
+        copiesPrintableASCII = stops.count <= 4
+        let padded = stops + [UInt64](repeating: 0x2020_2020_2020_2020, count: max(0, 4 - stops.count))
+        asciiRunStops = (padded[0], padded[1], padded[2], padded[3])
         var table = [UInt8](repeating: 0, count: 0x10000)
         for cp in 0x80..<0x10000 where !(0xD800...0xDFFF).contains(cp) && cp != 0x2581 {
             var bytes: [UInt8]
@@ -294,12 +300,17 @@ package final class SentencePieceNormalizer: Sendable {
                             // Eight bytes at a time while they are printable ASCII (a byte of
                             // class 2 is copied only when an ASCII byte follows it).
                             let raw = UnsafeRawPointer(base), rawOut = UnsafeMutableRawPointer(out)
+                            let (s0, s1, s2, s3) = asciiRunStops
+                            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                            /// High bit of each byte of `v` that is zero (exact up to the first such byte).
+                            @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
                             while i + 8 <= n {
                                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                                 rawOut.storeBytes(of: w, toByteOffset: o, as: UInt64.self)
-                                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                                // High bit of a byte: not in 0x21–0x7E (exact up to the first such byte).
+                                // High bit of a byte: not in 0x21–0x7E, or a stop (exact up to the
+                                // first such byte: carries and borrows only move up).
                                 let outside = (w | ~(w &+ 0x5F * ones) | (w &+ ones)) & highs
+                                    | zeros(w ^ s0) | zeros(w ^ s1) | zeros(w ^ s2) | zeros(w ^ s3)
                                 var k = outside == 0 ? 8 : outside.trailingZeroBitCount >> 3
                                 if k > 0 && (i + k < n && base[i + k] >= 0x80) && classes[Int(base[i + k - 1])] == 2 { k -= 1 }
                                 o += k

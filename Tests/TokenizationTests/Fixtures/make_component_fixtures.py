@@ -3,6 +3,7 @@
 `sentencepiece` and `tiktoken` as the reference.
 
   python3 make_component_fixtures.py [SHARED_DATA]     # SHARED_DATA defaults to ../../../../shared/data
+  python3 make_component_fixtures.py --composing       # only spm_unigram_composing (from the committed lines)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -18,6 +19,10 @@ Outputs (all small, committed):
                                   normalization rule table and user-defined pieces; BPE with byte fallback and
                                   whitespace-only pieces; Unigram without dummy prefix or whitespace clean-up)
   components/spm_<name>_expected.txt  sentencepiece's ids per line of mixed_lines.txt (ids only)
+  components/spm_unigram_composing.model  a Unigram whose rule table composes marks after ASCII letters, with
+                                  sentencepiece's ids on mixed_lines.txt, on the extra lines (hashed) and on
+                                  components/composing_lines.txt (crafted: a mark at every place in ASCII runs),
+                                  in spm_unigram_composing_crafted_expected.txt
   components/unigram_t5_layout.json  the layout `transformers` converts SentencePiece Unigram models to (T5):
                                   Precompiled (spm_unigram.model's charsmap) + Replace, WhitespaceSplit + Metaspace
   components/realworld_<name>_expected.txt   the same for the shared real tokenizers (checked only when
@@ -34,7 +39,7 @@ from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, decoders,
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "components")
-SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../../shared/data")
+SHARED = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else os.path.join(HERE, "../../../../shared/data")
 rng = random.Random(11)
 
 
@@ -230,6 +235,54 @@ def spm_models(train, lines):
             write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
 
 
+# SPM_RULES without its keys that start with two ASCII bytes ("ABC", "ab"), plus compositions after a letter:
+# every printable ASCII byte then normalizes to itself (some only when no combining mark follows), so Tessera
+# copies runs of them eight bytes at a time (stopping at "[" and "<", where user-defined pieces start); the
+# crafted lines put a composing mark, and those pieces, at every place in such runs.
+COMPOSING_RULES = [r for r in SPM_RULES if r[0] not in ("41 42 43", "61 62")] + [("6F 308", "F6"), ("41 30A", "C5"), ("308", ""), ("30A", "")]
+
+
+def composing_lines():
+    out = []
+    for k in range(18):
+        run = "abcdefghijklmnopqrstuvwxyz"[:k]
+        out += [run + "e\u0301", run + "e\u0301" + run, "W" + run + "o\u0308 x", run.upper() + "A\u030a" + run + " ende",
+                run + "\u0301" + run, run + "한국어 " + run + "e", run + "\u00e9" + run, "  " + run + "\t" + run + "\u00a0e\u0301  ",
+                run + "[MASK]" + run + "<sep>" + run, run + "[MASKe\u0301" + run + "<se" + run]
+    out += ["Supercalifragilistice\u0301xpialidocious and e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301",
+            "12345678e\u0301 87654321o\u0308 [MASK]<sep>abcdefgh테스트ab c", "x" * 40 + "e\u0301" + "y" * 40,
+            "printable!\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~e\u0301 done"]
+    return out
+
+
+def spm_composing(train, lines):
+    """A small Unigram `.model` with COMPOSING_RULES, and sentencepiece's ids on the fixture lines, the extra
+    lines (hashed) and the crafted lines (composing_lines.txt)."""
+    import sentencepiece as spm, tempfile
+    crafted = composing_lines()
+    with open(os.path.join(OUT, "composing_lines.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(crafted) + "\n")
+    with tempfile.TemporaryDirectory() as d:
+        corpus = os.path.join(d, "train.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(train + EXTRA[::2] + crafted[::2]) + "\n")
+        rules = os.path.join(d, "rules.tsv")
+        with open(rules, "w", encoding="utf-8") as f:
+            f.write("".join(f"{a}\t{b}\n" for a, b in COMPOSING_RULES))
+        spm.SentencePieceTrainer.train(input=corpus, model_prefix=os.path.join(d, "m"), model_type="unigram", vocab_size=1500,
+                                       normalization_rule_tsv=rules, user_defined_symbols=["[MASK]", "<sep>", "테스트"],
+                                       minloglevel=2, num_threads=1, character_coverage=0.98, seed_sentencepiece_size=100000)
+        data = open(os.path.join(d, "m.model"), "rb").read()
+    name = "spm_unigram_composing"
+    with open(os.path.join(OUT, name + ".model"), "wb") as f:
+        f.write(data)
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+    for suffix, ls in [("_expected.txt", lines), ("_crafted_expected.txt", crafted)]:
+        with open(os.path.join(OUT, name + suffix), "w", encoding="utf-8") as f:
+            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in ls) + "\n")
+    write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
+
+
 def t5_layout(lines):
     """The T5 layout (as `transformers` converts SentencePiece Unigram models): the Unigram model of fixture 1 with
     a precompiled charsmap built by sentencepiece from SPM_RULES plus keys that span a space and the mark after it
@@ -407,6 +460,7 @@ def main():
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
 
     spm_models(train, lines)
+    spm_composing(train, lines)
     t5_layout(some)
     with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
@@ -437,4 +491,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--composing"]:
+        # Only the composing-rules model, from the committed fixture lines.
+        fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
+        EXTRA[:] = open(os.path.join(OUT, "mixed_lines_extra.txt"), encoding="utf-8").read().split("\n")[:-1]
+        spm_composing(fixture_lines[::2], fixture_lines)
+    else:
+        main()
