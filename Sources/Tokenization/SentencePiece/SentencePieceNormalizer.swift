@@ -109,7 +109,7 @@ package final class SentencePieceNormalizer: Sendable {
                 if same { return (.input, i..<(i + p.count), p.count) }
             }
         }
-        if let map = charsmap, let (length, replacement) = map.longestPrefix(base + i, n - i) {
+        if let (length, replacement) = charsmap?.longestPrefix(base + i, n - i) {
             return (.charsmap, replacement, length)
         }
         let length = UTF8Validation.sequenceLength(base, at: i, end: n)
@@ -231,9 +231,19 @@ package final class SentencePieceNormalizer: Sendable {
         var i = 0
         if removeExtraWhitespaces {
             while i < n {
-                if base[i] == 0x20 && copiesASCII[0x20] {
+                let c = base[i]
+                if c == 0x20 && copiesASCII[0x20] {
                     i += 1
                     continue
+                }
+                // A character that normalizes to itself (so not to a space) ends the leading spaces.
+                if c < 0x80 {
+                    let cls = asciiClass[Int(c)]
+                    if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) { break }
+                } else if c >= 0xE0 && c <= 0xEF && i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
+                    let cp = Int(c & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
+                    let v = cp >= 0x800 ? copiesCharacter[cp] : 0
+                    if v == 1 || (v > 1 && (i + 3 == n || base[i + 3] != v)) { break }
                 }
                 let (source, range, length) = prefix(base, i, n)
                 let isSpace: Bool
