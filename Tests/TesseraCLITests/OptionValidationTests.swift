@@ -37,6 +37,7 @@ import Testing
             (["bench", "train-lm", "--steps", "-1"], "--steps -1"),
             (["bench", "train-lm", "--steps", "0"], "--steps 0"),
             (["bench", "generate", "--tokens", "0"], "--tokens 0"),
+            (["bench", "encode", "--tokenizer", tokenizer, "--reuse-session", corpus], "--reuse-session needs --lines"),
             (["train-embeddings", "--words", corpus, "--alpha", "-1", "-o", out], "--alpha"),
         ]
         for (args, expected) in cases {
