@@ -96,6 +96,29 @@ package final class SentencePieceNormalizer: Sendable {
         copiesCharacter = table
     }
 
+    /// The byte length (2 or 3) of the character at `i` of the `n` bytes at `base` when it
+    /// normalizes to itself (``copiesCharacter``, read through `table`; the byte after it checked), else 0.
+    @inline(__always)
+    static func unchangedLength(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafePointer<UInt8>) -> Int {
+        let c = base[i]
+        var length = 0
+        var cp = 0
+        if c >= 0xC2 && c <= 0xDF {
+            if i + 1 < n && base[i + 1] & 0xC0 == 0x80 {
+                length = 2
+                cp = Int(c & 0x1F) << 6 | Int(base[i + 1] & 0x3F)
+            }
+        } else if c >= 0xE0 && c <= 0xEF {
+            if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
+                cp = Int(c & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
+                if cp >= 0x800 { length = 3 }
+            }
+        }
+        guard length > 0 else { return 0 }
+        let v = table[cp]
+        return v == 1 || (v > 1 && (i + length == n || base[i + length] != v)) ? length : 0
+    }
+
     /// Where the normalization of one unit of input comes from.
     enum Source { case input, charsmap, replacementCharacter }
 
@@ -240,10 +263,8 @@ package final class SentencePieceNormalizer: Sendable {
                 if c < 0x80 {
                     let cls = asciiClass[Int(c)]
                     if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) { break }
-                } else if c >= 0xE0 && c <= 0xEF && i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
-                    let cp = Int(c & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
-                    let v = cp >= 0x800 ? copiesCharacter[cp] : 0
-                    if v == 1 || (v > 1 && (i + 3 == n || base[i + 3] != v)) { break }
+                } else if copiesCharacter.withUnsafeBufferPointer({ Self.unchangedLength(base, i, n, $0.baseAddress!) }) > 0 {
+                    break
                 }
                 let (source, range, length) = prefix(base, i, n)
                 let isSpace: Bool
@@ -342,29 +363,14 @@ package final class SentencePieceNormalizer: Sendable {
                     }
                 } else {
                     // A character of two or three bytes that normalizes to itself.
-                    var length = 0
-                    var cp = 0
-                    if c >= 0xC2 && c <= 0xDF {
-                        if i + 1 < n && base[i + 1] & 0xC0 == 0x80 {
-                            length = 2
-                            cp = Int(c & 0x1F) << 6 | Int(base[i + 1] & 0x3F)
-                        }
-                    } else if c >= 0xE0 && c <= 0xEF {
-                        if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
-                            cp = Int(c & 0x0F) << 12 | Int(base[i + 1] & 0x3F) << 6 | Int(base[i + 2] & 0x3F)
-                            if cp >= 0x800 { length = 3 }
-                        }
-                    }
+                    let length = Self.unchangedLength(base, i, n, table.baseAddress!)
                     if length > 0 {
-                        let v = table[cp]
-                        if v == 1 || (v > 1 && (i + length == n || base[i + length] != v)) {
-                            if o + length > capacity { return -1 }
-                            for j in 0..<length { out[o + j] = base[i + j] }
-                            o += length
-                            i += length
-                            previousSpace = false
-                            continue
-                        }
+                        if o + length > capacity { return -1 }
+                        for j in 0..<length { out[o + j] = base[i + j] }
+                        o += length
+                        i += length
+                        previousSpace = false
+                        continue
                     }
                 }
                 let (source, range, length) = prefix(base, i, n)
