@@ -169,9 +169,7 @@ struct EncoderCore {
             }
             let encoding = general!.encode(text, addSpecialTokens: addSpecialTokens)
             ids.append(contentsOf: encoding.ids)
-            if wantOffsets {
-                for o in encoding.offsets { flatOffsets.append(Int32(o.lowerBound)); flatOffsets.append(Int32(o.upperBound)) }
-            }
+            for o in encoding.offsets { flatOffsets.append(Int32(o.lowerBound)); flatOffsets.append(Int32(o.upperBound)) }
             return
         }
         if addSpecialTokens {
