@@ -79,12 +79,7 @@ struct PipelineEncoder {
         // start with that byte), sends the text the general way.
         let raw = rawTokens, normalizedStarts = normalizedFirst
         let startsAddedToken = { (i: Int) -> Bool in
-            if normalizedStarts[Int(input[i])] { return true }
-            let rest = input.count - i
-            for t in raw where t.bytes.count <= rest && t.bytes[0] == input[i] {
-                if t.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, input.baseAddress! + i, $0.count) }) == 0 { return true }
-            }
-            return false
+            normalizedStarts[Int(input[i])] || Self.longestMatch(raw, input.baseAddress!, at: i, input.count) != nil
         }
         let covered = layout.forEachWord(input, stops: addedFirst, startsAddedToken: startsAddedToken) { start, end, covered in
             let chunk = UnsafeBufferPointer(rebasing: input[start..<end])
@@ -110,18 +105,14 @@ struct PipelineEncoder {
                 out.insert(contentsOf: template.prefix.map(\.id), at: first)
                 out.append(contentsOf: template.suffix.map(\.id))
             }
-        } else if let post = pipeline.postProcessor {
+        } else if pipeline.postProcessor != nil || addSpecialTokens {
             var encoding = PostProcessingEncoding()
             encoding.ids = Array(out[first...])
             encoding.tokens = [String](repeating: "", count: encoding.ids.count)
             encoding.offsets = [Range<Int>](repeating: 0..<0, count: encoding.ids.count)
-            post.process(&encoding, addSpecialTokens: addSpecialTokens)
+            postProcess(&encoding, addSpecialTokens: addSpecialTokens)
             out.removeSubrange(first...)
             out.append(contentsOf: encoding.ids)
-        } else if addSpecialTokens {
-            let p = tokenizer.postProcessor
-            out.insert(contentsOf: p.prefix.map(\.id), at: first)
-            out.append(contentsOf: p.suffix.map(\.id))
         }
     }
 
@@ -160,6 +151,12 @@ struct PipelineEncoder {
             }
         }
         // 4. Post-process.
+        postProcess(&encoding, addSpecialTokens: addSpecialTokens)
+        return encoding
+    }
+
+    /// The pipeline's post-processor, or else (with `addSpecialTokens`) the tokenizer's prefix and suffix tokens.
+    func postProcess(_ encoding: inout PostProcessingEncoding, addSpecialTokens: Bool) {
         if let post = pipeline.postProcessor {
             post.process(&encoding, addSpecialTokens: addSpecialTokens)
         } else if addSpecialTokens {
@@ -168,7 +165,19 @@ struct PipelineEncoder {
             encoding.tokens = p.prefix.map(\.content) + encoding.tokens + p.suffix.map(\.content)
             encoding.offsets = p.prefix.map { _ in 0..<0 } + encoding.offsets + p.suffix.map { _ in 0..<0 }
         }
-        return encoding
+    }
+
+    /// The first of `patterns` (longest first) whose bytes are at `i` of the `n` bytes at `base`:
+    /// its length and token.
+    static func longestMatch(
+        _ patterns: [(bytes: [UInt8], token: AddedToken)], _ base: UnsafePointer<UInt8>, at i: Int, _ n: Int
+    ) -> (Int, AddedToken)? {
+        for k in patterns.indices where patterns[k].bytes.count <= n - i && patterns[k].bytes[0] == base[i] {
+            if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) {
+                return (patterns[k].bytes.count, patterns[k].token)
+            }
+        }
+        return nil
     }
 
     /// Splits `text` at the added tokens of `patterns` (leftmost-longest, with single_word,
@@ -183,13 +192,7 @@ struct PipelineEncoder {
             let base = b.baseAddress!
             while i < n {
                 if !first[Int(base[i])] { i += 1; continue }
-                var found: (Int, AddedToken)? = nil
-                for k in patterns.indices where patterns[k].bytes.count <= n - i && patterns[k].bytes[0] == base[i] {
-                    if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) {
-                        found = (patterns[k].bytes.count, patterns[k].token); break
-                    }
-                }
-                guard let (length, token) = found else { i += 1; continue }
+                guard let (length, token) = longestMatch(patterns, base, at: i, n) else { i += 1; continue }
                 var start = i, end = i + length
                 if token.singleWord {
                     let before = start == 0 || !isWordCharacter(lastScalar(base, before: start))
