@@ -96,6 +96,13 @@ package final class SentencePieceNormalizer: Sendable {
         copiesCharacter = table
     }
 
+    /// Whether the ASCII byte at `i` of the `n` bytes at `base`, of class `cls` in ``asciiClass``,
+    /// normalizes to itself: class 1 always, class 2 when an ASCII byte or the end follows.
+    @inline(__always)
+    static func asciiCopiesItself(_ cls: UInt8, _ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Bool {
+        cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80))
+    }
+
     /// The byte length (2 or 3) of the character at `i` of the `n` bytes at `base` when it
     /// normalizes to itself (``copiesCharacter``, read through `table`; the byte after it checked), else 0.
     @inline(__always)
@@ -262,7 +269,7 @@ package final class SentencePieceNormalizer: Sendable {
                 // A character that normalizes to itself (so not to a space) ends the leading spaces.
                 if c < 0x80 {
                     let cls = asciiClass[Int(c)]
-                    if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) { break }
+                    if Self.asciiCopiesItself(cls, base, i, n) { break }
                 } else if copiesCharacter.withUnsafeBufferPointer({ Self.unchangedLength(base, i, n, $0.baseAddress!) }) > 0 {
                     break
                 }
@@ -321,7 +328,7 @@ package final class SentencePieceNormalizer: Sendable {
                         i += 1
                         continue
                     }
-                    if cls == 1 || (cls == 2 && (i + 1 == n || base[i + 1] < 0x80)) {
+                    if Self.asciiCopiesItself(cls, base, i, n) {
                         if o + (n - i) > capacity { return -1 }
                         // The run of bytes that copy (no room check: one byte out per byte in).
                         out[o] = c
@@ -353,7 +360,7 @@ package final class SentencePieceNormalizer: Sendable {
                             let d = base[i]
                             if d >= 0x80 { break }
                             let k = classes[Int(d)]
-                            if !(k == 1 || (k == 2 && (i + 1 == n || base[i + 1] < 0x80))) { break }
+                            if !Self.asciiCopiesItself(k, base, i, n) { break }
                             out[o] = d
                             o += 1
                             i += 1
