@@ -25,7 +25,8 @@ struct PartCache {
         var magnitude: Float
     }
 
-    /// 0 when empty, else hash (high 32 bits) and entry index + 1.
+    /// 0 when empty, else the hash's high 32 bits and entry index + 1. A key's probe starts at
+    /// its hash's high half modulo the size, so growing moves slots without reading entries.
     private var slots: [UInt64]
     private var data: [UInt32] = []
     /// Number of entries.
@@ -81,7 +82,7 @@ struct PartCache {
     func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Entry? {
         let h = PartCache.hash(p, n)
         let h32 = h >> 32
-        var i = Int(truncatingIfNeeded: h >> 20) & mask
+        var i = Int(truncatingIfNeeded: h >> 32) & mask
         return slots.withUnsafeBufferPointer { s in
             data.withUnsafeBufferPointer { d in
                 let base = d.baseAddress!
@@ -130,7 +131,7 @@ struct PartCache {
                             let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
                             let h = PartCache.hash(base + start, n)
                             hs[2 * k] = h
-                            hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 20) & mask]
+                            hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 32) & mask]
                         }
                         // Headers where the first slot's hash matches (an entry place, or -1).
                         for k in 0..<parts {
@@ -151,7 +152,7 @@ struct PartCache {
                             }
                             if out[k] == -2 {
                                 out[k] = -1
-                                var i = (Int(truncatingIfNeeded: hs[2 * k] >> 20) + 1) & mask
+                                var i = (Int(truncatingIfNeeded: hs[2 * k] >> 32) + 1) & mask
                                 let h32 = hs[2 * k] >> 32
                                 while true {
                                     let slot = s[i]
@@ -227,7 +228,7 @@ struct PartCache {
             }
         }
         let h = PartCache.hash(p, n)
-        var i = Int(truncatingIfNeeded: h >> 20) & mask
+        var i = Int(truncatingIfNeeded: h >> 32) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = (h >> 32) << 32 | UInt64(e + 1)
         count += 1
@@ -238,17 +239,11 @@ struct PartCache {
         let old = slots
         mask = (mask + 1) * 2 - 1
         slots = [UInt64](repeating: 0, count: mask + 1)
-        data.withUnsafeBufferPointer { d in
-            let base = d.baseAddress!
-            for slot in old where slot != 0 {
-                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-                let n = Int(base[e] & 0xFFFF)
-                // Rehash from the stored bytes (the 32 stored bits do not give the probe start).
-                let h = PartCache.hash(UnsafeRawPointer(base + e + 3).assumingMemoryBound(to: UInt8.self), n)
-                var i = Int(truncatingIfNeeded: h >> 20) & mask
-                while slots[i] != 0 { i = (i + 1) & mask }
-                slots[i] = slot
-            }
+        // A slot's high half is its hash's, which gives the probe start: no entry is read.
+        for slot in old where slot != 0 {
+            var i = Int(truncatingIfNeeded: slot >> 32) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = slot
         }
     }
 }
