@@ -20,6 +20,8 @@ public struct BPEModel: Sendable {
     public private(set) var merges: [MergePair]
     /// Pair → rank << 32 | merged id. A pair listed twice keeps its last rank, as in Hugging Face.
     var mergeTable: PairTable
+    /// The merge table's pairs, to tell most pairs that do not merge without a table lookup.
+    let pairFilter: PairFilter
     /// The unknown token, used for characters outside the vocabulary.
     public var unknownToken: String?
     /// Prefix of tokens that continue a word (e.g. `##`).
@@ -76,6 +78,7 @@ public struct BPEModel: Sendable {
         }
         self.merges = pairs
         self.mergeTable = table
+        self.pairFilter = PairFilter(keys: pairs.map { PairTable.key($0.left, $0.right) })
         self.byteIDs = (0..<256).map { vocabulary.id(for: ByteLevelAlphabet.encode([UInt8($0)])) ?? .max }
     }
 
@@ -90,7 +93,8 @@ public struct BPEModel: Sendable {
     struct Scratch {
         var symbols: [UInt32] = []
         var lengths: [UInt32] = []
-        var ranks: [UInt32] = []
+        /// Per adjacent pair: its merge (rank << 32 | merged id), or `UInt64.max`.
+        var ranks: [UInt64] = []
         var key: [UInt8] = []
     }
 
@@ -192,25 +196,25 @@ public struct BPEModel: Sendable {
         let count = s.symbols.count
         guard count > 1 else { return }
         if count > 48 { mergeSymbolsWithHeap(&s); return }
-        s.ranks.removeAll(keepingCapacity: true)
-        for k in 0..<(count - 1) { s.ranks.append(rank(s.symbols[k], s.symbols[k + 1])) }
+        if s.ranks.count < count { s.ranks = [UInt64](repeating: 0, count: max(count, 2 * s.ranks.count)) }
         let remaining = s.symbols.withUnsafeMutableBufferPointer { sym -> Int in
             s.lengths.withUnsafeMutableBufferPointer { len in
                 s.ranks.withUnsafeMutableBufferPointer { rk in
+                    for k in 0..<(count - 1) { rk[k] = merge(sym[k], sym[k + 1]) }
                     var n = count
                     while n > 1 {
-                        var best = UInt32.max, at = -1
+                        // The lowest rank, leftmost (a pair's value orders by rank first).
+                        var best = UInt64.max, at = -1
                         for k in 0..<(n - 1) where rk[k] < best { best = rk[k]; at = k }
                         if at < 0 { break }
-                        let merged = mergeTable.find(PairTable.key(sym[at], sym[at + 1]))!
-                        sym[at] = UInt32(truncatingIfNeeded: merged)
+                        sym[at] = UInt32(truncatingIfNeeded: best)
                         len[at] += len[at + 1]
                         // Close the gap at at+1.
                         for k in (at + 1)..<(n - 1) { sym[k] = sym[k + 1]; len[k] = len[k + 1] }
                         for k in (at + 1)..<max(at + 1, n - 2) { rk[k] = rk[k + 1] }
                         n -= 1
-                        if at > 0 { rk[at - 1] = rank(sym[at - 1], sym[at]) }
-                        if at < n - 1 { rk[at] = rank(sym[at], sym[at + 1]) }
+                        if at > 0 { rk[at - 1] = merge(sym[at - 1], sym[at]) }
+                        if at < n - 1 { rk[at] = merge(sym[at], sym[at + 1]) }
                     }
                     return n
                 }
@@ -237,7 +241,7 @@ public struct BPEModel: Sendable {
             // Skip candidates whose symbols have changed since they were pushed.
             guard alive[i], next[i] >= 0 else { continue }
             let j = next[i]
-            guard rank(sym[i], sym[j]) == r, let merged = mergeTable.find(PairTable.key(sym[i], sym[j])) else { continue }
+            guard let merged = mergeTable.find(PairTable.key(sym[i], sym[j])), UInt32(truncatingIfNeeded: merged >> 32) == r else { continue }
             sym[i] = UInt32(truncatingIfNeeded: merged)
             len[i] += len[j]
             alive[j] = false
@@ -260,6 +264,14 @@ public struct BPEModel: Sendable {
             s.lengths.append(len[i])
             i = next[i]
         }
+    }
+
+    /// The merge of the pair: rank << 32 | merged id, or `UInt64.max` when the pair does not merge.
+    @inline(__always)
+    private func merge(_ a: UInt32, _ b: UInt32) -> UInt64 {
+        let key = PairTable.key(a, b)
+        guard pairFilter.mayContain(key) else { return .max }
+        return mergeTable.find(key) ?? .max
     }
 
     @inline(__always)

@@ -1,7 +1,9 @@
 /// An open-addressing hash map from a pair of ids (packed in a `UInt64`) to a `UInt64` value.
+/// Each slot holds its key and value side by side, so a lookup in a table too large for the
+/// core's caches costs one miss, not two.
 struct PairTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [UInt64]
+    /// Slot `i`: key at `2 i` (``empty`` when free), value at `2 i + 1`.
+    private var slots: [UInt64]
     private var mask: Int
     /// Number of pairs stored.
     private(set) var count = 0
@@ -12,8 +14,13 @@ struct PairTable: Sendable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         mask = size - 1
-        keys = [UInt64](repeating: PairTable.empty, count: size)
-        values = [UInt64](repeating: 0, count: size)
+        slots = PairTable.emptySlots(size)
+    }
+
+    private static func emptySlots(_ size: Int) -> [UInt64] {
+        var slots = [UInt64](repeating: 0, count: 2 * size)
+        for i in 0..<size { slots[2 * i] = empty }
+        return slots
     }
 
     /// Packs a pair.
@@ -31,12 +38,12 @@ struct PairTable: Sendable {
     @inline(__always)
     func find(_ key: UInt64) -> UInt64? {
         var i = probe(key)
-        return keys.withUnsafeBufferPointer { k in
+        return slots.withUnsafeBufferPointer { s in
             while true {
-                let s = k[i]
-                if s == key { return values[i] }
-                if s == PairTable.empty { return nil }
-                i = (i + 1) & mask
+                let k = s[2 &* i]
+                if k == key { return s[2 &* i &+ 1] }
+                if k == PairTable.empty { return nil }
+                i = (i &+ 1) & mask
             }
         }
     }
@@ -45,27 +52,26 @@ struct PairTable: Sendable {
     mutating func set(_ key: UInt64, _ value: UInt64) {
         var i = probe(key)
         while true {
-            let s = keys[i]
-            if s == key { values[i] = value; return }
-            if s == PairTable.empty { break }
+            let k = slots[2 * i]
+            if k == key { slots[2 * i + 1] = value; return }
+            if k == PairTable.empty { break }
             i = (i + 1) & mask
         }
-        keys[i] = key
-        values[i] = value
+        slots[2 * i] = key
+        slots[2 * i + 1] = value
         count += 1
         if count * 2 > mask + 1 { grow() }
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
+        let old = slots
         mask = (mask + 1) * 2 - 1
-        keys = [UInt64](repeating: PairTable.empty, count: mask + 1)
-        values = [UInt64](repeating: 0, count: mask + 1)
-        for k in 0..<oldKeys.count where oldKeys[k] != PairTable.empty {
-            var i = probe(oldKeys[k])
-            while keys[i] != PairTable.empty { i = (i + 1) & mask }
-            keys[i] = oldKeys[k]
-            values[i] = oldValues[k]
+        slots = PairTable.emptySlots(mask + 1)
+        for k in stride(from: 0, to: old.count, by: 2) where old[k] != PairTable.empty {
+            var i = probe(old[k])
+            while slots[2 * i] != PairTable.empty { i = (i + 1) & mask }
+            slots[2 * i] = old[k]
+            slots[2 * i + 1] = old[k + 1]
         }
     }
 }

@@ -17,6 +17,9 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
   python3 bench_reference.py tokens-per-line TOKENIZER 1 FILE...  # mean tokens per non-empty line (its \r\n
                                                                # stripped) with a tokenizer.json (HF) or .model
 
+The encoders get the text's lines with their line ends; with BENCH_STRIP_LINE_ENDS=1 without them
+(`\n` and a `\r` before it), as `tessera bench encode --lines` gives its lines.
+
 THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
 or encoder.json (GPT-2 vocab.bpe beside it). Peak RSS is this process's (ru_maxrss).
 """
@@ -32,6 +35,17 @@ import time
 def emit(fields):
     fields["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(fields, sort_keys=True), flush=True)
+
+
+def encoder_lines(files):
+    """The lines the encoders get: with their line ends, or without them (BENCH_STRIP_LINE_ENDS=1)."""
+    if os.environ.get("BENCH_STRIP_LINE_ENDS") == "1":
+        # newline="": a lone \r stays inside its line, as in Tessera's lines.
+        lines = "".join(open(f, encoding="utf-8", newline="").read() for f in files).split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [l[:-1] if l.endswith("\r") else l for l in lines]
+    return "".join(open(f, encoding="utf-8").read() for f in files).splitlines(keepends=True)
 
 
 def text_lines(files):
@@ -90,7 +104,7 @@ def main():
             tok = Tokenizer.from_file(arg)
             tok.no_padding()
             tok.no_truncation()
-        lines = "".join(open(f, encoding="utf-8").read() for f in files).splitlines(keepends=True)
+        lines = encoder_lines(files)
         encode = tok.encode_batch_fast if cmd == "encode-hf-fast" else tok.encode_batch
         encode(lines[:2000], add_special_tokens=False)  # warm-up
         best, tokens = None, 0
@@ -104,7 +118,7 @@ def main():
               "bytes": size, "tokens": tokens, "seconds": best, "mb_per_s": size / 1e6 / best,
               "bytes_per_token": size / tokens})
     elif cmd in ("encode-tiktoken", "encode-spm"):
-        lines = "".join(open(f, encoding="utf-8").read() for f in files).splitlines(keepends=True)
+        lines = encoder_lines(files)
         if cmd == "encode-tiktoken":
             import base64, tiktoken
             ranks = {}

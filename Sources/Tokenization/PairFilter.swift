@@ -1,0 +1,53 @@
+/// A split-block Bloom filter over the pairs of a merge table: "not a merge" for most pairs that
+/// are not, from a few hundred kilobytes that stay in the core's cache, where the table itself
+/// (megabytes for a large vocabulary) costs a memory miss per pair. Text in a script the merges
+/// barely cover asks mostly about such pairs: in Chinese, 95% of the distinct pairs a
+/// byte-level BPE looks up are not merges.
+///
+/// Each key sets one bit in each of the eight 32-bit words of one 32-byte block (the layout of
+/// Parquet's split-block filters); a key is possibly present when all eight are set.
+struct PairFilter: Sendable {
+    /// Eight words per block.
+    private let words: [UInt32]
+    /// log2 of the number of blocks.
+    private let shift: Int
+    private static let salts: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x47B6_137B, 0x4497_4D91, 0x8824_AD5B, 0xA2B7_289D, 0x7054_95C7, 0x2DF1_424B, 0x9EFC_4947, 0x5C6B_FB31
+    )
+
+    /// A filter over `keys` (``PairTable/key(_:_:)`` values): one block per 48 keys, rounded up
+    /// to a power of two (8 to 16 bits per key, a few percent false positives).
+    init(keys: [UInt64]) {
+        var blocks = 1
+        while blocks * 48 < keys.count { blocks <<= 1 }
+        shift = 64 - blocks.trailingZeroBitCount
+        var words = [UInt32](repeating: 0, count: 8 * blocks)
+        for key in keys {
+            let (block, masks) = Self.place(key, shift)
+            for i in 0..<8 { words[8 * block + i] |= masks[i] }
+        }
+        self.words = words
+    }
+
+    /// The block of `key` and the bit it sets in each of the block's words.
+    @inline(__always)
+    private static func place(_ key: UInt64, _ shift: Int) -> (Int, SIMD8<UInt32>) {
+        let h = (key ^ key >> 31) &* 0x9E37_79B9_7F4A_7C15
+        // Block from the high bits (none when there is one block: a shift of 64 gives 0).
+        let block = shift >= 64 ? 0 : Int(truncatingIfNeeded: h >> UInt64(shift))
+        let h32 = UInt32(truncatingIfNeeded: h)
+        let s = salts
+        let bits = (SIMD8<UInt32>(s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7) &* h32) &>> 27
+        return (block, SIMD8<UInt32>(repeating: 1) &<< bits)
+    }
+
+    /// False when `key` is certainly not in the filter.
+    @inline(__always)
+    func mayContain(_ key: UInt64) -> Bool {
+        let (block, masks) = Self.place(key, shift)
+        return words.withUnsafeBufferPointer { w in
+            let stored = UnsafeRawPointer(w.baseAddress! + 8 * block).loadUnaligned(as: SIMD8<UInt32>.self)
+            return all(stored & masks .== masks)
+        }
+    }
+}
