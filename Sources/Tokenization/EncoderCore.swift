@@ -20,9 +20,8 @@ struct EncoderCore {
     let trimOffsets: Bool
     let trimKeepsPrefixSpace: Bool
     let addPrefixSpace: Bool
-    /// First bytes of added tokens, and the tokens longest first (matched whole in the input).
-    let addedFirstByte: [Bool]
-    let addedPatterns: [(bytes: [UInt8], token: AddedToken)]
+    /// Added tokens, matched whole in the input.
+    let added: AddedTokenMatcher
     /// The general path, for tokenizers composed of `tokenizer.json` components.
     var general: PipelineEncoder?
     /// SentencePiece's own encoding, for tokenizers read from a `.model` file.
@@ -86,18 +85,8 @@ struct EncoderCore {
         }
         identityNormalizer = tokenizer.normalizer.isIdentity
         aligned = AlignedNormalizer(tokenizer.normalizer)
-        var first = [Bool](repeating: false, count: 256)
-        var patterns: [(bytes: [UInt8], token: AddedToken)] = []
-        if tokenizer.matchAddedTokens {
-            for t in tokenizer.addedTokens where !t.content.isEmpty {
-                let bytes = Array(t.content.utf8)
-                first[Int(bytes[0])] = true
-                patterns.append((bytes, t))
-            }
-        }
-        patterns.sort { $0.bytes.count > $1.bytes.count }  // longest match first
-        addedFirstByte = first
-        addedPatterns = patterns
+        added = AddedTokenMatcher(
+            tokenizer.matchAddedTokens ? tokenizer.addedTokens.filter { !$0.content.isEmpty }.map { (Array($0.content.utf8), $0) } : [])
     }
 
     // MARK: Encoding
@@ -180,14 +169,14 @@ struct EncoderCore {
         }
         firstTokenIndex = continuing ? -1 : ids.count
         if let base = text.baseAddress, !text.isEmpty {
-            if addedPatterns.isEmpty {
+            if added.isEmpty {
                 encodeSegment(text, at: 0, ids: &ids, wantOffsets: wantOffsets)
             } else {
                 let n = text.count
                 var segmentStart = 0
                 var i = 0
                 while i < n {
-                    if addedFirstByte[Int(base[i])], let (len, token) = matchAdded(base + i, n - i) {
+                    if added.first[Int(base[i])], let (len, token) = added.longestMatch(base, at: i, n) {
                         // lstrip / rstrip: the match takes the whitespace around it.
                         var start = i, end = i + len
                         if token.leftStrip {
@@ -220,13 +209,6 @@ struct EncoderCore {
                 if wantOffsets { flatOffsets.append(0); flatOffsets.append(0) }
             }
         }
-    }
-
-    func matchAdded(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Int, AddedToken)? {
-        for (bytes, token) in addedPatterns where bytes.count <= available {
-            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) { return (bytes.count, token) }
-        }
-        return nil
     }
 
     /// The byte length of the whitespace character at `i`, or `nil` if it is not whitespace.

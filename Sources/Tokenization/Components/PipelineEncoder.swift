@@ -14,12 +14,9 @@ import TextNormalization
 struct PipelineEncoder {
     let tokenizer: Tokenizer
     let pipeline: ComponentPipeline
-    /// Added tokens matched in the raw input, and in normalized text, longest first.
-    let rawTokens: [(bytes: [UInt8], token: AddedToken)]
-    let normalizedTokens: [(bytes: [UInt8], token: AddedToken)]
-    /// Whether an added token starts with each byte (raw and normalized sets).
-    let rawFirst: [Bool]
-    let normalizedFirst: [Bool]
+    /// Added tokens matched in the raw input, and in normalized text.
+    let rawTokens: AddedTokenMatcher
+    let normalizedTokens: AddedTokenMatcher
     var cache = ByteKeyTable(capacity: 1 << 12)
     var cached: [(UInt32, Int32, Int32)] = []
     var bpeScratch = BPEModel.Scratch()
@@ -50,15 +47,9 @@ struct PipelineEncoder {
                 }
             }
         }
-        rawTokens = raw.sorted { $0.bytes.count > $1.bytes.count }
-        normalizedTokens = normalized.sorted { $0.bytes.count > $1.bytes.count }
-        var first = [Bool](repeating: false, count: 256)
-        for t in rawTokens { first[Int(t.bytes[0])] = true }
-        rawFirst = first
-        first = [Bool](repeating: false, count: 256)
-        for t in normalizedTokens { first[Int(t.bytes[0])] = true }
-        normalizedFirst = first
-        addedFirst = zip(rawFirst, normalizedFirst).map { $0 || $1 }
+        rawTokens = AddedTokenMatcher(raw)
+        normalizedTokens = AddedTokenMatcher(normalized)
+        addedFirst = zip(rawTokens.first, normalizedTokens.first).map { $0 || $1 }
         wordLayout = MetaspaceWordLayout(pipeline)
     }
 
@@ -77,9 +68,9 @@ struct PipelineEncoder {
         if w.count < 3 { w = MetaspaceWordLayout.replacement }
         // An added token found in the raw text, or one matched after normalization (which may
         // start with that byte), sends the text the general way.
-        let raw = rawTokens, normalizedStarts = normalizedFirst
+        let raw = rawTokens, normalizedStarts = normalizedTokens.first
         let startsAddedToken = { (i: Int) -> Bool in
-            normalizedStarts[Int(input[i])] || Self.longestMatch(raw, input.baseAddress!, at: i, input.count) != nil
+            normalizedStarts[Int(input[i])] || raw.longestMatch(input.baseAddress!, at: i, input.count) != nil
         }
         let covered = layout.forEachWord(input, stops: addedFirst, startsAddedToken: startsAddedToken) { start, end, covered in
             let chunk = UnsafeBufferPointer(rebasing: input[start..<end])
@@ -127,7 +118,7 @@ struct PipelineEncoder {
         var parts: [Part] = []
         // 1. Added tokens in the raw text.
         let whole = AlignedText(original: input, at: 0)
-        Self.extract(whole, rawTokens, first: rawFirst, into: &parts)
+        Self.extract(whole, rawTokens, into: &parts)
         // 2. Normalize each text part, then look for normalized added tokens.
         var normalizedParts: [Part] = []
         for part in parts {
@@ -136,7 +127,7 @@ struct PipelineEncoder {
             if normalizedTokens.isEmpty {
                 normalizedParts.append(.text(text))
             } else {
-                Self.extract(text, normalizedTokens, first: normalizedFirst, into: &normalizedParts)
+                Self.extract(text, normalizedTokens, into: &normalizedParts)
             }
         }
         // 3. Pre-tokenize and run the model.
@@ -167,22 +158,10 @@ struct PipelineEncoder {
         }
     }
 
-    /// The first of `patterns` (longest first) whose bytes are at `i` of the `n` bytes at `base`:
-    /// its length and token.
-    static func longestMatch(
-        _ patterns: [(bytes: [UInt8], token: AddedToken)], _ base: UnsafePointer<UInt8>, at i: Int, _ n: Int
-    ) -> (Int, AddedToken)? {
-        for k in patterns.indices where patterns[k].bytes.count <= n - i && patterns[k].bytes[0] == base[i] {
-            if patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) == 0 }) {
-                return (patterns[k].bytes.count, patterns[k].token)
-            }
-        }
-        return nil
-    }
-
     /// Splits `text` at the added tokens of `patterns` (leftmost-longest, with single_word,
     /// lstrip and rstrip as Hugging Face's `find_matches`).
-    static func extract(_ text: AlignedText, _ patterns: [(bytes: [UInt8], token: AddedToken)], first: [Bool], into parts: inout [Part]) {
+    static func extract(_ text: AlignedText, _ patterns: AddedTokenMatcher, into parts: inout [Part]) {
+        let first = patterns.first
         let bytes = text.bytes
         let n = bytes.count
         guard !patterns.isEmpty, n > 0 else { if n > 0 { parts.append(.text(text)) }; return }
@@ -192,7 +171,7 @@ struct PipelineEncoder {
             let base = b.baseAddress!
             while i < n {
                 if !first[Int(base[i])] { i += 1; continue }
-                guard let (length, token) = longestMatch(patterns, base, at: i, n) else { i += 1; continue }
+                guard let (length, token) = patterns.longestMatch(base, at: i, n) else { i += 1; continue }
                 var start = i, end = i + length
                 if token.singleWord {
                     let before = start == 0 || !isWordCharacter(lastScalar(base, before: start))
