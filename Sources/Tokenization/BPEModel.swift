@@ -21,7 +21,11 @@ public struct BPEModel: Sendable {
     /// Pair → rank << 32 | merged id. A pair listed twice keeps its last rank, as in Hugging Face.
     var mergeTable: PairTable
     /// The merge table's pairs, to tell most pairs that do not merge without a table lookup.
-    let pairFilter: PairFilter
+    let pairFilter: KeyFilter
+    /// The bytes of each token in the byte-level alphabet (``ByteKeyTable/hash(_:_:)``), to tell
+    /// most words that are not a token without spelling them in the alphabet for the
+    /// vocabulary lookup (`ignoreMerges`); nil when the model was made without `ignoreMerges`.
+    let byteLevelTokens: KeyFilter?
     /// The unknown token, used for characters outside the vocabulary.
     public var unknownToken: String?
     /// Prefix of tokens that continue a word (e.g. `##`).
@@ -78,7 +82,14 @@ public struct BPEModel: Sendable {
         }
         self.merges = pairs
         self.mergeTable = table
-        self.pairFilter = PairFilter(keys: pairs.map { PairTable.key($0.left, $0.right) })
+        self.pairFilter = KeyFilter(keys: pairs.map { PairTable.key($0.left, $0.right) })
+        self.byteLevelTokens =
+            ignoreMerges
+            ? KeyFilter(
+                keys: vocabulary.tokens.compactMap { token in
+                    guard let bytes = ByteLevelAlphabet.decode(token), !bytes.isEmpty else { return nil }
+                    return bytes.withUnsafeBufferPointer { ByteKeyTable.hash($0.baseAddress!, $0.count) }
+                }) : nil
         self.byteIDs = (0..<256).map { vocabulary.id(for: ByteLevelAlphabet.encode([UInt8($0)])) ?? .max }
     }
 
@@ -109,7 +120,7 @@ public struct BPEModel: Sendable {
         scratch.lengths.removeAll(keepingCapacity: true)
         let unknownID = unknownToken.flatMap { vocabulary.id(for: $0) }
         if byteLevel {
-            if ignoreMerges {
+            if ignoreMerges && byteLevelTokens?.mayContain(ByteKeyTable.hash(base, n)) != false {
                 scratch.key.removeAll(keepingCapacity: true)
                 ByteLevelAlphabet.append(word, to: &scratch.key)
                 if let id = scratch.key.withUnsafeBufferPointer({ vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }) {

@@ -1,12 +1,12 @@
-/// A split-block Bloom filter over the pairs of a merge table: "not a merge" for most pairs that
-/// are not, from a few hundred kilobytes that stay in the core's cache, where the table itself
-/// (megabytes for a large vocabulary) costs a memory miss per pair. Text in a script the merges
-/// barely cover asks mostly about such pairs: in Chinese, 95% of the distinct pairs a
-/// byte-level BPE looks up are not merges.
+/// A split-block Bloom filter over 64-bit keys: "not there" for most keys that are not, from a
+/// few hundred kilobytes that stay in the core's cache, where the exact table (megabytes for a
+/// large vocabulary) costs a memory miss per lookup. ``BPEModel`` keeps one over its merge
+/// pairs (in Chinese, 95% of the distinct pairs a byte-level BPE looks up are not merges) and
+/// one over its tokens' bytes (most new words are not a token of their own).
 ///
 /// Each key sets one bit in each of the eight 32-bit words of one 32-byte block (the layout of
 /// Parquet's split-block filters); a key is possibly present when all eight are set.
-struct PairFilter: Sendable {
+struct KeyFilter: Sendable {
     /// Eight words per block.
     private let words: [UInt32]
     /// log2 of the number of blocks.
@@ -15,7 +15,7 @@ struct PairFilter: Sendable {
         0x47B6_137B, 0x4497_4D91, 0x8824_AD5B, 0xA2B7_289D, 0x7054_95C7, 0x2DF1_424B, 0x9EFC_4947, 0x5C6B_FB31
     )
 
-    /// A filter over `keys` (``PairTable/key(_:_:)`` values): one block per 48 keys, rounded up
+    /// A filter over `keys` (well mixed, such as a hash): one block per 48 keys, rounded up
     /// to a power of two (8 to 16 bits per key, a few percent false positives).
     init(keys: [UInt64]) {
         var blocks = 1
