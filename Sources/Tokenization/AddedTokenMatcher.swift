@@ -7,7 +7,7 @@
 /// Added tokens to find in text: at a position, the longest whose content starts there, found
 /// by one walk down a byte trie over the contents rather than by comparing each content (Llama
 /// 3 has 256 added tokens, all starting with `<|`, and text has `<` of its own).
-struct AddedTokenMatcher: Sendable {
+package struct AddedTokenMatcher: Sendable {
     /// The tokens with their contents' bytes, longest first.
     let patterns: [(bytes: [UInt8], token: AddedToken)]
     /// Whether a content starts with each byte.
@@ -16,7 +16,7 @@ struct AddedTokenMatcher: Sendable {
     private let trie: PieceTrie?
 
     /// A matcher for `tokens` (their contents as bytes, none empty).
-    init(_ tokens: [(bytes: [UInt8], token: AddedToken)]) {
+    package init(_ tokens: [(bytes: [UInt8], token: AddedToken)]) {
         patterns = tokens.sorted { $0.bytes.count > $1.bytes.count }
         var first = [Bool](repeating: false, count: 256)
         for t in patterns { first[Int(t.bytes[0])] = true }
@@ -30,7 +30,7 @@ struct AddedTokenMatcher: Sendable {
     var isEmpty: Bool { patterns.isEmpty }
 
     /// The longest content at `i` of the `n` bytes at `base`: its length and token.
-    func longestMatch(_ base: UnsafePointer<UInt8>, at i: Int, _ n: Int) -> (Int, AddedToken)? {
+    package func longestMatch(_ base: UnsafePointer<UInt8>, at i: Int, _ n: Int) -> (Int, AddedToken)? {
         guard let trie else {
             // (Only when the contents need more trie units than a trie holds.)
             for (bytes, token) in patterns where bytes.count <= n - i {

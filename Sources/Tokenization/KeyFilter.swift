@@ -6,24 +6,23 @@
 ///
 /// Each key sets one bit in each of the eight 32-bit words of one 32-byte block (the layout of
 /// Parquet's split-block filters); a key is possibly present when all eight are set.
-struct KeyFilter: Sendable {
+package struct KeyFilter: Sendable {
     /// Eight words per block.
     private let words: [UInt32]
-    /// log2 of the number of blocks.
-    private let shift: Int
+    /// The number of blocks.
+    private let blocks: UInt64
     private static let salts: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x47B6_137B, 0x4497_4D91, 0x8824_AD5B, 0xA2B7_289D, 0x7054_95C7, 0x2DF1_424B, 0x9EFC_4947, 0x5C6B_FB31
     )
 
-    /// A filter over `keys` (well mixed, such as a hash): one block per 48 keys, rounded up
-    /// to a power of two (8 to 16 bits per key, a few percent false positives).
-    init(keys: [UInt64]) {
-        var blocks = 1
-        while blocks * 48 < keys.count { blocks <<= 1 }
-        shift = 64 - blocks.trailingZeroBitCount
+    /// A filter over `keys`: one block (256 bits) per 32 keys, 8 bits per key (about 2%
+    /// false positives).
+    package init(keys: [UInt64]) {
+        let blocks = max(1, (keys.count + 31) / 32)
+        self.blocks = UInt64(blocks)
         var words = [UInt32](repeating: 0, count: 8 * blocks)
         for key in keys {
-            let (block, masks) = Self.place(key, shift)
+            let (block, masks) = Self.place(key, UInt64(blocks))
             for i in 0..<8 { words[8 * block + i] |= masks[i] }
         }
         self.words = words
@@ -31,10 +30,10 @@ struct KeyFilter: Sendable {
 
     /// The block of `key` and the bit it sets in each of the block's words.
     @inline(__always)
-    private static func place(_ key: UInt64, _ shift: Int) -> (Int, SIMD8<UInt32>) {
+    private static func place(_ key: UInt64, _ blocks: UInt64) -> (Int, SIMD8<UInt32>) {
         let h = (key ^ key >> 31) &* 0x9E37_79B9_7F4A_7C15
-        // Block from the high bits (none when there is one block: a shift of 64 gives 0).
-        let block = shift >= 64 ? 0 : Int(truncatingIfNeeded: h >> UInt64(shift))
+        // The block from the high half (scaled to the count), the bits from the low half.
+        let block = Int(truncatingIfNeeded: ((h >> 32) &* blocks) >> 32)
         let h32 = UInt32(truncatingIfNeeded: h)
         let s = salts
         let bits = (SIMD8<UInt32>(s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7) &* h32) &>> 27
@@ -43,8 +42,8 @@ struct KeyFilter: Sendable {
 
     /// False when `key` is certainly not in the filter.
     @inline(__always)
-    func mayContain(_ key: UInt64) -> Bool {
-        let (block, masks) = Self.place(key, shift)
+    package func mayContain(_ key: UInt64) -> Bool {
+        let (block, masks) = Self.place(key, blocks)
         return words.withUnsafeBufferPointer { w in
             let stored = UnsafeRawPointer(w.baseAddress! + 8 * block).loadUnaligned(as: SIMD8<UInt32>.self)
             return all(stored & masks .== masks)
