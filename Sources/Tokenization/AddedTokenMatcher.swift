@@ -6,8 +6,9 @@
 
 /// Added tokens to find in text: at a position, the longest whose content starts there, found
 /// by one walk down a byte trie over the contents rather than by comparing each content (Llama
-/// 3 has 256 added tokens, all starting with `<|`, and text has `<` of its own).
-package struct AddedTokenMatcher: Sendable {
+/// 3 has 256 added tokens, all starting with `<|`, and text has `<` of its own). A class: an
+/// encoder hands it to a closure for every text, which then costs one reference count.
+package final class AddedTokenMatcher: Sendable {
     /// The tokens with their contents' bytes, longest first.
     let patterns: [(bytes: [UInt8], token: AddedToken)]
     /// Whether a content starts with each byte.
