@@ -40,6 +40,12 @@ public struct BPEModel: Sendable {
     public var ignoreMerges: Bool
     /// The id of each byte's alphabet character (`UInt32.max` when absent).
     let byteIDs: [UInt32]
+    /// Whether `▁` (U+2581) is a token and no merge joins a symbol that ends in another
+    /// character to one that starts with `▁` (true of BPE models trained by SentencePiece, which
+    /// splits at whitespace). Then BPE over a text equals BPE over its parts cut before each `▁`
+    /// that follows another character, concatenated: no merge crosses such a cut, merges on one
+    /// side do not change the pairs on the other, and an unknown run cannot span the known `▁`.
+    let keepsMetaspaceWords: Bool
 
     /// A merge: two ids.
     public struct MergePair: Sendable, Hashable {
@@ -70,7 +76,9 @@ public struct BPEModel: Sendable {
         var pairs: [MergePair] = []
         pairs.reserveCapacity(merges.count)
         let prefixCount = continuingSubwordPrefix?.unicodeScalars.count ?? 0
+        var keepsWords = vocabulary.id(for: "\u{2581}") != nil
         for (rank, (a, b)) in merges.enumerated() {
+            if b.unicodeScalars.first == "\u{2581}" && a.unicodeScalars.last != "\u{2581}" { keepsWords = false }
             guard let ia = vocabulary.id(for: a) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: a) }
             guard let ib = vocabulary.id(for: b) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: b) }
             let merged = a + String(String.UnicodeScalarView(b.unicodeScalars.dropFirst(prefixCount)))
@@ -82,6 +90,7 @@ public struct BPEModel: Sendable {
         }
         self.merges = pairs
         self.mergeTable = table
+        self.keepsMetaspaceWords = keepsWords
         self.pairFilter = KeyFilter(keys: pairs.map { PairTable.key($0.left, $0.right) })
         self.byteLevelTokens =
             ignoreMerges

@@ -28,6 +28,14 @@ struct PipelineEncoder {
     let wordLayout: MetaspaceWordLayout?
     /// Bytes that start an added token (raw or normalized): a text holding one takes the general path.
     let addedFirst: [Bool]
+    /// Whether the model's pieces are encoded as their parts cut before each `▁` that follows
+    /// another character, each through the cache (a BPE model that ``BPEModel/keepsMetaspaceWords``,
+    /// with no word prefix or suffix and without `ignore_merges`, which looks the whole piece up):
+    /// Mistral's and Llama 2's layouts hand the model a whole line as one piece.
+    let cutsAtMetaspace: Bool
+    /// Each id's token text (added tokens over the model's): read per token, where
+    /// `Tokenizer.token(for:)` would copy the model out of its enum every time.
+    let tokenTexts: [String]
     var word: [UInt8] = []
 
     init(_ tokenizer: Tokenizer, pipeline: ComponentPipeline) {
@@ -50,6 +58,18 @@ struct PipelineEncoder {
         rawTokens = AddedTokenMatcher(raw)
         normalizedTokens = AddedTokenMatcher(normalized)
         addedFirst = zip(rawTokens.first, normalizedTokens.first).map { $0 || $1 }
+        var texts = tokenizer.model.vocabulary.tokens
+        for t in tokenizer.addedTokens {
+            if Int(t.id) >= texts.count { texts += [String](repeating: "", count: Int(t.id) + 1 - texts.count) }
+            texts[Int(t.id)] = t.content
+        }
+        tokenTexts = texts
+        if case .bpe(let m) = tokenizer.model {
+            cutsAtMetaspace =
+                m.keepsMetaspaceWords && !m.ignoreMerges && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil
+        } else {
+            cutsAtMetaspace = false
+        }
         wordLayout = MetaspaceWordLayout(pipeline)
     }
 
@@ -220,12 +240,36 @@ struct PipelineEncoder {
 
     /// Runs the model on one pre-tokenized piece (through the cache) and appends its tokens.
     mutating func encodePiece(_ piece: AlignedText, into encoding: inout PostProcessingEncoding) {
-        let range = piece.bytes.withUnsafeBufferPointer { modelTokens($0) }
-        for k in range {
-            let (id, s, e) = cached[k]
-            encoding.ids.append(id)
-            encoding.tokens.append(tokenizer.token(for: id) ?? "")
-            encoding.offsets.append(piece.originalRange(Int(s)..<Int(e)))
+        piece.bytes.withUnsafeBufferPointer { b in
+            let base = b.baseAddress!
+            let n = b.count
+            /// The tokens of the bytes `from..<to` of the piece.
+            func append(_ from: Int, _ to: Int) {
+                let range = modelTokens(UnsafeBufferPointer(start: base + from, count: to - from))
+                for k in range {
+                    let (id, s, e) = cached[k]
+                    encoding.ids.append(id)
+                    encoding.tokens.append(Int(id) < tokenTexts.count ? tokenTexts[Int(id)] : "")
+                    encoding.offsets.append(piece.originalRange((from + Int(s))..<(from + Int(e))))
+                }
+            }
+            var start = 0
+            if cutsAtMetaspace {
+                // Cut before each `▁` (E2 96 81) whose previous character is not `▁`.
+                var k = 1
+                while k + 3 <= n {
+                    if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81 {
+                        if !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81) {
+                            append(start, k)
+                            start = k
+                        }
+                        k += 3
+                    } else {
+                        k += 1
+                    }
+                }
+            }
+            append(start, n)
         }
     }
 
