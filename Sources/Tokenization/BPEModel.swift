@@ -45,7 +45,7 @@ public struct BPEModel: Sendable {
     /// splits at whitespace). Then BPE over a text equals BPE over its parts cut before each `▁`
     /// that follows another character, concatenated: no merge crosses such a cut, merges on one
     /// side do not change the pairs on the other, and an unknown run cannot span the known `▁`.
-    let keepsMetaspaceWords: Bool
+    package let keepsMetaspaceWords: Bool
 
     /// A merge: two ids.
     public struct MergePair: Sendable, Hashable {

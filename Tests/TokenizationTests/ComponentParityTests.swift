@@ -74,7 +74,7 @@ import Tokenization
         "unigram_metaspace", "bpe_bytefallback", "bpe_metaspace_first", "bytelevel_split_regex", "wordlevel_whitespace",
         "split_removed", "split_isolated_digits", "split_merged_previous", "split_merged_next", "split_contiguous", "split_invert",
         "punct_digits_scripts", "char_delimiter", "normalizer_sequence_bytelevel", "added_tokens", "bpe_suffix_roberta",
-        "unigram_t5_layout",
+        "unigram_t5_layout", "bpe_metaspace_words",
     ])
     func componentFixtureMatchesHuggingFace(name: String) throws {
         let entry = try #require(try Self.manifest()[name])
@@ -92,6 +92,20 @@ import Tokenization
         let copy = try Tokenizer.load(fromFile: copyPath)
         let again = Self.compare(copy, lines: lines, expected: expected, addSpecial: entry.add_special_tokens, name: name + " (rewritten)")
         #expect(again.ids == 0 && again.offsets == 0 && again.decodes == 0)
+    }
+
+    /// The two Mistral-layout fixtures take the two ways through the model: word by word where no
+    /// merge crosses a `▁` (`bpe_metaspace_words`), the whole line where merges such as `e` + `▁`
+    /// do (`bpe_metaspace_first`); both match Hugging Face above.
+    @Test func mistralLayoutFixturesCoverBothWaysThroughTheModel() throws {
+        for (name, words) in [("bpe_metaspace_words", true), ("bpe_metaspace_first", false)] {
+            let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).json")
+            guard case .bpe(let model) = tokenizer.model else {
+                Issue.record("\(name) is not BPE")
+                continue
+            }
+            #expect(model.keepsMetaspaceWords == words, "\(name)")
+        }
     }
 
     // Real tokenizers from ../shared (not redistributable, or too big to commit): skipped without it.

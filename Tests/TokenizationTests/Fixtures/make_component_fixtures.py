@@ -4,6 +4,7 @@
 
   python3 make_component_fixtures.py [SHARED_DATA]     # SHARED_DATA defaults to ../../../../shared/data
   python3 make_component_fixtures.py --composing       # only spm_unigram_composing (from the committed lines)
+  python3 make_component_fixtures.py --metaspace-words # only bpe_metaspace_words (from the committed lines)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -23,6 +24,8 @@ Outputs (all small, committed):
                                   sentencepiece's ids on mixed_lines.txt, on the extra lines (hashed) and on
                                   components/composing_lines.txt (crafted: a mark at every place in ASCII runs),
                                   in spm_unigram_composing_crafted_expected.txt
+  components/bpe_metaspace_words.json  the Mistral layout (a line is one piece) over a BPE trained on
+                                  Metaspace-split words, so no merge joins across a word's `▁`
   components/unigram_t5_layout.json  the layout `transformers` converts SentencePiece Unigram models to (T5):
                                   Precompiled (spm_unigram.model's charsmap) + Replace, WhitespaceSplit + Metaspace
   components/realworld_<name>_expected.txt   the same for the shared real tokenizers (checked only when
@@ -462,6 +465,7 @@ def main():
     spm_models(train, lines)
     spm_composing(train, lines)
     t5_layout(some)
+    bpe_metaspace_words(train, some)
     with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
 
@@ -490,8 +494,34 @@ def main():
         write_hashes("realworld_llama3_tiktoken", [" ".join(map(str, enc.encode_ordinary(l))) for l in EXTRA])
 
 
+def bpe_metaspace_words(train, some):
+    """The Mistral v0.3 layout (Metaspace first, no split: a line is one piece for the model) over a
+    byte-fallback BPE trained on Metaspace-split words, as SentencePiece trains: no merge joins a
+    symbol to one that starts with `▁` unless the first ends with `▁`, so Tessera may encode the
+    piece word by word."""
+    tok = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True, byte_fallback=True))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=True)
+    tok.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)])
+    bytes_tokens = [f"<0x{b:02X}>" for b in range(256)]
+    tok.train_from_iterator(train, trainers.BpeTrainer(vocab_size=1100, special_tokens=["<unk>", "<s>", "</s>"] + bytes_tokens, limit_alphabet=150))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=False)
+    merges = json.loads(tok.to_str())["model"]["merges"]
+    crossing = [m for m in merges if m[1].startswith("▁") and not m[0].endswith("▁")]
+    assert not crossing, crossing[:5]
+    save("bpe_metaspace_words", tok, some)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--composing"]:
+    if sys.argv[1:] == ["--metaspace-words"]:
+        # Only bpe_metaspace_words, from the committed fixture lines; the manifest keeps the others.
+        fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
+        EXTRA[:] = open(os.path.join(OUT, "mixed_lines_extra.txt"), encoding="utf-8").read().split("\n")[:-1]
+        with open(os.path.join(OUT, "manifest.json"), encoding="utf-8") as f:
+            MANIFEST.update(json.load(f))
+        bpe_metaspace_words(fixture_lines[::2], fixture_lines)
+        with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
+            json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
+    elif sys.argv[1:] == ["--composing"]:
         # Only the composing-rules model, from the committed fixture lines.
         fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
         EXTRA[:] = open(os.path.join(OUT, "mixed_lines_extra.txt"), encoding="utf-8").read().split("\n")[:-1]
