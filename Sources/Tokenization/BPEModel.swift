@@ -261,7 +261,8 @@ public struct BPEModel: Sendable {
             // Skip candidates whose symbols have changed since they were pushed.
             guard alive[i], next[i] >= 0 else { continue }
             let j = next[i]
-            guard let merged = mergeTable.find(PairTable.key(sym[i], sym[j])), UInt32(truncatingIfNeeded: merged >> 32) == r else { continue }
+            let merged = merge(sym[i], sym[j])
+            guard merged != .max, UInt32(truncatingIfNeeded: merged >> 32) == r else { continue }
             sym[i] = UInt32(truncatingIfNeeded: merged)
             len[i] += len[j]
             alive[j] = false
@@ -294,9 +295,7 @@ public struct BPEModel: Sendable {
         return mergeTable.find(key) ?? .max
     }
 
+    /// The rank of the pair's merge, or `UInt32.max` when it does not merge.
     @inline(__always)
-    private func rank(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        guard let v = mergeTable.find(PairTable.key(a, b)) else { return .max }
-        return UInt32(truncatingIfNeeded: v >> 32)
-    }
+    private func rank(_ a: UInt32, _ b: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: merge(a, b) >> 32) }
 }

@@ -255,18 +255,9 @@ struct PipelineEncoder {
             }
             var start = 0
             if cutsAtMetaspace {
-                // Cut before each `▁` (E2 96 81) whose previous character is not `▁`.
-                var k = 1
-                while k + 3 <= n {
-                    if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81 {
-                        if !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81) {
-                            append(start, k)
-                            start = k
-                        }
-                        k += 3
-                    } else {
-                        k += 1
-                    }
+                MetaspaceCuts.forEach(base, n) { cut in
+                    append(start, cut)
+                    start = cut
                 }
             }
             append(start, n)

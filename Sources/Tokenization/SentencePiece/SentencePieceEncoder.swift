@@ -52,22 +52,10 @@ struct SentencePieceEncoder {
         let buffer = normalized
         buffer.withUnsafeBufferPointer { b in
             let base = b.baseAddress!
-            // The parts: cut before each `▁` whose previous character is not `▁`.
+            // The parts (``MetaspaceCuts``).
             bounds.removeAll(keepingCapacity: true)
             bounds.append(0)
-            if cuts {
-                var k = 1
-                while k + 3 <= n {
-                    if base[k] == 0xE2 && base[k + 1] == 0x96 && base[k + 2] == 0x81
-                        && !(k >= 3 && base[k - 3] == 0xE2 && base[k - 2] == 0x96 && base[k - 1] == 0x81)
-                    {
-                        bounds.append(Int32(k))
-                        k += 3
-                    } else {
-                        k += 1
-                    }
-                }
-            }
+            if cuts { MetaspaceCuts.forEach(base, n) { bounds.append(Int32($0)) } }
             bounds.append(Int32(n))
             bounds.withUnsafeBufferPointer { cache.findAll(base, $0, scratch: &lookupScratch, into: &found) }
             let generation = cache.generation
