@@ -11,8 +11,7 @@ struct TokenTextTable: Sendable {
     init(_ tokenizer: Tokenizer) {
         var plain: [UInt8] = [], json: [UInt8] = []
         var plainStarts: [Int32] = [0], jsonStarts: [Int32] = [0]
-        for id in 0..<tokenizer.vocabularySize {
-            let token = tokenizer.token(for: UInt32(id)) ?? ""
+        for token in tokenizer.tokenStrings() {
             plain.append(contentsOf: token.utf8)
             json.append(contentsOf: JSONText.string(token).utf8)
             plainStarts.append(Int32(plain.count))

@@ -120,6 +120,16 @@ public struct Tokenizer: TokenCodec {
         return model.vocabulary.token(id)
     }
 
+    /// Every id's token string below ``vocabularySize``, as ``token(for:)`` gives it (`""` where
+    /// it gives nil), for a caller that reads many: `token(for:)` copies the model out of its enum
+    /// on every call.
+    package func tokenStrings() -> [String] {
+        var texts = model.vocabulary.tokens
+        texts += [String](repeating: "", count: vocabularySize - texts.count)
+        for (id, t) in addedByID { texts[Int(id)] = t.content }
+        return texts
+    }
+
     /// The id of a token string (added tokens included).
     public func id(for token: String) -> UInt32? {
         if let t = addedTokens.first(where: { $0.content == token }) { return t.id }

@@ -33,8 +33,7 @@ struct PipelineEncoder {
     /// with no word prefix or suffix and without `ignore_merges`, which looks the whole piece up):
     /// Mistral's and Llama 2's layouts hand the model a whole line as one piece.
     let cutsAtMetaspace: Bool
-    /// Each id's token text (added tokens over the model's): read per token, where
-    /// `Tokenizer.token(for:)` would copy the model out of its enum every time.
+    /// Each id's token text (``Tokenizer/tokenStrings()``), read per token.
     let tokenTexts: [String]
     var word: [UInt8] = []
 
@@ -58,12 +57,7 @@ struct PipelineEncoder {
         rawTokens = AddedTokenMatcher(raw)
         normalizedTokens = AddedTokenMatcher(normalized)
         addedFirst = zip(rawTokens.first, normalizedTokens.first).map { $0 || $1 }
-        var texts = tokenizer.model.vocabulary.tokens
-        for t in tokenizer.addedTokens {
-            if Int(t.id) >= texts.count { texts += [String](repeating: "", count: Int(t.id) + 1 - texts.count) }
-            texts[Int(t.id)] = t.content
-        }
-        tokenTexts = texts
+        tokenTexts = tokenizer.tokenStrings()
         if case .bpe(let m) = tokenizer.model {
             cutsAtMetaspace =
                 m.keepsMetaspaceWords && !m.ignoreMerges && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil
