@@ -17,7 +17,9 @@ same JSON lines, from Hugging Face `tokenizers` and `sentencepiece` (optional; n
   python3 bench_reference.py tokens-per-line TOKENIZER 1 FILE...  # mean tokens per non-empty line (its \r\n
                                                                # stripped) with a tokenizer.json (HF) or .model
 
-The encoders get the text's lines with their line ends; with BENCH_STRIP_LINE_ENDS=1 without them
+`encode-hf*` empties the model's word cache before each timed run (each run of `tessera bench
+encode --lines` starts a new session); BENCH_HF_CACHE=warm keeps it across runs (Tessera's
+`--reuse-session`). The encoders get the text's lines with their line ends; with BENCH_STRIP_LINE_ENDS=1 without them
 (`\n` and a `\r` before it), as `tessera bench encode --lines` gives its lines.
 
 THREADS sets RAYON_NUM_THREADS for `tokenizers` (set before import). TOKENIZER is a tokenizer.json,
@@ -107,14 +109,22 @@ def main():
         lines = encoder_lines(files)
         encode = tok.encode_batch_fast if cmd == "encode-hf-fast" else tok.encode_batch
         encode(lines[:2000], add_special_tokens=False)  # warm-up
+        # The model's word cache (BPE, Unigram) is emptied before each timed run, as each run of
+        # `tessera bench encode --lines` starts a new session; BENCH_HF_CACHE=warm keeps it filled
+        # across runs (compare with `--reuse-session`).
+        warm = os.environ.get("BENCH_HF_CACHE", "cold") == "warm"
+        clear = getattr(tok.model, "_clear_cache", None)
         best, tokens = None, 0
         for _ in range(3):
+            if clear is not None and not warm:
+                clear()
             start = time.perf_counter()
             enc = encode(lines, add_special_tokens=False)
             seconds = time.perf_counter() - start
             tokens = sum(len(e.ids) for e in enc)
             best = seconds if best is None else min(best, seconds)
         emit({"bench": "encode", "tool": "hf-tokenizers" + ("-fast" if cmd == "encode-hf-fast" else ""), "tokenizer": arg, "threads": threads, "files": files,
+              "cache": "none" if clear is None else ("warm" if warm else "cold"),
               "bytes": size, "tokens": tokens, "seconds": best, "mb_per_s": size / 1e6 / best,
               "bytes_per_token": size / tokens})
     elif cmd in ("encode-tiktoken", "encode-spm"):
