@@ -67,27 +67,28 @@ extension TokenizerFile {
         if let n = root["normalizer"], !n.isNull {
             try foldNormalizer(n, into: &normalizer, cjk: &splitCJK, source: source)
         }
+        // Pre-tokenizer (before the model, which is the costly part to build: a shape that is
+        // not a fast one is known before it is built twice).
+        var preTokenization = PreTokenization.none
+        if let p = root["pre_tokenizer"], !p.isNull {
+            preTokenization = try parsePreTokenizer(p, cjk: splitCJK, source: source)
+        }
+        // Decoder.
+        var decoder = TokenDecoder.none
+        if let d = root["decoder"], !d.isNull {
+            decoder = try parseDecoder(d, source: source)
+        }
         // Model.
         guard let modelObject = root["model"], modelObject.pairs != nil else {
             throw TokenizerError.malformed(source: source, what: "missing \"model\" object")
         }
         let model = try parseModel(modelObject, source: source)
         try checkAddedTokenIDs(added, vocabularySize: model.vocabulary.count, source: source)
-        // Pre-tokenizer.
-        var preTokenization = PreTokenization.none
-        if let p = root["pre_tokenizer"], !p.isNull {
-            preTokenization = try parsePreTokenizer(p, cjk: splitCJK, source: source)
-        }
         // Post-processor.
         var post = PostProcessor()
         if let p = root["post_processor"], !p.isNull {
             try parsePostProcessor(
                 p, into: &post, preTokenization: &preTokenization, vocabulary: model.vocabulary, added: added, source: source)
-        }
-        // Decoder.
-        var decoder = TokenDecoder.none
-        if let d = root["decoder"], !d.isNull {
-            decoder = try parseDecoder(d, source: source)
         }
         return Tokenizer(
             normalizer: normalizer, preTokenization: preTokenization, model: model, postProcessor: post,
