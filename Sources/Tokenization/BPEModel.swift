@@ -65,6 +65,30 @@ public struct BPEModel: Sendable {
         fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false,
         source: String = "BPE model"
     ) throws {
+        var idMerges: [(UInt32, UInt32, UInt32)] = []
+        idMerges.reserveCapacity(merges.count)
+        let prefixCount = continuingSubwordPrefix?.unicodeScalars.count ?? 0
+        for (rank, (a, b)) in merges.enumerated() {
+            guard let ia = vocabulary.id(for: a) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: a) }
+            guard let ib = vocabulary.id(for: b) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: b) }
+            let merged = a + String(String.UnicodeScalarView(b.unicodeScalars.dropFirst(prefixCount)))
+            guard let im = vocabulary.id(for: merged) else {
+                throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: merged)
+            }
+            idMerges.append((ia, ib, im))
+        }
+        self.init(
+            vocabulary: vocabulary, idMerges: idMerges, unknownToken: unknownToken, continuingSubwordPrefix: continuingSubwordPrefix,
+            endOfWordSuffix: endOfWordSuffix, fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges)
+    }
+
+    /// Creates a model from merges already given as ids — left, right and the merged token — in
+    /// rank order (ids inside `vocabulary`; for readers that found them without token strings).
+    package init(
+        vocabulary: Vocabulary, idMerges: [(UInt32, UInt32, UInt32)], unknownToken: String? = nil,
+        continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
+        fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
+    ) {
         self.vocabulary = vocabulary
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
@@ -72,18 +96,14 @@ public struct BPEModel: Sendable {
         self.fuseUnknown = fuseUnknown
         self.byteFallback = byteFallback
         self.ignoreMerges = ignoreMerges
-        var table = PairTable(capacity: merges.count)
+        var table = PairTable(capacity: idMerges.count)
         var pairs: [MergePair] = []
-        pairs.reserveCapacity(merges.count)
-        let prefixCount = continuingSubwordPrefix?.unicodeScalars.count ?? 0
+        pairs.reserveCapacity(idMerges.count)
         var keepsWords = vocabulary.id(for: "\u{2581}") != nil
-        for (rank, (a, b)) in merges.enumerated() {
-            if b.unicodeScalars.first == "\u{2581}" && a.unicodeScalars.last != "\u{2581}" { keepsWords = false }
-            guard let ia = vocabulary.id(for: a) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: a) }
-            guard let ib = vocabulary.id(for: b) else { throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: b) }
-            let merged = a + String(String.UnicodeScalarView(b.unicodeScalars.dropFirst(prefixCount)))
-            guard let im = vocabulary.id(for: merged) else {
-                throw TokenizerError.unknownMergeToken(source: source, line: rank + 1, token: merged)
+        let tokens = vocabulary.tokens
+        for (rank, (ia, ib, im)) in idMerges.enumerated() {
+            if keepsWords && tokens[Int(ib)].unicodeScalars.first == "\u{2581}" && tokens[Int(ia)].unicodeScalars.last != "\u{2581}" {
+                keepsWords = false
             }
             table.set(PairTable.key(ia, ib), UInt64(rank) << 32 | UInt64(im))
             pairs.append(MergePair(ia, ib))

@@ -79,19 +79,29 @@ public enum TiktokenFile {
         let tokens = ranked.map { ByteLevelAlphabet.encode($0.token) }
         let vocabulary = try Vocabulary(tokens: tokens, source: path)
         // Merges as TikTokenConverter recovers them: for each token in rank order, every split
-        // into two tokens, ordered by the ranks of the parts.
-        var merges: [(String, String)] = []
-        merges.reserveCapacity(tokens.count)
+        // into two tokens, ordered by the ranks of the parts. The parts are looked up by their
+        // bytes (a token's id is its rank), not spelled in the byte-level alphabet.
+        var byBytes = ByteKeyTable(capacity: ranked.count)
+        for entry in ranked {
+            entry.token.withUnsafeBufferPointer { _ = byBytes.insert($0.baseAddress!, $0.count, UInt64(entry.rank)) }
+        }
+        var merges: [(UInt32, UInt32, UInt32)] = []
+        merges.reserveCapacity(2 * ranked.count)
+        var local: [(UInt32, UInt32)] = []
         for entry in ranked where entry.token.count > 1 {
-            var local: [(UInt32, UInt32, String, String)] = []
-            for cut in 1..<entry.token.count {
-                let left = ByteLevelAlphabet.encode(entry.token[0..<cut]), right = ByteLevelAlphabet.encode(entry.token[cut...])
-                if let l = vocabulary.id(for: left), let r = vocabulary.id(for: right) { local.append((l, r, left, right)) }
+            local.removeAll(keepingCapacity: true)
+            entry.token.withUnsafeBufferPointer { t in
+                let p = t.baseAddress!
+                for cut in 1..<t.count {
+                    if let l = byBytes.find(p, cut), let r = byBytes.find(p + cut, t.count - cut) {
+                        local.append((UInt32(truncatingIfNeeded: l), UInt32(truncatingIfNeeded: r)))
+                    }
+                }
             }
             local.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-            merges.append(contentsOf: local.map { ($0.2, $0.3) })
+            for (l, r) in local { merges.append((l, r, UInt32(entry.rank))) }
         }
-        let model = try BPEModel(vocabulary: vocabulary, merges: merges, ignoreMerges: true, source: path)
+        let model = BPEModel(vocabulary: vocabulary, idMerges: merges, ignoreMerges: true)
         let split = try TextPattern.regex(pattern.regex)
         let pipeline = ComponentPipeline(
             preTokenizer: SequencePreTokenizer(preTokenizers: [
