@@ -26,6 +26,9 @@ struct PipelineEncoder {
     var pieceTokens: [(UInt32, Int32, Int32)] = []
     /// The word-per-`▁` shortcut for ids only, when the components are that layout.
     let wordLayout: MetaspaceWordLayout?
+    /// The whole-line `▁` shortcut for ids only (Mistral's and Llama 2's layouts), when the
+    /// components are that layout and no added token is matched after normalization.
+    let lineLayout: MetaspaceLineLayout?
     /// Bytes that start an added token (raw or normalized): a text holding one takes the general path.
     let addedFirst: [Bool]
     /// Whether the model's pieces are encoded as their parts cut before each `▁` that follows
@@ -65,11 +68,13 @@ struct PipelineEncoder {
             cutsAtMetaspace = false
         }
         wordLayout = MetaspaceWordLayout(pipeline)
+        lineLayout = normalizedTokens.isEmpty ? MetaspaceLineLayout(pipeline) : nil
     }
 
     /// Appends the ids of `input` (as ``encode(_:addSpecialTokens:)`` gives them): through
     /// ``MetaspaceWordLayout`` where it covers the text, else the general path.
     mutating func encodeIDs(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [UInt32]) {
+        if lineLayout != nil && encodeLineIDs(input, addSpecialTokens: addSpecialTokens, into: &out) { return }
         guard let layout = wordLayout else {
             out.append(contentsOf: encode(input, addSpecialTokens: addSpecialTokens).ids)
             return
@@ -104,6 +109,56 @@ struct PipelineEncoder {
             out.append(contentsOf: encode(input, addSpecialTokens: addSpecialTokens).ids)
             return
         }
+        finishIDs(&out, from: first, addSpecialTokens: addSpecialTokens)
+    }
+
+    /// Encodes `input` through ``lineLayout`` (the caller has checked there is one): each piece
+    /// of the model's input, cut as ``encodePiece(_:into:)`` cuts it, through the cache. Returns
+    /// false, appending nothing, where an added token is found in the raw text.
+    mutating func encodeLineIDs(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [UInt32]) -> Bool {
+        guard let layout = lineLayout else { return false }
+        let n = input.count
+        if let base = input.baseAddress {
+            let raw = rawTokens
+            for i in 0..<n where addedFirst[Int(base[i])] {
+                if raw.longestMatch(base, at: i, n) != nil { return false }
+            }
+        }
+        let first = out.count
+        if n > 0 {
+            // The buffer leaves `self` while the model (which mutates `self`) reads it.
+            var w: [UInt8] = []
+            swap(&w, &word)
+            defer { swap(&w, &word) }
+            layout.write(input, into: &w)
+            let cuts = cutsAtMetaspace
+            w.withUnsafeBufferPointer { b in
+                let base = b.baseAddress!
+                /// The ids of the bytes `from..<to`.
+                func append(_ from: Int, _ to: Int) {
+                    let range = modelTokens(UnsafeBufferPointer(start: base + from, count: to - from))
+                    cached.withUnsafeBufferPointer { c in
+                        for k in range { out.append(c[k].0) }
+                    }
+                }
+                layout.forEachPiece(b) { start, end in
+                    var from = start
+                    if cuts {
+                        MetaspaceCuts.forEach(base + start, end - start) { cut in
+                            append(from, start + cut)
+                            from = start + cut
+                        }
+                    }
+                    append(from, end)
+                }
+            }
+        }
+        finishIDs(&out, from: first, addSpecialTokens: addSpecialTokens)
+        return true
+    }
+
+    /// Post-processes the ids appended to `out` from `first` on (ids only).
+    mutating func finishIDs(_ out: inout [UInt32], from first: Int, addSpecialTokens: Bool) {
         if let template = pipeline.postProcessor as? TemplatePostProcessor {
             // (Its only other change, RoBERTa's offset trimming, is to offsets.)
             if addSpecialTokens {

@@ -5,6 +5,7 @@
   python3 make_component_fixtures.py [SHARED_DATA]     # SHARED_DATA defaults to ../../../../shared/data
   python3 make_component_fixtures.py --composing       # only spm_unigram_composing (from the committed lines)
   python3 make_component_fixtures.py --metaspace-words # only bpe_metaspace_words (from the committed lines)
+  python3 make_component_fixtures.py --metaspace-split # only bpe_metaspace_split (from bpe_metaspace_words)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -466,6 +467,7 @@ def main():
     spm_composing(train, lines)
     t5_layout(some)
     bpe_metaspace_words(train, some)
+    bpe_metaspace_split(some)
     with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
 
@@ -511,8 +513,26 @@ def bpe_metaspace_words(train, some):
     save("bpe_metaspace_words", tok, some)
 
 
+def bpe_metaspace_split(some):
+    """The model of bpe_metaspace_words under Metaspace(always, split=True) and no normalizer: the
+    model gets one piece per `▁` (Tessera's whole-line ids shortcut with `split`)."""
+    tok = Tokenizer.from_file(os.path.join(OUT, "bpe_metaspace_words.json"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", tok.token_to_id("<s>")), ("</s>", tok.token_to_id("</s>"))])
+    save("bpe_metaspace_split", tok, some, add_special=True)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--metaspace-words"]:
+    if sys.argv[1:] == ["--metaspace-split"]:
+        # Only bpe_metaspace_split, from the committed fixture lines and bpe_metaspace_words.json.
+        fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
+        EXTRA[:] = open(os.path.join(OUT, "mixed_lines_extra.txt"), encoding="utf-8").read().split("\n")[:-1]
+        with open(os.path.join(OUT, "manifest.json"), encoding="utf-8") as f:
+            MANIFEST.update(json.load(f))
+        bpe_metaspace_split(fixture_lines)
+        with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
+            json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
+    elif sys.argv[1:] == ["--metaspace-words"]:
         # Only bpe_metaspace_words, from the committed fixture lines; the manifest keeps the others.
         fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
         EXTRA[:] = open(os.path.join(OUT, "mixed_lines_extra.txt"), encoding="utf-8").read().split("\n")[:-1]
