@@ -104,25 +104,28 @@ public enum SentencePieceFile {
             }
             let vocabulary = try Vocabulary(tokens: proto.pieces.map(\.piece), source: source)
             // Merges as transformers' SentencePieceExtractor recovers them: every split of a piece
-            // into two pieces, ordered by the merged piece's score (highest first).
-            var merges: [(score: Float, left: UInt32, right: UInt32, a: String, b: String)] = []
-            for p in proto.pieces where p.type == .normal || p.type == .userDefined {
-                let scalars = Array(p.piece.unicodeScalars)
-                guard scalars.count > 1 else { continue }
-                var local: [(Float, UInt32, UInt32, String, String)] = []
-                for cut in 1..<scalars.count {
-                    var a = String.UnicodeScalarView(), b = String.UnicodeScalarView()
-                    a.append(contentsOf: scalars[0..<cut]); b.append(contentsOf: scalars[cut...])
-                    let left = String(a), right = String(b)
-                    if let l = vocabulary.id(for: left), let r = vocabulary.id(for: right) { local.append((p.score, l, r, left, right)) }
+            // into two pieces (at a character boundary, looked up by bytes), ordered by the merged
+            // piece's score (highest first).
+            var merges: [(score: Float, left: UInt32, right: UInt32, merged: UInt32)] = []
+            var local: [(UInt32, UInt32)] = []
+            for (id, p) in proto.pieces.enumerated() where p.type == .normal || p.type == .userDefined {
+                var bytes = p.piece
+                local.removeAll(keepingCapacity: true)
+                bytes.withUTF8 { b in
+                    let base = b.baseAddress!
+                    for cut in 1..<max(b.count, 1) where b[cut] & 0xC0 != 0x80 {
+                        if let l = vocabulary.id(bytes: base, count: cut), let r = vocabulary.id(bytes: base + cut, count: b.count - cut) {
+                            local.append((l, r))
+                        }
+                    }
                 }
-                local.sort { ($0.1, $0.2) < ($1.1, $1.2) }
-                merges.append(contentsOf: local)
+                local.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+                for (l, r) in local { merges.append((p.score, l, r, UInt32(id))) }
             }
             let order = merges.indices.sorted { merges[$0].score != merges[$1].score ? merges[$0].score > merges[$1].score : $0 < $1 }
-            let model = try BPEModel(
-                vocabulary: vocabulary, merges: order.map { (merges[$0].a, merges[$0].b) },
-                unknownToken: unkID.map { proto.pieces[$0].piece }, fuseUnknown: true, byteFallback: byteFallback, source: source)
+            let model = BPEModel(
+                vocabulary: vocabulary, idMerges: order.map { (merges[$0].left, merges[$0].right, merges[$0].merged) },
+                unknownToken: unkID.map { proto.pieces[$0].piece }, fuseUnknown: true, byteFallback: byteFallback)
             let pipeline = ComponentPipeline(
                 normalizer: normalizers.isEmpty ? nil : SequenceNormalizer(normalizers: normalizers),
                 preTokenizer: MetaspacePreTokenizer(
