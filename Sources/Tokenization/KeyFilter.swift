@@ -46,7 +46,9 @@ package struct KeyFilter: Sendable {
         let (block, masks) = Self.place(key, blocks)
         return words.withUnsafeBufferPointer { w in
             let stored = UnsafeRawPointer(w.baseAddress! + 8 * block).loadUnaligned(as: SIMD8<UInt32>.self)
-            return all(stored & masks .== masks)
+            // Missing bits, folded to one word (`all(… .== …)` is a generic call that is not inlined).
+            let missing = unsafeBitCast((stored & masks) ^ masks, to: SIMD4<UInt64>.self)
+            return missing[0] | missing[1] | missing[2] | missing[3] == 0
         }
     }
 }
