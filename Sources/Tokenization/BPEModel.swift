@@ -26,6 +26,8 @@ public struct BPEModel: Sendable {
     /// most words that are not a token without spelling them in the alphabet for the
     /// vocabulary lookup (`ignoreMerges`); nil when the model was made without `ignoreMerges`.
     let byteLevelTokens: KeyFilter?
+    /// Per-character pre-merging of byte-level words, where every byte is a token.
+    private(set) var premerge: CharacterPremerge?
     /// The unknown token, used for characters outside the vocabulary.
     public var unknownToken: String?
     /// Prefix of tokens that continue a word (e.g. `##`).
@@ -119,7 +121,32 @@ public struct BPEModel: Sendable {
                     guard let bytes = ByteLevelAlphabet.decode(token), !bytes.isEmpty else { return nil }
                     return bytes.withUnsafeBufferPointer { ByteKeyTable.hash($0.baseAddress!, $0.count) }
                 }) : nil
-        self.byteIDs = (0..<256).map { vocabulary.id(for: ByteLevelAlphabet.encode([UInt8($0)])) ?? .max }
+        let byteIDs = (0..<256).map { vocabulary.id(for: ByteLevelAlphabet.encode([UInt8($0)])) ?? UInt32.max }
+        self.byteIDs = byteIDs
+        let finalTable = table
+        self.premerge =
+            byteIDs.contains(.max)
+            ? nil
+            : CharacterPremerge(tokens: vocabulary.tokens, merges: pairs, byteIDs: byteIDs) { a, b in
+                finalTable.find(PairTable.key(a, b)) ?? .max
+            }
+    }
+
+    /// Whether byte-level words start with some characters merged (``CharacterPremerge``).
+    package var premergesCharacters: Bool { premerge != nil }
+
+    /// Whether `scalar` (below U+10000) merges alone, so that a byte-level word may start with it
+    /// merged where its neighbours allow.
+    package func premerges(_ scalar: Unicode.Scalar) -> Bool {
+        guard let premerge, scalar.value >= 0x80, scalar.value < 0x10000 else { return false }
+        return premerge.entry(Int(scalar.value)) & (1 << 7) != 0
+    }
+
+    /// The same model without ``CharacterPremerge`` (every byte-level word starts as its bytes).
+    package var withoutCharacterPremerge: BPEModel {
+        var copy = self
+        copy.premerge = nil
+        return copy
     }
 
     /// The merges as token strings.
@@ -130,16 +157,17 @@ public struct BPEModel: Sendable {
     // MARK: Encoding
 
     /// Reusable buffers for ``encodeWord(_:byteLevel:scratch:ids:ends:)``.
-    struct Scratch {
+    package struct Scratch {
         var symbols: [UInt32] = []
         var lengths: [UInt32] = []
         /// Per adjacent pair: its merge (rank << 32 | merged id), or `UInt64.max`.
         var ranks: [UInt64] = []
         var key: [UInt8] = []
+        package init() {}
     }
 
     /// Encodes one word, appending its ids and, for each, the byte offset in `word` where it ends.
-    func encodeWord(
+    package func encodeWord(
         _ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch: inout Scratch,
         ids: inout [UInt32], ends: inout [UInt32]
     ) {
@@ -155,6 +183,17 @@ public struct BPEModel: Sendable {
                 if let id = scratch.key.withUnsafeBufferPointer({ vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }) {
                     ids.append(id); ends.append(UInt32(n)); return
                 }
+            }
+            if let premerge {
+                initialByteSymbols(base, n, premerge, scratch: &scratch)
+                mergeSymbols(&scratch)
+                var end: UInt32 = 0
+                for k in 0..<scratch.symbols.count {
+                    end += scratch.lengths[k]
+                    ids.append(scratch.symbols[k])
+                    ends.append(end)
+                }
+                return
             }
             var lastWasUnknown = false
             for i in 0..<n {
@@ -184,6 +223,44 @@ public struct BPEModel: Sendable {
             end += scratch.lengths[k]
             ids.append(scratch.symbols[k])
             ends.append(end)
+        }
+    }
+
+    /// The initial symbols of a byte-level word when every byte is a token: its bytes, except
+    /// that a two- or three-byte character starts as its merged symbols where
+    /// ``CharacterPremerge`` shows that gives the same result.
+    private func initialByteSymbols(_ base: UnsafePointer<UInt8>, _ n: Int, _ premerge: CharacterPremerge, scratch: inout Scratch) {
+        var i = 0
+        while i < n {
+            let b = base[i]
+            if b >= 0xC2 && b <= 0xEF {
+                let length = b < 0xE0 ? 2 : 3
+                // Well-formed only (no overlong or surrogate forms, which would share a code point).
+                if i + length <= n && base[i + 1] & 0xC0 == 0x80
+                    && (length == 2
+                        || (base[i + 2] & 0xC0 == 0x80 && !(b == 0xE0 && base[i + 1] < 0xA0) && !(b == 0xED && base[i + 1] >= 0xA0)))
+                {
+                    let c1 = Int(base[i + 1] & 0x3F)
+                    let cp = length == 2 ? Int(b & 0x1F) << 6 | c1 : Int(b & 0x0F) << 12 | c1 << 6 | Int(base[i + 2] & 0x3F)
+                    let entry = premerge.entry(cp)
+                    if CharacterPremerge.mayMerge(entry, after: i > 0 ? base[i - 1] : nil, before: i + length < n ? base[i + length] : nil) {
+                        let count = Int(entry & 3)
+                        for k in 0..<count { scratch.symbols.append(UInt32(truncatingIfNeeded: (entry >> UInt64(8 + 18 * k)) & 0x3FFFF)) }
+                        if count == 1 {
+                            scratch.lengths.append(UInt32(length))
+                        } else {
+                            let firstLength: UInt32 = entry & 4 != 0 ? 2 : 1
+                            scratch.lengths.append(firstLength)
+                            scratch.lengths.append(UInt32(length) - firstLength)
+                        }
+                        i += length
+                        continue
+                    }
+                }
+            }
+            scratch.symbols.append(byteIDs[Int(b)])
+            scratch.lengths.append(1)
+            i += 1
         }
     }
 
