@@ -186,29 +186,22 @@ public struct BPEModel: Sendable {
             }
             if let premerge {
                 initialByteSymbols(base, n, premerge, scratch: &scratch)
-                mergeSymbols(&scratch)
-                var end: UInt32 = 0
-                for k in 0..<scratch.symbols.count {
-                    end += scratch.lengths[k]
-                    ids.append(scratch.symbols[k])
-                    ends.append(end)
-                }
-                return
-            }
-            var lastWasUnknown = false
-            for i in 0..<n {
-                let id = byteIDs[Int(base[i])]
-                if id != .max {
-                    scratch.symbols.append(id); scratch.lengths.append(1); lastWasUnknown = false
-                } else if let unk = unknownID {
-                    if fuseUnknown && lastWasUnknown {
-                        scratch.lengths[scratch.lengths.count - 1] += 1
-                    } else {
-                        scratch.symbols.append(unk); scratch.lengths.append(1)
+            } else {
+                var lastWasUnknown = false
+                for i in 0..<n {
+                    let id = byteIDs[Int(base[i])]
+                    if id != .max {
+                        scratch.symbols.append(id); scratch.lengths.append(1); lastWasUnknown = false
+                    } else if let unk = unknownID {
+                        if fuseUnknown && lastWasUnknown {
+                            scratch.lengths[scratch.lengths.count - 1] += 1
+                        } else {
+                            scratch.symbols.append(unk); scratch.lengths.append(1)
+                        }
+                        lastWasUnknown = true
+                    } else if let last = scratch.lengths.indices.last {
+                        scratch.lengths[last] += 1  // dropped, but its bytes stay covered by the previous token's offsets
                     }
-                    lastWasUnknown = true
-                } else if let last = scratch.lengths.indices.last {
-                    scratch.lengths[last] += 1  // dropped, but its bytes stay covered by the previous token's offsets
                 }
             }
         } else {

@@ -1,22 +1,11 @@
 import Foundation
+import TestFixtures
 import Testing
 import Tokenization
 
 /// ``CharacterPremerge`` (characters of byte-level words that start as their merged symbols)
 /// against the plain merge run over the bytes, on random words of the characters it is for.
 struct CharacterPremergeTests {
-    /// SplitMix64, so the words are the same on every run.
-    struct Numbers: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The characters of the fixture lines (Hangul, kana, CJK, accented Latin, emoji …) and some
     /// ASCII, so words mix two-, three- and four-byte characters with single bytes.
     static func alphabet() throws -> [String] {
@@ -42,7 +31,7 @@ struct CharacterPremergeTests {
         #expect(!plain.premergesCharacters)
         let alphabet = try Self.alphabet()
         try #require(alphabet.count > 500)
-        var numbers = Numbers(state: 11)
+        var numbers = SeededRandom(seed: 11)
         var scratch = BPEModel.Scratch()
         // Many of the characters merge alone (the check would mean nothing otherwise).
         let merging = alphabet.filter { $0.unicodeScalars.count == 1 && model.premerges($0.unicodeScalars.first!) }.count

@@ -1,25 +1,14 @@
 import Foundation
+import TestFixtures
 import Testing
 import Tokenization
 
 /// The lookup structures of the encoders, against brute force: the Bloom filter that skips
 /// table lookups, and the trie that finds added tokens.
 struct LookupStructureTests {
-    /// SplitMix64, so the keys are the same on every run.
-    struct Keys: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [0, 1, 47, 48, 49, 5_000, 60_000])
     func keyFilterKeepsEveryKeyAndRejectsMostOthers(count: Int) {
-        var rng = Keys(state: UInt64(count))
+        var rng = SeededRandom(seed: UInt64(count))
         // Pair-shaped keys (two 17-bit ids), as the merge filter sees them, and full 64-bit ones.
         let pairs = (0..<count).map { _ in UInt64(rng.next() % 131_072) << 32 | rng.next() % 131_072 }
         let hashes = (0..<count).map { _ in rng.next() }
@@ -46,7 +35,7 @@ struct LookupStructureTests {
             tokens.filter { $0.0.count <= text.count - i && Array(text[i..<(i + $0.0.count)]) == $0.0 }
                 .max { $0.0.count < $1.0.count }.map { ($0.0.count, $0.1.id) }
         }
-        var rng = Keys(state: 7)
+        var rng = SeededRandom(seed: 7)
         let alphabet = Array("<|ab>x ".utf8)
         var compared = 0
         var matched = 0
