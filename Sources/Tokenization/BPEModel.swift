@@ -29,7 +29,11 @@ public struct BPEModel: Sendable {
     /// Per-character pre-merging of byte-level words, where every byte is a token.
     private(set) var premerge: CharacterPremerge?
     /// The unknown token, used for characters outside the vocabulary.
-    public var unknownToken: String?
+    public var unknownToken: String? { didSet { unknownID = unknownToken.flatMap { vocabulary.id(for: $0) } } }
+    /// The unknown token's id, when it is in the vocabulary.
+    private var unknownID: UInt32?
+    /// The id of each byte's `<0xXX>` token (`UInt32.max` when absent), for `byteFallback`.
+    private let fallbackIDs: [UInt32]
     /// Prefix of tokens that continue a word (e.g. `##`).
     public var continuingSubwordPrefix: String?
     /// Suffix of tokens that end a word (e.g. `</w>`).
@@ -93,6 +97,11 @@ public struct BPEModel: Sendable {
     ) {
         self.vocabulary = vocabulary
         self.unknownToken = unknownToken
+        self.unknownID = unknownToken.flatMap { vocabulary.id(for: $0) }
+        self.fallbackIDs = (0..<256).map { b in
+            let hex = String(b, radix: 16, uppercase: true)
+            return vocabulary.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") ?? .max
+        }
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.endOfWordSuffix = endOfWordSuffix
         self.fuseUnknown = fuseUnknown
@@ -175,7 +184,7 @@ public struct BPEModel: Sendable {
         let n = word.count
         scratch.symbols.removeAll(keepingCapacity: true)
         scratch.lengths.removeAll(keepingCapacity: true)
-        let unknownID = unknownToken.flatMap { vocabulary.id(for: $0) }
+        let unknownID = self.unknownID
         if byteLevel {
             if ignoreMerges && byteLevelTokens?.mayContain(ByteKeyTable.hash(base, n)) != false {
                 scratch.key.removeAll(keepingCapacity: true)
@@ -258,6 +267,7 @@ public struct BPEModel: Sendable {
     }
 
     private func initialCharacterSymbols(_ base: UnsafePointer<UInt8>, _ n: Int, unknownID: UInt32?, scratch: inout Scratch) {
+        let affixed = continuingSubwordPrefix != nil || endOfWordSuffix != nil
         let prefix = continuingSubwordPrefix.map { Array($0.utf8) } ?? []
         let suffix = endOfWordSuffix.map { Array($0.utf8) } ?? []
         var i = 0
@@ -265,11 +275,16 @@ public struct BPEModel: Sendable {
         while i < n {
             var len = UTF8Validation.sequenceLength(base, at: i, end: n)
             if len == 0 { len = 1 }
-            scratch.key.removeAll(keepingCapacity: true)
-            if i > 0 { scratch.key.append(contentsOf: prefix) }
-            scratch.key.append(contentsOf: UnsafeBufferPointer(start: base + i, count: len))
-            if i + len == n { scratch.key.append(contentsOf: suffix) }
-            let found = scratch.key.withUnsafeBufferPointer { vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }
+            let found: UInt32?
+            if affixed {
+                scratch.key.removeAll(keepingCapacity: true)
+                if i > 0 { scratch.key.append(contentsOf: prefix) }
+                scratch.key.append(contentsOf: UnsafeBufferPointer(start: base + i, count: len))
+                if i + len == n { scratch.key.append(contentsOf: suffix) }
+                found = scratch.key.withUnsafeBufferPointer { vocabulary.id(bytes: $0.baseAddress!, count: $0.count) }
+            } else {
+                found = vocabulary.id(bytes: base + i, count: len)
+            }
             if let id = found {
                 scratch.symbols.append(id); scratch.lengths.append(UInt32(len)); lastWasUnknown = false
             } else if byteFallback, let ids = byteFallbackIDs(base + i, len) {
@@ -292,8 +307,8 @@ public struct BPEModel: Sendable {
     private func byteFallbackIDs(_ p: UnsafePointer<UInt8>, _ len: Int) -> [UInt32]? {
         var out: [UInt32] = []
         for k in 0..<len {
-            let hex = String(p[k], radix: 16, uppercase: true)
-            guard let id = vocabulary.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") else { return nil }
+            let id = fallbackIDs[Int(p[k])]
+            guard id != .max else { return nil }
             out.append(id)
         }
         return out

@@ -38,6 +38,9 @@ struct PipelineEncoder {
     let cutsAtMetaspace: Bool
     /// Each id's token text (``Tokenizer/tokenStrings()``), read per token.
     let tokenTexts: [String]
+    /// The BPE model, taken out of its enum once (a `switch` per new word copied it out, with a
+    /// retain and release per array it holds).
+    let bpeModel: BPEModel?
     var word: [UInt8] = []
 
     init(_ tokenizer: Tokenizer, pipeline: ComponentPipeline) {
@@ -61,6 +64,7 @@ struct PipelineEncoder {
         normalizedTokens = AddedTokenMatcher(normalized)
         addedFirst = zip(rawTokens.first, normalizedTokens.first).map { $0 || $1 }
         tokenTexts = tokenizer.tokenStrings()
+        if case .bpe(let m) = tokenizer.model { bpeModel = m } else { bpeModel = nil }
         if case .bpe(let m) = tokenizer.model {
             cutsAtMetaspace =
                 m.keepsMetaspaceWords && !m.ignoreMerges && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil
@@ -319,8 +323,7 @@ struct PipelineEncoder {
         if let v = cache.find(p, n) { let start = Int(v >> 24); return start..<(start + Int(v & 0xFF_FFFF)) }
         if cache.count >= 1 << 18 { cache.removeAll(); cached.removeAll(keepingCapacity: true) }
         let start = cached.count
-        switch tokenizer.model {
-        case .bpe(let m):
+        if let m = bpeModel {
             ids.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
             m.encodeWord(word, byteLevel: false, scratch: &bpeScratch, ids: &ids, ends: &ends)
             var previous: Int32 = 0
@@ -329,19 +332,24 @@ struct PipelineEncoder {
                 let s = end == UInt32(previous) && previous > 0 ? cached.last.map { $0.1 } ?? previous : previous
                 cached.append((id, s, Int32(end))); previous = Int32(end)
             }
-        case .wordPiece(let m):
-            ids.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
-            m.encodeWord(word, ids: &ids, ends: &ends)
-            var previous: Int32 = 0
-            for (id, end) in zip(ids, ends) { cached.append((id, previous, Int32(end))); previous = Int32(end) }
-        case .unigram(let m):
-            pieceTokens.removeAll(keepingCapacity: true)
-            m.encode(word, scratch: &unigramScratch, into: &pieceTokens)
-            cached.append(contentsOf: pieceTokens)
-        case .wordLevel(let m):
-            pieceTokens.removeAll(keepingCapacity: true)
-            m.encode(word, into: &pieceTokens)
-            cached.append(contentsOf: pieceTokens)
+        } else {
+            switch tokenizer.model {
+            case .bpe:
+                break  // (`bpeModel`, above)
+            case .wordPiece(let m):
+                ids.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
+                m.encodeWord(word, ids: &ids, ends: &ends)
+                var previous: Int32 = 0
+                for (id, end) in zip(ids, ends) { cached.append((id, previous, Int32(end))); previous = Int32(end) }
+            case .unigram(let m):
+                pieceTokens.removeAll(keepingCapacity: true)
+                m.encode(word, scratch: &unigramScratch, into: &pieceTokens)
+                cached.append(contentsOf: pieceTokens)
+            case .wordLevel(let m):
+                pieceTokens.removeAll(keepingCapacity: true)
+                m.encode(word, into: &pieceTokens)
+                cached.append(contentsOf: pieceTokens)
+            }
         }
         if n <= 256 { cache.insert(p, n, UInt64(start) << 24 | UInt64(cached.count - start)) }
         return start..<cached.count
