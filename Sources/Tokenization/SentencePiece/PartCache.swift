@@ -77,10 +77,9 @@ struct PartCache {
         slots = [UInt64](repeating: 0, count: mask + 1)
     }
 
-    /// The entry for the `n` bytes at `p`.
+    /// The entry for the `n` bytes at `p`, whose ``hash(_:_:)`` is `h`.
     @inline(__always)
-    func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Entry? {
-        let h = PartCache.hash(p, n)
+    func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Entry? {
         let h32 = h >> 32
         var i = Int(truncatingIfNeeded: h >> 32) & mask
         return slots.withUnsafeBufferPointer { s in
@@ -198,9 +197,11 @@ struct PartCache {
         return (data[entry.ids + k], Int32(range & 0xFFFF), Int32(range >> 16))
     }
 
-    /// Stores the tokens of the `n` bytes at `p` (absent, at most ``longest`` bytes). Starts
-    /// again empty once ``limit`` entries are stored.
-    mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, tokens: [(UInt32, Int32, Int32)], risk: Double, magnitude: Double) {
+    /// Stores the tokens of the `n` bytes at `p` (absent, at most ``longest`` bytes), whose
+    /// ``hash(_:_:)`` is `h`. Starts again empty once ``limit`` entries are stored.
+    mutating func insert(
+        _ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, tokens: [(UInt32, Int32, Int32)], risk: Double, magnitude: Double
+    ) {
         guard n <= Self.longest, tokens.count < 1 << 16 else { return }
         if count >= Self.limit {
             for i in slots.indices { slots[i] = 0 }
@@ -227,7 +228,6 @@ struct PartCache {
                 ids[tokens.count + k] = UInt32(t.1) | UInt32(t.2) << 16
             }
         }
-        let h = PartCache.hash(p, n)
         var i = Int(truncatingIfNeeded: h >> 32) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = (h >> 32) << 32 | UInt64(e + 1)

@@ -101,10 +101,14 @@ struct SentencePieceEncoder {
     }
 
     /// Encodes one part (through the cache), noting its risk and score magnitude (Unigram).
+    /// `hash`, when given, is the part's ``PartCache/hash(_:_:)``.
     mutating func encodePart(
-        _ p: UnsafePointer<UInt8>, _ count: Int, at offset: Int, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool
+        _ p: UnsafePointer<UInt8>, _ count: Int, at offset: Int, ids: inout [UInt32], offsets: inout [Int32], wantOffsets: Bool,
+        hash known: UInt64? = nil
     ) {
-        if let entry = cache.find(p, count) {
+        // (The part may have been stored since it was looked up: the same word earlier in the text.)
+        let hash = known ?? PartCache.hash(p, count)
+        if let entry = cache.find(p, count, hash: hash) {
             emitCached(entry, at: offset, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets)
             return
         }
@@ -126,7 +130,7 @@ struct SentencePieceEncoder {
         for t in tokens { emit(t, at: offset, ids: &ids, offsets: &offsets, wantOffsets: wantOffsets) }
         lineRisk = min(lineRisk, risk)
         lineMagnitude += magnitude
-        cache.insert(p, count, tokens: tokens, risk: risk, magnitude: magnitude)
+        cache.insert(p, count, hash: hash, tokens: tokens, risk: risk, magnitude: magnitude)
     }
 
     /// Encodes `text`, appending ids only: the normalizer writes into buffers sized ahead and
@@ -199,7 +203,8 @@ struct SentencePieceEncoder {
                         ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
                         w = 0
                         var none: [Int32] = []
-                        encodePart(base + start, count, at: start, ids: &ids, offsets: &none, wantOffsets: false)
+                        // (`findAll` left each part's hash in the scratch.)
+                        encodePart(base + start, count, at: start, ids: &ids, offsets: &none, wantOffsets: false, hash: lookupScratch[2 * k])
                     }
                 }
                 ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
