@@ -98,10 +98,7 @@ public struct BPEModel: Sendable {
         self.vocabulary = vocabulary
         self.unknownToken = unknownToken
         self.unknownID = unknownToken.flatMap { vocabulary.id(for: $0) }
-        self.fallbackIDs = (0..<256).map { b in
-            let hex = String(b, radix: 16, uppercase: true)
-            return vocabulary.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") ?? .max
-        }
+        self.fallbackIDs = vocabulary.byteFallbackIDs
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.endOfWordSuffix = endOfWordSuffix
         self.fuseUnknown = fuseUnknown

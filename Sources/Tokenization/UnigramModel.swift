@@ -78,11 +78,7 @@ public struct UnigramModel: Sendable {
             trie = t
             floatSums = false
         }
-        let v = vocabulary
-        byteIDs = (0..<256).map { b in
-            let hex = String(b, radix: 16, uppercase: true)
-            return v.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") ?? .max
-        }
+        byteIDs = vocabulary.byteFallbackIDs
     }
 
     /// The pieces with their scores.

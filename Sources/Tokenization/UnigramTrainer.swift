@@ -111,7 +111,7 @@ public struct UnigramTrainer: Sendable {
             if final[p] == nil { final[p] = s }
         }
         var out: [(String, Double)] = specialTokens.map { ($0, 0.0) }
-        if byteFallback { for b in 0..<256 { out.append((String(format: "<0x%02X>", b), 0.0)) } }
+        if byteFallback { for b in 0...255 { out.append((Vocabulary.byteFallbackToken(UInt8(b)), 0.0)) } }
         var seen = Set(out.map(\.0))
         let ordered = final.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
         for (p, s) in ordered {

@@ -61,6 +61,15 @@ public struct Vocabulary: Sendable, Equatable {
     /// The token string of `id`, if in range.
     public func token(_ id: UInt32) -> String? { Int(id) < tokens.count ? tokens[Int(id)] : nil }
 
+    /// The byte-fallback token of `byte`: `<0xXX>`, two upper-case hex digits.
+    static func byteFallbackToken(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
+    }
+
+    /// The id of each byte's byte-fallback token (``byteFallbackToken(_:)``), `UInt32.max` where absent.
+    var byteFallbackIDs: [UInt32] { (0...255).map { id(for: Self.byteFallbackToken(UInt8($0))) ?? .max } }
+
     /// The id of the token spelled by `n` UTF-8 bytes at `p`.
     @inline(__always)
     func id(bytes p: UnsafePointer<UInt8>, count n: Int) -> UInt32? {

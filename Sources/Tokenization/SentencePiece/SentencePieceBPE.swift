@@ -34,10 +34,7 @@ package struct SentencePieceBPE: Sendable {
         for p in bytes { first[Int(p[0])] = true }
         self.userDefined = bytes
         self.userFirst = first
-        byteIDs = (0..<256).map { b in
-            let hex = String(b, radix: 16, uppercase: true)
-            return vocabulary.id(for: "<0x\(hex.count == 1 ? "0" + hex : hex)>") ?? .max
-        }
+        byteIDs = vocabulary.byteFallbackIDs
     }
 
     /// One queued pair: the merged piece's score, its left and right symbols and its byte length.
