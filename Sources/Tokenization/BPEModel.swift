@@ -233,15 +233,10 @@ public struct BPEModel: Sendable {
         while i < n {
             let b = base[i]
             if b >= 0xC2 && b <= 0xEF {
-                let length = b < 0xE0 ? 2 : 3
-                // Well-formed only (no overlong or surrogate forms, which would share a code point).
-                if i + length <= n && base[i + 1] & 0xC0 == 0x80
-                    && (length == 2
-                        || (base[i + 2] & 0xC0 == 0x80 && !(b == 0xE0 && base[i + 1] < 0xA0) && !(b == 0xED && base[i + 1] >= 0xA0)))
-                {
-                    let c1 = Int(base[i + 1] & 0x3F)
-                    let cp = length == 2 ? Int(b & 0x1F) << 6 | c1 : Int(b & 0x0F) << 12 | c1 << 6 | Int(base[i + 2] & 0x3F)
-                    let entry = premerge.entry(cp)
+                // Well-formed only (an overlong or surrogate form would share a code point).
+                let length = UTF8Validation.sequenceLength(base, at: i, end: n)
+                if length == 2 || length == 3 {
+                    let entry = premerge.entry(Int(UTF8Validation.decode(base, at: i, length: length)))
                     if CharacterPremerge.mayMerge(entry, after: i > 0 ? base[i - 1] : nil, before: i + length < n ? base[i + length] : nil) {
                         let count = Int(entry & 3)
                         for k in 0..<count { scratch.symbols.append(UInt32(truncatingIfNeeded: (entry >> UInt64(8 + 18 * k)) & 0x3FFFF)) }

@@ -15,4 +15,18 @@ enum MetaspaceCuts {
             }
         }
     }
+
+    /// Calls `body(start, end)` for each part of the `n` bytes at `base`: cut at each cut when
+    /// `cutting`, else the whole (nothing when `n` is 0).
+    @inline(__always)
+    static func forEachPart(_ base: UnsafePointer<UInt8>, _ n: Int, cutting: Bool, _ body: (Int, Int) -> Void) {
+        var start = 0
+        if cutting {
+            forEach(base, n) { cut in
+                body(start, cut)
+                start = cut
+            }
+        }
+        if n > start { body(start, n) }
+    }
 }

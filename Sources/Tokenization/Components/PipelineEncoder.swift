@@ -65,12 +65,9 @@ struct PipelineEncoder {
         addedFirst = zip(rawTokens.first, normalizedTokens.first).map { $0 || $1 }
         tokenTexts = tokenizer.tokenStrings()
         if case .bpe(let m) = tokenizer.model { bpeModel = m } else { bpeModel = nil }
-        if case .bpe(let m) = tokenizer.model {
-            cutsAtMetaspace =
-                m.keepsMetaspaceWords && !m.ignoreMerges && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil
-        } else {
-            cutsAtMetaspace = false
-        }
+        cutsAtMetaspace = bpeModel.map {
+            $0.keepsMetaspaceWords && !$0.ignoreMerges && $0.continuingSubwordPrefix == nil && $0.endOfWordSuffix == nil
+        } ?? false
         wordLayout = MetaspaceWordLayout(pipeline)
         lineLayout = normalizedTokens.isEmpty ? MetaspaceLineLayout(pipeline) : nil
     }
@@ -78,7 +75,7 @@ struct PipelineEncoder {
     /// Appends the ids of `input` (as ``encode(_:addSpecialTokens:)`` gives them): through
     /// ``MetaspaceWordLayout`` where it covers the text, else the general path.
     mutating func encodeIDs(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [UInt32]) {
-        if lineLayout != nil && encodeLineIDs(input, addSpecialTokens: addSpecialTokens, into: &out) { return }
+        if let line = lineLayout, encodeLineIDs(input, through: line, addSpecialTokens: addSpecialTokens, into: &out) { return }
         guard let layout = wordLayout else {
             out.append(contentsOf: encode(input, addSpecialTokens: addSpecialTokens).ids)
             return
@@ -116,11 +113,12 @@ struct PipelineEncoder {
         finishIDs(&out, from: first, addSpecialTokens: addSpecialTokens)
     }
 
-    /// Encodes `input` through ``lineLayout`` (the caller has checked there is one): each piece
-    /// of the model's input, cut as ``encodePiece(_:into:)`` cuts it, through the cache. Returns
-    /// false, appending nothing, where an added token is found in the raw text.
-    mutating func encodeLineIDs(_ input: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [UInt32]) -> Bool {
-        guard let layout = lineLayout else { return false }
+    /// Encodes `input` through `layout` (``lineLayout``): each piece of the model's input, cut as
+    /// ``encodePiece(_:into:)`` cuts it, through the cache. Returns false, appending nothing, where
+    /// an added token is found in the raw text.
+    mutating func encodeLineIDs(
+        _ input: UnsafeBufferPointer<UInt8>, through layout: MetaspaceLineLayout, addSpecialTokens: Bool, into out: inout [UInt32]
+    ) -> Bool {
         let n = input.count
         if let base = input.baseAddress {
             let raw = rawTokens
@@ -138,22 +136,13 @@ struct PipelineEncoder {
             let cuts = cutsAtMetaspace
             w.withUnsafeBufferPointer { b in
                 let base = b.baseAddress!
-                /// The ids of the bytes `from..<to`.
-                func append(_ from: Int, _ to: Int) {
-                    let range = modelTokens(UnsafeBufferPointer(start: base + from, count: to - from))
-                    cached.withUnsafeBufferPointer { c in
-                        for k in range { out.append(c[k].0) }
-                    }
-                }
                 layout.forEachPiece(b) { start, end in
-                    var from = start
-                    if cuts {
-                        MetaspaceCuts.forEach(base + start, end - start) { cut in
-                            append(from, start + cut)
-                            from = start + cut
+                    MetaspaceCuts.forEachPart(base + start, end - start, cutting: cuts) { from, to in
+                        let range = modelTokens(UnsafeBufferPointer(start: base + start + from, count: to - from))
+                        cached.withUnsafeBufferPointer { c in
+                            for k in range { out.append(c[k].0) }
                         }
                     }
-                    append(from, end)
                 }
             }
         }
@@ -295,9 +284,7 @@ struct PipelineEncoder {
     mutating func encodePiece(_ piece: AlignedText, into encoding: inout PostProcessingEncoding) {
         piece.bytes.withUnsafeBufferPointer { b in
             let base = b.baseAddress!
-            let n = b.count
-            /// The tokens of the bytes `from..<to` of the piece.
-            func append(_ from: Int, _ to: Int) {
+            MetaspaceCuts.forEachPart(base, b.count, cutting: cutsAtMetaspace) { from, to in
                 let range = modelTokens(UnsafeBufferPointer(start: base + from, count: to - from))
                 for k in range {
                     let (id, s, e) = cached[k]
@@ -306,14 +293,6 @@ struct PipelineEncoder {
                     encoding.offsets.append(piece.originalRange((from + Int(s))..<(from + Int(e))))
                 }
             }
-            var start = 0
-            if cutsAtMetaspace {
-                MetaspaceCuts.forEach(base, n) { cut in
-                    append(start, cut)
-                    start = cut
-                }
-            }
-            append(start, n)
         }
     }
 

@@ -114,8 +114,9 @@ struct PartCache {
     }
 
     /// Looks up each part of `base` between consecutive `bounds`, setting `entries[k]` to part
-    /// `k`'s entry place or -1. The slot loads of all parts are issued before any is compared,
-    /// and then the header loads, so their cache misses overlap.
+    /// `k`'s entry place or -1, and leaving its ``hash(_:_:)`` in `scratch[2 k]` (for a caller
+    /// that then stores a missing part). The slot loads of all parts are issued before any is
+    /// compared, and then the header loads, so their cache misses overlap.
     func findAll(_ base: UnsafePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int32>, scratch: inout [UInt64], into entries: inout [Int32]) {
         let parts = bounds.count - 1
         guard parts > 0 else { return }
