@@ -112,7 +112,10 @@ def main():
         # The model's word cache (BPE, Unigram) is emptied before each timed run, as each run of
         # `tessera bench encode --lines` starts a new session; BENCH_HF_CACHE=warm keeps it filled
         # across runs (compare with `--reuse-session`).
-        warm = os.environ.get("BENCH_HF_CACHE", "cold") == "warm"
+        cache = os.environ.get("BENCH_HF_CACHE", "cold")
+        if cache not in ("cold", "warm"):
+            sys.exit(f"BENCH_HF_CACHE={cache!r}: expected cold or warm")
+        warm = cache == "warm"
         clear = getattr(tok.model, "_clear_cache", None)
         best, tokens = None, 0
         for _ in range(3):
