@@ -26,6 +26,11 @@ public struct UnigramModel: Sendable {
     /// SentencePiece sums path scores in `float`; Hugging Face in `double`.
     let floatSums: Bool
     let byteIDs: [UInt32]
+    /// SentencePiece models only (empty otherwise): one bit per code point below U+10000 (bit
+    /// `cp & 63` of word `cp >> 6`), set where the character is not ASCII and no piece of the
+    /// lattice contains it. Such a character is always an unknown piece of its own, so no path
+    /// crosses its edges (``SentencePieceEncoder`` cuts the text there).
+    let uncoveredCharacters: [UInt64]
 
     /// Creates a model; throws on a duplicate piece or an unknown id out of range.
     public init(pieces: [(String, Double)], unknownID: Int?, byteFallback: Bool = false, source: String = "Unigram model") throws {
@@ -69,6 +74,14 @@ public struct UnigramModel: Sendable {
             }
             trie = t
             floatSums = true
+            var uncovered = [UInt64](repeating: ~0, count: 0x10000 / 64)
+            for k in 0..<2 { uncovered[k] = 0 }
+            for id in pieces.indices where kinds[id] != .excluded {
+                for scalar in pieces[id].0.unicodeScalars where scalar.value < 0x10000 {
+                    uncovered[Int(scalar.value >> 6)] &= ~(1 << UInt64(scalar.value & 63))
+                }
+            }
+            uncoveredCharacters = uncovered
         } else {
             minScore = scores.min() ?? 0
             latticeScores = scores
@@ -77,6 +90,7 @@ public struct UnigramModel: Sendable {
             }
             trie = t
             floatSums = false
+            uncoveredCharacters = []
         }
         byteIDs = vocabulary.byteFallbackIDs
     }

@@ -204,6 +204,24 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "spm_unigram_composing.model") == 0)
     }
 
+    /// The ids-only path cuts a Unigram `.model`'s parts around runs of characters no piece
+    /// contains, spells each run as one unknown id (fused with unknown ids next to it) or its
+    /// bytes, and caches the rest. The crafted lines (make_component_fixtures.py `--uncovered`)
+    /// mix such runs with `▁`, characters that are unknown alone, 4-byte characters and words,
+    /// each line shape three times, so one session meets them with and without cached parts:
+    /// ids identical to sentencepiece's on both paths, without (spm_unigram) and with byte
+    /// fallback (spm_unigram_plain).
+    @Test(arguments: ["spm_unigram", "spm_unigram_plain"])
+    func uncoveredCharactersEncodeLikeSentencePiece(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/uncovered_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/\(name)_uncovered_expected.txt")
+        try #require(lines.count == expected.count && lines.count >= 400)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
+        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        #expect(codec.cutsAtUncoveredCharacters, "\(name).model must reach the cuts around uncovered runs")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)
+    }
+
     @Test(
         .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
         arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])

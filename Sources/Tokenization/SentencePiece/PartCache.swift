@@ -103,7 +103,7 @@ struct PartCache {
         }
     }
 
-    /// The entry stored at `e` (a place ``findAll(_:_:scratch:into:)`` gave) for a key of `n` bytes.
+    /// The entry stored at `e` (a place ``findAll(_:parts:stride:count:scratch:into:)`` gave) for a key of `n` bytes.
     @inline(__always)
     func entry(at e: Int, keyLength n: Int) -> Entry {
         data.withUnsafeBufferPointer { d in
@@ -113,12 +113,16 @@ struct PartCache {
         }
     }
 
-    /// Looks up each part of `base` between consecutive `bounds`, setting `entries[k]` to part
-    /// `k`'s entry place or -1, and leaving its ``hash(_:_:)`` in `scratch[2 k]` (for a caller
-    /// that then stores a missing part). The slot loads of all parts are issued before any is
+    /// Looks up each of the `parts` parts of `base`, part `k` from `ranges[stride k]` to
+    /// `ranges[stride k + 1]` (`stride` 1: between consecutive values; 2: a start and an end
+    /// each), setting `entries[k]` to its entry place or -1, and leaving its ``hash(_:_:)`` in
+    /// `scratch[2 k]` (for a caller that then stores a missing part). A part whose start is
+    /// negative is not looked up (-1). The slot loads of all parts are issued before any is
     /// compared, and then the header loads, so their cache misses overlap.
-    func findAll(_ base: UnsafePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int32>, scratch: inout [UInt64], into entries: inout [Int32]) {
-        let parts = bounds.count - 1
+    func findAll(
+        _ base: UnsafePointer<UInt8>, parts ranges: UnsafePointer<Int32>, stride: Int, count parts: Int, scratch: inout [UInt64],
+        into entries: inout [Int32]
+    ) {
         guard parts > 0 else { return }
         if scratch.count < 2 * parts { scratch = [UInt64](repeating: 0, count: 2 * parts) }
         if entries.count < parts { entries = [Int32](repeating: -1, count: parts) }
@@ -128,7 +132,12 @@ struct PartCache {
                     entries.withUnsafeMutableBufferPointer { out in
                         // Hashes and first slots.
                         for k in 0..<parts {
-                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let start = Int(ranges[stride &* k]), n = Int(ranges[stride &* k &+ 1]) - start
+                            if start < 0 {
+                                hs[2 * k] = 0
+                                hs[2 * k + 1] = 0
+                                continue
+                            }
                             let h = PartCache.hash(base + start, n)
                             hs[2 * k] = h
                             hs[2 * k + 1] = s[Int(truncatingIfNeeded: h >> 32) & mask]
@@ -138,14 +147,14 @@ struct PartCache {
                             let slot = hs[2 * k + 1]
                             if slot != 0 && slot >> 32 == hs[2 * k] >> 32 {
                                 let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-                                out[k] = Int32(truncatingIfNeeded: d[e] & 0xFFFF) == bounds[k + 1] - bounds[k] ? Int32(e) : -2
+                                out[k] = Int32(truncatingIfNeeded: d[e] & 0xFFFF) == ranges[stride &* k &+ 1] - ranges[stride &* k] ? Int32(e) : -2
                             } else {
                                 out[k] = slot == 0 ? -1 : -2
                             }
                         }
                         // Keys compared; a probe past the first slot (-2) goes the long way.
                         for k in 0..<parts {
-                            let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
+                            let start = Int(ranges[stride &* k]), n = Int(ranges[stride &* k &+ 1]) - start
                             let e = Int(out[k])
                             if e >= 0 {
                                 if memcmp(d.baseAddress! + e + 3, base + start, n) != 0 { out[k] = -2 }

@@ -17,6 +17,12 @@ package struct SentencePieceCodec: Sendable {
     let model: Model
     /// Whether the normalized text may be cut before a `▁` that follows another character.
     let cutsBeforeSpaces: Bool
+    /// Whether the ids-only path also cuts each part around runs of characters no piece contains
+    /// (``UnigramModel/uncoveredCharacters``): such a run is unknown pieces alone, spelled without
+    /// a lookup, and the cache keeps the parts between runs. Unigram models with the cuts before
+    /// spaces, whose unknown runs are one unknown id or (byte fallback with every byte piece
+    /// present) their bytes, so a run split at a cut fuses back by a rule.
+    let cutsAtUncovered: Bool
 
     /// Whether the ids-only normalizer copies runs of printable ASCII eight bytes at a time
     /// (`eightAtATime`), and whether some of those bytes are copied only when an ASCII byte follows them
@@ -26,8 +32,11 @@ package struct SentencePieceCodec: Sendable {
         (normalizer.copiesPrintableASCII, normalizer.asciiClass[0x21...0x7E].contains(2))
     }
 
+    /// Whether the ids-only path cuts around runs of uncovered characters (``cutsAtUncovered``):
+    /// for tests that must reach that path.
+    package var cutsAtUncoveredCharacters: Bool { cutsAtUncovered }
+
     package init(normalizer: SentencePieceNormalizer, model: Model, pieces: [String], matchable: [Bool]) {
-        self.normalizer = normalizer
         self.model = model
         let space: [UInt8] = [0xE2, 0x96, 0x81]
         var spans = false
@@ -44,11 +53,15 @@ package struct SentencePieceCodec: Sendable {
             }
             if spans { break }
         }
-        if case .unigram = model {
+        if case .unigram(let m) = model {
             // An unknown `▁` would fuse with the unknown run before it.
             cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
+            cutsAtUncovered = cutsBeforeSpaces && !m.uncoveredCharacters.isEmpty && (!m.byteFallback || !m.byteIDs.contains(.max))
+            self.normalizer = cutsAtUncovered ? normalizer.flaggingUncovered(m.uncoveredCharacters) : normalizer
         } else {
             cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
+            cutsAtUncovered = false
+            self.normalizer = normalizer
         }
     }
 }

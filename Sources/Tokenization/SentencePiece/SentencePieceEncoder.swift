@@ -23,6 +23,26 @@ struct SentencePieceEncoder {
     var lookupScratch: [UInt64] = []
     /// The ids of the current text before they go to the caller's array (ids-only path).
     var idBuffer: [UInt32] = []
+    /// The ids-only path's parts as a start and an end each; an uncovered run's start is stored
+    /// as `-(start + 1)` (``SentencePieceCodec/cutsAtUncovered``).
+    var ranges: [Int32] = []
+    /// The runs of uncovered characters the normalizer reported, a start and an end each.
+    var runs: [Int32] = []
+    /// The ids-only path's parts to look up when it cuts around uncovered runs, a start and an end each.
+    var lookupRanges: [Int32] = []
+
+    /// Uncovered runs (``SentencePieceCodec/cutsAtUncovered``) are their bytes' ids (byte
+    /// fallback), or one unknown id that fuses with an unknown id next to it (`runUnknownID`,
+    /// nil otherwise); each of their characters adds `unknownMagnitude` to the path score's.
+    let runsSpellBytes: Bool
+    let runUnknownID: UInt32?
+    let unknownMagnitude: Double
+    let byteIDs: [UInt32]
+    /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
+    /// for the parts that are `▁` before an uncovered run.
+    let spaceIDs: [UInt32]
+    let spaceRisk: Double
+    let spaceMagnitude: Double
 
     init(_ codec: SentencePieceCodec) {
         self.codec = codec
@@ -30,6 +50,19 @@ struct SentencePieceEncoder {
         case .unigram(let m): unigram = m; bpe = nil
         case .bpe(let m): unigram = nil; bpe = m
         }
+        runsSpellBytes = unigram?.byteFallback ?? false
+        runUnknownID = codec.cutsAtUncovered && !runsSpellBytes ? unigram?.unknownID.flatMap { UInt32(exactly: $0) } : nil
+        unknownMagnitude = unigram.map { abs(Double(Float($0.minScore) - 10)) } ?? 0
+        byteIDs = unigram?.byteIDs ?? []
+        var spaceTokens: [(UInt32, Int32, Int32)] = []
+        var scratch = UnigramModel.Scratch()
+        if codec.cutsAtUncovered, let m = unigram {
+            let space: [UInt8] = [0xE2, 0x96, 0x81]
+            space.withUnsafeBufferPointer { m.encode($0, scratch: &scratch, into: &spaceTokens, floatSums: false, trackGaps: true) }
+        }
+        spaceIDs = spaceTokens.map(\.0)
+        spaceRisk = scratch.minGap / 4
+        spaceMagnitude = abs(scratch.pathScore)
     }
 
     /// Encodes `text`, appending ids and (when `wantOffsets`) each token's input byte range as two values.
@@ -57,9 +90,12 @@ struct SentencePieceEncoder {
             bounds.append(0)
             if cuts { MetaspaceCuts.forEach(base, n) { bounds.append(Int32($0)) } }
             bounds.append(Int32(n))
-            bounds.withUnsafeBufferPointer { cache.findAll(base, $0, scratch: &lookupScratch, into: &found) }
+            let parts = bounds.count - 1
+            bounds.withUnsafeBufferPointer {
+                cache.findAll(base, parts: $0.baseAddress!, stride: 1, count: parts, scratch: &lookupScratch, into: &found)
+            }
             let generation = cache.generation
-            for k in 0..<(bounds.count - 1) {
+            for k in 0..<parts {
                 let start = Int(bounds[k]), count = Int(bounds[k + 1]) - start
                 // (An insert that emptied the cache voids the places found for this text.)
                 if found[k] >= 0 && cache.generation != generation { found[k] = -1 }
@@ -143,25 +179,41 @@ struct SentencePieceEncoder {
         var out: [UInt8] = []
         var bounds: [Int32] = []
         var idOut: [UInt32] = []
+        var items: [Int32] = []
+        var uncovered: [Int32] = []
+        var lookups: [Int32] = []
         swap(&out, &normalized)
         swap(&bounds, &self.bounds)
         swap(&idOut, &idBuffer)
+        swap(&items, &ranges)
+        swap(&uncovered, &runs)
+        swap(&lookups, &lookupRanges)
         defer {
             swap(&out, &normalized)
             swap(&bounds, &self.bounds)
             swap(&idOut, &idBuffer)
+            swap(&items, &ranges)
+            swap(&uncovered, &runs)
+            swap(&lookups, &lookupRanges)
         }
         let cutting = codec.cutsBeforeSpaces
+        let cutsAtUncovered = codec.cutsAtUncovered
         var capacity = 3 * n + 16
         var length = -1
         var cutCount = 0
+        var runCount = 0
+        var uncoveredCharacters = 0
         while true {
             if out.count < capacity { out = [UInt8](repeating: 0, count: capacity) }
             if bounds.count < capacity / 3 + 3 { bounds = [Int32](repeating: 0, count: capacity / 3 + 3) }
+            if cutsAtUncovered && uncovered.count < capacity { uncovered = [Int32](repeating: 0, count: capacity) }
             length = out.withUnsafeMutableBufferPointer { o in
                 bounds.withUnsafeMutableBufferPointer { b in
-                    codec.normalizer.normalize(
-                        text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting)
+                    uncovered.withUnsafeMutableBufferPointer { u in
+                        codec.normalizer.normalize(
+                            text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting,
+                            runs: cutsAtUncovered ? u.baseAddress : nil, runCount: &runCount, runCharacters: &uncoveredCharacters)
+                    }
                 }
             }
             if length >= 0 { break }
@@ -174,41 +226,125 @@ struct SentencePieceEncoder {
         if idOut.count < length + 16 { idOut = [UInt32](repeating: 0, count: max(length + 16, 2 * idOut.count)) }
         let idsStart = ids.count
         lineRisk = .infinity
-        lineMagnitude = 0
+        // (Each uncovered character is an unknown piece of the path.)
+        lineMagnitude = Double(uncoveredCharacters) * unknownMagnitude
+        let spellsBytes = runsSpellBytes, unknownID = runUnknownID
         out.withUnsafeBufferPointer { ob in
             let base = ob.baseAddress!
-            bounds.withUnsafeBufferPointer { b in
-                cache.findAll(base, UnsafeBufferPointer(rebasing: b[0...parts]), scratch: &lookupScratch, into: &found)
+            // With uncovered runs the parts are cut around them (`items`, a start and an end
+            // each); else the parts are between consecutive `bounds`.
+            var itemCount = parts, lookupCount = parts
+            if runCount > 0 {
+                (itemCount, lookupCount) = Self.cut(
+                    base, bounds: bounds, parts: parts, runs: uncovered, runCount: runCount, into: &items, lookups: &lookups)
             }
-            let generation = cache.generation
-            idOut.withUnsafeMutableBufferPointer { iob in
-                let idBase = iob.baseAddress!
-                let room = iob.count
-                var w = 0
-                for k in 0..<parts {
-                    let start = Int(bounds[k]), count = Int(bounds[k + 1]) - start
-                    // (An insert that emptied the cache voids the places found for this text.)
-                    let e = cache.generation == generation ? found[k] : -1
-                    if e >= 0 {
-                        let entry = cache.entry(at: Int(e), keyLength: count)
-                        if w + entry.count > room {
-                            ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                            w = 0
+            items.withUnsafeBufferPointer { ib in bounds.withUnsafeBufferPointer { bb in lookups.withUnsafeBufferPointer { lb in
+                // (With runs, `cut` sized `items` and `lookups`; `bounds` holds at least two values.)
+                let withRuns = runCount > 0
+                let tb = withRuns ? ib : bb
+                let stride = withRuns ? 2 : 1
+                cache.findAll(
+                    base, parts: withRuns ? lb.baseAddress! : bb.baseAddress!, stride: stride, count: lookupCount,
+                    scratch: &lookupScratch, into: &found)
+                let generation = cache.generation
+                idOut.withUnsafeMutableBufferPointer { iob in
+                    let idBase = iob.baseAddress!
+                    let room = iob.count
+                    var w = 0
+                    /// Whether the last id out is an unknown id that a following unknown one fuses with.
+                    var afterUnknown = false
+                    /// Appends the ids of the `count` parts at `p` (`stride` 1: between consecutive
+                    /// values; 2: a start and an end each, with uncovered runs).
+                    @inline(__always) func emitParts(_ p: UnsafePointer<Int32>, _ stride: Int, _ count: Int, withRuns: Bool) {
+                        /// The next part looked up (parts looked up are in order, runs left out).
+                        var j = 0
+                        for k in 0..<count {
+                            let rawStart = Int(p[stride &* k]), end = Int(p[stride &* k &+ 1])
+                            if withRuns && rawStart < 0 {
+                                let start = -rawStart - 1
+                                if end < 0 {
+                                    // `▁` alone before a run: its tokens are known.
+                                    let n = spaceIDs.count
+                                    if w + n > room {
+                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                                        w = 0
+                                    }
+                                    var first = 0
+                                    if afterUnknown && n > 0 && spaceIDs[0] == unknownID { first = 1 }
+                                    for j in first..<n { idBase[w] = spaceIDs[j]; w += 1 }
+                                    if n > 0 { afterUnknown = spaceIDs[n - 1] == unknownID }
+                                    lineRisk = min(lineRisk, spaceRisk)
+                                    lineMagnitude += spaceMagnitude
+                                    continue
+                                }
+                                // A run of characters no piece contains: an unknown piece each.
+                                if spellsBytes {
+                                    if w + (end - start) > room {
+                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                                        w = 0
+                                    }
+                                    byteIDs.withUnsafeBufferPointer { bytes in
+                                        for j in start..<end { idBase[w] = bytes[Int(base[j])]; w += 1 }
+                                    }
+                                } else if let u = unknownID, !afterUnknown {
+                                    if w + 1 > room {
+                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                                        w = 0
+                                    }
+                                    idBase[w] = u
+                                    w += 1
+                                    afterUnknown = true
+                                }
+                                continue
+                            }
+                            let start = rawStart, count = end - start
+                            let looked = withRuns ? j : k
+                            j += 1
+                            // (An insert that emptied the cache voids the places found for this text.)
+                            let e = cache.generation == generation ? found[looked] : -1
+                            if e >= 0 {
+                                let entry = cache.entry(at: Int(e), keyLength: count)
+                                if w + entry.count > room {
+                                    ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                                    w = 0
+                                }
+                                cache.copyIDs(entry, to: idBase + w)
+                                if withRuns && entry.count > 0 {
+                                    let last = idBase[w + entry.count - 1]
+                                    // An unknown id first fuses with the unknown run before it.
+                                    if afterUnknown && idBase[w] == unknownID {
+                                        for j in 1..<entry.count { idBase[w + j - 1] = idBase[w + j] }
+                                        w -= 1
+                                    }
+                                    afterUnknown = last == unknownID
+                                }
+                                w += entry.count
+                                lineRisk = min(lineRisk, Double(entry.risk))
+                                lineMagnitude += Double(entry.magnitude)
+                            } else {
+                                ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                                w = 0
+                                var none: [Int32] = []
+                                let before = ids.count
+                                // (`findAll` left each part's hash in the scratch.)
+                                encodePart(
+                                    base + start, count, at: start, ids: &ids, offsets: &none, wantOffsets: false, hash: lookupScratch[2 * looked])
+                                if withRuns {
+                                    if afterUnknown && ids.count > before && ids[before] == unknownID { ids.remove(at: before) }
+                                    // (An unknown id that fused keeps the last id out unknown.)
+                                    if ids.count > before { afterUnknown = ids[ids.count - 1] == unknownID }
+                                }
+                            }
                         }
-                        cache.copyIDs(entry, to: idBase + w)
-                        w += entry.count
-                        lineRisk = min(lineRisk, Double(entry.risk))
-                        lineMagnitude += Double(entry.magnitude)
-                    } else {
-                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                        w = 0
-                        var none: [Int32] = []
-                        // (`findAll` left each part's hash in the scratch.)
-                        encodePart(base + start, count, at: start, ids: &ids, offsets: &none, wantOffsets: false, hash: lookupScratch[2 * k])
                     }
+                    if withRuns {
+                        emitParts(tb.baseAddress!, 2, itemCount, withRuns: true)
+                    } else {
+                        emitParts(tb.baseAddress!, 1, itemCount, withRuns: false)
+                    }
+                    ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
                 }
-                ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-            }
+            } } }
         }
         guard cutting, let model = unigram else { return }
         // As in ``encode(_:ids:offsets:wantOffsets:)``: a text whose parts could be decided
@@ -221,6 +357,63 @@ struct SentencePieceEncoder {
             model.encode(UnsafeBufferPointer(rebasing: $0[0..<length]), scratch: &unigramScratch, into: &tokens, floatSums: true)
         }
         for t in tokens { ids.append(t.0) }
+    }
+
+    /// Writes the parts between consecutive `bounds` (`parts` of them) of the text at `base` to
+    /// `ranges` as a start and an end each, cut further around the `runCount` runs of uncovered
+    /// characters in `runs` (a start and an end each, in order, none crossing a bound), which are
+    /// given as `-(start + 1)`, end; a part that is `▁` alone before a run is given as
+    /// `-(start + 1)`, `-end`. The other parts (to look up) are also written to `lookups`.
+    /// Returns how many ranges and lookups there are.
+    static func cut(
+        _ base: UnsafePointer<UInt8>, bounds: [Int32], parts: Int, runs: [Int32], runCount: Int, into ranges: inout [Int32],
+        lookups: inout [Int32]
+    ) -> (Int, Int) {
+        let most = parts + 2 * runCount
+        if ranges.count < 2 * most { ranges = [Int32](repeating: 0, count: max(2 * most, 2 * ranges.count)) }
+        if lookups.count < 2 * most { lookups = [Int32](repeating: 0, count: max(2 * most, 2 * lookups.count)) }
+        return ranges.withUnsafeMutableBufferPointer { out in
+            lookups.withUnsafeMutableBufferPointer { look in
+                bounds.withUnsafeBufferPointer { b in
+                    runs.withUnsafeBufferPointer { u in
+                        var count = 0, looked = 0
+                        var r = 0
+                        @inline(__always) func part(_ from: Int32, _ to: Int32) {
+                            out[2 * count] = from
+                            out[2 * count + 1] = to
+                            count += 1
+                            look[2 * looked] = from
+                            look[2 * looked + 1] = to
+                            looked += 1
+                        }
+                        for k in 0..<parts {
+                            var from = b[k]
+                            let end = b[k + 1]
+                            while r < runCount && u[2 * r] < end {
+                                let start = u[2 * r], stop = u[2 * r + 1]
+                                if start > from {
+                                    let f = Int(from)
+                                    if start - from == 3 && base[f] == 0xE2 && base[f + 1] == 0x96 && base[f + 2] == 0x81 {
+                                        out[2 * count] = -(from + 1)
+                                        out[2 * count + 1] = -start
+                                        count += 1
+                                    } else {
+                                        part(from, start)
+                                    }
+                                }
+                                out[2 * count] = -(start + 1)
+                                out[2 * count + 1] = stop
+                                count += 1
+                                from = stop
+                                r += 1
+                            }
+                            if end > from { part(from, end) }
+                        }
+                        return (count, looked)
+                    }
+                }
+            }
+        }
     }
 
     @inline(__always)

@@ -26,6 +26,9 @@ package final class SentencePieceNormalizer: Sendable {
     /// the next byte is `b` (the only byte that continues a longer charsmap key); 0 otherwise
     /// (also for `▁` itself, whose cut the general path records).
     let copiesCharacter: [UInt8]
+    /// In a normalizer made by ``flaggingUncovered(_:)``: one bit per code point below U+10000
+    /// (bit `cp & 63` of word `cp >> 6`), set for the characters no piece contains; else empty.
+    let uncoveredBits: [UInt64]
     /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
     /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
     let asciiClass: [UInt8]
@@ -94,6 +97,32 @@ package final class SentencePieceNormalizer: Sendable {
             }
         }
         copiesCharacter = table
+        uncoveredBits = []
+    }
+
+    private init(_ other: SentencePieceNormalizer, uncovered: [UInt64]) {
+        charsmap = other.charsmap
+        userDefined = other.userDefined
+        userFirst = other.userFirst
+        addDummyPrefix = other.addDummyPrefix
+        removeExtraWhitespaces = other.removeExtraWhitespaces
+        escapeWhitespaces = other.escapeWhitespaces
+        copiesASCII = other.copiesASCII
+        copiesBeforeASCII = other.copiesBeforeASCII
+        asciiClass = other.asciiClass
+        copiesPrintableASCII = other.copiesPrintableASCII
+        asciiRunStops = other.asciiRunStops
+        copiesCharacter = other.copiesCharacter
+        uncoveredBits = uncovered
+    }
+
+    /// This normalizer, flagging the characters below U+10000 whose bit is set in `uncovered`
+    /// (1024 words: bit `cp & 63` of word `cp >> 6`; ``UnigramModel/uncoveredCharacters``), so the
+    /// ids-only ``normalize(_:into:capacity:cuts:cutCount:cutting:runs:runCount:runCharacters:)``
+    /// reports the runs of them it copies unchanged.
+    func flaggingUncovered(_ uncovered: [UInt64]) -> SentencePieceNormalizer {
+        guard uncovered.count == 0x10000 / 64 else { return self }
+        return SentencePieceNormalizer(self, uncovered: uncovered)
     }
 
     /// Whether the ASCII byte at `i` of the `n` bytes at `base`, of class `cls` in ``asciiClass``,
@@ -104,9 +133,12 @@ package final class SentencePieceNormalizer: Sendable {
     }
 
     /// The byte length (2 or 3) of the character at `i` of the `n` bytes at `base` when it
-    /// normalizes to itself (``copiesCharacter``, read through `table`; the byte after it checked), else 0.
+    /// normalizes to itself (``copiesCharacter``, read through `table`; the byte after it checked),
+    /// with 0x40 added when its bit is set in `uncovered` (``uncoveredBits``); else 0.
     @inline(__always)
-    static func unchangedLength(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafePointer<UInt8>) -> Int {
+    static func unchangedLength(
+        _ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafePointer<UInt8>, uncovered: UnsafePointer<UInt64>? = nil
+    ) -> Int {
         let c = base[i]
         var length = 0
         var cp = 0
@@ -123,7 +155,9 @@ package final class SentencePieceNormalizer: Sendable {
         }
         guard length > 0 else { return 0 }
         let v = table[cp]
-        return v == 1 || (v > 1 && (i + length == n || base[i + length] != v)) ? length : 0
+        guard v == 1 || (v > 1 && (i + length == n || base[i + length] != v)) else { return 0 }
+        if let uncovered, uncovered[cp >> 6] >> UInt64(cp & 63) & 1 != 0 { return length | 0x40 }
+        return length
     }
 
     /// Where the normalization of one unit of input comes from.
@@ -248,13 +282,17 @@ package final class SentencePieceNormalizer: Sendable {
     /// `capacity` bytes), recording where a ``SentencePieceCodec`` cuts the text when `cutting`:
     /// before each `▁` at a position above 0 that does not follow another `▁` (in increasing
     /// order, at most `capacity / 3` of them). Characters that normalize to themselves are
-    /// copied without a lookup. Returns the normalized length, or -1 when `capacity` is too
-    /// small (the caller grows the buffers and calls again).
+    /// copied without a lookup. A normalizer made by ``flaggingUncovered(_:)`` writes each run of
+    /// flagged characters it copies to `runs` as a start and an end in the output (at most
+    /// `capacity` values), and counts those characters in `runCharacters`. Returns the normalized length, or -1 when `capacity` is too small
+    /// (the caller grows the buffers and calls again).
     package func normalize(
         _ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, capacity: Int, cuts: UnsafeMutablePointer<Int32>,
-        cutCount: inout Int, cutting: Bool
+        cutCount: inout Int, cutting: Bool, runs: UnsafeMutablePointer<Int32>? = nil, runCount: inout Int, runCharacters: inout Int
     ) -> Int {
         cutCount = 0
+        runCount = 0
+        runCharacters = 0
         guard let base = input.baseAddress, !input.isEmpty else { return 0 }
         let n = input.count
         let strings = charsmap?.replacements ?? []
@@ -288,6 +326,10 @@ package final class SentencePieceNormalizer: Sendable {
         let escape = escapeWhitespaces
         var o = 0
         var k = 0
+        var r = 0
+        var uncovered = 0
+        /// The uncovered run not yet written out (none while `runEnd` is 0).
+        var runStart = 0, runEnd = 0
         /// Writes one byte (a space as `▁` when escaping), noting a cut before each `▁` that
         /// does not follow another. The caller has checked the room (3 bytes per byte).
         @inline(__always) func put(_ b: UInt8) {
@@ -315,6 +357,9 @@ package final class SentencePieceNormalizer: Sendable {
         var previousSpace = removeExtraWhitespaces
         let fffd: [UInt8] = [0xEF, 0xBF, 0xBD]
         let result: Int = copiesCharacter.withUnsafeBufferPointer { table in asciiClass.withUnsafeBufferPointer { classes in
+          uncoveredBits.withUnsafeBufferPointer { bits in
+            // (Flagged only when the caller takes the runs.)
+            let uncoveredTable = runs == nil ? nil : bits.baseAddress
             while i < n {
                 let c = base[i]
                 if c < 0x80 {
@@ -370,10 +415,25 @@ package final class SentencePieceNormalizer: Sendable {
                     }
                 } else {
                     // A character of two or three bytes that normalizes to itself.
-                    let length = Self.unchangedLength(base, i, n, table.baseAddress!)
-                    if length > 0 {
+                    let unchanged = Self.unchangedLength(base, i, n, table.baseAddress!, uncovered: uncoveredTable)
+                    if unchanged > 0 {
+                        let length = unchanged & 7
                         if o + length > capacity { return -1 }
                         for j in 0..<length { out[o + j] = base[i + j] }
+                        if unchanged & 0x40 != 0, let runs {
+                            // An uncovered character: it extends the run that ends here, or starts
+                            // one (the run before it written out).
+                            uncovered += 1
+                            if o != runEnd {
+                                if runEnd > 0 {
+                                    runs[2 * r] = Int32(truncatingIfNeeded: runStart)
+                                    runs[2 * r + 1] = Int32(truncatingIfNeeded: runEnd)
+                                    r += 1
+                                }
+                                runStart = o
+                            }
+                            runEnd = o + length
+                        }
                         o += length
                         i += length
                         previousSpace = false
@@ -400,6 +460,7 @@ package final class SentencePieceNormalizer: Sendable {
                 if !removeExtraWhitespaces { previousSpace = false }
             }
             return o
+          }
         } }
         if result < 0 { return -1 }
         if removeExtraWhitespaces {
@@ -412,6 +473,13 @@ package final class SentencePieceNormalizer: Sendable {
         }
         while k > 0 && Int(cuts[k - 1]) >= o { k -= 1 }
         cutCount = k
+        if runEnd > 0, let runs {
+            runs[2 * r] = Int32(truncatingIfNeeded: runStart)
+            runs[2 * r + 1] = Int32(truncatingIfNeeded: runEnd)
+            r += 1
+        }
+        runCount = r
+        runCharacters = uncovered
         return o
     }
 }

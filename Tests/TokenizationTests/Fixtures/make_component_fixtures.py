@@ -6,6 +6,7 @@
   python3 make_component_fixtures.py --composing       # only spm_unigram_composing (from the committed lines)
   python3 make_component_fixtures.py --metaspace-words # only bpe_metaspace_words (from the committed lines)
   python3 make_component_fixtures.py --metaspace-split # only bpe_metaspace_split (from bpe_metaspace_words)
+  python3 make_component_fixtures.py --uncovered       # only the uncovered-character lines (from the committed .model files)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -25,6 +26,10 @@ Outputs (all small, committed):
                                   sentencepiece's ids on mixed_lines.txt, on the extra lines (hashed) and on
                                   components/composing_lines.txt (crafted: a mark at every place in ASCII runs),
                                   in spm_unigram_composing_crafted_expected.txt
+  components/uncovered_lines.txt  crafted lines of characters that no piece of spm_unigram.model or
+                                  spm_unigram_plain.model contains (runs of them, alone, after `▁`, at a line's start),
+                                  characters some piece contains but that are unknown alone, and words, with
+                                  sentencepiece's ids in spm_unigram_uncovered_expected.txt and spm_unigram_plain_uncovered_expected.txt
   components/bpe_metaspace_words.json  the Mistral layout (a line is one piece) over a BPE trained on
                                   Metaspace-split words, so no merge joins across a word's `▁`
   components/unigram_t5_layout.json  the layout `transformers` converts SentencePiece Unigram models to (T5):
@@ -287,6 +292,58 @@ def spm_composing(train, lines):
     write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
 
 
+def uncovered_lines():
+    """Crafted lines for the models' uncovered characters (in no normal or user-defined piece): random sequences of
+    such characters, characters that some piece contains but no piece is alone (unknown unless a neighbour
+    completes the piece), 4-byte characters, frequent words and `▁`-only spaces; the same sequences recur, so one
+    session meets each with and without its parts already cached. Writes uncovered_lines.txt and each model's ids."""
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    names = ["spm_unigram", "spm_unigram_plain"]
+    covered, alone = set(), set()
+    for name in names:
+        proto = pb.ModelProto()
+        proto.ParseFromString(open(os.path.join(OUT, name + ".model"), "rb").read())
+        for p in proto.pieces:
+            if p.type in (pb.ModelProto.SentencePiece.NORMAL, pb.ModelProto.SentencePiece.USER_DEFINED):
+                covered.update(p.piece)
+                if len(p.piece) == 1:
+                    alone.add(p.piece)
+    r = random.Random(29)
+    # Characters NFKC leaves alone (both models' normalizers would otherwise change them first).
+    import unicodedata
+    same = lambda c: unicodedata.normalize("NFKC", c) == c
+    uncovered = [c for c in map(chr, list(range(0xAC00, 0xAC00 + 600)) + list(range(0x4E00, 0x4E00 + 300)) + list(range(0x0400, 0x0450)))
+                 if c not in covered and same(c)]
+    inside = sorted(c for c in covered if c not in alone and ord(c) > 0x7F and same(c))
+    words = ["the", "and", "of", "to", "in", "is", "that", "Tessera", "tokens", "x", "7", "42", ".", ",", "(", ")"]
+    wide = ["\U0001F600", "\U0001F44D", "\U00020000"]
+    pools = [uncovered, uncovered, inside or uncovered, words, wide]
+    def element():
+        pool = r.choice(pools)
+        if pool is uncovered:
+            return "".join(r.choice(uncovered) for _ in range(r.randint(1, 4)))
+        return r.choice(pool)
+    shapes = []
+    for _ in range(150):
+        parts = [element() for _ in range(r.randint(1, 8))]
+        line = ""
+        for k, part in enumerate(parts):
+            line += part if k == 0 else r.choice([" ", "", "", "  "]) + part
+        shapes.append(line)
+    lines = []
+    for _ in range(3):
+        lines += shapes
+        r.shuffle(shapes)
+    lines = [l.strip() if r.random() < 0.5 else " " + l for l in lines]
+    with open(os.path.join(OUT, "uncovered_lines.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    for name in names:
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+        with open(os.path.join(OUT, name + "_uncovered_expected.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+
+
 def t5_layout(lines):
     """The T5 layout (as `transformers` converts SentencePiece Unigram models): the Unigram model of fixture 1 with
     a precompiled charsmap built by sentencepiece from SPM_RULES plus keys that span a space and the mark after it
@@ -465,6 +522,7 @@ def main():
 
     spm_models(train, lines)
     spm_composing(train, lines)
+    uncovered_lines()
     t5_layout(some)
     bpe_metaspace_words(train, some)
     bpe_metaspace_split(some)
@@ -541,6 +599,8 @@ if __name__ == "__main__":
         bpe_metaspace_words(fixture_lines[::2], fixture_lines)
         with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
             json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
+    elif sys.argv[1:] == ["--uncovered"]:
+        uncovered_lines()
     elif sys.argv[1:] == ["--composing"]:
         # Only the composing-rules model, from the committed fixture lines.
         fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
