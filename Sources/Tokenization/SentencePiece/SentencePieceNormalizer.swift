@@ -415,27 +415,38 @@ package final class SentencePieceNormalizer: Sendable {
                     }
                 } else {
                     // A character of two or three bytes that normalizes to itself.
-                    let unchanged = Self.unchangedLength(base, i, n, table.baseAddress!, uncovered: uncoveredTable)
+                    var unchanged = Self.unchangedLength(base, i, n, table.baseAddress!, uncovered: uncoveredTable)
                     if unchanged > 0 {
-                        let length = unchanged & 7
-                        if o + length > capacity { return -1 }
-                        for j in 0..<length { out[o + j] = base[i + j] }
-                        if unchanged & 0x40 != 0, let runs {
-                            // An uncovered character: it extends the run that ends here, or starts
-                            // one (the run before it written out).
-                            uncovered += 1
-                            if o != runEnd {
-                                if runEnd > 0 {
-                                    runs[2 * r] = Int32(truncatingIfNeeded: runStart)
-                                    runs[2 * r + 1] = Int32(truncatingIfNeeded: runEnd)
-                                    r += 1
-                                }
-                                runStart = o
+                        // This character and those of two or three bytes after it that copy too.
+                        let raw = UnsafeRawPointer(base), rawOut = UnsafeMutableRawPointer(out)
+                        repeat {
+                            let length = unchanged & 7
+                            if o + 4 <= capacity && i + 4 <= n {
+                                // (One four-byte copy; a byte past the character is overwritten next.)
+                                rawOut.storeBytes(of: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self), toByteOffset: o, as: UInt32.self)
+                            } else {
+                                if o + length > capacity { return -1 }
+                                for j in 0..<length { out[o + j] = base[i + j] }
                             }
-                            runEnd = o + length
-                        }
-                        o += length
-                        i += length
+                            if unchanged & 0x40 != 0, let runs {
+                                // An uncovered character: it extends the run that ends here, or starts
+                                // one (the run before it written out).
+                                uncovered += 1
+                                if o != runEnd {
+                                    if runEnd > 0 {
+                                        runs[2 * r] = Int32(truncatingIfNeeded: runStart)
+                                        runs[2 * r + 1] = Int32(truncatingIfNeeded: runEnd)
+                                        r += 1
+                                    }
+                                    runStart = o
+                                }
+                                runEnd = o + length
+                            }
+                            o += length
+                            i += length
+                            if i == n || base[i] < 0x80 { break }
+                            unchanged = Self.unchangedLength(base, i, n, table.baseAddress!, uncovered: uncoveredTable)
+                        } while unchanged > 0
                         previousSpace = false
                         continue
                     }
