@@ -5,7 +5,9 @@
 /// A Unigram lattice sums path scores in `float` along the whole text, so where two paths of a
 /// part score within `float` rounding of each other the winner depends on the score so far:
 /// parts are encoded in `double` with the smallest score gap they compared, and a text where a
-/// gap is within the rounding bound is encoded again whole in `float`.
+/// gap is within the rounding bound is encoded again whole in `float`. A Unigram part is also
+/// cut around each run of characters no piece contains (``cutsAtUncovered``): every such
+/// character is an unknown piece of its own, so the run's tokens need no search.
 package struct SentencePieceCodec: Sendable {
     /// The segmentation model.
     package enum Model: Sendable {
