@@ -64,9 +64,12 @@ public struct UnigramModel: Sendable {
         if let kinds {
             let normal = pieces.indices.filter { kinds[$0] == .normal }.map { pieces[$0].1 }
             minScore = normal.min() ?? 0
-            let maxScore = normal.max() ?? 0
+            // sentencepiece starts its highest score at FLT_MIN (the least positive normal
+            // `float`), so with the usual negative scores a user-defined piece of `n` bytes scores
+            // n × FLT_MIN − 0.1 (the product in `float`, the difference in `double`): about −0.1.
+            let maxScore = max(Float.leastNormalMagnitude, normal.map { Float($0) }.max() ?? 0)
             let lattice = pieces.indices.map { id in
-                kinds[id] == .userDefined ? Double(Float(bytes[id].count) * Float(maxScore) - 0.1) : pieces[id].1
+                kinds[id] == .userDefined ? Double(Float(bytes[id].count) * maxScore) - 0.1 : pieces[id].1
             }
             latticeScores = lattice
             guard let t = PieceTrie(pieces: bytes, scores: lattice, include: { kinds[$0] != .excluded }) else {

@@ -204,6 +204,20 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "spm_unigram_composing.model") == 0)
     }
 
+    /// sentencepiece scores a user-defined piece of `n` bytes `n × max_score − 0.1`, where its
+    /// `max_score` starts at FLT_MIN, so with negative scores it is about −0.1 and the piece wins
+    /// over any split into normal pieces. spm_unigram_userdefined.model (make_component_fixtures.py
+    /// `--user-defined`) has long user-defined pieces that normal pieces spell at a better total
+    /// than `n` times the best normal score: ids identical to sentencepiece's on the crafted
+    /// lines, both paths.
+    @Test func longUserDefinedPiecesEncodeLikeSentencePiece() throws {
+        let lines = try TestData.lines(Self.dir + "/userdefined_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/spm_unigram_userdefined_expected.txt")
+        try #require(lines.count == expected.count && lines.count >= 100)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/spm_unigram_userdefined.model")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "spm_unigram_userdefined.model") == 0)
+    }
+
     /// The ids-only path cuts a Unigram `.model`'s parts around runs of characters no piece
     /// contains, spells each run as one unknown id (fused with unknown ids next to it) or its
     /// bytes, and caches the rest. The crafted lines (make_component_fixtures.py `--uncovered`)

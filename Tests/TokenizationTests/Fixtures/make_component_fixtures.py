@@ -7,6 +7,7 @@
   python3 make_component_fixtures.py --metaspace-words # only bpe_metaspace_words (from the committed lines)
   python3 make_component_fixtures.py --metaspace-split # only bpe_metaspace_split (from bpe_metaspace_words)
   python3 make_component_fixtures.py --uncovered       # only the uncovered-character lines (from the committed .model files)
+  python3 make_component_fixtures.py --user-defined    # only spm_unigram_userdefined (from the committed lines)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -30,6 +31,10 @@ Outputs (all small, committed):
                                   spm_unigram_plain.model contains (runs of them, alone, after `▁`, at a line's start),
                                   characters some piece contains but that are unknown alone, and words, with
                                   sentencepiece's ids in spm_unigram_uncovered_expected.txt and spm_unigram_plain_uncovered_expected.txt
+  components/spm_unigram_userdefined.model  a Unigram with long user-defined pieces that normal pieces also
+                                  spell (at a higher total score than the piece's length times the best normal
+                                  score), with sentencepiece's ids on userdefined_lines.txt (crafted) in
+                                  spm_unigram_userdefined_expected.txt
   components/bpe_metaspace_words.json  the Mistral layout (a line is one piece) over a BPE trained on
                                   Metaspace-split words, so no merge joins across a word's `▁`
   components/unigram_t5_layout.json  the layout `transformers` converts SentencePiece Unigram models to (T5):
@@ -344,6 +349,41 @@ def uncovered_lines():
             f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
 
 
+USER_DEFINED = ["internationalization", "righteousness", "<|endoftext|>", "테스트입니다"]
+
+
+def user_defined_model(train):
+    """A small Unigram `.model` whose long user-defined pieces (USER_DEFINED) normal pieces also spell well, so the
+    lattice score sentencepiece gives user-defined pieces decides; and its ids on crafted lines (userdefined_lines.txt)."""
+    import sentencepiece as spm, tempfile
+    r = random.Random(31)
+    parts = ["international", "nationalization", "organization", "national", "righteous", "ness", "end", "of", "text",
+             "테스트", "입니다", "<|", "|>", "endoftext"]
+    synthetic = [" ".join(r.choice(parts) for _ in range(r.randint(3, 9))) for _ in range(1500)]
+    crafted = []
+    for u in USER_DEFINED:
+        crafted += [u, "x" + u, u + "y", u + u, "a " + u + " b", u[:-1], u[1:], u + " " + u[:-1] + " " + u,
+                    "(" + u + ")", u.upper(), " ".join(u)]
+    for _ in range(60):
+        crafted.append(" ".join(r.choice(parts + USER_DEFINED) for _ in range(r.randint(1, 8))))
+    with open(os.path.join(OUT, "userdefined_lines.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(crafted) + "\n")
+    with tempfile.TemporaryDirectory() as d:
+        corpus = os.path.join(d, "train.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(train + synthetic) + "\n")
+        spm.SentencePieceTrainer.train(input=corpus, model_prefix=os.path.join(d, "m"), model_type="unigram", vocab_size=600,
+                                       user_defined_symbols=USER_DEFINED, normalization_rule_name="identity", minloglevel=2, num_threads=1,
+                                       character_coverage=0.98, seed_sentencepiece_size=100000)
+        data = open(os.path.join(d, "m.model"), "rb").read()
+    name = "spm_unigram_userdefined"
+    with open(os.path.join(OUT, name + ".model"), "wb") as f:
+        f.write(data)
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+    with open(os.path.join(OUT, name + "_expected.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in crafted) + "\n")
+
+
 def t5_layout(lines):
     """The T5 layout (as `transformers` converts SentencePiece Unigram models): the Unigram model of fixture 1 with
     a precompiled charsmap built by sentencepiece from SPM_RULES plus keys that span a space and the mark after it
@@ -523,6 +563,7 @@ def main():
     spm_models(train, lines)
     spm_composing(train, lines)
     uncovered_lines()
+    user_defined_model(train)
     t5_layout(some)
     bpe_metaspace_words(train, some)
     bpe_metaspace_split(some)
@@ -601,6 +642,9 @@ if __name__ == "__main__":
             json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
     elif sys.argv[1:] == ["--uncovered"]:
         uncovered_lines()
+    elif sys.argv[1:] == ["--user-defined"]:
+        fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
+        user_defined_model(fixture_lines[::2])
     elif sys.argv[1:] == ["--composing"]:
         # Only the composing-rules model, from the committed fixture lines.
         fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
