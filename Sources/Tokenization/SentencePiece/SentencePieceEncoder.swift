@@ -255,6 +255,13 @@ struct SentencePieceEncoder {
                     var afterUnknown = false
                     /// Appends the ids of the `count` parts at `p` (`stride` 1: between consecutive
                     /// values; 2: a start and an end each, with uncovered runs).
+                    /// Sends the ids so far to `ids` when `n` more would not fit in the buffer.
+                    @inline(__always) func makeRoom(_ n: Int) {
+                        if w + n > room {
+                            ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
+                            w = 0
+                        }
+                    }
                     @inline(__always) func emitParts(_ p: UnsafePointer<Int32>, _ stride: Int, _ count: Int, withRuns: Bool) {
                         /// The next part looked up (parts looked up are in order, runs left out).
                         var j = 0
@@ -265,13 +272,10 @@ struct SentencePieceEncoder {
                                 if end < 0 {
                                     // `▁` alone before a run: its tokens are known.
                                     let n = spaceIDs.count
-                                    if w + n > room {
-                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                                        w = 0
-                                    }
+                                    makeRoom(n)
                                     var first = 0
                                     if afterUnknown && n > 0 && spaceIDs[0] == unknownID { first = 1 }
-                                    for j in first..<n { idBase[w] = spaceIDs[j]; w += 1 }
+                                    for t in first..<n { idBase[w] = spaceIDs[t]; w += 1 }
                                     if n > 0 { afterUnknown = spaceIDs[n - 1] == unknownID }
                                     lineRisk = min(lineRisk, spaceRisk)
                                     lineMagnitude += spaceMagnitude
@@ -279,18 +283,12 @@ struct SentencePieceEncoder {
                                 }
                                 // A run of characters no piece contains: an unknown piece each.
                                 if spellsBytes {
-                                    if w + (end - start) > room {
-                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                                        w = 0
-                                    }
+                                    makeRoom(end - start)
                                     byteIDs.withUnsafeBufferPointer { bytes in
-                                        for j in start..<end { idBase[w] = bytes[Int(base[j])]; w += 1 }
+                                        for b in start..<end { idBase[w] = bytes[Int(base[b])]; w += 1 }
                                     }
                                 } else if let u = unknownID, !afterUnknown {
-                                    if w + 1 > room {
-                                        ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                                        w = 0
-                                    }
+                                    makeRoom(1)
                                     idBase[w] = u
                                     w += 1
                                     afterUnknown = true
@@ -304,16 +302,13 @@ struct SentencePieceEncoder {
                             let e = cache.generation == generation ? found[looked] : -1
                             if e >= 0 {
                                 let entry = cache.entry(at: Int(e), keyLength: count)
-                                if w + entry.count > room {
-                                    ids.append(contentsOf: UnsafeBufferPointer(start: idBase, count: w))
-                                    w = 0
-                                }
+                                makeRoom(entry.count)
                                 cache.copyIDs(entry, to: idBase + w)
                                 if withRuns && entry.count > 0 {
                                     let last = idBase[w + entry.count - 1]
                                     // An unknown id first fuses with the unknown run before it.
                                     if afterUnknown && idBase[w] == unknownID {
-                                        for j in 1..<entry.count { idBase[w + j - 1] = idBase[w + j] }
+                                        for t in 1..<entry.count { idBase[w + t - 1] = idBase[w + t] }
                                         w -= 1
                                     }
                                     afterUnknown = last == unknownID
