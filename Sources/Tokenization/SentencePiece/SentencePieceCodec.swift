@@ -39,6 +39,7 @@ package struct SentencePieceCodec: Sendable {
     package var cutsAtUncoveredCharacters: Bool { cutsAtUncovered }
 
     package init(normalizer: SentencePieceNormalizer, model: Model, pieces: [String], matchable: [Bool]) {
+        self.normalizer = normalizer
         self.model = model
         let space: [UInt8] = [0xE2, 0x96, 0x81]
         var spans = false
@@ -59,11 +60,9 @@ package struct SentencePieceCodec: Sendable {
             // An unknown `▁` would fuse with the unknown run before it.
             cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
             cutsAtUncovered = cutsBeforeSpaces && !m.uncoveredCharacters.isEmpty && (!m.byteFallback || !m.byteIDs.contains(.max))
-            self.normalizer = cutsAtUncovered ? normalizer.flaggingUncovered(m.uncoveredCharacters) : normalizer
         } else {
             cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
             cutsAtUncovered = false
-            self.normalizer = normalizer
         }
     }
 }

@@ -38,6 +38,8 @@ struct SentencePieceEncoder {
     let runUnknownID: UInt32?
     let unknownMagnitude: Double
     let byteIDs: [UInt32]
+    /// The model's ``UnigramModel/uncoveredCharacters`` when the codec cuts around them, else empty.
+    let uncoveredCharacters: [UInt64]
     /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
     /// for the parts that are `▁` before an uncovered run.
     let spaceIDs: [UInt32]
@@ -54,6 +56,7 @@ struct SentencePieceEncoder {
         runUnknownID = codec.cutsAtUncovered && !runsSpellBytes ? unigram?.unknownID.flatMap { UInt32(exactly: $0) } : nil
         unknownMagnitude = unigram.map { abs(Double(Float($0.minScore) - 10)) } ?? 0
         byteIDs = unigram?.byteIDs ?? []
+        uncoveredCharacters = codec.cutsAtUncovered ? unigram?.uncoveredCharacters ?? [] : []
         var spaceTokens: [(UInt32, Int32, Int32)] = []
         var scratch = UnigramModel.Scratch()
         if codec.cutsAtUncovered, let m = unigram {
@@ -202,7 +205,7 @@ struct SentencePieceEncoder {
         var length = -1
         var cutCount = 0
         var runCount = 0
-        var uncoveredCharacters = 0
+        var uncoveredCount = 0
         while true {
             if out.count < capacity { out = [UInt8](repeating: 0, count: capacity) }
             if bounds.count < capacity / 3 + 3 { bounds = [Int32](repeating: 0, count: capacity / 3 + 3) }
@@ -210,9 +213,12 @@ struct SentencePieceEncoder {
             length = out.withUnsafeMutableBufferPointer { o in
                 bounds.withUnsafeMutableBufferPointer { b in
                     uncovered.withUnsafeMutableBufferPointer { u in
-                        codec.normalizer.normalize(
-                            text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting,
-                            runs: cutsAtUncovered ? u.baseAddress : nil, runCount: &runCount, runCharacters: &uncoveredCharacters)
+                        self.uncoveredCharacters.withUnsafeBufferPointer { bits in
+                            codec.normalizer.normalize(
+                                text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting,
+                                runs: cutsAtUncovered ? (bits.baseAddress!, u.baseAddress!) : nil, runCount: &runCount,
+                                runCharacters: &uncoveredCount)
+                        }
                     }
                 }
             }
@@ -227,7 +233,7 @@ struct SentencePieceEncoder {
         let idsStart = ids.count
         lineRisk = .infinity
         // (Each uncovered character is an unknown piece of the path.)
-        lineMagnitude = Double(uncoveredCharacters) * unknownMagnitude
+        lineMagnitude = Double(uncoveredCount) * unknownMagnitude
         let spellsBytes = runsSpellBytes, unknownID = runUnknownID
         out.withUnsafeBufferPointer { ob in
             let base = ob.baseAddress!

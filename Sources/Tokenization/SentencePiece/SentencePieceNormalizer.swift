@@ -26,9 +26,6 @@ package final class SentencePieceNormalizer: Sendable {
     /// the next byte is `b` (the only byte that continues a longer charsmap key); 0 otherwise
     /// (also for `▁` itself, whose cut the general path records).
     let copiesCharacter: [UInt8]
-    /// In a normalizer made by ``flaggingUncovered(_:)``: one bit per code point below U+10000
-    /// (bit `cp & 63` of word `cp >> 6`), set for the characters no piece contains; else empty.
-    let uncoveredBits: [UInt64]
     /// By ASCII byte: 1 when ``copiesASCII`` (a space excepted), 2 when only
     /// ``copiesBeforeASCII``, 3 for a space that ``copiesASCII``, else 0.
     let asciiClass: [UInt8]
@@ -97,32 +94,6 @@ package final class SentencePieceNormalizer: Sendable {
             }
         }
         copiesCharacter = table
-        uncoveredBits = []
-    }
-
-    private init(_ other: SentencePieceNormalizer, uncovered: [UInt64]) {
-        charsmap = other.charsmap
-        userDefined = other.userDefined
-        userFirst = other.userFirst
-        addDummyPrefix = other.addDummyPrefix
-        removeExtraWhitespaces = other.removeExtraWhitespaces
-        escapeWhitespaces = other.escapeWhitespaces
-        copiesASCII = other.copiesASCII
-        copiesBeforeASCII = other.copiesBeforeASCII
-        asciiClass = other.asciiClass
-        copiesPrintableASCII = other.copiesPrintableASCII
-        asciiRunStops = other.asciiRunStops
-        copiesCharacter = other.copiesCharacter
-        uncoveredBits = uncovered
-    }
-
-    /// This normalizer, flagging the characters below U+10000 whose bit is set in `uncovered`
-    /// (1024 words: bit `cp & 63` of word `cp >> 6`; ``UnigramModel/uncoveredCharacters``), so the
-    /// ids-only ``normalize(_:into:capacity:cuts:cutCount:cutting:runs:runCount:runCharacters:)``
-    /// reports the runs of them it copies unchanged.
-    func flaggingUncovered(_ uncovered: [UInt64]) -> SentencePieceNormalizer {
-        guard uncovered.count == 0x10000 / 64 else { return self }
-        return SentencePieceNormalizer(self, uncovered: uncovered)
     }
 
     /// Whether the ASCII byte at `i` of the `n` bytes at `base`, of class `cls` in ``asciiClass``,
@@ -134,7 +105,8 @@ package final class SentencePieceNormalizer: Sendable {
 
     /// The byte length (2 or 3) of the character at `i` of the `n` bytes at `base` when it
     /// normalizes to itself (``copiesCharacter``, read through `table`; the byte after it checked),
-    /// with 0x40 added when its bit is set in `uncovered` (``uncoveredBits``); else 0.
+    /// with 0x40 added when its bit is set in `uncovered` (one bit per code point, bit `cp & 63`
+    /// of word `cp >> 6`); else 0.
     @inline(__always)
     static func unchangedLength(
         _ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafePointer<UInt8>, uncovered: UnsafePointer<UInt64>? = nil
@@ -282,13 +254,15 @@ package final class SentencePieceNormalizer: Sendable {
     /// `capacity` bytes), recording where a ``SentencePieceCodec`` cuts the text when `cutting`:
     /// before each `▁` at a position above 0 that does not follow another `▁` (in increasing
     /// order, at most `capacity / 3` of them). Characters that normalize to themselves are
-    /// copied without a lookup. A normalizer made by ``flaggingUncovered(_:)`` writes each run of
-    /// flagged characters it copies to `runs` as a start and an end in the output (at most
-    /// `capacity` values), and counts those characters in `runCharacters`. Returns the normalized length, or -1 when `capacity` is too small
+    /// copied without a lookup. Given `runs`, each run of the characters it copies unchanged whose
+    /// bit is set in `runs.uncovered` (one bit per code point below U+10000, bit `cp & 63` of word
+    /// `cp >> 6`; ``UnigramModel/uncoveredCharacters``) goes to `runs.out` as a start and an end in
+    /// the output (at most `capacity` values), and `runCharacters` counts those characters. Returns the normalized length, or -1 when `capacity` is too small
     /// (the caller grows the buffers and calls again).
     package func normalize(
         _ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, capacity: Int, cuts: UnsafeMutablePointer<Int32>,
-        cutCount: inout Int, cutting: Bool, runs: UnsafeMutablePointer<Int32>? = nil, runCount: inout Int, runCharacters: inout Int
+        cutCount: inout Int, cutting: Bool,
+        runs: (uncovered: UnsafePointer<UInt64>, out: UnsafeMutablePointer<Int32>)? = nil, runCount: inout Int, runCharacters: inout Int
     ) -> Int {
         cutCount = 0
         runCount = 0
@@ -357,9 +331,8 @@ package final class SentencePieceNormalizer: Sendable {
         var previousSpace = removeExtraWhitespaces
         let fffd: [UInt8] = [0xEF, 0xBF, 0xBD]
         let result: Int = copiesCharacter.withUnsafeBufferPointer { table in asciiClass.withUnsafeBufferPointer { classes in
-          uncoveredBits.withUnsafeBufferPointer { bits in
-            // (Flagged only when the caller takes the runs.)
-            let uncoveredTable = runs == nil ? nil : bits.baseAddress
+            let uncoveredTable = runs?.uncovered
+            let runOut = runs?.out
             while i < n {
                 let c = base[i]
                 if c < 0x80 {
@@ -428,7 +401,7 @@ package final class SentencePieceNormalizer: Sendable {
                                 if o + length > capacity { return -1 }
                                 for j in 0..<length { out[o + j] = base[i + j] }
                             }
-                            if unchanged & 0x40 != 0, let runs {
+                            if unchanged & 0x40 != 0, let runs = runOut {
                                 // An uncovered character: it extends the run that ends here, or starts
                                 // one (the run before it written out).
                                 uncovered += 1
@@ -471,7 +444,6 @@ package final class SentencePieceNormalizer: Sendable {
                 if !removeExtraWhitespaces { previousSpace = false }
             }
             return o
-          }
         } }
         if result < 0 { return -1 }
         if removeExtraWhitespaces {
@@ -484,7 +456,7 @@ package final class SentencePieceNormalizer: Sendable {
         }
         while k > 0 && Int(cuts[k - 1]) >= o { k -= 1 }
         cutCount = k
-        if runEnd > 0, let runs {
+        if runEnd > 0, let runs = runs?.out {
             runs[2 * r] = Int32(truncatingIfNeeded: runStart)
             runs[2 * r + 1] = Int32(truncatingIfNeeded: runEnd)
             r += 1
