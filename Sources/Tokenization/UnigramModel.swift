@@ -31,6 +31,13 @@ public struct UnigramModel: Sendable {
     /// lattice contains it. Such a character is always an unknown piece of its own, so no path
     /// crosses its edges (``SentencePieceEncoder`` cuts the text there).
     let uncoveredCharacters: [UInt64]
+    /// SentencePiece models only (empty otherwise): one bit per pair of ASCII characters (bit
+    /// `b & 63` of word `a << 1 | b >> 6`), set where both are pieces of one character and no
+    /// piece of the lattice holds `a` followed by `b`. Every path then has a piece boundary
+    /// between them, and neither is an unknown piece that could fuse with the next, so the
+    /// text there splits into two texts encoded apart (``SentencePieceEncoder`` cuts a part
+    /// it has not seen there, so that `▁said,` reuses `▁said` and `,`).
+    let asciiPairCuts: [UInt64]
 
     /// Creates a model; throws on a duplicate piece or an unknown id out of range.
     public init(pieces: [(String, Double)], unknownID: Int?, byteFallback: Bool = false, source: String = "Unigram model") throws {
@@ -85,6 +92,18 @@ public struct UnigramModel: Sendable {
                 }
             }
             uncoveredCharacters = uncovered
+            var single = [Bool](repeating: false, count: 128)
+            var crossed = [Bool](repeating: false, count: 128 * 128)
+            for id in pieces.indices where kinds[id] != .excluded {
+                let b = bytes[id]
+                if b.count == 1 && b[0] < 0x80 { single[Int(b[0])] = true }
+                for k in b.indices.dropFirst() where b[k - 1] < 0x80 && b[k] < 0x80 { crossed[Int(b[k - 1]) << 7 | Int(b[k])] = true }
+            }
+            var pairCuts = [UInt64](repeating: 0, count: 128 * 128 / 64)
+            for a in 1..<128 where single[a] {
+                for b in 1..<128 where single[b] && !crossed[a << 7 | b] { pairCuts[a << 1 | b >> 6] |= 1 << UInt64(b & 63) }
+            }
+            asciiPairCuts = pairCuts
         } else {
             minScore = scores.min() ?? 0
             latticeScores = scores
@@ -94,6 +113,7 @@ public struct UnigramModel: Sendable {
             trie = t
             floatSums = false
             uncoveredCharacters = []
+            asciiPairCuts = []
         }
         byteIDs = vocabulary.byteFallbackIDs
     }

@@ -42,6 +42,11 @@ struct SentencePieceEncoder {
     let uncoveredCharacters: [UInt64]
     /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
     /// for the parts that are `▁` before an uncovered run.
+    /// The model's ``UnigramModel/asciiPairCuts`` when the codec cuts before spaces, else empty.
+    let asciiPairCuts: [UInt64]
+    /// A cut part's pieces (``encodePart``): their ends, and the tokens of one.
+    var pieceEnds: [Int] = []
+    var pieceTokens: [(UInt32, Int32, Int32)] = []
     let spaceIDs: [UInt32]
     let spaceRisk: Double
     let spaceMagnitude: Double
@@ -57,6 +62,7 @@ struct SentencePieceEncoder {
         unknownMagnitude = unigram.map { abs(Double(Float($0.minScore) - 10)) } ?? 0
         byteIDs = unigram?.byteIDs ?? []
         uncoveredCharacters = codec.cutsAtUncovered ? unigram?.uncoveredCharacters ?? [] : []
+        asciiPairCuts = codec.cutsBeforeSpaces ? unigram?.asciiPairCuts ?? [] : []
         var spaceTokens: [(UInt32, Int32, Int32)] = []
         var scratch = UnigramModel.Scratch()
         if codec.cutsAtUncovered, let m = unigram {
@@ -156,12 +162,34 @@ struct SentencePieceEncoder {
         var risk = Double.infinity, magnitude = 0.0
         if let m = unigram {
             let tracks = codec.cutsBeforeSpaces
-            m.encode(word, scratch: &unigramScratch, into: &tokens, floatSums: !tracks, trackGaps: tracks)
-            if tracks {
-                var characters = 0
-                for k in 0..<count where p[k] & 0xC0 != 0x80 { characters += 1 }
-                risk = unigramScratch.minGap / (2 * Double(characters + 1))
-                magnitude = abs(unigramScratch.pathScore)
+            if tracks && count > 1 && findPairCuts(p, count) {
+                // Pieces no path crosses (``UnigramModel/asciiPairCuts``), each through the cache.
+                var start = 0
+                let ends = pieceEnds
+                for end in ends {
+                    let q = p + start, n = end - start
+                    let h = PartCache.hash(q, n)
+                    if let entry = cache.find(q, n, hash: h) {
+                        for k in 0..<entry.count {
+                            let (id, s, e) = cache.token(entry, k)
+                            tokens.append((id, s + Int32(start), e + Int32(start)))
+                        }
+                        risk = min(risk, Double(entry.risk))
+                        magnitude += Double(entry.magnitude)
+                    } else {
+                        pieceTokens.removeAll(keepingCapacity: true)
+                        let (r, s) = Self.encodeTracked(m, q, n, scratch: &unigramScratch, into: &pieceTokens)
+                        for (id, a, b) in pieceTokens { tokens.append((id, a + Int32(start), b + Int32(start))) }
+                        risk = min(risk, r)
+                        magnitude += s
+                        cache.insert(q, n, hash: h, tokens: pieceTokens, risk: r, magnitude: s)
+                    }
+                    start = end
+                }
+            } else if tracks {
+                (risk, magnitude) = Self.encodeTracked(m, p, count, scratch: &unigramScratch, into: &tokens)
+            } else {
+                m.encode(word, scratch: &unigramScratch, into: &tokens, floatSums: true)
             }
         } else if let m = bpe {
             m.encode(word, scratch: &bpeScratch, into: &tokens)
@@ -170,6 +198,39 @@ struct SentencePieceEncoder {
         lineRisk = min(lineRisk, risk)
         lineMagnitude += magnitude
         cache.insert(p, count, hash: hash, tokens: tokens, risk: risk, magnitude: magnitude)
+    }
+
+    /// Encodes the `count` bytes at `p` with `model` in `double`, appending their tokens;
+    /// returns the part's `float` risk (its smallest compared gap over 2 × (characters + 1))
+    /// and the magnitude of its path score.
+    static func encodeTracked(
+        _ model: UnigramModel, _ p: UnsafePointer<UInt8>, _ count: Int, scratch: inout UnigramModel.Scratch,
+        into out: inout [(UInt32, Int32, Int32)]
+    ) -> (Double, Double) {
+        model.encode(UnsafeBufferPointer(start: p, count: count), scratch: &scratch, into: &out, floatSums: false, trackGaps: true)
+        var characters = 0
+        for k in 0..<count where p[k] & 0xC0 != 0x80 { characters += 1 }
+        return (scratch.minGap / (2 * Double(characters + 1)), abs(scratch.pathScore))
+    }
+
+    /// Whether the `count` bytes at `p` hold a pair of ASCII characters that no path crosses
+    /// (``UnigramModel/asciiPairCuts``); if so, `pieceEnds` gets the end of each piece between
+    /// such pairs (the last one `count`).
+    mutating func findPairCuts(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        guard !asciiPairCuts.isEmpty else { return false }
+        var ends: [Int] = []
+        swap(&ends, &pieceEnds)
+        defer { swap(&ends, &pieceEnds) }
+        ends.removeAll(keepingCapacity: true)
+        asciiPairCuts.withUnsafeBufferPointer { pairs in
+            for k in 1..<count {
+                let a = p[k - 1], b = p[k]
+                if a | b < 0x80 && pairs[Int(a) << 1 | Int(b) >> 6] >> UInt64(b & 63) & 1 != 0 { ends.append(k) }
+            }
+        }
+        guard !ends.isEmpty else { return false }
+        ends.append(count)
+        return true
     }
 
     /// Encodes `text`, appending ids only: the normalizer writes into buffers sized ahead and
@@ -347,11 +408,11 @@ struct SentencePieceEncoder {
                 }
             } } }
         }
-        guard cutting, let model = unigram else { return }
         // As in ``encode(_:ids:offsets:wantOffsets:)``: a text whose parts could be decided
         // differently by `float` sums along the whole text is encoded again whole in `float`.
+        // (The model is bound only then: binding it copies the struct, a retain per array.)
         let ulp = (lineMagnitude + 1) * 0x1p-23
-        guard lineRisk <= ulp * (1 + 0x1p-20) else { return }
+        guard cutting, lineRisk <= ulp * (1 + 0x1p-20), let model = unigram else { return }
         ids.removeSubrange(idsStart...)
         tokens.removeAll(keepingCapacity: true)
         out.withUnsafeBufferPointer {
