@@ -2,20 +2,18 @@
 /// layout of SentencePiece's Darts-clone): node `s`'s child for byte `c` is unit `base(s) ^ c`,
 /// and that unit holds `c` as its label, so a step is one 64-bit load and one compare. Base
 /// values are unique, so a matching label proves the parent; children of a node share a
-/// 256-unit block. A unit where a piece ends holds its score (when every score is exactly a
-/// `Float`) or its id, so a walk that finds a piece has what the lattice needs in the same load;
-/// the ids are also kept by unit, for the path found. About 1 MB of units for 32k pieces.
+/// 256-unit block. A unit where a piece ends holds its id; scores are by id. About 1 MB of
+/// units for 32k pieces.
 struct PieceTrie: Sendable {
     /// One node per unit: bits 0–7: label; bit 8: in use; bit 9: a piece ends here; bits
-    /// 10–31: base; bits 32–63, where a piece ends: its score's `Float` bits when
-    /// ``scoresAreFloats``, else its id.
+    /// 10–31: base; bits 32–63: the id of the piece that ends here (`UInt32.max` where none),
+    /// so a walk that finds a piece has its id in the same load.
     private let nodes: [UInt64]
-    /// The id of the piece that ends at each unit (`UInt32.max` where none).
-    private let unitIDs: [UInt32]
-    /// Score by piece id (read by a walk when the units hold ids): dense, so the scores a walk
-    /// reads stay in the core's cache.
+    /// Score by piece id, in `Double` and (when every included score is exactly a `Float`) in
+    /// `Float`: dense, so the scores a walk reads stay in the core's cache.
     private let scores: [Double]
-    /// Whether every included score is exactly a `Float` (the units then hold the scores).
+    private let floatScores: [Float]
+    /// Whether every score is exactly a `Float`.
     let scoresAreFloats: Bool
     /// The longest included piece, in bytes (no walk goes deeper).
     let depth: Int
@@ -37,30 +35,31 @@ struct PieceTrie: Sendable {
         builder.grow(to: 256)  // a step from the root (base 0 when there are no pieces) stays inside
         guard builder.units.count <= Self.capacity else { return nil }
         var nodes = builder.units.map { $0 & 0xFFFF_FFFF | UInt64(UInt32.max) << 32 }
-        var ids = [UInt32](repeating: .max, count: nodes.count)
         var byID = [Double](repeating: 0, count: scores.count)
         var floats = true
         for (t, id) in builder.pieceIDs where id >= 0 {
             let score = scores[id]
-            ids[t] = UInt32(id)
+            nodes[t] = nodes[t] & 0xFFFF_FFFF | UInt64(id) << 32
             byID[id] = score
             if Double(Float(score)) != score { floats = false }
         }
-        for (t, id) in builder.pieceIDs where id >= 0 {
-            nodes[t] = nodes[t] & 0xFFFF_FFFF | UInt64(floats ? Float(scores[id]).bitPattern : UInt32(id)) << 32
-        }
         self.nodes = nodes
-        unitIDs = ids
         self.scores = byID
+        floatScores = floats ? byID.map { Float($0) } : []
         scoresAreFloats = floats
     }
 
-    /// Calls `body` with the nodes and the scores by piece id, for a caller that walks the nodes
-    /// itself with ``child(_:_:)`` from the root, node 0.
+    /// Calls `body` with the nodes and the scores by piece id (`Float` ones empty unless
+    /// ``scoresAreFloats``), for a caller that walks the nodes itself with ``child(_:_:)`` from
+    /// the root, node 0.
     @inline(__always)
-    func withNodes<R>(_ body: (UnsafePointer<UInt64>, UnsafePointer<Double>) -> R) -> R {
+    func withNodes<R>(_ body: (UnsafePointer<UInt64>, UnsafePointer<Double>, UnsafePointer<Float>) -> R) -> R {
         nodes.withUnsafeBufferPointer { u in
-            scores.withUnsafeBufferPointer { d in body(u.baseAddress!, d.baseAddress ?? UnsafePointer(bitPattern: 8)!) }
+            scores.withUnsafeBufferPointer { d in
+                floatScores.withUnsafeBufferPointer { f in
+                    body(u.baseAddress!, d.baseAddress ?? UnsafePointer(bitPattern: 8)!, f.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                }
+            }
         }
     }
 
@@ -71,12 +70,8 @@ struct PieceTrie: Sendable {
 
     @inline(__always) static func isChild(_ node: UInt64, _ c: UInt8) -> Bool { UInt32(truncatingIfNeeded: node) & 0x1FF == UInt32(c) | 0x100 }
     @inline(__always) static func endsPiece(_ node: UInt64) -> Bool { node & 0x200 != 0 }
-    /// The id of the piece that ends at unit `t`.
-    @inline(__always) func pieceID(atUnit t: Int) -> Int32 { Int32(truncatingIfNeeded: unitIDs[t]) }
-
-    /// What a unit where a piece ends holds besides the node: the piece's `Float` score bits
-    /// when ``scoresAreFloats``, else its id.
-    @inline(__always) static func payload(_ node: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: node >> 32) }
+    /// The id of the piece that ends at `node` (where ``endsPiece(_:)``).
+    @inline(__always) static func pieceID(_ node: UInt64) -> Int32 { Int32(truncatingIfNeeded: node >> 32) }
 
     /// Calls `body(length, pieceID)` for every piece that is a prefix of the `count` bytes at `p`
     /// (shortest first).
@@ -89,7 +84,7 @@ struct PieceTrie: Sendable {
                 let next = u[t]
                 if !Self.isChild(next, p[k]) { return }
                 k += 1
-                if Self.endsPiece(next) { body(k, Int32(truncatingIfNeeded: unitIDs[t])) }
+                if Self.endsPiece(next) { body(k, Self.pieceID(next)) }
                 node = UInt32(truncatingIfNeeded: next)
             }
         }

@@ -131,8 +131,7 @@ public struct UnigramModel: Sendable {
         var ids: [Int32] = []
         var path: [(Int32, Int32, Bool)] = []
         /// The interleaved trie walks: active walks (start, node), and per start its matches
-        /// (trie unit << 16 | length, ``PieceTrie/depth`` slots each) and their count.
-        /// (`ids` holds the trie unit of each position's best piece until the path is read.)
+        /// (piece id << 16 | length, ``PieceTrie/depth`` slots each) and their count.
         var walkStart: [Int32] = []
         var walkNode: [UInt32] = []
         var matches: [Int64] = []
@@ -192,12 +191,8 @@ public struct UnigramModel: Sendable {
         scratch.best.withUnsafeMutableBufferPointer { best in
             scratch.from.withUnsafeMutableBufferPointer { from in
                 scratch.ids.withUnsafeMutableBufferPointer { bestID in
-                    trie.withNodes { units, idScores in
-                        /// The score of the piece that ends at `unit`.
-                        @inline(__always) func score(_ unit: UInt64) -> Double {
-                            floatScores ? Double(Float(bitPattern: PieceTrie.payload(unit))) : idScores[Int(PieceTrie.payload(unit))]
-                        }
-                        /// Offers the path through `id` (a piece's trie unit, or -2 for an unknown character) from `i` to `end`.
+                    trie.withNodes { units, idScores, idFloatScores in
+                        /// Offers the path through `id` (a piece, or -2 for an unknown character) from `i` to `end`.
                         @inline(__always) func offer(_ end: Int, _ candidate: Double, _ i: Int, _ id: Int32) {
                             if from[end] < 0 {
                                 best[end] = candidate; from[end] = Int32(truncatingIfNeeded: i); bestID[end] = id
@@ -240,7 +235,8 @@ public struct UnigramModel: Sendable {
                                                     let next = units[t]
                                                     if !PieceTrie.isChild(next, c) { continue }
                                                     if PieceTrie.endsPiece(next) {
-                                                        matches[start &* stride &+ Int(matchCount[start])] = Int64(t) << 16 | Int64(depth)
+                                                        matches[start &* stride &+ Int(matchCount[start])] =
+                                                            Int64(PieceTrie.pieceID(next)) << 16 | Int64(depth)
                                                         matchCount[start] &+= 1
                                                     }
                                                     walkStart[kept] = Int32(truncatingIfNeeded: start)
@@ -255,10 +251,9 @@ public struct UnigramModel: Sendable {
                                                 var hasSingle = false
                                                 for m in 0..<Int(matchCount[i]) {
                                                     let match = matches[i &* stride &+ m]
-                                                    // (The unit was read by the walk just before: in the core's cache.)
-                                                    let t = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
-                                                    let s = score(units[t])
-                                                    offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                                    let id = Int(truncatingIfNeeded: match >> 16), length = Int(truncatingIfNeeded: match & 0xFFFF)
+                                                    let s = floatScores ? Double(idFloatScores[id]) : idScores[id]
+                                                    offer(i + length, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: id))
                                                     if length == mblen { hasSingle = true }
                                                 }
                                                 if !hasSingle {
@@ -286,8 +281,9 @@ public struct UnigramModel: Sendable {
                                 k += 1
                                 node = UInt32(truncatingIfNeeded: next)
                                 if PieceTrie.endsPiece(next) {
-                                    let s = score(next)
-                                    offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: t))
+                                    let id = Int(truncatingIfNeeded: PieceTrie.pieceID(next))
+                                    let s = floatScores ? Double(idFloatScores[id]) : idScores[id]
+                                    offer(k, float ? Double(Float(s) + Float(here)) : s + here, i, Int32(truncatingIfNeeded: id))
                                     if k - i == mblen { hasSingle = true }
                                 }
                             }
@@ -311,7 +307,7 @@ public struct UnigramModel: Sendable {
                     let start = from[end]
                     if start < 0 { break }
                     let piece = ids[end]
-                    let id = piece >= 0 ? trie.pieceID(atUnit: Int(piece)) : unknown
+                    let id = piece >= 0 ? piece : unknown
                     ids[end] = id
                     let isUnknown = id == unknown
                     if isUnknown, let last = scratch.path.last, last.2, Int(last.0) == end {
