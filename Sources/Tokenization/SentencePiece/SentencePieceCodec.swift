@@ -25,6 +25,11 @@ package struct SentencePieceCodec: Sendable {
     /// spaces, whose unknown runs are one unknown id or (byte fallback with every byte piece
     /// present) their bytes, so a run split at a cut fuses back by a rule.
     let cutsAtUncovered: Bool
+    /// With ``cutsAtUncovered``: one bit per code point below U+10000 (bit `cp & 63` of word
+    /// `cp >> 6`), set where the character is uncovered (``UnigramModel/uncoveredCharacters``)
+    /// and the normalizer copies it whatever follows: the characters whose runs the normalizer
+    /// reports. Empty otherwise.
+    let runCharacters: [UInt64]
 
     /// Whether the ids-only normalizer copies runs of printable ASCII eight bytes at a time
     /// (`eightAtATime`), and whether some of those bytes are copied only when an ASCII byte follows them
@@ -37,6 +42,14 @@ package struct SentencePieceCodec: Sendable {
     /// Whether the ids-only path cuts around runs of uncovered characters (``cutsAtUncovered``):
     /// for tests that must reach that path.
     package var cutsAtUncoveredCharacters: Bool { cutsAtUncovered }
+
+    /// How many ordered pairs of ASCII characters a part not yet cached is cut between
+    /// (``UnigramModel/asciiPairCuts``; 0 unless the codec cuts before spaces): for tests that
+    /// must reach that path.
+    package var asciiPairCutCount: Int {
+        guard cutsBeforeSpaces, case .unigram(let m) = model else { return 0 }
+        return m.asciiPairCuts.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
 
     package init(normalizer: SentencePieceNormalizer, model: Model, pieces: [String], matchable: [Bool]) {
         self.normalizer = normalizer
@@ -60,9 +73,13 @@ package struct SentencePieceCodec: Sendable {
             // An unknown `▁` would fuse with the unknown run before it.
             cutsBeforeSpaces = !spans && hasSpacePiece && normalizer.escapeWhitespaces
             cutsAtUncovered = cutsBeforeSpaces && !m.uncoveredCharacters.isEmpty && (!m.byteFallback || !m.byteIDs.contains(.max))
+            var bits = cutsAtUncovered ? m.uncoveredCharacters : []
+            for cp in 0..<bits.count * 64 where normalizer.copiesCharacter[cp] != 1 { bits[cp >> 6] &= ~(1 << UInt64(cp & 63)) }
+            runCharacters = bits
         } else {
             cutsBeforeSpaces = !spans && normalizer.escapeWhitespaces
             cutsAtUncovered = false
+            runCharacters = []
         }
     }
 }

@@ -38,7 +38,7 @@ struct SentencePieceEncoder {
     let runUnknownID: UInt32?
     let unknownMagnitude: Double
     let byteIDs: [UInt32]
-    /// The model's ``UnigramModel/uncoveredCharacters`` when the codec cuts around them, else empty.
+    /// The codec's ``SentencePieceCodec/runCharacters`` (empty unless it cuts around uncovered characters).
     let uncoveredCharacters: [UInt64]
     /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
     /// for the parts that are `▁` before an uncovered run.
@@ -61,7 +61,7 @@ struct SentencePieceEncoder {
         runUnknownID = codec.cutsAtUncovered && !runsSpellBytes ? unigram?.unknownID.flatMap { UInt32(exactly: $0) } : nil
         unknownMagnitude = unigram.map { abs(Double(Float($0.minScore) - 10)) } ?? 0
         byteIDs = unigram?.byteIDs ?? []
-        uncoveredCharacters = codec.cutsAtUncovered ? unigram?.uncoveredCharacters ?? [] : []
+        uncoveredCharacters = codec.runCharacters
         asciiPairCuts = codec.cutsBeforeSpaces ? unigram?.asciiPairCuts ?? [] : []
         var spaceTokens: [(UInt32, Int32, Int32)] = []
         var scratch = UnigramModel.Scratch()

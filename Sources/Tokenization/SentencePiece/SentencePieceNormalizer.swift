@@ -256,7 +256,8 @@ package final class SentencePieceNormalizer: Sendable {
     /// order, at most `capacity / 3` of them). Characters that normalize to themselves are
     /// copied without a lookup. Given `runs`, each run of the characters it copies unchanged whose
     /// bit is set in `runs.uncovered` (one bit per code point below U+10000, bit `cp & 63` of word
-    /// `cp >> 6`; ``UnigramModel/uncoveredCharacters``) goes to `runs.out` as a start and an end in
+    /// `cp >> 6`, set only for characters copied whatever follows: ``SentencePieceCodec/runCharacters``)
+    /// goes to `runs.out` as a start and an end in
     /// the output (at most `capacity` values), and `runCharacters` counts those characters. Returns the normalized length, or -1 when `capacity` is too small
     /// (the caller grows the buffers and calls again).
     package func normalize(
@@ -417,6 +418,21 @@ package final class SentencePieceNormalizer: Sendable {
                             }
                             o += length
                             i += length
+                            if unchanged & 0x40 != 0, let bits = uncoveredTable {
+                                // More uncovered characters of three bytes that copy whatever
+                                // follows (the bits given hold no others): the run goes on.
+                                while i + 4 <= n && o + 4 <= capacity {
+                                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+                                    guard w & 0x00C0_C0F0 == 0x0080_80E0 else { break }
+                                    let cp = Int(w & 0x0F) << 12 | Int(w >> 8 & 0x3F) << 6 | Int(w >> 16 & 0x3F)
+                                    guard cp >= 0x800 && bits[cp >> 6] >> UInt64(cp & 63) & 1 != 0 else { break }
+                                    rawOut.storeBytes(of: w, toByteOffset: o, as: UInt32.self)
+                                    o += 3
+                                    i += 3
+                                    uncovered += 1
+                                }
+                                runEnd = o
+                            }
                             if i == n || base[i] < 0x80 { break }
                             unchanged = Self.unchangedLength(base, i, n, table.baseAddress!, uncovered: uncoveredTable)
                         } while unchanged > 0
