@@ -236,6 +236,24 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)
     }
 
+    /// A Unigram `.model`'s part not yet cached is cut between two ASCII characters that are each
+    /// a piece and that no piece holds together (`▁said,` → `▁said` `,`), and each piece goes
+    /// through the cache. The crafted lines (make_component_fixtures.py `--ascii-pairs`) run words,
+    /// digits and punctuation together, with the models' own pieces across such characters and
+    /// user-defined pieces (`<|endoftext|>`), each line shape three times: ids identical to
+    /// sentencepiece's on both paths.
+    @Test(arguments: ["spm_unigram", "spm_unigram_plain", "spm_unigram_userdefined"])
+    func asciiPairsEncodeLikeSentencePiece(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/ascii_pair_lines.txt")
+        let expected = try Self.expectedIDs(Self.dir + "/\(name)_asciipairs_expected.txt")
+        try #require(lines.count == expected.count && lines.count >= 600)
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
+        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        // (Some pairs are cut, and not all: the pieces span the others.)
+        #expect(codec.asciiPairCutCount > 1000 && codec.asciiPairCutCount < 94 * 94, "\(name).model: \(codec.asciiPairCutCount) pairs cut")
+        #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)
+    }
+
     @Test(
         .enabled(if: ComponentParityTests.hasShared, "needs ../shared/data/tokenizers/realworld"),
         arguments: ["mistral-7b-v0.3", "maxtext-c4-unigram-32k"])

@@ -8,6 +8,7 @@
   python3 make_component_fixtures.py --metaspace-split # only bpe_metaspace_split (from bpe_metaspace_words)
   python3 make_component_fixtures.py --uncovered       # only the uncovered-character lines (from the committed .model files)
   python3 make_component_fixtures.py --user-defined    # only spm_unigram_userdefined (from the committed lines)
+  python3 make_component_fixtures.py --ascii-pairs     # only the ASCII-pair lines (from the committed .model files)
 
 Outputs (all small, committed):
   components/mixed_lines.txt      test lines: English, Korean, Chinese, Japanese, code, emoji, odd whitespace
@@ -31,6 +32,10 @@ Outputs (all small, committed):
                                   spm_unigram_plain.model contains (runs of them, alone, after `▁`, at a line's start),
                                   characters some piece contains but that are unknown alone, and words, with
                                   sentencepiece's ids in spm_unigram_uncovered_expected.txt and spm_unigram_plain_uncovered_expected.txt
+  components/ascii_pair_lines.txt crafted lines of ASCII words, digits and punctuation run together, with the
+                                  pieces of the Unigram models that hold punctuation next to letters or digits among
+                                  them, and sentencepiece's ids in spm_unigram_asciipairs_expected.txt,
+                                  spm_unigram_plain_asciipairs_expected.txt and spm_unigram_userdefined_asciipairs_expected.txt
   components/spm_unigram_userdefined.model  a Unigram with long user-defined pieces that normal pieces also
                                   spell (at a higher total score than the piece's length times the best normal
                                   score), with sentencepiece's ids on userdefined_lines.txt (crafted) in
@@ -349,6 +354,49 @@ def uncovered_lines():
             f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
 
 
+def ascii_pair_lines():
+    """Crafted lines for the cuts between ASCII characters that no piece spans: words, digits and punctuation run
+    together without spaces, with the models' own pieces that hold a punctuation mark next to a letter or digit (so
+    the lattice has pieces across such pairs) and user-defined pieces; each shape three times, so one session meets
+    its parts with and without the pieces already cached. Writes ascii_pair_lines.txt and each model's ids."""
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    names = ["spm_unigram", "spm_unigram_plain", "spm_unigram_userdefined"]
+    mixed = set()
+    for name in names:
+        proto = pb.ModelProto()
+        proto.ParseFromString(open(os.path.join(OUT, name + ".model"), "rb").read())
+        for p in proto.pieces:
+            text = p.piece.replace("\u2581", "")
+            if p.type in (pb.ModelProto.SentencePiece.NORMAL, pb.ModelProto.SentencePiece.USER_DEFINED) and text.isascii() \
+                    and any(c.isalnum() for c in text) and any(not c.isalnum() for c in text):
+                mixed.add(text)
+    r = random.Random(31)
+    words = ["the", "said", "and", "of", "Tessera", "tokens", "don", "t", "s", "x", "7", "42", "2026", "ab", "c", "e.g"]
+    marks = list(".,;:!?'\"()[]{}<>-_/\\|@#$%^&*+=~`")
+    def run():
+        return "".join(r.choice(marks) for _ in range(r.randint(1, 3)))
+    pools = [words, words, [None], sorted(mixed) or words]
+    shapes = []
+    for _ in range(200):
+        line = ""
+        for k in range(r.randint(1, 10)):
+            pool = r.choice(pools)
+            part = run() if pool == [None] else r.choice(pool)
+            line += part if k == 0 else r.choice(["", "", "", " "]) + part
+        shapes.append(line)
+    lines = []
+    for _ in range(3):
+        lines += shapes
+        r.shuffle(shapes)
+    with open(os.path.join(OUT, "ascii_pair_lines.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    for name in names:
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+        with open(os.path.join(OUT, name + "_asciipairs_expected.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+
+
 USER_DEFINED = ["internationalization", "righteousness", "<|endoftext|>", "테스트입니다"]
 
 
@@ -564,6 +612,7 @@ def main():
     spm_composing(train, lines)
     uncovered_lines()
     user_defined_model(train)
+    ascii_pair_lines()
     t5_layout(some)
     bpe_metaspace_words(train, some)
     bpe_metaspace_split(some)
@@ -642,6 +691,8 @@ if __name__ == "__main__":
             json.dump(MANIFEST, f, ensure_ascii=False, indent=1, sort_keys=True)
     elif sys.argv[1:] == ["--uncovered"]:
         uncovered_lines()
+    elif sys.argv[1:] == ["--ascii-pairs"]:
+        ascii_pair_lines()
     elif sys.argv[1:] == ["--user-defined"]:
         fixture_lines = open(os.path.join(OUT, "mixed_lines.txt"), encoding="utf-8").read().split("\n")[:-1]
         user_defined_model(fixture_lines[::2])
