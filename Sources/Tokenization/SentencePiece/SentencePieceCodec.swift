@@ -7,7 +7,9 @@
 /// parts are encoded in `double` with the smallest score gap they compared, and a text where a
 /// gap is within the rounding bound is encoded again whole in `float`. A Unigram part is also
 /// cut around each run of characters no piece contains (``cutsAtUncovered``): every such
-/// character is an unknown piece of its own, so the run's tokens need no search.
+/// character is an unknown piece of its own, so the run's tokens need no search. A Unigram part
+/// not yet cached is cut further between two ASCII characters that no piece spans
+/// (``UnigramModel/asciiPairCuts``), so `▁said,` is searched as `▁said` and `,`, each cached.
 package struct SentencePieceCodec: Sendable {
     /// The segmentation model.
     package enum Model: Sendable {
