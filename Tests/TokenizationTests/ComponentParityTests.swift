@@ -218,6 +218,19 @@ import Tokenization
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: "spm_unigram_userdefined.model") == 0)
     }
 
+    /// Crafted lines (components/`file`, at least `atLeast` of them), sentencepiece's ids for them
+    /// with `model`.model (`<model>_<suffix>_expected.txt`), the tokenizer and its codec.
+    static func craftedLines(
+        _ file: String, model: String, suffix: String, atLeast: Int
+    ) throws -> ([String], [[UInt32]], Tokenizer, SentencePieceCodec) {
+        let lines = try TestData.lines(dir + "/" + file)
+        let expected = try expectedIDs(dir + "/\(model)_\(suffix)_expected.txt")
+        try #require(lines.count == expected.count && lines.count >= atLeast)
+        let tokenizer = try Tokenizer.load(fromFile: dir + "/\(model).model")
+        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        return (lines, expected, tokenizer, codec)
+    }
+
     /// The ids-only path cuts a Unigram `.model`'s parts around runs of characters no piece
     /// contains, spells each run as one unknown id (fused with unknown ids next to it) or its
     /// bytes, and caches the rest. The crafted lines (make_component_fixtures.py `--uncovered`)
@@ -227,11 +240,7 @@ import Tokenization
     /// fallback (spm_unigram_plain).
     @Test(arguments: ["spm_unigram", "spm_unigram_plain"])
     func uncoveredCharactersEncodeLikeSentencePiece(name: String) throws {
-        let lines = try TestData.lines(Self.dir + "/uncovered_lines.txt")
-        let expected = try Self.expectedIDs(Self.dir + "/\(name)_uncovered_expected.txt")
-        try #require(lines.count == expected.count && lines.count >= 400)
-        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
-        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        let (lines, expected, tokenizer, codec) = try Self.craftedLines("uncovered_lines.txt", model: name, suffix: "uncovered", atLeast: 400)
         #expect(codec.cutsAtUncoveredCharacters, "\(name).model must reach the cuts around uncovered runs")
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)
     }
@@ -244,11 +253,7 @@ import Tokenization
     /// sentencepiece's on both paths.
     @Test(arguments: ["spm_unigram", "spm_unigram_plain", "spm_unigram_userdefined"])
     func asciiPairsEncodeLikeSentencePiece(name: String) throws {
-        let lines = try TestData.lines(Self.dir + "/ascii_pair_lines.txt")
-        let expected = try Self.expectedIDs(Self.dir + "/\(name)_asciipairs_expected.txt")
-        try #require(lines.count == expected.count && lines.count >= 600)
-        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
-        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        let (lines, expected, tokenizer, codec) = try Self.craftedLines("ascii_pair_lines.txt", model: name, suffix: "asciipairs", atLeast: 600)
         // (Some pairs are cut, and not all: the pieces span the others.)
         #expect(codec.asciiPairCutCount > 1000 && codec.asciiPairCutCount < 94 * 94, "\(name).model: \(codec.asciiPairCutCount) pairs cut")
         #expect(Self.idMismatches(tokenizer, lines: lines, expected: expected, name: name + ".model") == 0)

@@ -302,12 +302,32 @@ def spm_composing(train, lines):
     write_hashes(name, [" ".join(map(str, sp.encode(l))) for l in EXTRA])
 
 
+def thrice_shuffled(shapes, r):
+    """The line shapes three times, reshuffled after each (so one session meets each with and without its parts
+    already cached)."""
+    lines = []
+    for _ in range(3):
+        lines += shapes
+        r.shuffle(shapes)
+    return lines
+
+
+def write_crafted(file, lines, names, suffix):
+    """Writes crafted lines to components/FILE and each model's sentencepiece ids to NAME_SUFFIX_expected.txt."""
+    import sentencepiece as spm
+    with open(os.path.join(OUT, file), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    for name in names:
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
+        with open(os.path.join(OUT, name + "_" + suffix + "_expected.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+
+
 def uncovered_lines():
     """Crafted lines for the models' uncovered characters (in no normal or user-defined piece): random sequences of
     such characters, characters that some piece contains but no piece is alone (unknown unless a neighbour
     completes the piece), 4-byte characters, frequent words and `▁`-only spaces; the same sequences recur, so one
     session meets each with and without its parts already cached. Writes uncovered_lines.txt and each model's ids."""
-    import sentencepiece as spm
     from sentencepiece import sentencepiece_model_pb2 as pb
     names = ["spm_unigram", "spm_unigram_plain"]
     covered, alone = set(), set()
@@ -341,17 +361,8 @@ def uncovered_lines():
         for k, part in enumerate(parts):
             line += part if k == 0 else r.choice([" ", "", "", "  "]) + part
         shapes.append(line)
-    lines = []
-    for _ in range(3):
-        lines += shapes
-        r.shuffle(shapes)
-    lines = [l.strip() if r.random() < 0.5 else " " + l for l in lines]
-    with open(os.path.join(OUT, "uncovered_lines.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    for name in names:
-        sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
-        with open(os.path.join(OUT, name + "_uncovered_expected.txt"), "w", encoding="utf-8") as f:
-            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+    lines = [l.strip() if r.random() < 0.5 else " " + l for l in thrice_shuffled(shapes, r)]
+    write_crafted("uncovered_lines.txt", lines, names, "uncovered")
 
 
 def ascii_pair_lines():
@@ -359,7 +370,6 @@ def ascii_pair_lines():
     together without spaces, with the models' own pieces that hold a punctuation mark next to a letter or digit (so
     the lattice has pieces across such pairs) and user-defined pieces; each shape three times, so one session meets
     its parts with and without the pieces already cached. Writes ascii_pair_lines.txt and each model's ids."""
-    import sentencepiece as spm
     from sentencepiece import sentencepiece_model_pb2 as pb
     names = ["spm_unigram", "spm_unigram_plain", "spm_unigram_userdefined"]
     mixed = set()
@@ -385,16 +395,7 @@ def ascii_pair_lines():
             part = run() if pool == [None] else r.choice(pool)
             line += part if k == 0 else r.choice(["", "", "", " "]) + part
         shapes.append(line)
-    lines = []
-    for _ in range(3):
-        lines += shapes
-        r.shuffle(shapes)
-    with open(os.path.join(OUT, "ascii_pair_lines.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    for name in names:
-        sp = spm.SentencePieceProcessor(model_file=os.path.join(OUT, name + ".model"))
-        with open(os.path.join(OUT, name + "_asciipairs_expected.txt"), "w", encoding="utf-8") as f:
-            f.write("\n".join(" ".join(map(str, sp.encode(l))) for l in lines) + "\n")
+    write_crafted("ascii_pair_lines.txt", thrice_shuffled(shapes, r), names, "asciipairs")
 
 
 USER_DEFINED = ["internationalization", "righteousness", "<|endoftext|>", "테스트입니다"]
