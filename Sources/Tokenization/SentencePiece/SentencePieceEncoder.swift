@@ -39,14 +39,14 @@ struct SentencePieceEncoder {
     let unknownMagnitude: Double
     let byteIDs: [UInt32]
     /// The codec's ``SentencePieceCodec/runCharacters`` (empty unless it cuts around uncovered characters).
-    let uncoveredCharacters: [UInt64]
-    /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
-    /// for the parts that are `▁` before an uncovered run.
+    let runCharacters: [UInt64]
     /// The model's ``UnigramModel/asciiPairCuts`` when the codec cuts before spaces, else empty.
     let asciiPairCuts: [UInt64]
     /// A cut part's pieces (``encodePart``): their ends, and the tokens of one.
     var pieceEnds: [Int] = []
     var pieceTokens: [(UInt32, Int32, Int32)] = []
+    /// The tokens of `▁` alone, with its risk and score magnitude (as ``encodePart`` finds them),
+    /// for the parts that are `▁` before an uncovered run.
     let spaceIDs: [UInt32]
     let spaceRisk: Double
     let spaceMagnitude: Double
@@ -61,7 +61,7 @@ struct SentencePieceEncoder {
         runUnknownID = codec.cutsAtUncovered && !runsSpellBytes ? unigram?.unknownID.flatMap { UInt32(exactly: $0) } : nil
         unknownMagnitude = unigram.map { abs(Double(Float($0.minScore) - 10)) } ?? 0
         byteIDs = unigram?.byteIDs ?? []
-        uncoveredCharacters = codec.runCharacters
+        runCharacters = codec.runCharacters
         asciiPairCuts = codec.cutsBeforeSpaces ? unigram?.asciiPairCuts ?? [] : []
         var spaceTokens: [(UInt32, Int32, Int32)] = []
         var scratch = UnigramModel.Scratch()
@@ -274,7 +274,7 @@ struct SentencePieceEncoder {
             length = out.withUnsafeMutableBufferPointer { o in
                 bounds.withUnsafeMutableBufferPointer { b in
                     uncovered.withUnsafeMutableBufferPointer { u in
-                        self.uncoveredCharacters.withUnsafeBufferPointer { bits in
+                        self.runCharacters.withUnsafeBufferPointer { bits in
                             codec.normalizer.normalize(
                                 text, into: o.baseAddress!, capacity: o.count, cuts: b.baseAddress! + 1, cutCount: &cutCount, cutting: cutting,
                                 runs: cutsAtUncovered ? (bits.baseAddress!, u.baseAddress!) : nil, runCount: &runCount,
