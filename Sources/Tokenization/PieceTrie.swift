@@ -17,6 +17,8 @@ struct PieceTrie: Sendable {
     let scoresAreFloats: Bool
     /// The longest included piece, in bytes (no walk goes deeper).
     let depth: Int
+    /// The bytes the units take.
+    var unitBytes: Int { nodes.count * MemoryLayout<UInt64>.stride }
     /// The most units a trie can have (22 bits of base).
     static let capacity = 1 << 22
 

@@ -189,6 +189,42 @@ import Tokenization
         #expect(result.bad == 0, "\(name).model: \(result.bad) of \(result.of) extra lines differ from sentencepiece")
     }
 
+    /// A Unigram model walks its trie one start at a time or from every start together (which one
+    /// depends on the trie's size and the machine's level-2 cache,
+    /// ``UnigramModel/interleavedLength``): both find the same tokens, path score and smallest
+    /// compared gap for every mixed line (extra lines too), so the parity tests above hold for the walks this
+    /// machine does not take.
+    @Test(arguments: ["spm_unigram", "spm_unigram_plain", "spm_unigram_userdefined"])
+    func unigramTrieWalksTogetherAndAloneAgree(name: String) throws {
+        let lines = try TestData.lines(Self.dir + "/mixed_lines.txt") + TestData.lines(Self.dir + "/mixed_lines_extra.txt")
+        let tokenizer = try Tokenizer.load(fromFile: Self.dir + "/\(name).model")
+        let codec = try #require(tokenizer.pipeline?.sentencePiece)
+        guard case .unigram(var alone) = codec.model else {
+            Issue.record("\(name).model is not a Unigram model")
+            return
+        }
+        var together = alone
+        alone.interleavedLength = 0
+        together.interleavedLength = 1024
+        var a = UnigramModel.Scratch(), b = UnigramModel.Scratch()
+        var compared = 0, differ = 0
+        for line in lines {
+            // (The text as the normalizer leaves it, near enough: spaces as `▁`, one first.)
+            let bytes = Array(("\u{2581}" + line.replacingOccurrences(of: " ", with: "\u{2581}")).utf8)
+            guard bytes.count <= together.interleavedLength else { continue }
+            var x: [(UInt32, Int32, Int32)] = [], y: [(UInt32, Int32, Int32)] = []
+            bytes.withUnsafeBufferPointer { alone.encode($0, scratch: &a, into: &x, floatSums: true, trackGaps: true) }
+            bytes.withUnsafeBufferPointer { together.encode($0, scratch: &b, into: &y, floatSums: true, trackGaps: true) }
+            compared += 1
+            let same =
+                x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 && $0.2 == $1.2 }
+                && a.pathScore == b.pathScore && a.minGap == b.minGap
+            if !same { differ += 1 }
+        }
+        #expect(compared >= 3000, "\(name).model: only \(compared) lines compared")
+        #expect(differ == 0, "\(name).model: \(differ) of \(compared) lines differ between the two walks")
+    }
+
     /// The ids-only normalizer copies runs of printable ASCII eight bytes at a time; with
     /// spm_unigram_composing.model some letters (`e`, `o`, `A`) start a charsmap key with a
     /// combining mark, so a run must stop before such a letter when a mark follows it. The crafted

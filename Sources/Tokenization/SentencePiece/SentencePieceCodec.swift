@@ -18,7 +18,7 @@ package struct SentencePieceCodec: Sendable {
     }
 
     let normalizer: SentencePieceNormalizer
-    let model: Model
+    package let model: Model
     /// Whether the normalized text may be cut before a `▁` that follows another character.
     let cutsBeforeSpaces: Bool
     /// Whether the ids-only path also cuts each part around runs of characters no piece contains
