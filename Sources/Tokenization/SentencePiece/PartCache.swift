@@ -72,6 +72,28 @@ struct PartCache {
         return h ^ (h >> 32)
     }
 
+    /// Whether the `n` bytes at `a` and at `b` are the same: eight bytes at a time, the last
+    /// 1–7 by loads that may overlap (as in ``hash(_:_:)``), none past the end; inline, since a
+    /// call to `memcmp` takes more instructions than the comparison of a part's few bytes.
+    @inline(__always)
+    static func same(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        let r = n - i
+        if r >= 4 {
+            return a.loadUnaligned(fromByteOffset: i, as: UInt32.self) == b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if r >= 2 {
+            return a.loadUnaligned(fromByteOffset: i, as: UInt16.self) == b.loadUnaligned(fromByteOffset: i, as: UInt16.self)
+                && a.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self) == b.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)
+        }
+        return r == 0 || a.load(fromByteOffset: i, as: UInt8.self) == b.load(fromByteOffset: i, as: UInt8.self)
+    }
+
     init() {
         mask = (1 << 15) - 1
         slots = [UInt64](repeating: 0, count: mask + 1)
@@ -91,7 +113,7 @@ struct PartCache {
                     if slot >> 32 == h32 {
                         let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
                         let header = Int(base[e])
-                        if header & 0xFFFF == n && memcmp(base + e + 3, p, n) == 0 {
+                        if header & 0xFFFF == n && Self.same(base + e + 3, p, n) {
                             return Entry(
                                 ids: e + 3 + (n + 3) / 4, count: header >> 16, risk: Float(bitPattern: base[e + 1]),
                                 magnitude: Float(bitPattern: base[e + 2]))
@@ -157,7 +179,7 @@ struct PartCache {
                             let start = Int(ranges[stride &* k]), n = Int(ranges[stride &* k &+ 1]) - start
                             let e = Int(out[k])
                             if e >= 0 {
-                                if memcmp(d.baseAddress! + e + 3, base + start, n) != 0 { out[k] = -2 }
+                                if !PartCache.same(d.baseAddress! + e + 3, base + start, n) { out[k] = -2 }
                             }
                             if out[k] == -2 {
                                 out[k] = -1
@@ -168,7 +190,7 @@ struct PartCache {
                                     if slot == 0 { break }
                                     if slot >> 32 == h32 {
                                         let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-                                        if Int(d[e] & 0xFFFF) == n && memcmp(d.baseAddress! + e + 3, base + start, n) == 0 {
+                                        if Int(d[e] & 0xFFFF) == n && PartCache.same(d.baseAddress! + e + 3, base + start, n) {
                                             out[k] = Int32(e)
                                             break
                                         }
