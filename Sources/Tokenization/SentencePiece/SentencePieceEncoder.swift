@@ -218,27 +218,24 @@ struct SentencePieceEncoder {
     /// such pairs (the last one `count`).
     mutating func findPairCuts(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         guard !asciiPairCuts.isEmpty else { return false }
-        // Most parts have no such pair: find the first before touching `pieceEnds`.
-        let first: Int? = asciiPairCuts.withUnsafeBufferPointer { pairs in
+        // Most parts have no such pair: `pieceEnds` is taken and emptied only at the first.
+        var ends: [Int] = []
+        var found = false
+        asciiPairCuts.withUnsafeBufferPointer { pairs in
             for k in 1..<count {
                 let a = p[k - 1], b = p[k]
-                if a | b < 0x80 && pairs[Int(a) << 1 | Int(b) >> 6] >> UInt64(b & 63) & 1 != 0 { return k }
-            }
-            return nil
-        }
-        guard let first else { return false }
-        var ends: [Int] = []
-        swap(&ends, &pieceEnds)
-        defer { swap(&ends, &pieceEnds) }
-        ends.removeAll(keepingCapacity: true)
-        ends.append(first)
-        asciiPairCuts.withUnsafeBufferPointer { pairs in
-            for k in (first + 1)..<count {
-                let a = p[k - 1], b = p[k]
-                if a | b < 0x80 && pairs[Int(a) << 1 | Int(b) >> 6] >> UInt64(b & 63) & 1 != 0 { ends.append(k) }
+                guard a | b < 0x80 && pairs[Int(a) << 1 | Int(b) >> 6] >> UInt64(b & 63) & 1 != 0 else { continue }
+                if !found {
+                    swap(&ends, &pieceEnds)
+                    ends.removeAll(keepingCapacity: true)
+                    found = true
+                }
+                ends.append(k)
             }
         }
+        guard found else { return false }
         ends.append(count)
+        swap(&ends, &pieceEnds)
         return true
     }
 
